@@ -1,0 +1,39 @@
+/*
+ * The generator's in-memory model: the shared schema description
+ * (modelgen/schema.h) plus where each table and column came from, for
+ * diagnostics. Built by parse.c, checked by model_validate; no I/O here.
+ */
+#ifndef MG_GEN_MODEL_H
+#define MG_GEN_MODEL_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "modelgen/schema.h"
+
+struct mg_arena;
+
+struct model_table_info {
+	struct diag_loc loc;          /* the struct's MG_TABLE */
+	struct diag_loc *column_locs; /* per column of the table, same order */
+};
+
+struct model {
+	struct mg_arena *arena; /* owns everything below */
+	struct mg_schema schema; /* tables sorted by name */
+	struct model_table_info *info; /* per table of schema, same order */
+	size_t n_sources;
+	const char **sources; /* the model files, as given, sorted */
+};
+
+/* Frees a model and everything it owns. Accepts NULL. */
+void model_free(struct model *model);
+
+/*
+ * Checks the model against the rules of the model language that do not need
+ * the C parser (names, keys, references, defaults, ...), adding one error per
+ * problem to `diags`. Returns the number of errors added.
+ */
+size_t model_validate(const struct model *model, struct diag_list *diags);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * The one SQL renderer: turns the shared schema description into SQL text per
+ * dialect. The generator uses it to write migrations, the runtime to create a
+ * database at the current schema and to rebuild SQLite tables, so both always
+ * agree. Output is deterministic and readable: identifiers are quoted only
+ * when they must be (reserved words of either dialect, upper case, other
+ * characters), keywords upper case, one column per line in CREATE TABLE.
+ */
+#ifndef MG_SQL_H
+#define MG_SQL_H
+
+#include "modelgen/schema.h"
+#include "util/strbuf.h"
+
+/* Appends `name` as an identifier, double-quoted when it must be. */
+void mg_sql_ident(struct mg_strbuf *b, const char *name);
+
+/* Appends `s` as a single-quoted string literal. */
+void mg_sql_string(struct mg_strbuf *b, const char *s);
+
+/* Appends the SQL type of `col` on `dialect` (BIGINT, VARCHAR(64), ...). */
+void mg_sql_column_type(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			const struct mg_column *col);
+
+/* Appends a column definition: name, type, NOT NULL, DEFAULT, and for the
+ * identity column its PRIMARY KEY / GENERATED clause. */
+void mg_sql_column_def(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+		       const struct mg_column *col);
+
+/* MG_SQL_* flags for mg_sql_create_table. */
+#define MG_SQL_NO_FOREIGN_KEYS 0x1u /* PostgreSQL: added later by ALTER */
+
+/* Appends `CREATE TABLE ... ;\n` for `table` under the name `name` (NULL for
+ * table->name; a SQLite rebuild creates under a temporary name). Indexes are
+ * separate statements (mg_sql_create_index). */
+void mg_sql_create_table(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			 const char *name, unsigned flags);
+
+/* Appends `CREATE [UNIQUE] INDEX name ON table (cols);\n`. */
+void mg_sql_create_index(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			 const struct mg_index *index);
+
+/* PostgreSQL: `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY ...;\n`. */
+void mg_sql_add_foreign_key(struct mg_strbuf *b, const struct mg_table *table,
+			    const struct mg_foreign_key *fk);
+
+/* PostgreSQL: COMMENT ON statements for the table and its columns that have
+ * comments; nothing on SQLite. */
+void mg_sql_comments(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table);
+
+/*
+ * Appends the whole create path for `schema`: every table in foreign-key
+ * order (name as the tie-break), then its indexes; on PostgreSQL, foreign keys
+ * that point forward (cycles) are added by ALTER at the end, and comments.
+ */
+void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
+			  const struct mg_schema *schema);
+
+/* Returns 1 when `name` is a valid identifier for modelgen: [A-Za-z_]
+ * [A-Za-z0-9_]*, 1 to 63 bytes. Says nothing about reserved words (those are
+ * quoted, not refused). */
+int mg_sql_ident_valid(const char *name);
+
+/*
+ * Checks that `sql` is a single SQL default expression that cannot escape its
+ * place in a statement: not empty, quotes and parentheses balanced, no `;`,
+ * no comment (`--`, `/ *`). Returns 1 when valid, else 0 with `*why` set to a
+ * static phrase ("unbalanced parentheses", ...).
+ */
+int mg_sql_default_valid(const char *sql, const char **why);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * Bump allocator: blocks chained from the arena, each carved front to back.
+ */
+#include "util/arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK 65536
+#define ARENA_ALIGN 16
+
+struct block {
+	struct block *next;
+	size_t used;
+	size_t size;
+	_Alignas(16) unsigned char data[];
+};
+
+struct mg_arena {
+	struct block *head;
+};
+
+static void *xmalloc(size_t size)
+{
+	void *p = malloc(size);
+	if (!p) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+struct mg_arena *mg_arena_new(void)
+{
+	struct mg_arena *a = xmalloc(sizeof(*a));
+	a->head = NULL;
+	return a;
+}
+
+void mg_arena_free(struct mg_arena *arena)
+{
+	struct block *b, *next;
+
+	if (!arena)
+		return;
+	for (b = arena->head; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(arena);
+}
+
+void *mg_arena_alloc(struct mg_arena *arena, size_t size)
+{
+	struct block *b = arena->head;
+	void *p;
+
+	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (size == 0)
+		size = ARENA_ALIGN;
+	if (!b || b->size - b->used < size) {
+		size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+		b = xmalloc(sizeof(*b) + cap);
+		b->used = 0;
+		b->size = cap;
+		/* A large allocation gets its own block behind the current one so
+		 * the current block's free space is not wasted. */
+		if (cap != ARENA_BLOCK && arena->head) {
+			b->next = arena->head->next;
+			arena->head->next = b;
+		} else {
+			b->next = arena->head;
+			arena->head = b;
+		}
+	}
+	p = b->data + b->used;
+	b->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void *mg_arena_calloc(struct mg_arena *arena, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	return mg_arena_alloc(arena, n * size);
+}
+
+char *mg_arena_strndup(struct mg_arena *arena, const char *s, size_t len)
+{
+	char *p = mg_arena_alloc(arena, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *mg_arena_strdup(struct mg_arena *arena, const char *s)
+{
+	return s ? mg_arena_strndup(arena, s, strlen(s)) : NULL;
+}
+
+char *mg_arena_printf(struct mg_arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	p = mg_arena_alloc(arena, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
