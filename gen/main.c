@@ -1,16 +1,225 @@
 /*
- * modelgen: the command line. Parses arguments and runs one command; each
- * command is a pipeline of the stages in this folder.
+ * modelgen: the command line. Parses the arguments, then runs one command as
+ * a pipeline of the stages in this folder (parse, snapshot, diff, plan, emit).
+ * Exit codes: 0 success, 1 a check found something, 2 bad usage, 3 any other
+ * error.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "commands.h"
+#include "diag.h"
+#include "model.h"
+#include "parse.h"
+#include "snapshot.h"
+
+static const char usage_text[] =
+	"usage: modelgen [-M DIR] [-G DIR] COMMAND [OPTIONS] [-- CLANG-ARGS...]\n"
+	"\n"
+	"Generates numbered database migrations from annotated C structs.\n"
+	"\n"
+	"commands:\n"
+	"  snapshot     print the schema snapshot of the models as JSON\n"
+	"  diff         write the next migration for what changed since the snapshot\n"
+	"  check        exit 1 when the models, snapshot and migrations disagree (for CI)\n"
+	"  sql          print the SQL that migrations run, for review\n"
+	"  new          write an empty hand-written (data) migration\n"
+	"\n"
+	"options:\n"
+	"  -M DIR       model headers (default: models)\n"
+	"  -G DIR       generated files (default: generated)\n"
+	"  -h, --help   this text; `modelgen COMMAND --help` for a command\n"
+	"  --version    print the version\n"
+	"  -- ARGS      pass ARGS to the C parser (e.g. -I include -DFOO)\n"
+	"\n"
+	"exit codes: 0 success, 1 a check found something, 2 bad usage, 3 error\n";
+
+static const struct command_help {
+	const char *name;
+	const char *text;
+} command_help[] = {
+	{"snapshot", "usage: modelgen snapshot\n"
+		     "\n"
+		     "Parses the model headers and prints the schema snapshot (the JSON that\n"
+		     "generated/schema.json holds) to standard output. Writes nothing.\n"},
+	{"diff", "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
+		 "\n"
+		 "Compares the models with generated/schema.json and, where they differ, writes\n"
+		 "the next numbered migration, the new snapshot and the registry, and prints a\n"
+		 "summary of the operations (destructive ones marked).\n"
+		 "\n"
+		 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
+		 "  --dry-run              print what would be written; write nothing\n"
+		 "  --allow-drop           allow dropping tables and columns\n"
+		 "  --amend                regenerate the newest migration instead of adding one\n"},
+	{"check", "usage: modelgen check\n"
+		  "\n"
+		  "Exits 0 when the models match the snapshot and the migration history is\n"
+		  "consistent; otherwise prints one line per problem and exits 1.\n"},
+	{"sql", "usage: modelgen sql [--dialect sqlite|postgresql] [--down] [N[..M]]\n"
+		"\n"
+		"Prints the SQL that migrations N..M run (default: all), for review.\n"},
+	{"new", "usage: modelgen new -m MESSAGE\n"
+		"\n"
+		"Writes the next numbered migration as an empty hand-written (data) migration\n"
+		"with up and down functions to fill in.\n"},
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("modelgen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; see `modelgen --help`\n", stderr);
+	return MG_EXIT_USAGE;
+}
+
+static const char *command_help_text(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(command_help) / sizeof(command_help[0]); i++)
+		if (strcmp(command_help[i].name, name) == 0)
+			return command_help[i].text;
+	return NULL;
+}
+
+static int cmd_snapshot(const struct cli *cli)
+{
+	struct diag_list diags = {0};
+	struct model *model = NULL;
+	char *json = NULL;
+	int rc = MG_EXIT_ERROR;
+
+	if (cli->n_args) {
+		rc = usage_error("snapshot takes no arguments, got '%s'", cli->args[0]);
+		goto done;
+	}
+	if (parse_models(&model, &cli->parse, &diags) != 0)
+		goto done;
+	json = snapshot_dump(&model->schema);
+	if (fputs(json, stdout) == EOF || fflush(stdout) != 0) {
+		fputs("modelgen: cannot write to standard output\n", stderr);
+		goto done;
+	}
+	rc = MG_EXIT_OK;
+done:
+	diag_print(&diags, stderr);
+	diag_free(&diags);
+	free(json);
+	model_free(model);
+	return rc;
+}
+
+static int option_value(int argc, char **argv, int *i, const char **out)
+{
+	if (*i + 1 >= argc)
+		return usage_error("option %s needs a value", argv[*i]);
+	*out = argv[++*i];
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("modelgen %s\n", MG_VERSION);
-		return 0;
+	struct cli cli;
+	const char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int i, rc;
+	int want_help = 0;
+
+	if (!args)
+		return MG_EXIT_ERROR;
+	memset(&cli, 0, sizeof(cli));
+	cli.args = args;
+	cli.parse.models_dir = "models";
+	cli.generated_dir = "generated";
+	cli.dialect = -1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			cli.parse.n_clang_args = (size_t)(argc - i - 1);
+			cli.parse.clang_args = (const char *const *)(argv + i + 1);
+			break;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			want_help = 1;
+		} else if (strcmp(a, "--version") == 0 && !cli.command) {
+			printf("modelgen %s\n", MG_VERSION);
+			rc = MG_EXIT_OK;
+			goto done;
+		} else if (strcmp(a, "-M") == 0 || strcmp(a, "--models") == 0) {
+			if ((rc = option_value(argc, argv, &i, &cli.parse.models_dir)))
+				goto done;
+		} else if (strcmp(a, "-G") == 0 || strcmp(a, "--generated") == 0) {
+			if ((rc = option_value(argc, argv, &i, &cli.generated_dir)))
+				goto done;
+		} else if (strcmp(a, "-m") == 0 || strcmp(a, "--message") == 0) {
+			if ((rc = option_value(argc, argv, &i, &cli.message)))
+				goto done;
+		} else if (strcmp(a, "--dialect") == 0) {
+			const char *d;
+			if ((rc = option_value(argc, argv, &i, &d)))
+				goto done;
+			if (strcmp(d, "sqlite") == 0)
+				cli.dialect = MG_DIALECT_SQLITE;
+			else if (strcmp(d, "postgresql") == 0 || strcmp(d, "postgres") == 0)
+				cli.dialect = MG_DIALECT_POSTGRESQL;
+			else {
+				rc = usage_error("unknown dialect '%s' (sqlite or postgresql)", d);
+				goto done;
+			}
+		} else if (strcmp(a, "--dry-run") == 0) {
+			cli.dry_run = 1;
+		} else if (strcmp(a, "--allow-drop") == 0) {
+			cli.allow_drop = 1;
+		} else if (strcmp(a, "--amend") == 0) {
+			cli.amend = 1;
+		} else if (strcmp(a, "--down") == 0) {
+			cli.down = 1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			rc = usage_error("unknown option '%s'", a);
+			goto done;
+		} else if (!cli.command) {
+			cli.command = a;
+		} else {
+			cli.args[cli.n_args++] = a;
+		}
 	}
-	fputs("modelgen: not implemented yet\n", stderr);
-	return 2;
+
+	if (!cli.command) {
+		fputs(usage_text, want_help ? stdout : stderr);
+		rc = want_help ? MG_EXIT_OK : MG_EXIT_USAGE;
+		goto done;
+	}
+	if (!command_help_text(cli.command)) {
+		rc = usage_error("unknown command '%s'", cli.command);
+		goto done;
+	}
+	if (want_help) {
+		fputs(command_help_text(cli.command), stdout);
+		rc = MG_EXIT_OK;
+		goto done;
+	}
+
+	if (strcmp(cli.command, "snapshot") == 0)
+		rc = cmd_snapshot(&cli);
+	else if (strcmp(cli.command, "diff") == 0)
+		rc = command_diff(&cli);
+	else if (strcmp(cli.command, "check") == 0)
+		rc = command_check(&cli);
+	else if (strcmp(cli.command, "sql") == 0)
+		rc = command_sql(&cli);
+	else
+		rc = command_new(&cli);
+done:
+	free(args);
+	return rc;
 }

@@ -1,0 +1,48 @@
+/*
+ * Operations -> per-dialect steps. For each dialect an `up` and a `down` list
+ * of struct mg_step (modelgen/migration.h): PostgreSQL uses native ALTER
+ * TABLE forms; SQLite uses native ALTER where SQLite can (rename table or
+ * column, add column, drop a plain column) and otherwise a table rebuild,
+ * with every change to one table folded into one rebuild. Also the review
+ * notes and the frozen before/after definitions of the touched tables.
+ */
+#ifndef MG_GEN_PLAN_H
+#define MG_GEN_PLAN_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "diff.h"
+#include "modelgen/migration.h"
+
+struct mg_arena;
+
+struct plan_summary_line {
+	const char *text; /* "add column users.email (text, nullable)" */
+	int destructive;
+};
+
+struct plan_result {
+	struct mg_plan up[MG_DIALECT_COUNT];
+	struct mg_plan down[MG_DIALECT_COUNT];
+	struct mg_schema before; /* tables touched, as before (sorted by name) */
+	struct mg_schema after;  /* tables touched, as after */
+	size_t n_summary;
+	struct plan_summary_line *summary; /* one per operation, in order */
+	size_t n_notes;
+	const char **notes; /* review notes: what can fail, what a rebuild does */
+	/* What running `down` cannot bring back (dropped tables, columns);
+	 * NULL when down is lossless. */
+	const char *irreversible_note;
+};
+
+/*
+ * Plans the operations of `diff` (from `old_schema` to `new_schema`).
+ * Everything in `out` is allocated from `arena`. Returns 0, or -1 with
+ * errors in `diags`.
+ */
+int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
+		   const struct mg_schema *old_schema, const struct mg_schema *new_schema,
+		   struct diag_list *diags);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * Model <-> canonical JSON (generated/schema.json). The writer is canonical:
+ * sorted keys, indent 2, ASCII only (\uXXXX escapes), one trailing newline, no
+ * absolute paths, so the same schema gives the same bytes on any machine. The
+ * loader is strict: unknown format version, unknown or duplicate keys,
+ * missing fields and wrong types are errors with the JSON's line and column.
+ * The format is documented at the top of snapshot.c.
+ */
+#ifndef MG_GEN_SNAPSHOT_H
+#define MG_GEN_SNAPSHOT_H
+
+#include "diag.h"
+#include "modelgen/schema.h"
+
+/* The snapshot format version written into every snapshot. */
+#define SNAPSHOT_FORMAT 1
+
+/* Returns the canonical JSON text of `schema` (malloc'd; caller frees). */
+char *snapshot_dump(const struct mg_schema *schema);
+
+/*
+ * Parses snapshot JSON `text`; `path` names it in diagnostics. On success
+ * returns 0 and sets `*out` to a schema that the caller frees with
+ * mg_schema_free. On error returns -1 with one error per problem in `diags`.
+ */
+int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
+		   struct diag_list *diags);
+
+/* Reads and parses the file at `path` (see snapshot_parse). A missing file
+ * is an error here; callers that accept one check first. */
+int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags);
+
+/* The schema hash: "sha256:" + 64 hex digits of SHA-256 over the canonical
+ * JSON. Writes 72 bytes including the NUL into `out`. An empty schema (no
+ * tables) has the hash of its canonical JSON like any other. */
+void snapshot_hash(char out[72], const struct mg_schema *schema);
+
+#endif
