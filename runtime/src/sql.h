@@ -69,4 +69,46 @@ int mg_sql_ident_valid(const char *name);
  */
 int mg_sql_default_valid(const char *sql, const char **why);
 
+/*
+ * Additions for the generator's planner and the runtime (sql.c).
+ */
+
+/* Returns 1 when `sql` is a plain literal (number, one string, TRUE, FALSE,
+ * NULL, CURRENT_DATE/TIME/TIMESTAMP), which SQLite takes after DEFAULT
+ * without parentheses. */
+int mg_sql_default_is_literal(const char *sql);
+
+/* Appends a default expression as it follows DEFAULT: literals as they
+ * are, anything else in parentheses. */
+void mg_sql_default(struct mg_strbuf *b, const char *sql);
+
+/* Appends the primary key constraint's name of a table: pk_<table>. */
+void mg_sql_pk_name(struct mg_strbuf *b, const char *table_name);
+
+/* Appends `CONSTRAINT pk_<name> PRIMARY KEY (cols)` (name NULL: the
+ * table's). */
+void mg_sql_primary_key(struct mg_strbuf *b, const struct mg_table *table, const char *name);
+
+/* Appends `CONSTRAINT fk FOREIGN KEY (c) REFERENCES t (c) [ON DELETE ...]`. */
+void mg_sql_foreign_key(struct mg_strbuf *b, const struct mg_foreign_key *fk);
+
+/* As mg_sql_create_table, with only the foreign keys i for which
+ * keep_fk[i] is nonzero (keep_fk NULL: all). */
+void mg_sql_create_table_filtered(struct mg_strbuf *b, enum mg_dialect dialect,
+				  const struct mg_table *table, const char *name,
+				  const unsigned char *keep_fk);
+
+/* Appends `COMMENT ON TABLE t IS '...';` (column_name NULL) or
+ * `COMMENT ON COLUMN t.c IS ...;`; comment NULL gives IS NULL. */
+void mg_sql_comment_on(struct mg_strbuf *b, const char *table_name, const char *column_name,
+		       const char *comment);
+
+/*
+ * Fills order[0..n_tables) with the positions of `tables` in foreign-key
+ * order: a table after the tables it references within the set (keys to
+ * tables outside the set and to itself are ignored), ties broken by name;
+ * a cycle is broken at its first table by name.
+ */
+void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables);
+
 #endif

@@ -1,0 +1,778 @@
+/*
+ * The SQL renderer (see sql.h): the shared schema description as CREATE
+ * statements per dialect, plus the small ALTER pieces the generator's planner
+ * and the runtime need. Pure text: no database, no I/O, same input same bytes.
+ */
+#include "sql.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reserved words of SQLite 3.40 (every keyword) and PostgreSQL 15 (reserved
+ * and type/function-only reserved), lower case, sorted for bsearch. An
+ * identifier equal to one of them is quoted. */
+static const char *const keywords[] = {
+	"abort",
+	"action",
+	"add",
+	"after",
+	"all",
+	"alter",
+	"always",
+	"analyse",
+	"analyze",
+	"and",
+	"any",
+	"array",
+	"as",
+	"asc",
+	"asymmetric",
+	"attach",
+	"authorization",
+	"autoincrement",
+	"before",
+	"begin",
+	"between",
+	"binary",
+	"both",
+	"by",
+	"cascade",
+	"case",
+	"cast",
+	"check",
+	"collate",
+	"collation",
+	"column",
+	"commit",
+	"concurrently",
+	"conflict",
+	"constraint",
+	"create",
+	"cross",
+	"current",
+	"current_catalog",
+	"current_date",
+	"current_role",
+	"current_schema",
+	"current_time",
+	"current_timestamp",
+	"current_user",
+	"database",
+	"default",
+	"deferrable",
+	"deferred",
+	"delete",
+	"desc",
+	"detach",
+	"distinct",
+	"do",
+	"drop",
+	"each",
+	"else",
+	"end",
+	"escape",
+	"except",
+	"exclude",
+	"exclusive",
+	"exists",
+	"explain",
+	"fail",
+	"false",
+	"fetch",
+	"filter",
+	"first",
+	"following",
+	"for",
+	"foreign",
+	"freeze",
+	"from",
+	"full",
+	"generated",
+	"glob",
+	"grant",
+	"group",
+	"groups",
+	"having",
+	"if",
+	"ignore",
+	"ilike",
+	"immediate",
+	"in",
+	"index",
+	"indexed",
+	"initially",
+	"inner",
+	"insert",
+	"instead",
+	"intersect",
+	"into",
+	"is",
+	"isnull",
+	"join",
+	"key",
+	"last",
+	"lateral",
+	"leading",
+	"left",
+	"like",
+	"limit",
+	"localtime",
+	"localtimestamp",
+	"match",
+	"materialized",
+	"natural",
+	"no",
+	"not",
+	"nothing",
+	"notnull",
+	"null",
+	"nulls",
+	"of",
+	"offset",
+	"on",
+	"only",
+	"or",
+	"order",
+	"others",
+	"outer",
+	"over",
+	"overlaps",
+	"partition",
+	"placing",
+	"plan",
+	"pragma",
+	"preceding",
+	"primary",
+	"query",
+	"raise",
+	"range",
+	"recursive",
+	"references",
+	"regexp",
+	"reindex",
+	"release",
+	"rename",
+	"replace",
+	"restrict",
+	"returning",
+	"right",
+	"rollback",
+	"row",
+	"rows",
+	"savepoint",
+	"select",
+	"session_user",
+	"set",
+	"similar",
+	"some",
+	"symmetric",
+	"table",
+	"tablesample",
+	"temp",
+	"temporary",
+	"then",
+	"ties",
+	"to",
+	"trailing",
+	"transaction",
+	"trigger",
+	"true",
+	"unbounded",
+	"union",
+	"unique",
+	"update",
+	"user",
+	"using",
+	"vacuum",
+	"values",
+	"variadic",
+	"verbose",
+	"view",
+	"virtual",
+	"when",
+	"where",
+	"window",
+	"with",
+	"without",
+};
+
+static int cmp_keyword(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* 1 when `name` can stand unquoted: lower case, not a keyword. Upper case
+ * must be quoted because PostgreSQL folds unquoted names to lower case. */
+static int ident_plain(const char *name)
+{
+	const char *p;
+
+	if (!name[0] || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_'))
+		return 0;
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return bsearch(name, keywords, sizeof(keywords) / sizeof(keywords[0]), sizeof(keywords[0]),
+		       cmp_keyword) == NULL;
+}
+
+void mg_sql_ident(struct mg_strbuf *b, const char *name)
+{
+	const char *p;
+
+	if (ident_plain(name)) {
+		mg_strbuf_puts(b, name);
+		return;
+	}
+	mg_strbuf_putc(b, '"');
+	for (p = name; *p; p++) {
+		if (*p == '"')
+			mg_strbuf_putc(b, '"');
+		mg_strbuf_putc(b, *p);
+	}
+	mg_strbuf_putc(b, '"');
+}
+
+void mg_sql_string(struct mg_strbuf *b, const char *s)
+{
+	const char *p;
+
+	mg_strbuf_putc(b, '\'');
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			mg_strbuf_putc(b, '\'');
+		mg_strbuf_putc(b, *p);
+	}
+	mg_strbuf_putc(b, '\'');
+}
+
+static void ident_list(struct mg_strbuf *b, size_t n, const char *const *names)
+{
+	size_t i;
+
+	mg_strbuf_putc(b, '(');
+	for (i = 0; i < n; i++) {
+		if (i)
+			mg_strbuf_puts(b, ", ");
+		mg_sql_ident(b, names[i]);
+	}
+	mg_strbuf_putc(b, ')');
+}
+
+void mg_sql_column_type(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			const struct mg_column *col)
+{
+	static const char *const sqlite_names[] = {
+		[MG_COL_BOOLEAN] = "BOOLEAN", [MG_COL_SMALLINT] = "SMALLINT",
+		[MG_COL_INTEGER] = "INTEGER", [MG_COL_BIGINT] = "BIGINT",
+		[MG_COL_REAL] = "REAL",       [MG_COL_DOUBLE] = "DOUBLE PRECISION",
+		[MG_COL_TEXT] = "TEXT",       [MG_COL_BLOB] = "BLOB",
+	};
+	static const char *const pg_names[] = {
+		[MG_COL_BOOLEAN] = "boolean", [MG_COL_SMALLINT] = "smallint",
+		[MG_COL_INTEGER] = "integer", [MG_COL_BIGINT] = "bigint",
+		[MG_COL_REAL] = "real",       [MG_COL_DOUBLE] = "double precision",
+		[MG_COL_TEXT] = "text",       [MG_COL_BLOB] = "bytea",
+	};
+
+	(void)table;
+	switch (col->type) {
+	case MG_COL_CUSTOM:
+		assert(col->custom_type);
+		mg_strbuf_puts(b, col->custom_type);
+		return;
+	case MG_COL_VARCHAR:
+		mg_strbuf_printf(b, dialect == MG_DIALECT_SQLITE ? "VARCHAR(%u)" : "varchar(%u)",
+				 col->length);
+		return;
+	default:
+		break;
+	}
+	assert(col->type >= MG_COL_BOOLEAN && col->type <= MG_COL_BLOB);
+	/* The rowid alias only exists when the declared type is exactly
+	 * INTEGER, whatever the width the model asked for. */
+	if (dialect == MG_DIALECT_SQLITE && col->identity) {
+		mg_strbuf_puts(b, "INTEGER");
+		return;
+	}
+	mg_strbuf_puts(b, dialect == MG_DIALECT_SQLITE ? sqlite_names[col->type]
+						       : pg_names[col->type]);
+}
+
+/* 1 when `s` equals `word` ignoring ASCII case. */
+static int word_eq(const char *s, const char *word)
+{
+	for (; *s && *word; s++, word++) {
+		char c = *s;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != *word)
+			return 0;
+	}
+	return *s == 0 && *word == 0;
+}
+
+int mg_sql_default_is_literal(const char *sql)
+{
+	static const char *const words[] = {"true",         "false",        "null",
+					    "current_date", "current_time", "current_timestamp"};
+	const char *p = sql;
+	size_t i;
+	int digits = 0;
+
+	if (*p == '\'') {
+		/* One string literal, nothing after it. */
+		for (p++; *p; p++) {
+			if (*p == '\'') {
+				if (p[1] == '\'') {
+					p++;
+					continue;
+				}
+				return p[1] == 0;
+			}
+		}
+		return 0;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (word_eq(sql, words[i]))
+			return 1;
+	if (*p == '-' || *p == '+')
+		p++;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits = 1;
+		else if (*p != '.' && *p != 'e' && *p != 'E' && !(p[-1] == 'e' && *p == '-'))
+			return 0;
+	}
+	return digits;
+}
+
+void mg_sql_default(struct mg_strbuf *b, const char *sql)
+{
+	/* SQLite accepts only a literal or a parenthesised expression after
+	 * DEFAULT; PostgreSQL accepts both, so one spelling serves. */
+	if (mg_sql_default_is_literal(sql)) {
+		mg_strbuf_puts(b, sql);
+		return;
+	}
+	mg_strbuf_printf(b, "(%s)", sql);
+}
+
+void mg_sql_column_def(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+		       const struct mg_column *col)
+{
+	mg_sql_ident(b, col->name);
+	mg_strbuf_putc(b, ' ');
+	mg_sql_column_type(b, dialect, table, col);
+	if (col->identity && dialect == MG_DIALECT_POSTGRESQL)
+		mg_strbuf_puts(b, " GENERATED BY DEFAULT AS IDENTITY");
+	if (!col->nullable || col->identity)
+		mg_strbuf_puts(b, " NOT NULL");
+	if (col->identity && dialect == MG_DIALECT_SQLITE)
+		mg_strbuf_puts(b, " PRIMARY KEY");
+	if (col->default_sql && !col->identity) {
+		mg_strbuf_puts(b, " DEFAULT ");
+		mg_sql_default(b, col->default_sql);
+	}
+}
+
+/* 1 when the table's primary key is written inline with its identity
+ * column (SQLite rowid alias) instead of as a table constraint. */
+static int pk_inline(enum mg_dialect dialect, const struct mg_table *table)
+{
+	const struct mg_column *col;
+
+	if (dialect != MG_DIALECT_SQLITE || table->n_primary_key != 1)
+		return 0;
+	col = mg_table_find_column(table, table->primary_key[0]);
+	return col && col->identity;
+}
+
+void mg_sql_pk_name(struct mg_strbuf *b, const char *table_name)
+{
+	struct mg_strbuf name = {0};
+
+	mg_strbuf_printf(&name, "pk_%s", table_name);
+	mg_sql_ident(b, mg_strbuf_cstr(&name));
+	mg_strbuf_free(&name);
+}
+
+void mg_sql_primary_key(struct mg_strbuf *b, const struct mg_table *table, const char *name)
+{
+	mg_strbuf_puts(b, "CONSTRAINT ");
+	mg_sql_pk_name(b, name ? name : table->name);
+	mg_strbuf_puts(b, " PRIMARY KEY ");
+	ident_list(b, table->n_primary_key, table->primary_key);
+}
+
+void mg_sql_foreign_key(struct mg_strbuf *b, const struct mg_foreign_key *fk)
+{
+	static const char *const actions[] = {
+		[MG_FK_NO_ACTION] = NULL,
+		[MG_FK_CASCADE] = "CASCADE",
+		[MG_FK_SET_NULL] = "SET NULL",
+		[MG_FK_RESTRICT] = "RESTRICT",
+	};
+
+	mg_strbuf_puts(b, "CONSTRAINT ");
+	mg_sql_ident(b, fk->name);
+	mg_strbuf_puts(b, " FOREIGN KEY (");
+	mg_sql_ident(b, fk->column);
+	mg_strbuf_puts(b, ") REFERENCES ");
+	mg_sql_ident(b, fk->ref_table);
+	mg_strbuf_puts(b, " (");
+	mg_sql_ident(b, fk->ref_column);
+	mg_strbuf_putc(b, ')');
+	assert((size_t)fk->on_delete < sizeof(actions) / sizeof(actions[0]));
+	if (actions[fk->on_delete])
+		mg_strbuf_printf(b, " ON DELETE %s", actions[fk->on_delete]);
+}
+
+/* CREATE TABLE with the foreign keys for which `keep_fk` is 1 (NULL: all). */
+static void create_table(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			 const char *name, const unsigned char *keep_fk)
+{
+	size_t i;
+	const char *sep = "\n    ";
+
+	mg_strbuf_puts(b, "CREATE TABLE ");
+	mg_sql_ident(b, name ? name : table->name);
+	mg_strbuf_puts(b, " (");
+	for (i = 0; i < table->n_columns; i++) {
+		mg_strbuf_puts(b, sep);
+		mg_sql_column_def(b, dialect, table, &table->columns[i]);
+		sep = ",\n    ";
+	}
+	if (table->n_primary_key && !pk_inline(dialect, table)) {
+		mg_strbuf_puts(b, sep);
+		/* Named after the final table name even under a rebuild's
+		 * temporary name, so that the renamed table is as created. */
+		mg_sql_primary_key(b, table, NULL);
+	}
+	for (i = 0; i < table->n_foreign_keys; i++) {
+		if (keep_fk && !keep_fk[i])
+			continue;
+		mg_strbuf_puts(b, sep);
+		mg_sql_foreign_key(b, &table->foreign_keys[i]);
+	}
+	mg_strbuf_puts(b, "\n);\n");
+}
+
+void mg_sql_create_table(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			 const char *name, unsigned flags)
+{
+	if ((flags & MG_SQL_NO_FOREIGN_KEYS) && dialect == MG_DIALECT_POSTGRESQL &&
+	    table->n_foreign_keys) {
+		unsigned char *keep = calloc(table->n_foreign_keys, 1);
+
+		if (!keep)
+			abort();
+		create_table(b, dialect, table, name, keep);
+		free(keep);
+		return;
+	}
+	create_table(b, dialect, table, name, NULL);
+}
+
+void mg_sql_create_table_filtered(struct mg_strbuf *b, enum mg_dialect dialect,
+				  const struct mg_table *table, const char *name,
+				  const unsigned char *keep_fk)
+{
+	create_table(b, dialect, table, name, keep_fk);
+}
+
+void mg_sql_create_index(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
+			 const struct mg_index *index)
+{
+	(void)dialect;
+	mg_strbuf_puts(b, index->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	mg_sql_ident(b, index->name);
+	mg_strbuf_puts(b, " ON ");
+	mg_sql_ident(b, table->name);
+	mg_strbuf_putc(b, ' ');
+	ident_list(b, index->n_columns, index->columns);
+	mg_strbuf_puts(b, ";\n");
+}
+
+void mg_sql_add_foreign_key(struct mg_strbuf *b, const struct mg_table *table,
+			    const struct mg_foreign_key *fk)
+{
+	mg_strbuf_puts(b, "ALTER TABLE ");
+	mg_sql_ident(b, table->name);
+	mg_strbuf_puts(b, " ADD ");
+	mg_sql_foreign_key(b, fk);
+	mg_strbuf_puts(b, ";\n");
+}
+
+void mg_sql_comment_on(struct mg_strbuf *b, const char *table_name, const char *column_name,
+		       const char *comment)
+{
+	mg_strbuf_puts(b, column_name ? "COMMENT ON COLUMN " : "COMMENT ON TABLE ");
+	mg_sql_ident(b, table_name);
+	if (column_name) {
+		mg_strbuf_putc(b, '.');
+		mg_sql_ident(b, column_name);
+	}
+	mg_strbuf_puts(b, " IS ");
+	if (comment)
+		mg_sql_string(b, comment);
+	else
+		mg_strbuf_puts(b, "NULL");
+	mg_strbuf_puts(b, ";\n");
+}
+
+void mg_sql_comments(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table)
+{
+	size_t i;
+
+	if (dialect != MG_DIALECT_POSTGRESQL)
+		return;
+	if (table->comment)
+		mg_sql_comment_on(b, table->name, NULL, table->comment);
+	for (i = 0; i < table->n_columns; i++)
+		if (table->columns[i].comment)
+			mg_sql_comment_on(b, table->name, table->columns[i].name,
+					  table->columns[i].comment);
+}
+
+/* Position of the table called `name` among `tables`, or n when absent. */
+static size_t find_pos(const struct mg_table *const *tables, size_t n, const size_t *by_name,
+		       const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	/* by_name lists positions in name order, so the search is binary. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(tables[by_name[mid]]->name, name);
+
+		if (c == 0)
+			return by_name[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+static const struct mg_table *const *sort_tables;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	return strcmp(sort_tables[*(const size_t *)a]->name, sort_tables[*(const size_t *)b]->name);
+}
+
+/* Min-heap of positions ordered by table name. */
+struct heap {
+	size_t n;
+	size_t *v;
+	const struct mg_table *const *tables;
+};
+
+static int heap_less(const struct heap *h, size_t a, size_t b)
+{
+	return strcmp(h->tables[h->v[a]]->name, h->tables[h->v[b]]->name) < 0;
+}
+
+static void heap_push(struct heap *h, size_t x)
+{
+	size_t i = h->n++;
+
+	h->v[i] = x;
+	while (i && heap_less(h, i, (i - 1) / 2)) {
+		size_t p = (i - 1) / 2, t = h->v[p];
+
+		h->v[p] = h->v[i];
+		h->v[i] = t;
+		i = p;
+	}
+}
+
+static size_t heap_pop(struct heap *h)
+{
+	size_t top = h->v[0], i = 0;
+
+	h->v[0] = h->v[--h->n];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i, t;
+
+		if (l < h->n && heap_less(h, l, m))
+			m = l;
+		if (r < h->n && heap_less(h, r, m))
+			m = r;
+		if (m == i)
+			break;
+		t = h->v[m];
+		h->v[m] = h->v[i];
+		h->v[i] = t;
+		i = m;
+	}
+	return top;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables)
+{
+	size_t *by_name = xcalloc(n_tables, sizeof(size_t));
+	size_t *indeg = xcalloc(n_tables, sizeof(size_t));
+	size_t *first = xcalloc(n_tables + 1, sizeof(size_t));
+	size_t *fill, *users;
+	unsigned char *done = xcalloc(n_tables, 1);
+	struct heap h = {0, xcalloc(n_tables, sizeof(size_t)), tables};
+	size_t i, j, n_edges = 0, n_out = 0, scan = 0;
+
+	for (i = 0; i < n_tables; i++)
+		by_name[i] = i;
+	sort_tables = tables;
+	qsort(by_name, n_tables, sizeof(size_t), cmp_by_name);
+	sort_tables = NULL;
+
+	/* Edges child -> parent for keys to another table of the set, kept as
+	 * per-parent lists of children (counting sort into `users`). */
+	for (i = 0; i < n_tables; i++)
+		for (j = 0; j < tables[i]->n_foreign_keys; j++) {
+			size_t p = find_pos(tables, n_tables, by_name,
+					    tables[i]->foreign_keys[j].ref_table);
+			if (p < n_tables && p != i) {
+				indeg[i]++;
+				first[p + 1]++;
+				n_edges++;
+			}
+		}
+	for (i = 0; i < n_tables; i++)
+		first[i + 1] += first[i];
+	users = xcalloc(n_edges, sizeof(size_t));
+	fill = xcalloc(n_tables, sizeof(size_t));
+	for (i = 0; i < n_tables; i++)
+		for (j = 0; j < tables[i]->n_foreign_keys; j++) {
+			size_t p = find_pos(tables, n_tables, by_name,
+					    tables[i]->foreign_keys[j].ref_table);
+			if (p < n_tables && p != i)
+				users[first[p] + fill[p]++] = i;
+		}
+
+	for (i = 0; i < n_tables; i++)
+		if (!indeg[i])
+			heap_push(&h, i);
+	while (n_out < n_tables) {
+		size_t t;
+
+		if (h.n) {
+			t = heap_pop(&h);
+		} else {
+			/* A cycle: take the first remaining table by name. */
+			while (done[by_name[scan]])
+				scan++;
+			t = by_name[scan];
+		}
+		if (done[t])
+			continue;
+		done[t] = 1;
+		order[n_out++] = t;
+		for (j = first[t]; j < first[t + 1]; j++) {
+			size_t k = users[j];
+
+			if (!done[k] && indeg[k] && --indeg[k] == 0)
+				heap_push(&h, k);
+		}
+	}
+	free(fill);
+	free(users);
+	free(h.v);
+	free(done);
+	free(first);
+	free(indeg);
+	free(by_name);
+}
+
+/* The table called `name` in `schema` (sorted by name), or NULL. */
+static const struct mg_table *lookup(const struct mg_schema *schema, const char *name)
+{
+	size_t lo = 0, hi = schema->n_tables;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(schema->tables[mid].name, name);
+
+		if (c == 0)
+			return &schema->tables[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
+			  const struct mg_schema *schema)
+{
+	size_t n = schema->n_tables, i, j;
+	const struct mg_table **tables = xcalloc(n, sizeof(*tables));
+	size_t *order = xcalloc(n, sizeof(size_t));
+	size_t *rank = xcalloc(n, sizeof(size_t));
+
+	for (i = 0; i < n; i++)
+		tables[i] = &schema->tables[i];
+	mg_sql_table_order(order, tables, n);
+	for (i = 0; i < n; i++)
+		rank[order[i]] = i;
+
+	for (i = 0; i < n; i++) {
+		const struct mg_table *t = tables[order[i]];
+		unsigned char *keep = NULL;
+
+		if (dialect == MG_DIALECT_POSTGRESQL && t->n_foreign_keys) {
+			/* A key to a table created later closes a cycle: it is
+			 * added by ALTER once every table exists. */
+			keep = xcalloc(t->n_foreign_keys, 1);
+			for (j = 0; j < t->n_foreign_keys; j++) {
+				const struct mg_table *r =
+					lookup(schema, t->foreign_keys[j].ref_table);
+				keep[j] = !r || rank[r - schema->tables] <= i;
+			}
+		}
+		if (i)
+			mg_strbuf_putc(b, '\n');
+		create_table(b, dialect, t, NULL, keep);
+		free(keep);
+		for (j = 0; j < t->n_indexes; j++)
+			mg_sql_create_index(b, dialect, t, &t->indexes[j]);
+		mg_sql_comments(b, dialect, t);
+	}
+	if (dialect == MG_DIALECT_POSTGRESQL) {
+		int first = 1;
+
+		for (i = 0; i < n; i++) {
+			const struct mg_table *t = tables[order[i]];
+
+			for (j = 0; j < t->n_foreign_keys; j++) {
+				const struct mg_table *r =
+					lookup(schema, t->foreign_keys[j].ref_table);
+				if (!r || rank[r - schema->tables] <= i)
+					continue;
+				if (first)
+					mg_strbuf_putc(b, '\n');
+				first = 0;
+				mg_sql_add_foreign_key(b, t, &t->foreign_keys[j]);
+			}
+		}
+	}
+	free(rank);
+	free(order);
+	free(tables);
+}
