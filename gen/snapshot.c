@@ -1,13 +1,799 @@
 /*
  * Model <-> canonical JSON (see snapshot.h).
+ *
+ * Format 1 (generated/schema.json). Keys sorted, indent 2, ASCII only, one
+ * trailing newline. Optional members are omitted when they have no value
+ * (never written as null, and null is refused on load).
+ *
+ *   {
+ *     "format": 1,
+ *     "tables": [                      sorted by name, names unique
+ *       {
+ *         "name": "users",
+ *         "comment": "...",            optional
+ *         "columns": [                 declaration order, names unique
+ *           {
+ *             "name": "id",
+ *             "type": "bigint",        a mg_coltype_name()
+ *             "length": 64,            varchar only (required there, 1..)
+ *             "custom_type": "...",    custom only (required there)
+ *             "nullable": false,
+ *             "identity": true,
+ *             "default": "0",          optional, SQL text
+ *             "comment": "..."         optional
+ *           }
+ *         ],
+ *         "primary_key": ["id"],       column names in key order
+ *         "indexes": [                 sorted by name; unique constraints too
+ *           {"name": "uq_users_email", "unique": true, "columns": ["email"]}
+ *         ],
+ *         "foreign_keys": [            sorted by name
+ *           {"name": "fk_users_avatar_id", "column": "avatar_id",
+ *            "ref_table": "media_files", "ref_column": "id",
+ *            "on_delete": "set null"}  a mg_fk_action_name()
+ *         ]
+ *       }
+ *     ]
+ *   }
+ *
+ * renamed_from is generator input and is never stored. The loader refuses
+ * anything else: another format number, unknown, duplicate or missing keys,
+ * wrong JSON types, unknown type or action names, unsorted or duplicate
+ * names. It stops at the first problem and reports it at the line and column
+ * of the offending key or value (found by a light second scan of the text,
+ * since jansson keeps positions only for syntax errors).
  */
 #include "snapshot.h"
 
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/arena.h"
+#include "util/sha256.h"
+
+/* ---- writing ---------------------------------------------------------- */
+
+static json_t *str_or_die(const char *s)
+{
+	/* Strings reach here validated (identifiers are ASCII, model_validate
+	 * checks comments and defaults are UTF-8); a NULL would silently drop
+	 * a member, so refuse loudly instead. */
+	json_t *j = json_string(s);
+
+	if (!j) {
+		fprintf(stderr, "modelgen: snapshot: invalid UTF-8 in '%s'\n", s);
+		abort();
+	}
+	return j;
+}
+
+static json_t *name_array(size_t n, const char *const *names)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, str_or_die(names[i]));
+	return a;
+}
+
+static json_t *dump_column(const struct mg_column *c)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", str_or_die(c->name));
+	json_object_set_new(o, "type", str_or_die(mg_coltype_name(c->type)));
+	if (c->type == MG_COL_VARCHAR)
+		json_object_set_new(o, "length", json_integer((json_int_t)c->length));
+	if (c->type == MG_COL_CUSTOM)
+		json_object_set_new(o, "custom_type", str_or_die(c->custom_type));
+	json_object_set_new(o, "nullable", json_boolean(c->nullable));
+	json_object_set_new(o, "identity", json_boolean(c->identity));
+	if (c->default_sql)
+		json_object_set_new(o, "default", str_or_die(c->default_sql));
+	if (c->comment)
+		json_object_set_new(o, "comment", str_or_die(c->comment));
+	return o;
+}
+
+static json_t *dump_table(const struct mg_table *t)
+{
+	json_t *o = json_object();
+	json_t *cols = json_array(), *idx = json_array(), *fks = json_array();
+	size_t i;
+
+	json_object_set_new(o, "name", str_or_die(t->name));
+	if (t->comment)
+		json_object_set_new(o, "comment", str_or_die(t->comment));
+	for (i = 0; i < t->n_columns; i++)
+		json_array_append_new(cols, dump_column(&t->columns[i]));
+	json_object_set_new(o, "columns", cols);
+	json_object_set_new(o, "primary_key", name_array(t->n_primary_key, t->primary_key));
+	for (i = 0; i < t->n_indexes; i++) {
+		const struct mg_index *ix = &t->indexes[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "name", str_or_die(ix->name));
+		json_object_set_new(j, "unique", json_boolean(ix->unique));
+		json_object_set_new(j, "columns", name_array(ix->n_columns, ix->columns));
+		json_array_append_new(idx, j);
+	}
+	json_object_set_new(o, "indexes", idx);
+	for (i = 0; i < t->n_foreign_keys; i++) {
+		const struct mg_foreign_key *fk = &t->foreign_keys[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "name", str_or_die(fk->name));
+		json_object_set_new(j, "column", str_or_die(fk->column));
+		json_object_set_new(j, "ref_table", str_or_die(fk->ref_table));
+		json_object_set_new(j, "ref_column", str_or_die(fk->ref_column));
+		json_object_set_new(j, "on_delete", str_or_die(mg_fk_action_name(fk->on_delete)));
+		json_array_append_new(fks, j);
+	}
+	json_object_set_new(o, "foreign_keys", fks);
+	return o;
+}
+
+/*
+ * Returns the canonical JSON of `schema` with one trailing newline,
+ * malloc'd; the caller frees it. Aborts on allocation failure.
+ */
 char *snapshot_dump(const struct mg_schema *schema)
 {
-	(void)schema;
-	return strdup("{}\n");
+	json_t *root = json_object(), *tables = json_array();
+	char *text, *out;
+	size_t i, n;
+
+	json_object_set_new(root, "format", json_integer(SNAPSHOT_FORMAT));
+	for (i = 0; i < schema->n_tables; i++)
+		json_array_append_new(tables, dump_table(&schema->tables[i]));
+	json_object_set_new(root, "tables", tables);
+	text = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	json_decref(root);
+	if (!text) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	n = strlen(text);
+	out = malloc(n + 2);
+	if (!out) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(out, text, n);
+	out[n] = '\n';
+	out[n + 1] = '\0';
+	free(text);
+	return out;
+}
+
+/* Writes "sha256:" and the hex SHA-256 of snapshot_dump(schema) to `out`. */
+void snapshot_hash(char out[72], const struct mg_schema *schema)
+{
+	char *json = snapshot_dump(schema);
+
+	memcpy(out, "sha256:", 7);
+	mg_sha256_hex(out + 7, json, strlen(json));
+	free(json);
+}
+
+/* ---- positions -------------------------------------------------------- */
+
+/*
+ * Where each value (and each object member's key) starts in the text. Built
+ * by a second, minimal scan that trusts jansson to have checked the syntax,
+ * so the checks below can point at the key or value that is wrong.
+ */
+struct pos {
+	unsigned line, col;   /* of the value */
+	unsigned kline, kcol; /* of the key, for object members */
+	char *key;            /* member name (raw, escapes kept); NULL else */
+	size_t n;
+	struct pos *kids; /* members or elements, in text order */
+};
+
+struct scan {
+	const char *p;
+	unsigned line, col;
+	struct mg_arena *arena;
+};
+
+static void adv(struct scan *s)
+{
+	if (*s->p == '\n') {
+		s->line++;
+		s->col = 1;
+	} else if (((unsigned char)*s->p & 0xc0) != 0x80) {
+		s->col++; /* count characters, not UTF-8 continuation bytes */
+	}
+	s->p++;
+}
+
+static void skip_ws(struct scan *s)
+{
+	while (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')
+		adv(s);
+}
+
+/* Skips a string at s->p (a '"'); returns its raw contents in the arena. */
+static char *scan_string(struct scan *s)
+{
+	const char *start;
+
+	adv(s);
+	start = s->p;
+	while (*s->p && *s->p != '"') {
+		if (*s->p == '\\' && s->p[1])
+			adv(s);
+		adv(s);
+	}
+	if (*s->p == '"') {
+		char *r = mg_arena_strndup(s->arena, start, (size_t)(s->p - start));
+		adv(s);
+		return r;
+	}
+	return mg_arena_strndup(s->arena, start, (size_t)(s->p - start));
+}
+
+static void scan_value(struct scan *s, struct pos *out, int depth)
+{
+	skip_ws(s);
+	out->line = s->line;
+	out->col = s->col;
+	if (depth > 64)
+		return; /* jansson limits nesting too; positions are best effort */
+	if (*s->p == '{' || *s->p == '[') {
+		int obj = *s->p == '{';
+		char close = obj ? '}' : ']';
+		size_t cap = 0;
+
+		adv(s);
+		for (;;) {
+			struct pos kid = {0};
+
+			skip_ws(s);
+			if (*s->p == close) {
+				adv(s);
+				return;
+			}
+			if (!*s->p)
+				return;
+			if (*s->p == ',') {
+				adv(s);
+				continue;
+			}
+			if (obj) {
+				kid.kline = s->line;
+				kid.kcol = s->col;
+				kid.key = scan_string(s);
+				skip_ws(s);
+				if (*s->p == ':')
+					adv(s);
+			}
+			scan_value(s, &kid, depth + 1);
+			if (out->n == cap) {
+				struct pos *nk;
+
+				cap = cap ? cap * 2 : 8;
+				nk = mg_arena_calloc(s->arena, cap, sizeof(*nk));
+				if (out->n)
+					memcpy(nk, out->kids, out->n * sizeof(*nk));
+				out->kids = nk;
+			}
+			out->kids[out->n++] = kid;
+		}
+	} else if (*s->p == '"') {
+		scan_string(s);
+	} else {
+		while (*s->p && !strchr(",}] \t\r\n", *s->p))
+			adv(s);
+	}
+}
+
+/* The member `key` of object position `p`, or NULL (no or unknown pos). */
+static const struct pos *pos_member(const struct pos *p, const char *key)
+{
+	size_t i;
+
+	if (!p)
+		return NULL;
+	for (i = 0; i < p->n; i++)
+		if (p->kids[i].key && strcmp(p->kids[i].key, key) == 0)
+			return &p->kids[i];
+	return NULL;
+}
+
+static const struct pos *pos_elem(const struct pos *p, size_t i)
+{
+	return p && i < p->n ? &p->kids[i] : NULL;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+struct loader {
+	const char *path;
+	struct diag_list *diags;
+	struct mg_arena *arena; /* the schema's */
+	int failed;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void
+fail_at(struct loader *ld, const struct pos *p, int at_key, const char *fmt, ...)
+{
+	struct diag_loc loc = {ld->path, 0, 0};
+	char buf[512];
+	va_list ap;
+
+	if (ld->failed)
+		return;
+	ld->failed = 1;
+	if (p) {
+		loc.line = at_key && p->kline ? p->kline : p->line;
+		loc.column = at_key && p->kline ? p->kcol : p->col;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error(ld->diags, &loc, "%s", buf);
+}
+
+/*
+ * Checks that object `o` (at `p`, described as `what`) has only the keys
+ * in `allowed` and every one of `required`. Returns 0 or -1.
+ */
+static int check_keys(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+		      const char *const *allowed, const char *const *required)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(o)) {
+		fail_at(ld, p, 0, "%s: expected an object", what);
+		return -1;
+	}
+	json_object_foreach(o, key, v)
+	{
+		int ok = 0;
+
+		for (i = 0; allowed[i]; i++)
+			if (strcmp(allowed[i], key) == 0)
+				ok = 1;
+		if (!ok) {
+			const struct pos *kp = pos_member(p, key);
+
+			fail_at(ld, kp ? kp : p, 1, "%s: unknown key '%s'", what, key);
+			return -1;
+		}
+	}
+	for (i = 0; required[i]; i++)
+		if (!json_object_get(o, required[i])) {
+			fail_at(ld, p, 0, "%s: missing key '%s'", what, required[i]);
+			return -1;
+		}
+	return 0;
+}
+
+/* Reads the string member `key`; NULL (and a failure) when not a string.
+ * An absent optional member gives NULL without failing. */
+static const char *get_str(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+			   const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return NULL;
+	if (!json_is_string(v)) {
+		fail_at(ld, pos_member(p, key) ? pos_member(p, key) : p, 0,
+			"%s: '%s' must be a string", what, key);
+		return NULL;
+	}
+	return mg_arena_strndup(ld->arena, json_string_value(v), json_string_length(v));
+}
+
+static int get_bool(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+		    const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_boolean(v)) {
+		fail_at(ld, pos_member(p, key) ? pos_member(p, key) : p, 0,
+			"%s: '%s' must be true or false", what, key);
+		return 0;
+	}
+	return json_is_true(v);
+}
+
+/* Reads an array of unique identifier strings; returns the count or -1. */
+static long get_names(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+		      const char *key, const char *const **out)
+{
+	json_t *a = json_object_get(o, key);
+	const struct pos *ap = pos_member(p, key);
+	const char **names;
+	size_t i, j;
+
+	if (!json_is_array(a)) {
+		fail_at(ld, ap ? ap : p, 0, "%s: '%s' must be an array of names", what, key);
+		return -1;
+	}
+	names = mg_arena_calloc(ld->arena, json_array_size(a) + 1, sizeof(*names));
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_string(v) || json_string_value(v)[0] == '\0') {
+			fail_at(ld, pos_elem(ap, i) ? pos_elem(ap, i) : p, 0,
+				"%s: '%s' must hold non-empty strings", what, key);
+			return -1;
+		}
+		names[i] = mg_arena_strdup(ld->arena, json_string_value(v));
+		for (j = 0; j < i; j++)
+			if (strcmp(names[j], names[i]) == 0) {
+				fail_at(ld, pos_elem(ap, i) ? pos_elem(ap, i) : p, 0,
+					"%s: '%s' names '%s' twice", what, key, names[i]);
+				return -1;
+			}
+	}
+	*out = names;
+	return (long)i;
+}
+
+/* The array member `key` of `o`; NULL and a failure when not an array. */
+static json_t *get_array(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+			 const char *key)
+{
+	json_t *a = json_object_get(o, key);
+
+	if (!json_is_array(a)) {
+		fail_at(ld, pos_member(p, key) ? pos_member(p, key) : p, 0,
+			"%s: '%s' must be an array", what, key);
+		return NULL;
+	}
+	return a;
+}
+
+static int load_column(struct loader *ld, json_t *o, const struct pos *p, const char *table,
+		       struct mg_column *c)
+{
+	static const char *const allowed[] = {"name",        "type",     "length",
+					      "custom_type", "nullable", "identity",
+					      "default",     "comment",  NULL};
+	static const char *const required[] = {"name", "type", "nullable", "identity", NULL};
+	char what[160];
+	const char *type;
+	json_t *len;
+
+	snprintf(what, sizeof(what), "table '%s': column", table);
+	if (check_keys(ld, o, p, what, allowed, required))
+		return -1;
+	c->name = get_str(ld, o, p, what, "name");
+	if (ld->failed)
+		return -1;
+	snprintf(what, sizeof(what), "table '%s', column '%s'", table, c->name);
+	type = get_str(ld, o, p, what, "type");
+	if (ld->failed)
+		return -1;
+	c->type = mg_coltype_from_name(type);
+	if (!c->type) {
+		fail_at(ld, pos_member(p, "type"), 0, "%s: unknown type '%s'", what, type);
+		return -1;
+	}
+	len = json_object_get(o, "length");
+	if (c->type == MG_COL_VARCHAR) {
+		if (!len) {
+			fail_at(ld, p, 0, "%s: missing key 'length' (varchar)", what);
+			return -1;
+		}
+		if (!json_is_integer(len) || json_integer_value(len) < 1 ||
+		    json_integer_value(len) > 10485760) {
+			fail_at(ld, pos_member(p, "length"), 0,
+				"%s: 'length' must be an integer from 1 to 10485760", what);
+			return -1;
+		}
+		c->length = (unsigned)json_integer_value(len);
+	} else if (len) {
+		fail_at(ld, pos_member(p, "length"), 1, "%s: 'length' is only for varchar", what);
+		return -1;
+	}
+	if (c->type == MG_COL_CUSTOM) {
+		if (!json_object_get(o, "custom_type")) {
+			fail_at(ld, p, 0, "%s: missing key 'custom_type' (custom)", what);
+			return -1;
+		}
+		c->custom_type = get_str(ld, o, p, what, "custom_type");
+	} else if (json_object_get(o, "custom_type")) {
+		fail_at(ld, pos_member(p, "custom_type"), 1, "%s: 'custom_type' is only for custom",
+			what);
+		return -1;
+	}
+	c->nullable = get_bool(ld, o, p, what, "nullable");
+	c->identity = get_bool(ld, o, p, what, "identity");
+	c->default_sql = get_str(ld, o, p, what, "default");
+	c->comment = get_str(ld, o, p, what, "comment");
+	return ld->failed ? -1 : 0;
+}
+
+static int load_index(struct loader *ld, json_t *o, const struct pos *p, const char *table,
+		      struct mg_index *ix)
+{
+	static const char *const keys[] = {"name", "unique", "columns", NULL};
+	char what[160];
+	long n;
+
+	snprintf(what, sizeof(what), "table '%s': index", table);
+	if (check_keys(ld, o, p, what, keys, keys))
+		return -1;
+	ix->name = get_str(ld, o, p, what, "name");
+	if (ld->failed)
+		return -1;
+	snprintf(what, sizeof(what), "table '%s', index '%s'", table, ix->name);
+	ix->unique = get_bool(ld, o, p, what, "unique");
+	n = get_names(ld, o, p, what, "columns", &ix->columns);
+	if (n == 0)
+		fail_at(ld, pos_member(p, "columns"), 0, "%s: 'columns' is empty", what);
+	if (ld->failed)
+		return -1;
+	ix->n_columns = (size_t)n;
+	return 0;
+}
+
+static int load_fk(struct loader *ld, json_t *o, const struct pos *p, const char *table,
+		   struct mg_foreign_key *fk)
+{
+	static const char *const keys[] = {"name",       "column",    "ref_table",
+					   "ref_column", "on_delete", NULL};
+	char what[160];
+	const char *action;
+	int a;
+
+	snprintf(what, sizeof(what), "table '%s': foreign key", table);
+	if (check_keys(ld, o, p, what, keys, keys))
+		return -1;
+	fk->name = get_str(ld, o, p, what, "name");
+	if (ld->failed)
+		return -1;
+	snprintf(what, sizeof(what), "table '%s', foreign key '%s'", table, fk->name);
+	fk->column = get_str(ld, o, p, what, "column");
+	fk->ref_table = get_str(ld, o, p, what, "ref_table");
+	fk->ref_column = get_str(ld, o, p, what, "ref_column");
+	action = get_str(ld, o, p, what, "on_delete");
+	if (ld->failed)
+		return -1;
+	a = mg_fk_action_from_name(action);
+	if (a < 0) {
+		fail_at(ld, pos_member(p, "on_delete"), 0, "%s: unknown on_delete action '%s'",
+			what, action);
+		return -1;
+	}
+	fk->on_delete = (enum mg_fk_action)a;
+	return 0;
+}
+
+/* Checks that `n` names, each at offset `stride` bytes in `base`, are
+ * strictly increasing; `elems` positions the array's elements. */
+static int check_sorted(struct loader *ld, const void *base, size_t n, size_t stride,
+			const struct pos *elems, const char *what)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		const char *a = *(const char *const *)((const char *)base + (i - 1) * stride);
+		const char *b = *(const char *const *)((const char *)base + i * stride);
+		int c = strcmp(a, b);
+
+		if (c >= 0) {
+			const struct pos *ep = pos_elem(elems, i);
+
+			fail_at(ld, ep ? pos_member(ep, "name") : NULL, 0,
+				c == 0 ? "%s '%s' appears twice"
+				       : "%s '%s' is out of order (sorted by name)",
+				what, b);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct mg_table *t)
+{
+	static const char *const allowed[] = {"name",    "comment",      "columns", "primary_key",
+					      "indexes", "foreign_keys", NULL};
+	static const char *const required[] = {"name",    "columns",      "primary_key",
+					       "indexes", "foreign_keys", NULL};
+	char what[128];
+	json_t *a;
+	struct mg_column *cols;
+	struct mg_index *ixs;
+	struct mg_foreign_key *fks;
+	const struct pos *ap;
+	size_t i, j;
+	long n;
+
+	if (check_keys(ld, o, p, "table", allowed, required))
+		return -1;
+	t->name = get_str(ld, o, p, "table", "name");
+	if (ld->failed)
+		return -1;
+	snprintf(what, sizeof(what), "table '%s'", t->name);
+	t->comment = get_str(ld, o, p, what, "comment");
+	if (ld->failed)
+		return -1;
+
+	if (!(a = get_array(ld, o, p, what, "columns")))
+		return -1;
+	ap = pos_member(p, "columns");
+	cols = mg_arena_calloc(ld->arena, json_array_size(a) + 1, sizeof(*cols));
+	for (i = 0; i < json_array_size(a); i++) {
+		if (load_column(ld, json_array_get(a, i), pos_elem(ap, i), t->name, &cols[i]))
+			return -1;
+		for (j = 0; j < i; j++)
+			if (strcmp(cols[j].name, cols[i].name) == 0) {
+				fail_at(ld, pos_member(pos_elem(ap, i), "name"), 0,
+					"%s: column '%s' appears twice", what, cols[i].name);
+				return -1;
+			}
+	}
+	t->columns = cols;
+	t->n_columns = i;
+
+	n = get_names(ld, o, p, what, "primary_key", &t->primary_key);
+	if (n < 0)
+		return -1;
+	t->n_primary_key = (size_t)n;
+
+	if (!(a = get_array(ld, o, p, what, "indexes")))
+		return -1;
+	ap = pos_member(p, "indexes");
+	ixs = mg_arena_calloc(ld->arena, json_array_size(a) + 1, sizeof(*ixs));
+	for (i = 0; i < json_array_size(a); i++)
+		if (load_index(ld, json_array_get(a, i), pos_elem(ap, i), t->name, &ixs[i]))
+			return -1;
+	t->indexes = ixs;
+	t->n_indexes = i;
+	if (check_sorted(ld, ixs, i, sizeof(*ixs), ap, "index"))
+		return -1;
+
+	if (!(a = get_array(ld, o, p, what, "foreign_keys")))
+		return -1;
+	ap = pos_member(p, "foreign_keys");
+	fks = mg_arena_calloc(ld->arena, json_array_size(a) + 1, sizeof(*fks));
+	for (i = 0; i < json_array_size(a); i++)
+		if (load_fk(ld, json_array_get(a, i), pos_elem(ap, i), t->name, &fks[i]))
+			return -1;
+	t->foreign_keys = fks;
+	t->n_foreign_keys = i;
+	if (check_sorted(ld, fks, i, sizeof(*fks), ap, "foreign key"))
+		return -1;
+	return 0;
+}
+
+/*
+ * Parses snapshot text (see the format above). Returns 0 with `*out` (an
+ * arena-owned schema; free with mg_schema_free), or -1 with one error in
+ * `diags` and `*out` NULL.
+ */
+int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
+		   struct diag_list *diags)
+{
+	static const char *const root_keys[] = {"format", "tables", NULL};
+	struct loader ld = {path, diags, NULL, 0};
+	struct mg_arena *scratch = NULL;
+	struct scan sc;
+	struct pos root = {0};
+	struct mg_schema *schema;
+	struct mg_table *tables;
+	const struct pos *tp;
+	json_error_t err;
+	json_t *j = NULL, *fmt, *a;
+	size_t i;
+	int rc = -1;
+
+	*out = NULL;
+	j = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	if (!j) {
+		struct diag_loc loc = {path, err.line > 0 ? (unsigned)err.line : 0,
+				       err.column > 0 ? (unsigned)err.column : 0};
+
+		diag_error(diags, &loc, "invalid snapshot JSON: %s", err.text);
+		goto done;
+	}
+	scratch = mg_arena_new();
+	sc.p = text;
+	sc.line = 1;
+	sc.col = 1;
+	sc.arena = scratch;
+	scan_value(&sc, &root, 0);
+
+	ld.arena = mg_arena_new();
+	schema = mg_arena_alloc(ld.arena, sizeof(*schema));
+	schema->owner = ld.arena;
+	if (check_keys(&ld, j, &root, "snapshot", root_keys, root_keys))
+		goto done;
+	fmt = json_object_get(j, "format");
+	if (!json_is_integer(fmt) || json_integer_value(fmt) != SNAPSHOT_FORMAT) {
+		fail_at(&ld, pos_member(&root, "format"), 0,
+			"unsupported snapshot format (this modelgen reads format %d)",
+			SNAPSHOT_FORMAT);
+		goto done;
+	}
+	if (!(a = get_array(&ld, j, &root, "snapshot", "tables")))
+		goto done;
+	tp = pos_member(&root, "tables");
+	tables = mg_arena_calloc(ld.arena, json_array_size(a) + 1, sizeof(*tables));
+	for (i = 0; i < json_array_size(a); i++)
+		if (load_table(&ld, json_array_get(a, i), pos_elem(tp, i), &tables[i]))
+			goto done;
+	if (check_sorted(&ld, tables, i, sizeof(*tables), tp, "table"))
+		goto done;
+	schema->tables = tables;
+	schema->n_tables = i;
+	*out = schema;
+	ld.arena = NULL;
+	rc = 0;
+done:
+	json_decref(j);
+	mg_arena_free(scratch);
+	mg_arena_free(ld.arena);
+	return rc;
+}
+
+/* Reads the file at `path` and parses it with snapshot_parse. */
+int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags)
+{
+	FILE *f = NULL;
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc = -1;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f) {
+		struct diag_loc loc = {path, 0, 0};
+
+		diag_error(diags, &loc, "cannot read snapshot: %s", strerror(errno));
+		goto done;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nt;
+
+			cap = cap ? cap * 2 : 65536;
+			nt = realloc(text, cap + 1);
+			if (!nt) {
+				fputs("modelgen: out of memory\n", stderr);
+				abort();
+			}
+			text = nt;
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		struct diag_loc loc = {path, 0, 0};
+
+		diag_error(diags, &loc, "cannot read snapshot: %s", strerror(errno));
+		goto done;
+	}
+	text[len] = '\0';
+	if (strlen(text) != len) {
+		struct diag_loc loc = {path, 0, 0};
+
+		diag_error(diags, &loc, "invalid snapshot JSON: NUL byte in file");
+		goto done;
+	}
+	rc = snapshot_parse(out, text, path, diags);
+done:
+	if (f)
+		fclose(f);
+	free(text);
+	return rc;
 }
