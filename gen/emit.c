@@ -55,7 +55,10 @@ static void put_comment_text(struct mg_strbuf *b, const char *s)
 			mg_strbuf_puts(b, "* ");
 		} else if (c == '\n' || c == '\t') {
 			mg_strbuf_putc(b, ' ');
-		} else if (c < 0x20 || c >= 0x7f) {
+		} else if (c == '?' || c < 0x20 || c >= 0x7f) {
+			/* Never two '?' in a row: no trigraph, even in a comment. */
+			if (b->len && b->ptr[b->len - 1] == '?')
+				mg_strbuf_putc(b, ' ');
 			mg_strbuf_putc(b, '?');
 		} else {
 			mg_strbuf_putc(b, (char)c);
@@ -369,7 +372,8 @@ static void put_table_init(struct mg_strbuf *b, const char *stem, const struct m
  * Appends `schema` as static const data: the parts of every table, then
  * `<prefix>_tables[]` and `<prefix>_schema`.
  */
-static void put_schema_data(struct mg_strbuf *b, const char *prefix, const struct mg_schema *s)
+static void put_schema_data(struct mg_strbuf *b, const char *prefix, const struct mg_schema *s,
+			    int with_schema)
 {
 	struct mg_strbuf stem = {0};
 	size_t i;
@@ -385,11 +389,13 @@ static void put_schema_data(struct mg_strbuf *b, const char *prefix, const struc
 			put_table_init(b, mg_strbuf_cstr(&stem), &s->tables[i]);
 		}
 		mg_strbuf_puts(b, "};\n");
-		mg_strbuf_printf(b,
-				 "static const struct mg_schema %s_schema = {.n_tables = %zu, "
-				 ".tables = %s_tables};\n",
-				 prefix, s->n_tables, prefix);
-	} else {
+		if (with_schema)
+			mg_strbuf_printf(
+				b,
+				"static const struct mg_schema %s_schema = {.n_tables = %zu, "
+				".tables = %s_tables};\n",
+				prefix, s->n_tables, prefix);
+	} else if (with_schema) {
 		mg_strbuf_printf(b, "static const struct mg_schema %s_schema = {.n_tables = 0};\n",
 				 prefix);
 	}
@@ -397,6 +403,17 @@ static void put_schema_data(struct mg_strbuf *b, const char *prefix, const struc
 }
 
 /* ---- migration file ---------------------------------------------------- */
+
+/* Appends a section rule: blank line, then a 78-column comment line. */
+static void put_rule(struct mg_strbuf *b, const char *title)
+{
+	size_t n = strlen(title) + 9;
+
+	mg_strbuf_printf(b, "\n/* ---- %s ", title);
+	for (; n < 75; n++)
+		mg_strbuf_putc(b, '-');
+	mg_strbuf_puts(b, " */\n");
+}
 
 static const char version_gate[] = "#if MG_MIGRATION_FORMAT != 1\n"
 				   "#error \"generated for migration format 1: regenerate with "
@@ -423,23 +440,26 @@ static void put_rebuild_sql(struct mg_strbuf *b, const struct mg_rebuild *rb)
 
 	mg_strbuf_printf(&tmp, "%s__mg_new", rb->table->name);
 	mg_sql_create_table(b, MG_DIALECT_SQLITE, rb->table, mg_strbuf_cstr(&tmp), 0);
-	mg_strbuf_puts(b, "INSERT INTO ");
-	mg_sql_ident(b, mg_strbuf_cstr(&tmp));
-	mg_strbuf_puts(b, " (");
-	for (i = 0; i < rb->n_copy; i++) {
-		if (i)
-			mg_strbuf_puts(b, ", ");
-		mg_sql_ident(b, rb->copy_columns[i]);
+	if (rb->n_copy) {
+		mg_strbuf_puts(b, "INSERT INTO ");
+		mg_sql_ident(b, mg_strbuf_cstr(&tmp));
+		mg_strbuf_puts(b, " (");
+		for (i = 0; i < rb->n_copy; i++) {
+			if (i)
+				mg_strbuf_puts(b, ", ");
+			mg_sql_ident(b, rb->copy_columns[i]);
+		}
+		mg_strbuf_puts(b, ")\n  SELECT ");
+		for (i = 0; i < rb->n_copy; i++) {
+			if (i)
+				mg_strbuf_puts(b, ", ");
+			mg_strbuf_puts(b, rb->copy_exprs[i]);
+		}
+		mg_strbuf_puts(b, " FROM ");
+		mg_sql_ident(b, rb->old_name);
+		mg_strbuf_puts(b, ";\n");
 	}
-	mg_strbuf_puts(b, ")\n  SELECT ");
-	for (i = 0; i < rb->n_copy; i++) {
-		if (i)
-			mg_strbuf_puts(b, ", ");
-		mg_strbuf_puts(b, rb->copy_exprs[i]);
-	}
-	mg_strbuf_puts(b, " FROM ");
-	mg_sql_ident(b, rb->old_name);
-	mg_strbuf_puts(b, ";\nDROP TABLE ");
+	mg_strbuf_puts(b, "DROP TABLE ");
 	mg_sql_ident(b, rb->old_name);
 	mg_strbuf_puts(b, ";\nALTER TABLE ");
 	mg_sql_ident(b, mg_strbuf_cstr(&tmp));
@@ -499,10 +519,13 @@ static void put_sql_section(struct mg_strbuf *b, const struct plan_result *plan,
 	const struct mg_plan *p = dir == 0 ? &plan->up[d] : &plan->down[d];
 	size_t i;
 
-	mg_strbuf_printf(b, "\n/* ---- %s, %s ", dialect_titles[d], dir_names[dir]);
-	for (i = strlen(dialect_titles[d]) + strlen(dir_names[dir]) + 13; i < 78; i++)
-		mg_strbuf_putc(b, '-');
-	mg_strbuf_puts(b, " */\n");
+	{
+		struct mg_strbuf title = {0};
+
+		mg_strbuf_printf(&title, "SQL: %s, %s", dialect_titles[d], dir_names[dir]);
+		put_rule(b, mg_strbuf_cstr(&title));
+		mg_strbuf_free(&title);
+	}
 	if (p->n_steps == 0) {
 		mg_strbuf_puts(b, "\n/* (no steps) */\n");
 		return;
@@ -557,7 +580,7 @@ static void put_rebuilds(struct mg_strbuf *b, const struct plan_result *plan, in
 			struct mg_strbuf prefix = {0};
 
 			mg_strbuf_printf(&prefix, "%s_t", mg_strbuf_cstr(&stem));
-			put_schema_data(b, mg_strbuf_cstr(&prefix), &one);
+			put_schema_data(b, mg_strbuf_cstr(&prefix), &one, 0);
 			mg_strbuf_printf(&ref, "&%s_tables[0]", mg_strbuf_cstr(&prefix));
 			mg_strbuf_free(&prefix);
 		}
@@ -643,7 +666,11 @@ static void put_delta_json(struct mg_strbuf *b, const char *marker, const char *
 	for (p = json; *p; p++) {
 		if (p[0] == '*' && p[1] == '/')
 			mg_strbuf_puts(b, "*\\");
-		else
+		else if (p[0] == '?' && p[1] == '?') {
+			/* No trigraph even in a comment. */
+			mg_strbuf_puts(b, "?\\u003f");
+			p++;
+		} else
 			mg_strbuf_putc(b, *p);
 	}
 	trim_trailing(b);
@@ -747,15 +774,15 @@ char *emit_migration(const struct emit_migration_input *in)
 		for (dir = 0; dir < 2; dir++)
 			put_sql_section(&body, plan, d, dir);
 
-	mg_strbuf_puts(&body, "\n/* ---- Frozen tables: as they are before up "
-			      "------------------------------ */\n\n");
-	put_schema_data(&body, "before", &plan->before);
-	mg_strbuf_puts(&body, "\n/* ---- Frozen tables: as they are after up "
-			      "------------------------------- */\n\n");
-	put_schema_data(&body, "after", &plan->after);
+	put_rule(&body, "Frozen tables, as they are before up");
+	mg_strbuf_putc(&body, '\n');
+	put_schema_data(&body, "before", &plan->before, 1);
+	put_rule(&body, "Frozen tables, as they are after up");
+	mg_strbuf_putc(&body, '\n');
+	put_schema_data(&body, "after", &plan->after, 1);
 
-	mg_strbuf_puts(&body, "\n/* ---- Steps "
-			      "----------------------------------------------------------- */\n\n");
+	put_rule(&body, "Steps");
+	mg_strbuf_putc(&body, '\n');
 	for (d = 0; d < MG_DIALECT_COUNT; d++)
 		for (dir = 0; dir < 2; dir++)
 			put_rebuilds(&body, plan, d, dir);
@@ -878,9 +905,9 @@ char *emit_registry(size_t n_entries, const struct emit_registry_entry *entries,
 				 "extern const struct mg_migration mg_migration_%04u; /* %s */\n",
 				 entries[i].number, entries[i].name);
 	mg_strbuf_puts(&b, "extern const struct mg_registry modelgen_registry;\n");
-	mg_strbuf_puts(&b, "\n/* ---- The schema after the last migration "
-			   "---------------------------- */\n\n");
-	put_schema_data(&b, "schema", schema);
+	put_rule(&b, "The schema after the last migration (create path)");
+	mg_strbuf_putc(&b, '\n');
+	put_schema_data(&b, "schema", schema, 1);
 	if (n_entries) {
 		mg_strbuf_puts(&b, "\nstatic const struct mg_migration *const migrations[] = {\n");
 		for (i = 0; i < n_entries; i++)
