@@ -1,19 +1,411 @@
 /*
- * Validation of the model (see model.h).
+ * Validation of the model (see model.h): the rules of the model language
+ * that need the whole schema rather than one field (names, keys,
+ * references, defaults). The C-level rules (types, annotation syntax) are
+ * parse.c's.
  */
 #include "model.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sql.h"
 #include "util/arena.h"
 
+/* Frees the model; everything, the struct included, lives in its arena. */
 void model_free(struct model *model)
 {
 	if (model)
 		mg_arena_free(model->arena);
 }
 
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n, i;
+		unsigned long cp;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			return 0;
+		}
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* Checks a table or column name; `what` is "table" or "column". */
+static size_t check_name(const char *name, const char *what, const struct diag_loc *loc,
+			 struct diag_list *diags)
+{
+	if (strlen(name) > 63) {
+		diag_error(diags, loc, "%s name '%s' is longer than 63 bytes", what, name);
+		return 1;
+	}
+	if (!mg_sql_ident_valid(name)) {
+		diag_error(diags, loc,
+			   "%s name '%s' is not a valid identifier (letters, digits and '_', not "
+			   "starting with a digit)",
+			   what, name);
+		return 1;
+	}
+	if (strncasecmp(name, "modelgen_", 9) == 0) {
+		diag_error(diags, loc, "%s name '%s': names starting with 'modelgen_' are reserved",
+			   what, name);
+		return 1;
+	}
+	return 0;
+}
+
+static size_t find_col(const struct mg_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_columns; i++)
+		if (strcmp(t->columns[i].name, name) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* Two columns hold the same values when their SQL types are equal; identity
+ * is how a value is produced, not its type. */
+static int same_type(const struct mg_column *a, const struct mg_column *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (a->type == MG_COL_VARCHAR)
+		return a->length == b->length;
+	if (a->type == MG_COL_CUSTOM)
+		return strcasecmp(a->custom_type, b->custom_type) == 0;
+	return 1;
+}
+
+static const char *type_text(struct mg_arena *a, const struct mg_column *c)
+{
+	if (c->type == MG_COL_VARCHAR)
+		return mg_arena_printf(a, "varchar(%u)", c->length);
+	if (c->type == MG_COL_CUSTOM)
+		return c->custom_type;
+	return mg_coltype_name(c->type);
+}
+
+/* A referenced column must be a key: the whole primary key or a one-column
+ * unique index, or the databases refuse the foreign key. */
+static int is_single_key(const struct mg_table *t, const char *col)
+{
+	size_t i;
+
+	if (t->n_primary_key == 1 && strcmp(t->primary_key[0], col) == 0)
+		return 1;
+	for (i = 0; i < t->n_indexes; i++)
+		if (t->indexes[i].unique && t->indexes[i].n_columns == 1 &&
+		    strcmp(t->indexes[i].columns[0], col) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks a column name list (primary key or index); `what` names it. */
+static size_t check_list(const struct mg_table *t, size_t n, const char *const *names,
+			 const char *what, const struct diag_loc *loc, struct diag_list *diags)
+{
+	size_t i, j, errors = 0;
+
+	for (i = 0; i < n; i++) {
+		if (find_col(t, names[i]) == (size_t)-1) {
+			diag_error(diags, loc, "%s names unknown column '%s' of table '%s'", what,
+				   names[i], t->name);
+			errors++;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				diag_error(diags, loc, "%s names column '%s' twice", what,
+					   names[i]);
+				errors++;
+				break;
+			}
+	}
+	return errors;
+}
+
+static size_t validate_columns(const struct mg_table *t, const struct model_table_info *info,
+			       struct diag_list *diags)
+{
+	size_t i, j, errors = 0;
+
+	for (i = 0; i < t->n_columns; i++) {
+		const struct mg_column *c = &t->columns[i];
+		const struct model_column_info *ci = &info->columns[i];
+		const char *why = NULL;
+
+		errors += check_name(c->name, "column", &ci->name, diags);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(t->columns[j].name, c->name) == 0) {
+				diag_error(diags, &ci->name,
+					   "duplicate column '%s' in table '%s' (first at line %u)",
+					   c->name, t->name, info->columns[j].name.line);
+				errors++;
+				break;
+			}
+		if (c->renamed_from) {
+			if (strcmp(c->renamed_from, c->name) == 0) {
+				diag_error(
+					diags, &ci->renamed_from,
+					"MG_RENAMED_FROM(\"%s\") names the column's current name",
+					c->renamed_from);
+				errors++;
+			} else if (!mg_sql_ident_valid(c->renamed_from)) {
+				diag_error(diags, &ci->renamed_from,
+					   "MG_RENAMED_FROM(\"%s\") is not a valid identifier",
+					   c->renamed_from);
+				errors++;
+			}
+		}
+		if (c->default_sql && !mg_sql_default_valid(c->default_sql, &why)) {
+			diag_error(diags, &ci->default_sql, "MG_DEFAULT(\"%s\"): %s",
+				   c->default_sql, why);
+			errors++;
+		} else if (c->default_sql && !utf8_valid(c->default_sql)) {
+			diag_error(diags, &ci->default_sql, "MG_DEFAULT is not valid UTF-8");
+			errors++;
+		}
+		if (c->type == MG_COL_CUSTOM &&
+		    (!mg_sql_default_valid(c->custom_type, &why) || !utf8_valid(c->custom_type))) {
+			diag_error(diags, &ci->type, "MG_TYPE(\"%s\"): %s", c->custom_type,
+				   why ? why : "not valid UTF-8");
+			errors++;
+		}
+		if (c->identity && c->default_sql) {
+			diag_error(diags, &ci->default_sql,
+				   "MG_DEFAULT on '%s', a primary key the database generates",
+				   c->name);
+			errors++;
+		}
+		if (c->comment && !utf8_valid(c->comment)) {
+			diag_error(diags, &info->column_locs[i], "doc comment is not valid UTF-8");
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/* Tables are sorted by name: binary search, for large models. */
+static const struct mg_table *find_table(const struct mg_schema *s, const char *name)
+{
+	size_t lo = 0, hi = s->n_tables;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->tables[mid].name, name);
+
+		if (c == 0)
+			return &s->tables[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static size_t validate_keys(struct mg_arena *scratch, const struct mg_schema *s,
+			    const struct mg_table *t, const struct model_table_info *info,
+			    struct diag_list *diags)
+{
+	size_t i, j, errors = 0;
+
+	if (t->n_primary_key == 0) {
+		diag_error(diags, &info->loc,
+			   "table '%s' has no primary key (MG_PRIMARY_KEY or MG_PRIMARY_KEY_ON)",
+			   t->name);
+		errors++;
+	}
+	errors += check_list(t, t->n_primary_key, t->primary_key, "the primary key",
+			     &info->primary_key, diags);
+	for (i = 0; i < t->n_primary_key; i++) {
+		size_t c = find_col(t, t->primary_key[i]);
+
+		if (c != (size_t)-1 && t->columns[c].nullable) {
+			diag_error(diags, &info->column_locs[c],
+				   "primary key column '%s' cannot be MG_NULLABLE",
+				   t->columns[c].name);
+			errors++;
+		}
+	}
+
+	for (i = 0; i < t->n_indexes; i++) {
+		const struct mg_index *ix = &t->indexes[i];
+		const struct diag_loc *loc = &info->index_locs[i];
+
+		errors += check_list(t, ix->n_columns, ix->columns,
+				     mg_arena_printf(scratch, "%s '%s'",
+						     ix->unique ? "unique constraint" : "index",
+						     ix->name),
+				     loc, diags);
+		if (i > 0 && strcmp(t->indexes[i - 1].name, ix->name) == 0) {
+			diag_error(diags, loc, "%s '%s' is declared twice",
+				   ix->unique ? "unique constraint" : "index", ix->name);
+			errors++;
+		}
+		if (ix->unique && ix->n_columns == t->n_primary_key) {
+			int same = 1;
+
+			for (j = 0; j < ix->n_columns && same; j++)
+				same = strcmp(ix->columns[j], t->primary_key[j]) == 0;
+			if (same) {
+				diag_error(
+					diags, loc,
+					"unique constraint '%s' repeats the primary key; remove it",
+					ix->name);
+				errors++;
+			}
+		}
+	}
+
+	for (i = 0; i < t->n_foreign_keys; i++) {
+		const struct mg_foreign_key *fk = &t->foreign_keys[i];
+		size_t c = find_col(t, fk->column);
+		const struct model_column_info *ci = &info->columns[c];
+		const struct mg_table *rt = find_table(s, fk->ref_table);
+		const struct mg_column *rc;
+
+		if (fk->on_delete == MG_FK_SET_NULL && !t->columns[c].nullable) {
+			diag_error(
+				diags, &ci->on_delete,
+				"MG_ON_DELETE(\"set null\") on column '%s', which is NOT NULL (add "
+				"MG_NULLABLE)",
+				fk->column);
+			errors++;
+		}
+		if (!rt) {
+			diag_error(diags, &ci->references,
+				   "MG_REFERENCES names table '%s', which is not a model table",
+				   fk->ref_table);
+			errors++;
+			continue;
+		}
+		rc = mg_table_find_column(rt, fk->ref_column);
+		if (!rc) {
+			diag_error(
+				diags, &ci->references,
+				"MG_REFERENCES names column '%s' of table '%s', which has no such "
+				"column",
+				fk->ref_column, fk->ref_table);
+			errors++;
+			continue;
+		}
+		if (!same_type(&t->columns[c], rc)) {
+			diag_error(
+				diags, &ci->references,
+				"foreign key column '%s' is %s but '%s.%s' is %s; the types must "
+				"match",
+				fk->column, type_text(scratch, &t->columns[c]), fk->ref_table,
+				fk->ref_column, type_text(scratch, rc));
+			errors++;
+		} else if (!is_single_key(rt, fk->ref_column)) {
+			diag_error(diags, &ci->references,
+				   "MG_REFERENCES names '%s.%s', which is neither the primary key "
+				   "nor MG_UNIQUE",
+				   fk->ref_table, fk->ref_column);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+struct table_ref {
+	const struct mg_table *table;
+	const struct diag_loc *loc;
+};
+
+/* Case-insensitive name order; equal names in source order, so that the
+ * later declaration is the one reported. */
+static int cmp_table_nocase(const void *a, const void *b)
+{
+	const struct table_ref *x = a, *y = b;
+	int c = strcasecmp(x->table->name, y->table->name);
+
+	if (c)
+		return c;
+	c = strcmp(x->loc->file, y->loc->file);
+	if (c)
+		return c;
+	return x->loc->line < y->loc->line ? -1 : x->loc->line > y->loc->line;
+}
+
+/*
+ * Checks the model (see model.h): table and column names, primary keys,
+ * index and key column lists, foreign keys, defaults and renames. Adds one
+ * error per problem at the place it comes from; returns how many.
+ */
 size_t model_validate(const struct model *model, struct diag_list *diags)
 {
-	(void)model;
-	(void)diags;
-	return 0;
+	const struct mg_schema *s = &model->schema;
+	struct mg_arena *scratch = mg_arena_new();
+	struct table_ref *by_name;
+	size_t i, errors = 0;
+
+	by_name = mg_arena_calloc(scratch, s->n_tables + 1, sizeof(*by_name));
+	for (i = 0; i < s->n_tables; i++) {
+		by_name[i].table = &s->tables[i];
+		by_name[i].loc = &model->info[i].loc;
+	}
+	if (s->n_tables)
+		qsort(by_name, s->n_tables, sizeof(*by_name), cmp_table_nocase);
+	/* SQLite folds identifier case: "Users" and "users" collide. */
+	for (i = 1; i < s->n_tables; i++)
+		if (strcasecmp(by_name[i - 1].table->name, by_name[i].table->name) == 0) {
+			diag_error(diags, by_name[i].loc, "duplicate table '%s' (also at %s:%u)",
+				   by_name[i].table->name, by_name[i - 1].loc->file,
+				   by_name[i - 1].loc->line);
+			errors++;
+		}
+	for (i = 0; i < s->n_tables; i++) {
+		const struct mg_table *t = &s->tables[i];
+		const struct model_table_info *info = &model->info[i];
+
+		errors += check_name(t->name, "table", &info->loc, diags);
+		if (t->renamed_from) {
+			if (strcmp(t->renamed_from, t->name) == 0) {
+				diag_error(diags, &info->renamed_from,
+					   "MG_RENAMED_FROM(\"%s\") names the table's current name",
+					   t->renamed_from);
+				errors++;
+			} else if (!mg_sql_ident_valid(t->renamed_from)) {
+				diag_error(diags, &info->renamed_from,
+					   "MG_RENAMED_FROM(\"%s\") is not a valid identifier",
+					   t->renamed_from);
+				errors++;
+			}
+		}
+		if (t->comment && !utf8_valid(t->comment)) {
+			diag_error(diags, &info->loc, "doc comment is not valid UTF-8");
+			errors++;
+		}
+		errors += validate_columns(t, info, diags);
+		errors += validate_keys(scratch, s, t, info, diags);
+	}
+	mg_arena_free(scratch);
+	return errors;
 }

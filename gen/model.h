@@ -13,14 +13,29 @@
 
 struct mg_arena;
 
+/* Where a column's annotations are; a location equals the field's when the
+ * annotation is absent. */
+struct model_column_info {
+	struct diag_loc name;         /* MG_COLUMN, else the field */
+	struct diag_loc default_sql;  /* MG_DEFAULT */
+	struct diag_loc type;         /* MG_TYPE */
+	struct diag_loc renamed_from; /* MG_RENAMED_FROM */
+	struct diag_loc references;   /* MG_REFERENCES */
+	struct diag_loc on_delete;    /* MG_ON_DELETE, else MG_REFERENCES */
+};
+
 struct model_table_info {
-	struct diag_loc loc;          /* the struct's MG_TABLE */
-	struct diag_loc *column_locs; /* per column of the table, same order */
+	struct diag_loc loc;               /* the struct's MG_TABLE */
+	struct diag_loc *column_locs;      /* per column of the table, same order */
+	struct model_column_info *columns; /* per column, same order */
+	struct diag_loc renamed_from;      /* MG_RENAMED_FROM, else loc */
+	struct diag_loc primary_key;       /* MG_PRIMARY_KEY_ON or the first MG_PRIMARY_KEY */
+	struct diag_loc *index_locs;       /* per index of the table, same order */
 };
 
 struct model {
-	struct mg_arena *arena; /* owns everything below */
-	struct mg_schema schema; /* tables sorted by name */
+	struct mg_arena *arena;        /* owns everything below */
+	struct mg_schema schema;       /* tables sorted by name */
 	struct model_table_info *info; /* per table of schema, same order */
 	size_t n_sources;
 	const char **sources; /* the model files, as given, sorted */

@@ -1,12 +1,1151 @@
 /*
- * Model headers -> model through libclang (see parse.h).
+ * Model headers -> model through libclang (see parse.h). Each model header
+ * is its own translation unit; only structs defined in that header and
+ * marked MG_TABLE become tables. Annotations arrive as AnnotateAttr children
+ * ("mg.NAME" or "mg.NAME=ARG", see modelgen/model.h).
  */
 #include "parse.h"
 
+#include <clang-c/Index.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/arena.h"
+#include "util/sha256.h"
+#include "util/strbuf.h"
+
+#ifndef MG_BUILD_INCLUDE_DIR
+#define MG_BUILD_INCLUDE_DIR ""
+#endif
+#ifndef MG_INSTALL_INCLUDE_DIR
+#define MG_INSTALL_INCLUDE_DIR ""
+#endif
+#ifndef MG_CLANG_RESOURCE_DIR
+#define MG_CLANG_RESOURCE_DIR ""
+#endif
+
+/* The SQL identifier limit (PostgreSQL's NAMEDATALEN - 1). */
+#define NAME_MAX_BYTES 63
+
+/* One "mg.*" annotation: its name (after "mg."), argument, place. */
+struct ann {
+	const char *name;
+	const char *arg; /* NULL when the annotation has no "=" */
+	struct diag_loc loc;
+};
+
+/* A struct-level column list (MG_PRIMARY_KEY_ON, MG_UNIQUE_ON, ...). */
+struct col_list {
+	size_t n;
+	const char **names;
+};
+
+struct col_build {
+	struct mg_column col;
+	struct diag_loc loc;
+	struct model_column_info info;
+	int pk, unique, index, has_ref, on_delete;
+	struct diag_loc pk_loc, unique_loc, index_loc;
+	const char *ref_table, *ref_column;
+};
+
+struct index_build {
+	struct mg_index ix;
+	struct diag_loc loc;
+	size_t seq; /* order of creation, for a stable sort */
+};
+
+struct table_build {
+	struct mg_table t;
+	struct diag_loc loc;
+	struct diag_loc renamed_loc;
+	struct col_build *cols;
+	size_t n_cols, cap_cols;
+	struct ann *anns; /* struct-level annotations */
+	size_t n_anns, cap_anns;
+};
+
+struct parser {
+	struct mg_arena *arena;   /* the model's */
+	struct mg_arena *scratch; /* freed at the end of the run */
+	struct diag_list *diags;
+	const char *file; /* the model file being walked, as given */
+	struct table_build *tables;
+	size_t n_tables, cap_tables;
+};
+
+/* Grows an arena array of `elem`-byte items to hold one more; old storage
+ * is abandoned in the arena (at most half the arena is such waste). */
+static void *grow(struct mg_arena *arena, void *items, size_t n, size_t *cap, size_t elem)
+{
+	void *fresh;
+
+	if (n < *cap)
+		return items;
+	*cap = *cap ? *cap * 2 : 8;
+	fresh = mg_arena_calloc(arena, *cap, elem);
+	if (n)
+		memcpy(fresh, items, n * elem);
+	return fresh;
+}
+
+/* ---- locations and strings --------------------------------------------- */
+
+static struct diag_loc loc_of(struct parser *p, CXSourceLocation sl)
+{
+	struct diag_loc loc = {p->file, 0, 0};
+	CXFile f;
+	unsigned line, col;
+
+	clang_getExpansionLocation(sl, &f, &line, &col, NULL);
+	loc.line = line;
+	loc.column = col;
+	if (f) {
+		CXString name = clang_getFileName(f);
+		const char *s = clang_getCString(name);
+
+		if (s && strcmp(s, p->file) != 0)
+			loc.file = mg_arena_strdup(p->arena, s);
+		clang_disposeString(name);
+	}
+	return loc;
+}
+
+static const char *cx_strdup(struct mg_arena *arena, CXString s)
+{
+	const char *c = clang_getCString(s);
+	char *r = mg_arena_strdup(arena, c ? c : "");
+
+	clang_disposeString(s);
+	return r;
+}
+
+/* "primary_key" -> "MG_PRIMARY_KEY", for messages. */
+static const char *macro_name(struct parser *p, const char *name)
+{
+	char *m = mg_arena_printf(p->scratch, "MG_%s", name);
+	char *c;
+
+	for (c = m; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	return m;
+}
+
+/*
+ * Turns a raw doc comment into plain text: comment markers and the leading
+ * `*` of continuation lines removed, whitespace collapsed to single spaces.
+ * Returns NULL when nothing is left.
+ */
+static const char *clean_comment(struct mg_arena *arena, const char *raw)
+{
+	static const char *const openers[] = {"/**<", "/*!<", "///<", "//!<", "/**",
+					      "/*!",  "///",  "//!",  "/*",   "//"};
+	struct mg_strbuf b = {0};
+	const char *line = raw, *result;
+	int pending_space = 0;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		const char *s = line, *e = end ? end : line + strlen(line);
+		size_t i;
+
+		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+			s++;
+		for (i = 0; i < sizeof(openers) / sizeof(openers[0]); i++) {
+			size_t n = strlen(openers[i]);
+
+			if ((size_t)(e - s) >= n && strncmp(s, openers[i], n) == 0) {
+				s += n;
+				break;
+			}
+		}
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (e - s >= 2 && e[-2] == '*' && e[-1] == '/')
+			e -= 2;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (s < e && *s == '*')
+			s++;
+		for (; s < e; s++) {
+			if (*s == ' ' || *s == '\t' || *s == '\r') {
+				pending_space = 1;
+				continue;
+			}
+			if (pending_space && b.len)
+				mg_strbuf_putc(&b, ' ');
+			pending_space = 0;
+			mg_strbuf_putc(&b, *s);
+		}
+		pending_space = 1;
+		line = end ? end + 1 : NULL;
+	}
+	result = b.len ? mg_arena_strdup(arena, mg_strbuf_cstr(&b)) : NULL;
+	mg_strbuf_free(&b);
+	return result;
+}
+
+static const char *doc_comment(struct parser *p, CXCursor c)
+{
+	CXString raw = clang_Cursor_getRawCommentText(c);
+	const char *s = clang_getCString(raw);
+	const char *r = s && *s ? clean_comment(p->arena, s) : NULL;
+
+	clang_disposeString(raw);
+	return r;
+}
+
+/*
+ * Splits "a, b" into trimmed names. Returns 0, or -1 when an element is
+ * empty (the list is malformed).
+ */
+static int split_list(struct parser *p, const char *arg, struct col_list *out)
+{
+	const char *s = arg;
+	size_t cap = 0;
+
+	out->n = 0;
+	out->names = NULL;
+	for (;;) {
+		const char *comma = strchr(s, ',');
+		const char *e = comma ? comma : s + strlen(s);
+		const char *b = s;
+
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (b == e)
+			return -1;
+		out->names = grow(p->arena, out->names, out->n, &cap, sizeof(*out->names));
+		out->names[out->n++] = mg_arena_strndup(p->arena, b, (size_t)(e - b));
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
+/*
+ * The derived name prefix_table_col[_col...]. Past 63 bytes it is cut and
+ * ends in "_" + 8 hex digits of the full name's SHA-256, so that two long
+ * names that share a prefix stay distinct.
+ */
+static const char *derive_name(struct mg_arena *arena, const char *prefix, const char *table,
+			       size_t n, const char *const *cols)
+{
+	struct mg_strbuf b = {0};
+	const char *r;
+	size_t i;
+
+	mg_strbuf_printf(&b, "%s_%s", prefix, table);
+	for (i = 0; i < n; i++)
+		mg_strbuf_printf(&b, "_%s", cols[i]);
+	if (b.len > NAME_MAX_BYTES) {
+		char hex[65];
+
+		mg_sha256_hex(hex, b.ptr, b.len);
+		r = mg_arena_printf(arena, "%.*s_%.8s", NAME_MAX_BYTES - 9, b.ptr, hex);
+	} else {
+		r = mg_arena_strdup(arena, mg_strbuf_cstr(&b));
+	}
+	mg_strbuf_free(&b);
+	return r;
+}
+
+/* ---- annotations ------------------------------------------------------- */
+
+enum ann_kind {
+	ANN_NONE = 0, /* takes no argument */
+	ANN_ONE,      /* one non-empty argument */
+	ANN_ANY,      /* one argument, may be empty (checked later) */
+	ANN_TWO       /* two non-empty arguments separated by \037 */
+};
+
+static const struct ann_def {
+	const char *name;
+	enum ann_kind kind;
+	int on_struct, on_field;
+} ann_defs[] = {
+	{"table", ANN_ONE, 1, 0},        {"primary_key_on", ANN_ONE, 1, 0},
+	{"unique_on", ANN_ONE, 1, 0},    {"index_on", ANN_ONE, 1, 0},
+	{"primary_key", ANN_NONE, 0, 1}, {"nullable", ANN_NONE, 0, 1},
+	{"unique", ANN_NONE, 0, 1},      {"index", ANN_NONE, 0, 1},
+	{"default", ANN_ANY, 0, 1},      {"references", ANN_TWO, 0, 1},
+	{"on_delete", ANN_ONE, 0, 1},    {"type", ANN_ONE, 0, 1},
+	{"column", ANN_ONE, 0, 1},       {"renamed_from", ANN_ONE, 1, 1},
+	{"ignore", ANN_NONE, 0, 1},
+};
+
+static const struct ann_def *find_ann(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ann_defs) / sizeof(ann_defs[0]); i++)
+		if (strcmp(ann_defs[i].name, name) == 0)
+			return &ann_defs[i];
+	return NULL;
+}
+
+/*
+ * Checks one annotation against its definition for the place it is on.
+ * Returns 0 when it is usable, else -1 after adding an error.
+ */
+static int check_ann(struct parser *p, const struct ann *a, int on_struct)
+{
+	const struct ann_def *d = find_ann(a->name);
+	const char *m;
+
+	if (!d) {
+		diag_error(p->diags, &a->loc, "unknown annotation 'mg.%s'", a->name);
+		return -1;
+	}
+	m = macro_name(p, a->name);
+	if (on_struct && !d->on_struct) {
+		diag_error(p->diags, &a->loc, "%s belongs on a field, not on a struct", m);
+		return -1;
+	}
+	if (!on_struct && !d->on_field) {
+		diag_error(p->diags, &a->loc,
+			   "%s belongs on a struct (between 'struct' and the tag)", m);
+		return -1;
+	}
+	switch (d->kind) {
+	case ANN_NONE:
+		if (a->arg) {
+			diag_error(p->diags, &a->loc, "%s takes no argument", m);
+			return -1;
+		}
+		return 0;
+	case ANN_ANY:
+		if (!a->arg) {
+			diag_error(p->diags, &a->loc, "%s needs an argument", m);
+			return -1;
+		}
+		return 0;
+	case ANN_ONE:
+		if (!a->arg || !a->arg[0] || strchr(a->arg, '\037')) {
+			diag_error(p->diags, &a->loc, "%s needs one non-empty string argument", m);
+			return -1;
+		}
+		return 0;
+	case ANN_TWO: {
+		const char *sep = a->arg ? strchr(a->arg, '\037') : NULL;
+
+		if (!sep || sep == a->arg || !sep[1] || strchr(sep + 1, '\037')) {
+			diag_error(p->diags, &a->loc, "%s needs two non-empty string arguments", m);
+			return -1;
+		}
+		return 0;
+	}
+	}
+	return -1;
+}
+
+struct ann_collect {
+	struct parser *p;
+	struct ann *anns;
+	size_t n, cap;
+	CXCursor *fields;
+	size_t n_fields, cap_fields;
+};
+
+static void add_ann(struct ann_collect *ac, CXCursor c)
+{
+	struct parser *p = ac->p;
+	const char *text = cx_strdup(p->scratch, clang_getCursorSpelling(c));
+	const char *eq;
+	struct ann a;
+
+	/* Other tools' annotations are none of our business. */
+	if (strncmp(text, "mg.", 3) != 0)
+		return;
+	text += 3;
+	eq = strchr(text, '=');
+	a.name = eq ? mg_arena_strndup(p->scratch, text, (size_t)(eq - text)) : text;
+	a.arg = eq ? mg_arena_strdup(p->arena, eq + 1) : NULL;
+	a.loc = loc_of(p, clang_getCursorLocation(c));
+	ac->anns = grow(p->scratch, ac->anns, ac->n, &ac->cap, sizeof(*ac->anns));
+	ac->anns[ac->n++] = a;
+}
+
+static enum CXChildVisitResult visit_field_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_AnnotateAttr)
+		add_ann(data, c);
+	return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult visit_struct_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct ann_collect *ac = data;
+
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
+		add_ann(ac, c);
+	} else if (clang_getCursorKind(c) == CXCursor_FieldDecl) {
+		ac->fields = grow(ac->p->scratch, ac->fields, ac->n_fields, &ac->cap_fields,
+				  sizeof(*ac->fields));
+		ac->fields[ac->n_fields++] = c;
+	}
+	return CXChildVisit_Continue;
+}
+
+/* ---- types -------------------------------------------------------------- */
+
+static int is_char_kind(enum CXTypeKind k)
+{
+	return k == CXType_Char_S || k == CXType_Char_U;
+}
+
+/*
+ * Maps a field's C type to a column type. Returns 0, or -1 with `*why` set
+ * to a phrase naming what has no mapping.
+ */
+static int map_type(struct parser *p, CXType t, struct mg_column *col, const char **why)
+{
+	static const struct {
+		const char *name;
+		enum mg_coltype type;
+	} named[] = {
+		{"int8_t", MG_COL_SMALLINT},       {"int16_t", MG_COL_SMALLINT},
+		{"int32_t", MG_COL_INTEGER},       {"int64_t", MG_COL_BIGINT},
+		{"uint8_t", MG_COL_SMALLINT},      {"uint16_t", MG_COL_INTEGER},
+		{"uint32_t", MG_COL_BIGINT},       {"time_t", MG_COL_BIGINT},
+		{"uint64_t", (enum mg_coltype)0},  {"size_t", (enum mg_coltype)0},
+		{"uintptr_t", (enum mg_coltype)0},
+	};
+	CXType c;
+	size_t i;
+
+	/* The fixed-width names are known before they become plain `long`. */
+	for (;;) {
+		if (t.kind == CXType_Elaborated) {
+			t = clang_Type_getNamedType(t);
+			continue;
+		}
+		if (t.kind != CXType_Typedef)
+			break;
+		{
+			CXString s = clang_getTypedefName(t);
+			const char *name = clang_getCString(s);
+			int found = -1;
+
+			for (i = 0; name && i < sizeof(named) / sizeof(named[0]); i++)
+				if (strcmp(named[i].name, name) == 0)
+					found = (int)i;
+			clang_disposeString(s);
+			if (found >= 0) {
+				if (!named[found].type) {
+					*why = mg_arena_printf(p->scratch,
+							       "unsigned 64-bit integer '%s'",
+							       named[found].name);
+					return -1;
+				}
+				col->type = named[found].type;
+				return 0;
+			}
+		}
+		t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+	}
+
+	c = clang_getCanonicalType(t);
+	switch (c.kind) {
+	case CXType_Bool:
+		col->type = MG_COL_BOOLEAN;
+		return 0;
+	case CXType_SChar:
+	case CXType_UChar:
+	case CXType_Short:
+		col->type = MG_COL_SMALLINT;
+		return 0;
+	case CXType_UShort:
+	case CXType_Int:
+	case CXType_Enum:
+		col->type = MG_COL_INTEGER;
+		return 0;
+	case CXType_UInt:
+	case CXType_LongLong:
+		col->type = MG_COL_BIGINT;
+		return 0;
+	case CXType_Long:
+		col->type = clang_Type_getSizeOf(c) == 4 ? MG_COL_INTEGER : MG_COL_BIGINT;
+		return 0;
+	case CXType_ULong:
+		if (clang_Type_getSizeOf(c) == 4) {
+			col->type = MG_COL_BIGINT;
+			return 0;
+		}
+		*why = "unsigned 64-bit integer";
+		return -1;
+	case CXType_ULongLong:
+		*why = "unsigned 64-bit integer";
+		return -1;
+	case CXType_Float:
+		col->type = MG_COL_REAL;
+		return 0;
+	case CXType_Double:
+		col->type = MG_COL_DOUBLE;
+		return 0;
+	case CXType_LongDouble:
+		*why = "long double";
+		return -1;
+	case CXType_Char_S:
+	case CXType_Char_U:
+		*why = "a single char (use char name[N] or int8_t)";
+		return -1;
+	case CXType_Pointer: {
+		CXType pt = clang_getCanonicalType(clang_getPointeeType(c));
+
+		if (is_char_kind(pt.kind)) {
+			col->type = MG_COL_TEXT;
+			return 0;
+		}
+		if (pt.kind == CXType_FunctionProto || pt.kind == CXType_FunctionNoProto)
+			*why = "function pointer";
+		else if (pt.kind == CXType_Record)
+			*why = "pointer to struct or union";
+		else
+			*why = "pointer";
+		return -1;
+	}
+	case CXType_ConstantArray: {
+		CXType et = clang_getCanonicalType(clang_getArrayElementType(c));
+		long long n = clang_getArraySize(c);
+
+		if (is_char_kind(et.kind)) {
+			if (n < 2) {
+				*why = "char array shorter than 2 (no room for a character and "
+				       "the NUL)";
+				return -1;
+			}
+			if (n - 1 > 10485760) {
+				*why = "char array longer than 10485761";
+				return -1;
+			}
+			col->type = MG_COL_VARCHAR;
+			col->length = (unsigned)(n - 1);
+			return 0;
+		}
+		if (et.kind == CXType_UChar) {
+			col->type = MG_COL_BLOB;
+			return 0;
+		}
+		if (et.kind == CXType_ConstantArray || et.kind == CXType_IncompleteArray)
+			*why = "nested array";
+		else
+			*why = "array (only char[N], unsigned char[N] and uint8_t[N] map)";
+		return -1;
+	}
+	case CXType_IncompleteArray:
+	case CXType_VariableArray:
+		*why = "array without a fixed size";
+		return -1;
+	case CXType_Record: {
+		CXCursor d = clang_getTypeDeclaration(c);
+		CXString s = clang_getCursorSpelling(d);
+		int blob = clang_getCursorKind(d) == CXCursor_StructDecl &&
+			   strcmp(clang_getCString(s), "mg_blob") == 0;
+
+		clang_disposeString(s);
+		if (blob) {
+			col->type = MG_COL_BLOB;
+			return 0;
+		}
+		*why = clang_getCursorKind(d) == CXCursor_UnionDecl ? "union" : "struct";
+		return -1;
+	}
+	default:
+		*why = "type";
+		return -1;
+	}
+}
+
+/* ---- structs -> tables --------------------------------------------------- */
+
+static const struct ann *get_ann(const struct ann *anns, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(anns[i].name, name) == 0)
+			return &anns[i];
+	return NULL;
+}
+
+/* Reports annotations given twice; returns the number of duplicates. */
+static size_t check_duplicates(struct parser *p, const struct ann *anns, size_t n, int on_struct)
+{
+	size_t i, j, bad = 0;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(anns[i].name, anns[j].name) == 0) {
+				/* Struct-level lists may repeat (two composite uniques). */
+				if (on_struct && (strcmp(anns[i].name, "unique_on") == 0 ||
+						  strcmp(anns[i].name, "index_on") == 0))
+					break;
+				diag_error(p->diags, &anns[i].loc, "%s given twice",
+					   macro_name(p, anns[i].name));
+				bad++;
+				break;
+			}
+	return bad;
+}
+
+/* Reads one field into `tb` (or nothing for MG_IGNORE / on error). */
+static void read_field(struct parser *p, struct table_build *tb, CXCursor field,
+		       const char *struct_name)
+{
+	struct ann_collect ac = {0};
+	struct col_build cb;
+	const struct ann *a;
+	const char *field_name = cx_strdup(p->arena, clang_getCursorSpelling(field));
+	const char *why = NULL;
+	size_t i, bad = 0;
+
+	ac.p = p;
+	clang_visitChildren(field, visit_field_child, &ac);
+	memset(&cb, 0, sizeof(cb));
+	cb.loc = loc_of(p, clang_getCursorLocation(field));
+	for (i = 0; i < ac.n; i++)
+		if (check_ann(p, &ac.anns[i], 0))
+			bad++;
+	bad += check_duplicates(p, ac.anns, ac.n, 0);
+	if (get_ann(ac.anns, ac.n, "ignore"))
+		return;
+	if (bad)
+		return;
+
+	cb.col.name = field_name;
+	cb.info.name = cb.info.default_sql = cb.info.type = cb.info.renamed_from = cb.loc;
+	cb.info.references = cb.info.on_delete = cb.loc;
+	cb.on_delete = -1;
+	if ((a = get_ann(ac.anns, ac.n, "column"))) {
+		cb.col.name = a->arg;
+		cb.info.name = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "type"))) {
+		cb.col.type = MG_COL_CUSTOM;
+		cb.col.custom_type = a->arg;
+		cb.info.type = a->loc;
+	} else if (clang_Cursor_isBitField(field)) {
+		diag_error(p->diags, &cb.loc,
+			   "field '%s' of struct '%s': a bit-field has no SQL type; use MG_TYPE or "
+			   "MG_IGNORE",
+			   field_name, struct_name);
+		return;
+	} else if (map_type(p, clang_getCursorType(field), &cb.col, &why)) {
+		CXString ts = clang_getTypeSpelling(clang_getCursorType(field));
+
+		diag_error(p->diags, &cb.loc,
+			   "field '%s' of struct '%s' has type '%s' with no SQL mapping (%s); use "
+			   "MG_TYPE or MG_IGNORE",
+			   field_name, struct_name, clang_getCString(ts), why);
+		clang_disposeString(ts);
+		return;
+	}
+	cb.col.nullable = get_ann(ac.anns, ac.n, "nullable") != NULL;
+	if ((a = get_ann(ac.anns, ac.n, "default"))) {
+		cb.col.default_sql = a->arg;
+		cb.info.default_sql = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "renamed_from"))) {
+		cb.col.renamed_from = a->arg;
+		cb.info.renamed_from = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "primary_key"))) {
+		cb.pk = 1;
+		cb.pk_loc = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "unique"))) {
+		cb.unique = 1;
+		cb.unique_loc = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "index"))) {
+		cb.index = 1;
+		cb.index_loc = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "references"))) {
+		const char *sep = strchr(a->arg, '\037');
+
+		cb.has_ref = 1;
+		cb.ref_table = mg_arena_strndup(p->arena, a->arg, (size_t)(sep - a->arg));
+		cb.ref_column = sep + 1;
+		cb.info.references = cb.info.on_delete = a->loc;
+	}
+	if ((a = get_ann(ac.anns, ac.n, "on_delete"))) {
+		int act = mg_fk_action_from_name(a->arg);
+
+		cb.info.on_delete = a->loc;
+		if (act < 0 || act == MG_FK_NO_ACTION) {
+			diag_error(p->diags, &a->loc,
+				   "MG_ON_DELETE(\"%s\"): the action must be \"cascade\", \"set "
+				   "null\" or \"restrict\"",
+				   a->arg);
+			return;
+		}
+		if (!cb.has_ref) {
+			diag_error(p->diags, &a->loc, "MG_ON_DELETE without MG_REFERENCES");
+			return;
+		}
+		cb.on_delete = act;
+	}
+	cb.col.comment = doc_comment(p, field);
+	tb->cols = grow(p->arena, tb->cols, tb->n_cols, &tb->cap_cols, sizeof(*tb->cols));
+	tb->cols[tb->n_cols++] = cb;
+}
+
+/* Reads a struct definition from the model file; a table when MG_TABLE. */
+static void read_struct(struct parser *p, CXCursor c)
+{
+	struct ann_collect ac = {0};
+	struct table_build tb;
+	const struct ann *table_ann;
+	const char *struct_name;
+	size_t i, bad = 0;
+
+	ac.p = p;
+	clang_visitChildren(c, visit_struct_child, &ac);
+	table_ann = get_ann(ac.anns, ac.n, "table");
+	if (!table_ann) {
+		/* Annotated fields in a struct that is not a table are almost
+		 * certainly a forgotten MG_TABLE; say so rather than drop them. */
+		struct ann_collect fc = {0};
+
+		fc.p = p;
+		for (i = 0; i < ac.n_fields && fc.n == 0; i++)
+			clang_visitChildren(ac.fields[i], visit_field_child, &fc);
+		if (ac.n || fc.n) {
+			const struct ann *first = ac.n ? &ac.anns[0] : &fc.anns[0];
+			CXString s = clang_getCursorSpelling(c);
+
+			diag_error(p->diags, &first->loc,
+				   "struct '%s' has modelgen annotations but no MG_TABLE",
+				   clang_getCString(s));
+			clang_disposeString(s);
+		}
+		return;
+	}
+	struct_name = cx_strdup(p->scratch, clang_getCursorSpelling(c));
+	if (!struct_name[0])
+		struct_name = "(anonymous)";
+	memset(&tb, 0, sizeof(tb));
+	for (i = 0; i < ac.n; i++)
+		if (check_ann(p, &ac.anns[i], 1))
+			bad++;
+	bad += check_duplicates(p, ac.anns, ac.n, 1);
+	tb.t.name = table_ann->arg;
+	tb.loc = table_ann->loc;
+	tb.renamed_loc = tb.loc;
+	tb.t.comment = doc_comment(p, c);
+	for (i = 0; i < ac.n; i++)
+		if (strcmp(ac.anns[i].name, "renamed_from") == 0) {
+			tb.t.renamed_from = ac.anns[i].arg;
+			tb.renamed_loc = ac.anns[i].loc;
+		}
+	tb.anns = ac.anns;
+	tb.n_anns = ac.n;
+	for (i = 0; i < ac.n_fields; i++)
+		read_field(p, &tb, ac.fields[i], struct_name);
+	if (bad || !table_ann->arg)
+		return;
+	p->tables = grow(p->scratch, p->tables, p->n_tables, &p->cap_tables, sizeof(*p->tables));
+	p->tables[p->n_tables++] = tb;
+}
+
+static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_StructDecl && clang_isCursorDefinition(c) &&
+	    clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+		read_struct(data, c);
+	return CXChildVisit_Continue;
+}
+
+/* ---- finishing the model ------------------------------------------------ */
+
+static int cmp_index_build(const void *a, const void *b)
+{
+	const struct index_build *x = a, *y = b;
+	int c = strcmp(x->ix.name, y->ix.name);
+
+	if (c)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_fk(const void *a, const void *b)
+{
+	const struct mg_foreign_key *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static void add_index(struct parser *p, struct index_build **v, size_t *n, size_t *cap,
+		      const char *table, int unique, struct col_list cols, struct diag_loc loc)
+{
+	struct index_build ib;
+
+	memset(&ib, 0, sizeof(ib));
+	ib.ix.name = derive_name(p->arena, unique ? "uq" : "ix", table, cols.n, cols.names);
+	ib.ix.unique = unique;
+	ib.ix.n_columns = cols.n;
+	ib.ix.columns = cols.names;
+	ib.loc = loc;
+	ib.seq = *n;
+	*v = grow(p->scratch, *v, *n, cap, sizeof(**v));
+	(*v)[(*n)++] = ib;
+}
+
+/*
+ * Turns a struct read from the headers into the table `t` and its
+ * locations. Returns -1 after errors that leave no usable table.
+ */
+static int finish_table(struct parser *p, struct table_build *tb, struct mg_table *t,
+			struct model_table_info *info)
+{
+	struct mg_column *cols;
+	struct index_build *ixs = NULL;
+	struct mg_foreign_key *fks;
+	struct mg_index *indexes;
+	size_t n_ix = 0, cap_ix = 0, n_fk = 0, i, n_pk_fields = 0;
+	const struct ann *pk_on = get_ann(tb->anns, tb->n_anns, "primary_key_on");
+	struct col_list pk = {0, NULL};
+	int rc = 0;
+
+	*t = tb->t;
+	info->loc = tb->loc;
+	info->renamed_from = tb->renamed_loc;
+	info->primary_key = tb->loc;
+	cols = mg_arena_calloc(p->arena, tb->n_cols + 1, sizeof(*cols));
+	info->column_locs = mg_arena_calloc(p->arena, tb->n_cols + 1, sizeof(*info->column_locs));
+	info->columns = mg_arena_calloc(p->arena, tb->n_cols + 1, sizeof(*info->columns));
+	for (i = 0; i < tb->n_cols; i++) {
+		cols[i] = tb->cols[i].col;
+		info->column_locs[i] = tb->cols[i].loc;
+		info->columns[i] = tb->cols[i].info;
+		if (tb->cols[i].pk)
+			n_pk_fields++;
+	}
+	t->columns = cols;
+	t->n_columns = tb->n_cols;
+
+	/* Primary key: MG_PRIMARY_KEY_ON, or the MG_PRIMARY_KEY fields in
+	 * declaration order. */
+	if (pk_on) {
+		info->primary_key = pk_on->loc;
+		if (n_pk_fields) {
+			diag_error(p->diags, &pk_on->loc,
+				   "MG_PRIMARY_KEY_ON and MG_PRIMARY_KEY on a field of the same "
+				   "struct; use one");
+			rc = -1;
+		}
+		if (split_list(p, pk_on->arg, &pk)) {
+			diag_error(p->diags, &pk_on->loc,
+				   "MG_PRIMARY_KEY_ON(\"%s\"): malformed column list (expected "
+				   "\"a, b\")",
+				   pk_on->arg);
+			rc = -1;
+		}
+	} else if (n_pk_fields) {
+		size_t cap = 0;
+
+		for (i = 0; i < tb->n_cols; i++)
+			if (tb->cols[i].pk) {
+				if (!pk.n)
+					info->primary_key = tb->cols[i].pk_loc;
+				pk.names = grow(p->arena, pk.names, pk.n, &cap, sizeof(*pk.names));
+				pk.names[pk.n++] = cols[i].name;
+			}
+	}
+	t->n_primary_key = pk.n;
+	t->primary_key = pk.names;
+	if (pk.n == 1) {
+		for (i = 0; i < tb->n_cols; i++)
+			if (strcmp(cols[i].name, pk.names[0]) == 0 &&
+			    (cols[i].type == MG_COL_SMALLINT || cols[i].type == MG_COL_INTEGER ||
+			     cols[i].type == MG_COL_BIGINT))
+				cols[i].identity = 1;
+	}
+
+	/* Indexes and unique constraints, column-level then struct-level. */
+	for (i = 0; i < tb->n_cols; i++) {
+		struct col_list one;
+
+		one.n = 1;
+		one.names = mg_arena_calloc(p->arena, 1, sizeof(*one.names));
+		one.names[0] = cols[i].name;
+		if (tb->cols[i].index)
+			add_index(p, &ixs, &n_ix, &cap_ix, t->name, 0, one, tb->cols[i].index_loc);
+		if (tb->cols[i].unique)
+			add_index(p, &ixs, &n_ix, &cap_ix, t->name, 1, one, tb->cols[i].unique_loc);
+	}
+	for (i = 0; i < tb->n_anns; i++) {
+		const struct ann *a = &tb->anns[i];
+		int unique = strcmp(a->name, "unique_on") == 0;
+		struct col_list list;
+
+		if (!unique && strcmp(a->name, "index_on") != 0)
+			continue;
+		if (split_list(p, a->arg, &list)) {
+			diag_error(p->diags, &a->loc,
+				   "%s(\"%s\"): malformed column list (expected \"a, b\")",
+				   macro_name(p, a->name), a->arg);
+			rc = -1;
+			continue;
+		}
+		add_index(p, &ixs, &n_ix, &cap_ix, t->name, unique, list, a->loc);
+	}
+	if (n_ix)
+		qsort(ixs, n_ix, sizeof(*ixs), cmp_index_build);
+	indexes = mg_arena_calloc(p->arena, n_ix + 1, sizeof(*indexes));
+	info->index_locs = mg_arena_calloc(p->arena, n_ix + 1, sizeof(*info->index_locs));
+	for (i = 0; i < n_ix; i++) {
+		indexes[i] = ixs[i].ix;
+		info->index_locs[i] = ixs[i].loc;
+	}
+	t->indexes = indexes;
+	t->n_indexes = n_ix;
+
+	fks = mg_arena_calloc(p->arena, tb->n_cols + 1, sizeof(*fks));
+	for (i = 0; i < tb->n_cols; i++) {
+		struct mg_foreign_key *fk;
+
+		if (!tb->cols[i].has_ref)
+			continue;
+		fk = &fks[n_fk++];
+		fk->name = derive_name(p->arena, "fk", t->name, 1, &cols[i].name);
+		fk->column = cols[i].name;
+		fk->ref_table = tb->cols[i].ref_table;
+		fk->ref_column = tb->cols[i].ref_column;
+		fk->on_delete = tb->cols[i].on_delete < 0
+					? MG_FK_NO_ACTION
+					: (enum mg_fk_action)tb->cols[i].on_delete;
+	}
+	if (n_fk)
+		qsort(fks, n_fk, sizeof(*fks), cmp_fk);
+	t->foreign_keys = fks;
+	t->n_foreign_keys = n_fk;
+	return rc;
+}
+
+static int cmp_table_order(const void *a, const void *b)
+{
+	const struct table_build *x = a, *y = b;
+	int c = strcmp(x->t.name, y->t.name);
+
+	if (c)
+		return c;
+	c = strcmp(x->loc.file, y->loc.file);
+	if (c)
+		return c;
+	return x->loc.line < y->loc.line ? -1 : x->loc.line > y->loc.line;
+}
+
+/* ---- files and clang ---------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Lists the *.h files of `dir`, sorted by name, as dir/name. */
+static int list_models(struct parser *p, const char *dir, struct model *m)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0, dlen = strlen(dir);
+	const char **names = NULL;
+	size_t n = 0;
+
+	if (!d) {
+		diag_error(p->diags, NULL, "cannot open models directory '%s': %s", dir,
+			   strerror(errno));
+		return -1;
+	}
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		const char *path;
+		struct stat st;
+
+		if (e->d_name[0] == '.' || len < 3 || strcmp(e->d_name + len - 2, ".h") != 0)
+			continue;
+		path = mg_arena_printf(p->arena, "%.*s%s%s", (int)dlen, dir,
+				       dir[dlen - 1] == '/' ? "" : "/", e->d_name);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		names = grow(p->arena, names, n, &cap, sizeof(*names));
+		names[n++] = path;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	m->sources = names;
+	m->n_sources = n;
+	return 0;
+}
+
+static int has_model_h(const char *dir)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/modelgen/model.h", dir);
+
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
+}
+
+/* The directory that holds <modelgen/model.h>: next to the program for an
+ * install (<exe_dir>/../include), else the source tree it was built from,
+ * else the install prefix it was configured for. */
+static const char *find_include_dir(struct parser *p)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *slash;
+		const char *dir;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			dir = mg_arena_printf(p->scratch, "%s/../include", exe);
+			if (has_model_h(dir))
+				return dir;
+		}
+	}
+	if (has_model_h(MG_BUILD_INCLUDE_DIR))
+		return MG_BUILD_INCLUDE_DIR;
+	return MG_INSTALL_INCLUDE_DIR;
+}
+
+/* Copies clang's errors for one translation unit into `diags`; returns how
+ * many there were. */
+static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
+{
+	unsigned i, n = clang_getNumDiagnostics(tu);
+	size_t errors = 0;
+
+	for (i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+
+		if (sev >= CXDiagnostic_Error) {
+			CXSourceLocation sl = clang_getDiagnosticLocation(d);
+			CXString text = clang_getDiagnosticSpelling(d);
+			const char *t = clang_getCString(text);
+			struct diag_loc loc = loc_of(p, sl);
+			CXFile f;
+
+			clang_getExpansionLocation(sl, &f, NULL, NULL, NULL);
+			diag_error(p->diags, f ? &loc : NULL, "%s%s", t,
+				   strstr(t, "'stddef.h' file not found") ||
+						   strstr(t, "'stdbool.h' file not found")
+					   ? " (clang's resource directory was not found; pass -- "
+					     "-resource-dir \"$(clang -print-resource-dir)\")"
+					   : "");
+			clang_disposeString(text);
+			errors++;
+		}
+		clang_disposeDiagnostic(d);
+	}
+	return errors;
+}
+
+/*
+ * Parses every model header and builds the validated model. Returns 0 with
+ * `*out` (free with model_free), or -1 with errors in `diags` and `*out` NULL.
+ */
 int parse_models(struct model **out, const struct parse_options *opts, struct diag_list *diags)
 {
-	(void)opts;
+	struct parser p;
+	struct model *m = NULL;
+	CXIndex index = NULL;
+	const char **args = NULL;
+	const char *models_dir = opts->models_dir ? opts->models_dir : "models";
+	size_t n_args = 0, i, errors_before = diags->n_errors;
+	struct mg_table *tables;
+	int rc = -1;
+
 	*out = NULL;
-	diag_error(diags, NULL, "parser not implemented yet");
-	return -1;
+	memset(&p, 0, sizeof(p));
+	p.arena = mg_arena_new();
+	p.scratch = mg_arena_new();
+	p.diags = diags;
+	m = mg_arena_alloc(p.arena, sizeof(*m));
+	m->arena = p.arena;
+	if (list_models(&p, models_dir, m))
+		goto done;
+
+	args = mg_arena_calloc(p.scratch, opts->n_clang_args + 10, sizeof(*args));
+	args[n_args++] = "-x";
+	args[n_args++] = "c";
+	args[n_args++] = "-std=c11";
+	args[n_args++] = "-DMODELGEN";
+	args[n_args++] = "-I";
+	args[n_args++] = opts->include_dir ? opts->include_dir : find_include_dir(&p);
+	if (MG_CLANG_RESOURCE_DIR[0]) {
+		args[n_args++] = "-resource-dir";
+		args[n_args++] = MG_CLANG_RESOURCE_DIR;
+	}
+	for (i = 0; i < opts->n_clang_args; i++)
+		args[n_args++] = opts->clang_args[i];
+
+	index = clang_createIndex(0, 0);
+	for (i = 0; i < m->n_sources; i++) {
+		CXTranslationUnit tu = NULL;
+		enum CXErrorCode ec;
+
+		p.file = m->sources[i];
+		ec = clang_parseTranslationUnit2(
+			index, p.file, args, (int)n_args, NULL, 0,
+			CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &tu);
+		if (ec != CXError_Success || !tu) {
+			struct diag_loc loc = {p.file, 0, 0};
+
+			diag_error(diags, &loc, "the C parser could not read this file (code %d)",
+				   (int)ec);
+			continue;
+		}
+		/* Invalid declarations stay in the AST typed as int: a file with
+		 * any error contributes nothing. */
+		if (clang_errors(&p, tu) == 0)
+			clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &p);
+		clang_disposeTranslationUnit(tu);
+	}
+	if (diags->n_errors > errors_before)
+		goto done;
+
+	if (p.n_tables)
+		qsort(p.tables, p.n_tables, sizeof(*p.tables), cmp_table_order);
+	tables = mg_arena_calloc(p.arena, p.n_tables + 1, sizeof(*tables));
+	m->info = mg_arena_calloc(p.arena, p.n_tables + 1, sizeof(*m->info));
+	for (i = 0; i < p.n_tables; i++)
+		finish_table(&p, &p.tables[i], &tables[i], &m->info[i]);
+	m->schema.tables = tables;
+	m->schema.n_tables = p.n_tables;
+	if (diags->n_errors > errors_before)
+		goto done;
+	if (model_validate(m, diags))
+		goto done;
+	*out = m;
+	m = NULL;
+	rc = 0;
+done:
+	if (index)
+		clang_disposeIndex(index);
+	mg_arena_free(p.scratch);
+	if (m)
+		model_free(m);
+	return rc;
 }
