@@ -30,9 +30,9 @@ enum diff_op_kind {
 };
 
 /* DIFF_ALTER_COLUMN changes. */
-#define DIFF_CHANGE_TYPE 0x1u
+#define DIFF_CHANGE_TYPE     0x1u
 #define DIFF_CHANGE_NULLABLE 0x2u /* nullability changed either way */
-#define DIFF_CHANGE_DEFAULT 0x4u
+#define DIFF_CHANGE_DEFAULT  0x4u
 #define DIFF_CHANGE_IDENTITY 0x8u
 
 /*
@@ -46,13 +46,19 @@ struct diff_op {
 	const struct mg_table *new_table;
 	const struct mg_column *old_column; /* column ops */
 	const struct mg_column *new_column;
-	const struct mg_index *index;      /* index ops */
-	const struct mg_foreign_key *fk;   /* foreign key ops */
-	unsigned changes;                  /* DIFF_ALTER_COLUMN */
-	int destructive; /* loses data when applied (a drop, a narrowing) */
+	const struct mg_index *index;    /* index ops */
+	const struct mg_foreign_key *fk; /* foreign key ops */
+	unsigned changes;                /* DIFF_ALTER_COLUMN */
+	int destructive;                 /* loses data when applied (a drop, a narrowing) */
 	/* ALTER_COLUMN tightened to NOT NULL: fill existing NULLs from the
 	 * new default first. */
 	int fill_nulls;
+	/* DIFF_ADD_INDEX with old_index set: a rename of old_index (same
+	 * columns after table/column renames, new derived name), no data
+	 * change. DIFF_ADD_FOREIGN_KEY with old_fk set: likewise for a
+	 * constraint name. NULL for a real add. */
+	const struct mg_index *old_index;
+	const struct mg_foreign_key *old_fk;
 };
 
 struct diff_result {

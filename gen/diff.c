@@ -1,0 +1,637 @@
+/*
+ * Old schema x new schema -> ordered operations (see diff.h). Tables and
+ * columns are paired by name, then by MG_RENAMED_FROM; everything else is
+ * compared through that pairing, so a rename never shows up as drop + add.
+ */
+#include "diff.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql.h"
+#include "util/strbuf.h"
+
+struct op_list {
+	struct diff_op *v;
+	size_t n, cap;
+};
+
+/* A pair of tables: the same table before and after. */
+struct pair {
+	const struct mg_table *old_t;
+	const struct mg_table *new_t;
+	/* per column of new_t: its column in old_t, or NULL when added */
+	const struct mg_column **old_of_new;
+	/* per column of old_t: its column in new_t, or NULL when dropped */
+	const struct mg_column **new_of_old;
+};
+
+struct differ {
+	const struct mg_schema *old_s;
+	const struct mg_schema *new_s;
+	const struct model *model;
+	struct diag_list *diags;
+	int allow_drop;
+	/* per old table: its pair or NULL when dropped; per new table: its
+	 * pair or NULL when created */
+	struct pair **pair_of_old;
+	struct pair **pair_of_new;
+	struct pair *pairs;
+	size_t n_pairs;
+	struct op_list ops;
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static struct diff_op *push(struct op_list *l, enum diff_op_kind kind, const struct pair *p)
+{
+	struct diff_op *op;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!l->v)
+			abort();
+	}
+	op = &l->v[l->n++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	if (p) {
+		op->old_table = p->old_t;
+		op->new_table = p->new_t;
+	}
+	return op;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Position of the table called `name` in the schema sorted by name, or -1. */
+static long table_pos(const struct mg_schema *s, const char *name)
+{
+	size_t lo = 0, hi = s->n_tables;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->tables[mid].name, name);
+
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static long column_pos(const struct mg_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_columns; i++)
+		if (strcmp(t->columns[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Where the model declared table `t` (and column `col`, may be NULL). */
+static const struct diag_loc *loc_of(const struct differ *d, const struct mg_table *t,
+				     const struct mg_column *col)
+{
+	long ti, ci;
+	const struct model_table_info *info;
+
+	if (!d->model || !t || !d->model->info)
+		return NULL;
+	ti = table_pos(&d->model->schema, t->name);
+	if (ti < 0)
+		return NULL;
+	info = &d->model->info[ti];
+	if (col && info->column_locs) {
+		ci = column_pos(&d->model->schema.tables[ti], col->name);
+		if (ci >= 0)
+			return &info->column_locs[ci];
+	}
+	return &info->loc;
+}
+
+static int same_type(const struct mg_column *a, const struct mg_column *b)
+{
+	return a->type == b->type && a->length == b->length &&
+	       str_eq(a->custom_type, b->custom_type);
+}
+
+/* Rank of integer widths for narrowing checks; 0 for other types. */
+static int int_rank(enum mg_coltype t)
+{
+	switch (t) {
+	case MG_COL_SMALLINT:
+		return 1;
+	case MG_COL_INTEGER:
+		return 2;
+	case MG_COL_BIGINT:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+/* 1 when changing the type from a to b can lose or reject values. */
+static int narrows(const struct mg_column *a, const struct mg_column *b)
+{
+	if (same_type(a, b))
+		return 0;
+	if (int_rank(a->type) && int_rank(b->type))
+		return int_rank(b->type) < int_rank(a->type);
+	if (a->type == MG_COL_VARCHAR && b->type == MG_COL_VARCHAR)
+		return b->length < a->length;
+	if (b->type == MG_COL_TEXT && (a->type == MG_COL_VARCHAR || int_rank(a->type)))
+		return 0;
+	if (a->type == MG_COL_REAL && b->type == MG_COL_DOUBLE)
+		return 0;
+	if (int_rank(a->type) && (b->type == MG_COL_DOUBLE))
+		return 0;
+	return 1;
+}
+
+/* Pairs the columns of a table pair: by name, then by renamed_from. */
+static void pair_columns(struct pair *p)
+{
+	size_t i;
+
+	p->old_of_new = xcalloc(p->new_t->n_columns, sizeof(*p->old_of_new));
+	p->new_of_old = xcalloc(p->old_t->n_columns, sizeof(*p->new_of_old));
+	for (i = 0; i < p->new_t->n_columns; i++) {
+		long o = column_pos(p->old_t, p->new_t->columns[i].name);
+
+		if (o >= 0) {
+			p->old_of_new[i] = &p->old_t->columns[o];
+			p->new_of_old[o] = &p->new_t->columns[i];
+		}
+	}
+	for (i = 0; i < p->new_t->n_columns; i++) {
+		const char *from = p->new_t->columns[i].renamed_from;
+		long o;
+
+		if (p->old_of_new[i] || !from)
+			continue;
+		/* A hint whose old name is gone was already applied. */
+		o = column_pos(p->old_t, from);
+		if (o < 0 || p->new_of_old[o])
+			continue;
+		p->old_of_new[i] = &p->old_t->columns[o];
+		p->new_of_old[o] = &p->new_t->columns[i];
+	}
+}
+
+/* The new name of old table `name`, or NULL when it is dropped. */
+static const char *map_table(const struct differ *d, const char *name)
+{
+	long o = table_pos(d->old_s, name);
+
+	if (o < 0 || !d->pair_of_old[o])
+		return NULL;
+	return d->pair_of_old[o]->new_t->name;
+}
+
+/* The new name of column `col` of old table `table`, or NULL. */
+static const char *map_column(const struct differ *d, const char *table, const char *col)
+{
+	long o = table_pos(d->old_s, table), c;
+	const struct pair *p;
+
+	if (o < 0 || !(p = d->pair_of_old[o]))
+		return NULL;
+	c = column_pos(p->old_t, col);
+	if (c < 0 || !p->new_of_old[c])
+		return NULL;
+	return p->new_of_old[c]->name;
+}
+
+/* 1 when old index `oi` of old table `p` is `ni` after the renames,
+ * ignoring the index name. */
+static int index_same(const struct differ *d, const struct pair *p, const struct mg_index *oi,
+		      const struct mg_index *ni)
+{
+	size_t k;
+
+	if (oi->unique != ni->unique || oi->n_columns != ni->n_columns)
+		return 0;
+	for (k = 0; k < oi->n_columns; k++)
+		if (!str_eq(map_column(d, p->old_t->name, oi->columns[k]), ni->columns[k]))
+			return 0;
+	return 1;
+}
+
+static int fk_same(const struct differ *d, const struct pair *p, const struct mg_foreign_key *of,
+		   const struct mg_foreign_key *nf)
+{
+	return of->on_delete == nf->on_delete &&
+	       str_eq(map_column(d, p->old_t->name, of->column), nf->column) &&
+	       str_eq(map_table(d, of->ref_table), nf->ref_table) &&
+	       str_eq(map_column(d, of->ref_table, of->ref_column), nf->ref_column);
+}
+
+static int pk_same(const struct differ *d, const struct pair *p)
+{
+	size_t k;
+
+	if (p->old_t->n_primary_key != p->new_t->n_primary_key)
+		return 0;
+	for (k = 0; k < p->old_t->n_primary_key; k++)
+		if (!str_eq(map_column(d, p->old_t->name, p->old_t->primary_key[k]),
+			    p->new_t->primary_key[k]))
+			return 0;
+	return 1;
+}
+
+/* Per old index of p: the new index it matches (NULL: dropped); and the
+ * reverse. Names are compared last, so a match with another name is a
+ * rename. */
+static void match_indexes(const struct differ *d, const struct pair *p,
+			  const struct mg_index **new_of_old, const struct mg_index **old_of_new)
+{
+	size_t i, j;
+
+	/* Same name first, so that an unchanged index never pairs away. */
+	for (i = 0; i < p->old_t->n_indexes; i++)
+		for (j = 0; j < p->new_t->n_indexes; j++)
+			if (!old_of_new[j] &&
+			    strcmp(p->old_t->indexes[i].name, p->new_t->indexes[j].name) == 0 &&
+			    index_same(d, p, &p->old_t->indexes[i], &p->new_t->indexes[j])) {
+				new_of_old[i] = &p->new_t->indexes[j];
+				old_of_new[j] = &p->old_t->indexes[i];
+			}
+	for (i = 0; i < p->old_t->n_indexes; i++)
+		for (j = 0; j < p->new_t->n_indexes && !new_of_old[i]; j++)
+			if (!old_of_new[j] &&
+			    index_same(d, p, &p->old_t->indexes[i], &p->new_t->indexes[j])) {
+				new_of_old[i] = &p->new_t->indexes[j];
+				old_of_new[j] = &p->old_t->indexes[i];
+			}
+}
+
+static void match_fks(const struct differ *d, const struct pair *p,
+		      const struct mg_foreign_key **new_of_old,
+		      const struct mg_foreign_key **old_of_new)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->old_t->n_foreign_keys; i++)
+		for (j = 0; j < p->new_t->n_foreign_keys; j++)
+			if (!old_of_new[j] &&
+			    strcmp(p->old_t->foreign_keys[i].name,
+				   p->new_t->foreign_keys[j].name) == 0 &&
+			    fk_same(d, p, &p->old_t->foreign_keys[i], &p->new_t->foreign_keys[j])) {
+				new_of_old[i] = &p->new_t->foreign_keys[j];
+				old_of_new[j] = &p->old_t->foreign_keys[i];
+			}
+	for (i = 0; i < p->old_t->n_foreign_keys; i++)
+		for (j = 0; j < p->new_t->n_foreign_keys && !new_of_old[i]; j++)
+			if (!old_of_new[j] &&
+			    fk_same(d, p, &p->old_t->foreign_keys[i], &p->new_t->foreign_keys[j])) {
+				new_of_old[i] = &p->new_t->foreign_keys[j];
+				old_of_new[j] = &p->old_t->foreign_keys[i];
+			}
+}
+
+/* Refuses the drop of column `oc` of pair p, naming a probable rename. */
+static void refuse_column_drop(struct differ *d, const struct pair *p, const struct mg_column *oc)
+{
+	size_t i;
+
+	for (i = 0; i < p->new_t->n_columns; i++) {
+		const struct mg_column *nc = &p->new_t->columns[i];
+
+		if (p->old_of_new[i] || !same_type(oc, nc))
+			continue;
+		diag_error(d->diags, loc_of(d, p->new_t, nc),
+			   "column '%s.%s' would be dropped and '%s.%s' added (same type %s): "
+			   "if it was renamed, add MG_RENAMED_FROM(\"%s\") to '%s'; to drop "
+			   "'%s' and its data, pass --allow-drop",
+			   p->old_t->name, oc->name, p->new_t->name, nc->name,
+			   mg_coltype_name(nc->type), oc->name, nc->name, oc->name);
+		return;
+	}
+	diag_error(d->diags, loc_of(d, p->new_t, NULL),
+		   "column '%s.%s' would be dropped with its data: pass --allow-drop to drop it, "
+		   "or, if it was renamed, add MG_RENAMED_FROM(\"%s\") to the renamed field",
+		   p->old_t->name, oc->name, oc->name);
+}
+
+/* The operations on one pair of tables, in the order of group 5 (see
+ * diff_schemas): columns, primary key, renamed indexes and keys, new
+ * indexes. */
+static void diff_pair_columns(struct differ *d, struct pair *p)
+{
+	const struct mg_table *ot = p->old_t, *nt = p->new_t;
+	const struct mg_index **ix_new_of_old = xcalloc(ot->n_indexes, sizeof(void *));
+	const struct mg_index **ix_old_of_new = xcalloc(nt->n_indexes, sizeof(void *));
+	const struct mg_foreign_key **fk_new_of_old = xcalloc(ot->n_foreign_keys, sizeof(void *));
+	const struct mg_foreign_key **fk_old_of_new = xcalloc(nt->n_foreign_keys, sizeof(void *));
+	struct diff_op *op;
+	size_t i;
+
+	match_indexes(d, p, ix_new_of_old, ix_old_of_new);
+	match_fks(d, p, fk_new_of_old, fk_old_of_new);
+
+	for (i = 0; i < nt->n_columns; i++)
+		if (p->old_of_new[i] && strcmp(p->old_of_new[i]->name, nt->columns[i].name) != 0) {
+			op = push(&d->ops, DIFF_RENAME_COLUMN, p);
+			op->old_column = p->old_of_new[i];
+			op->new_column = &nt->columns[i];
+		}
+	for (i = 0; i < ot->n_columns; i++)
+		if (!p->new_of_old[i]) {
+			if (!d->allow_drop)
+				refuse_column_drop(d, p, &ot->columns[i]);
+			op = push(&d->ops, DIFF_DROP_COLUMN, p);
+			op->old_column = &ot->columns[i];
+			op->destructive = 1;
+		}
+	for (i = 0; i < nt->n_columns; i++) {
+		const struct mg_column *nc = &nt->columns[i];
+
+		if (p->old_of_new[i])
+			continue;
+		if (!nc->nullable && !nc->default_sql && !nc->identity)
+			diag_error(d->diags, loc_of(d, nt, nc),
+				   "new column '%s.%s' is NOT NULL without a default: existing "
+				   "rows would have no value; add MG_DEFAULT(...) or MG_NULLABLE",
+				   nt->name, nc->name);
+		op = push(&d->ops, DIFF_ADD_COLUMN, p);
+		op->new_column = nc;
+	}
+	for (i = 0; i < nt->n_columns; i++) {
+		const struct mg_column *nc = &nt->columns[i], *oc = p->old_of_new[i];
+		unsigned changes = 0;
+
+		if (!oc)
+			continue;
+		if (!same_type(oc, nc))
+			changes |= DIFF_CHANGE_TYPE;
+		if (!oc->nullable != !nc->nullable)
+			changes |= DIFF_CHANGE_NULLABLE;
+		if (!str_eq(oc->default_sql, nc->default_sql))
+			changes |= DIFF_CHANGE_DEFAULT;
+		if (!oc->identity != !nc->identity)
+			changes |= DIFF_CHANGE_IDENTITY;
+		if (!changes)
+			continue;
+		op = push(&d->ops, DIFF_ALTER_COLUMN, p);
+		op->old_column = oc;
+		op->new_column = nc;
+		op->changes = changes;
+		op->destructive = (changes & DIFF_CHANGE_TYPE) && narrows(oc, nc);
+		if (oc->nullable && !nc->nullable && !nc->identity) {
+			if (nc->default_sql)
+				op->fill_nulls = 1;
+			else
+				diag_error(d->diags, loc_of(d, nt, nc),
+					   "column '%s.%s' becomes NOT NULL without a default: "
+					   "existing rows holding NULL would have no value; add "
+					   "MG_DEFAULT(...)",
+					   nt->name, nc->name);
+		}
+	}
+	if (!pk_same(d, p))
+		push(&d->ops, DIFF_ALTER_PRIMARY_KEY, p);
+	for (i = 0; i < nt->n_indexes; i++)
+		if (ix_old_of_new[i] && strcmp(ix_old_of_new[i]->name, nt->indexes[i].name) != 0) {
+			op = push(&d->ops, DIFF_ADD_INDEX, p);
+			op->index = &nt->indexes[i];
+			op->old_index = ix_old_of_new[i];
+		}
+	for (i = 0; i < nt->n_foreign_keys; i++)
+		if (fk_old_of_new[i] &&
+		    strcmp(fk_old_of_new[i]->name, nt->foreign_keys[i].name) != 0) {
+			op = push(&d->ops, DIFF_ADD_FOREIGN_KEY, p);
+			op->fk = &nt->foreign_keys[i];
+			op->old_fk = fk_old_of_new[i];
+		}
+	for (i = 0; i < nt->n_indexes; i++)
+		if (!ix_old_of_new[i]) {
+			op = push(&d->ops, DIFF_ADD_INDEX, p);
+			op->index = &nt->indexes[i];
+		}
+	free(ix_new_of_old);
+	free(ix_old_of_new);
+	free(fk_new_of_old);
+	free(fk_old_of_new);
+}
+
+/* Drops of indexes (drop_indexes) or foreign keys (else) of pair p. */
+static void diff_pair_drops(struct differ *d, struct pair *p, int drop_indexes)
+{
+	const struct mg_table *ot = p->old_t, *nt = p->new_t;
+	size_t i;
+
+	if (drop_indexes) {
+		const struct mg_index **a = xcalloc(ot->n_indexes, sizeof(void *));
+		const struct mg_index **b = xcalloc(nt->n_indexes, sizeof(void *));
+
+		match_indexes(d, p, a, b);
+		for (i = 0; i < ot->n_indexes; i++)
+			if (!a[i])
+				push(&d->ops, DIFF_DROP_INDEX, p)->index = &ot->indexes[i];
+		free(a);
+		free(b);
+	} else {
+		const struct mg_foreign_key **a = xcalloc(ot->n_foreign_keys, sizeof(void *));
+		const struct mg_foreign_key **b = xcalloc(nt->n_foreign_keys, sizeof(void *));
+
+		match_fks(d, p, a, b);
+		for (i = 0; i < ot->n_foreign_keys; i++)
+			if (!a[i])
+				push(&d->ops, DIFF_DROP_FOREIGN_KEY, p)->fk = &ot->foreign_keys[i];
+		free(a);
+		free(b);
+	}
+}
+
+static void diff_pair_adds(struct differ *d, struct pair *p)
+{
+	const struct mg_table *ot = p->old_t, *nt = p->new_t;
+	const struct mg_foreign_key **a = xcalloc(ot->n_foreign_keys, sizeof(void *));
+	const struct mg_foreign_key **b = xcalloc(nt->n_foreign_keys, sizeof(void *));
+	size_t i;
+
+	match_fks(d, p, a, b);
+	for (i = 0; i < nt->n_foreign_keys; i++)
+		if (!b[i])
+			push(&d->ops, DIFF_ADD_FOREIGN_KEY, p)->fk = &nt->foreign_keys[i];
+	free(a);
+	free(b);
+}
+
+static void diff_pair_comments(struct differ *d, struct pair *p)
+{
+	size_t i;
+	struct diff_op *op;
+
+	if (!str_eq(p->old_t->comment, p->new_t->comment))
+		push(&d->ops, DIFF_SET_COMMENT, p);
+	for (i = 0; i < p->new_t->n_columns; i++) {
+		const struct mg_column *oc = p->old_of_new[i];
+
+		if (!oc || str_eq(oc->comment, p->new_t->columns[i].comment))
+			continue;
+		op = push(&d->ops, DIFF_SET_COMMENT, p);
+		op->old_column = oc;
+		op->new_column = &p->new_t->columns[i];
+	}
+}
+
+void diff_result_free(struct diff_result *result)
+{
+	if (!result)
+		return;
+	free(result->ops);
+	result->ops = NULL;
+	result->n_ops = 0;
+}
+
+/* Orders `tables` (n) for creation: parents first, name as the tie-break. */
+static size_t *fk_order(const struct mg_table *const *tables, size_t n)
+{
+	size_t *order = xcalloc(n, sizeof(size_t));
+
+	mg_sql_table_order(order, tables, n);
+	return order;
+}
+
+/*
+ * The operations come out in groups, which the planner relies on:
+ *   1 foreign keys dropped, 2 indexes dropped, 3 tables dropped (children
+ *   first), 4 tables renamed, 5 per kept table: columns renamed, dropped,
+ *   added, altered, primary key, indexes and keys renamed, indexes added,
+ *   6 tables created (parents first), 7 foreign keys added, 8 comments.
+ */
+int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
+		 const struct mg_schema *new_schema, const struct model *model,
+		 const struct diff_options *opts, struct diag_list *diags)
+{
+	struct differ d = {0};
+	size_t i, n_dropped = 0, n_created = 0, n_errors = diags->n_errors;
+	const struct mg_table **dropped, **created;
+	size_t *order;
+
+	d.old_s = old_schema;
+	d.new_s = new_schema;
+	d.model = model;
+	d.diags = diags;
+	d.allow_drop = opts && opts->allow_drop;
+	d.pair_of_old = xcalloc(old_schema->n_tables, sizeof(*d.pair_of_old));
+	d.pair_of_new = xcalloc(new_schema->n_tables, sizeof(*d.pair_of_new));
+	d.pairs = xcalloc(new_schema->n_tables, sizeof(*d.pairs));
+
+	for (i = 0; i < new_schema->n_tables; i++) {
+		long o = table_pos(old_schema, new_schema->tables[i].name);
+
+		if (o >= 0) {
+			struct pair *p = &d.pairs[d.n_pairs++];
+
+			p->old_t = &old_schema->tables[o];
+			p->new_t = &new_schema->tables[i];
+			d.pair_of_old[o] = d.pair_of_new[i] = p;
+		}
+	}
+	for (i = 0; i < new_schema->n_tables; i++) {
+		const char *from = new_schema->tables[i].renamed_from;
+		long o;
+
+		if (d.pair_of_new[i] || !from)
+			continue;
+		o = table_pos(old_schema, from);
+		if (o < 0 || d.pair_of_old[o])
+			continue;
+		d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
+		d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
+		d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
+	}
+	for (i = 0; i < d.n_pairs; i++)
+		pair_columns(&d.pairs[i]);
+
+	/* Groups 1 and 2, in old name order. */
+	for (i = 0; i < old_schema->n_tables; i++)
+		if (d.pair_of_old[i])
+			diff_pair_drops(&d, d.pair_of_old[i], 0);
+	for (i = 0; i < old_schema->n_tables; i++)
+		if (d.pair_of_old[i])
+			diff_pair_drops(&d, d.pair_of_old[i], 1);
+
+	/* Group 3. */
+	dropped = xcalloc(old_schema->n_tables, sizeof(*dropped));
+	for (i = 0; i < old_schema->n_tables; i++)
+		if (!d.pair_of_old[i])
+			dropped[n_dropped++] = &old_schema->tables[i];
+	order = fk_order(dropped, n_dropped);
+	for (i = n_dropped; i-- > 0;) {
+		struct diff_op *op = push(&d.ops, DIFF_DROP_TABLE, NULL);
+
+		op->old_table = dropped[order[i]];
+		op->destructive = 1;
+		if (!d.allow_drop)
+			diag_error(diags, NULL,
+				   "table '%s' would be dropped with all its rows: pass "
+				   "--allow-drop to drop it, or, if it was renamed, add "
+				   "MG_RENAMED_FROM(\"%s\") to its struct",
+				   op->old_table->name, op->old_table->name);
+	}
+	free(order);
+	free(dropped);
+
+	/* Groups 4 and 5, in new name order. */
+	for (i = 0; i < new_schema->n_tables; i++) {
+		struct pair *p = d.pair_of_new[i];
+
+		if (p && strcmp(p->old_t->name, p->new_t->name) != 0)
+			push(&d.ops, DIFF_RENAME_TABLE, p);
+	}
+	for (i = 0; i < new_schema->n_tables; i++)
+		if (d.pair_of_new[i])
+			diff_pair_columns(&d, d.pair_of_new[i]);
+
+	/* Group 6. */
+	created = xcalloc(new_schema->n_tables, sizeof(*created));
+	for (i = 0; i < new_schema->n_tables; i++)
+		if (!d.pair_of_new[i])
+			created[n_created++] = &new_schema->tables[i];
+	order = fk_order(created, n_created);
+	for (i = 0; i < n_created; i++)
+		push(&d.ops, DIFF_CREATE_TABLE, NULL)->new_table = created[order[i]];
+	free(order);
+	free(created);
+
+	/* Groups 7 and 8. */
+	for (i = 0; i < new_schema->n_tables; i++)
+		if (d.pair_of_new[i])
+			diff_pair_adds(&d, d.pair_of_new[i]);
+	for (i = 0; i < new_schema->n_tables; i++)
+		if (d.pair_of_new[i])
+			diff_pair_comments(&d, d.pair_of_new[i]);
+
+	for (i = 0; i < d.n_pairs; i++) {
+		free(d.pairs[i].old_of_new);
+		free(d.pairs[i].new_of_old);
+	}
+	free(d.pairs);
+	free(d.pair_of_old);
+	free(d.pair_of_new);
+	out->ops = d.ops.v;
+	out->n_ops = d.ops.n;
+	return diags->n_errors > n_errors ? -1 : 0;
+}

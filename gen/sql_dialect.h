@@ -1,0 +1,54 @@
+/*
+ * The per-dialect halves of the planner (plan.c): sql_pg.c turns operations
+ * into native PostgreSQL statements, sql_sqlite.c into native SQLite
+ * statements and table rebuilds. Both take the operations of one direction
+ * in diff order (see diff.c's groups) and append steps.
+ */
+#ifndef MG_GEN_SQL_DIALECT_H
+#define MG_GEN_SQL_DIALECT_H
+
+#include <stddef.h>
+
+#include "diff.h"
+#include "modelgen/migration.h"
+
+struct mg_arena;
+
+/* What both dialect planners need from plan.c. */
+struct plan_ctx {
+	struct mg_arena *arena;
+	/* Returns the frozen copy (in plan_result before/after) of a table of
+	 * either schema; never NULL for a table an operation names. */
+	const struct mg_table *(*frozen)(const struct plan_ctx *ctx, const struct mg_table *t);
+	void *frozen_data;
+};
+
+/* A growing list of steps, allocated from the arena. */
+struct step_list {
+	struct mg_step *v;
+	size_t n, cap;
+};
+
+/* Appends an MG_STEP_SQL step; `summary` and `sql` are copied. */
+void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const char *summary,
+			  const char *sql);
+
+/* The value that stands in for a lost one of column `col` when a NOT NULL
+ * column must be filled and has no default (down of a drop): the default
+ * when there is one, else a zero of the type ("0", "''", FALSE, ...). */
+const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col);
+
+/* One-line summary of an operation ("add column users.email (text,
+ * nullable)"), allocated from the arena. */
+const char *sql_dialect_op_summary(struct mg_arena *arena, const struct diff_op *op);
+
+/* Appends the PostgreSQL steps of ops[0..n) to `out`. */
+void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		 size_t n);
+
+/* Appends the SQLite steps of ops[0..n) to `out`. `rebuilt`, when not NULL,
+ * receives for each op 1 when its table is rebuilt (for review notes). */
+void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		     size_t n, unsigned char *rebuilt);
+
+#endif

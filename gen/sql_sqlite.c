@@ -1,0 +1,313 @@
+/*
+ * SQLite half of the planner: native ALTER where SQLite can (rename table
+ * and column, add a column, drop a plain column, indexes), otherwise one
+ * table rebuild per table that folds every change to it. Renames run first
+ * and natively, so that SQLite rewrites the references of other tables and
+ * each rebuild sees the table under its final names.
+ */
+#include "sql_dialect.h"
+
+#include <string.h>
+
+#include "sql.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+/* 1 when `name` is one of the table's primary key columns. */
+static int in_pk(const struct mg_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_primary_key; i++)
+		if (strcmp(t->primary_key[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int in_fk(const struct mg_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_foreign_keys; i++)
+		if (strcmp(t->foreign_keys[i].column, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when ALTER TABLE ADD COLUMN can add `c` (SQLite: no key, NOT NULL
+ * only with a constant default, a literal that is not CURRENT_*). */
+static int add_native(const struct mg_table *t, const struct mg_column *c)
+{
+	if (c->identity || in_pk(t, c->name) || in_fk(t, c->name))
+		return 0;
+	if (!c->default_sql)
+		return c->nullable;
+	return mg_sql_default_is_literal(c->default_sql) &&
+	       strncmp(c->default_sql, "CURRENT", 7) != 0 &&
+	       strncmp(c->default_sql, "current", 7) != 0;
+}
+
+/* 1 when ALTER TABLE DROP COLUMN can drop `c` of the table as it was. The
+ * indexes on it are dropped before (group 2). */
+static int drop_native(const struct mg_table *t, const struct mg_column *c)
+{
+	return !c->identity && !in_pk(t, c->name) && !in_fk(t, c->name);
+}
+
+/* 1 when the op, on a table that exists before and after, needs the
+ * table rebuilt. */
+static int needs_rebuild(const struct diff_op *op)
+{
+	switch (op->kind) {
+	case DIFF_ADD_COLUMN:
+		return !add_native(op->new_table, op->new_column);
+	case DIFF_DROP_COLUMN:
+		return !drop_native(op->old_table, op->old_column);
+	case DIFF_ALTER_COLUMN:
+	case DIFF_ALTER_PRIMARY_KEY:
+	case DIFF_DROP_FOREIGN_KEY:
+		return 1;
+	case DIFF_ADD_FOREIGN_KEY:
+		return op->old_fk == NULL;
+	default:
+		return 0;
+	}
+}
+
+/* 1 for the ops that belong to a kept table and can fold into its rebuild. */
+static int table_op(const struct diff_op *op)
+{
+	switch (op->kind) {
+	case DIFF_ADD_COLUMN:
+	case DIFF_DROP_COLUMN:
+	case DIFF_ALTER_COLUMN:
+	case DIFF_ALTER_PRIMARY_KEY:
+	case DIFF_DROP_FOREIGN_KEY:
+	case DIFF_ADD_FOREIGN_KEY:
+	case DIFF_ADD_INDEX:
+	case DIFF_DROP_INDEX:
+	case DIFF_SET_COMMENT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Builds the rebuild of the kept table of ops[first] from every op on it. */
+static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct diff_op *ops,
+				       size_t n, size_t first, struct mg_strbuf *summary)
+{
+	const struct mg_table *nt = ops[first].new_table;
+	struct mg_rebuild *rb = mg_arena_alloc(ctx->arena, sizeof(*rb));
+	const char **cols = mg_arena_calloc(ctx->arena, nt->n_columns, sizeof(char *));
+	const char **exprs = mg_arena_calloc(ctx->arena, nt->n_columns, sizeof(char *));
+	struct mg_strbuf e = {0};
+	size_t i, j;
+	const char *sep = "";
+
+	rb->table = ctx->frozen(ctx, nt);
+	rb->old_name = mg_arena_strdup(ctx->arena, nt->name);
+	mg_strbuf_printf(summary, "rebuild table %s (", nt->name);
+	for (j = first; j < n; j++)
+		if (ops[j].new_table == nt && table_op(&ops[j])) {
+			mg_strbuf_printf(summary, "%s%s", sep,
+					 sql_dialect_op_summary(ctx->arena, &ops[j]));
+			sep = "; ";
+		}
+	mg_strbuf_putc(summary, ')');
+
+	for (i = 0; i < nt->n_columns; i++) {
+		const struct mg_column *c = &nt->columns[i];
+		const struct diff_op *added = NULL, *altered = NULL;
+
+		for (j = first; j < n; j++) {
+			if (ops[j].new_table != nt || ops[j].new_column != c)
+				continue;
+			if (ops[j].kind == DIFF_ADD_COLUMN)
+				added = &ops[j];
+			else if (ops[j].kind == DIFF_ALTER_COLUMN)
+				altered = &ops[j];
+		}
+		mg_strbuf_clear(&e);
+		if (added) {
+			/* New rows get the column's default; a NOT NULL column
+			 * without one (down of a drop) gets a stand-in, an
+			 * identity its rowid. */
+			if (c->nullable || c->default_sql || c->identity)
+				continue;
+			mg_strbuf_puts(&e, sql_dialect_fill_value(MG_DIALECT_SQLITE, c));
+		} else if (altered && altered->old_column->nullable && !c->nullable &&
+			   !c->identity) {
+			mg_strbuf_puts(&e, "COALESCE(");
+			mg_sql_ident(&e, c->name);
+			mg_strbuf_printf(&e, ", %s)", sql_dialect_fill_value(MG_DIALECT_SQLITE, c));
+		} else {
+			/* Values are copied as they are: SQLite applies the new
+			 * column's affinity, and nothing is silently CAST. */
+			mg_sql_ident(&e, c->name);
+		}
+		cols[rb->n_copy] = mg_arena_strdup(ctx->arena, c->name);
+		exprs[rb->n_copy] = mg_arena_strdup(ctx->arena, mg_strbuf_cstr(&e));
+		rb->n_copy++;
+	}
+	rb->copy_columns = cols;
+	rb->copy_exprs = exprs;
+	mg_strbuf_free(&e);
+	return rb;
+}
+
+static void push_rebuild(struct step_list *l, struct mg_arena *arena, const char *summary,
+			 const struct mg_rebuild *rb)
+{
+	struct mg_step *s;
+
+	sql_dialect_push_sql(l, arena, summary, "");
+	s = &l->v[l->n - 1];
+	s->kind = MG_STEP_REBUILD;
+	s->sql = NULL;
+	s->rebuild = rb;
+}
+
+/* The native SQL of an op on a kept table that is not rebuilt. */
+static void native_sql(struct mg_strbuf *b, const struct diff_op *op)
+{
+	const char *t = op->new_table ? op->new_table->name : op->old_table->name;
+
+	switch (op->kind) {
+	case DIFF_ADD_COLUMN:
+		mg_strbuf_puts(b, "ALTER TABLE ");
+		mg_sql_ident(b, t);
+		mg_strbuf_puts(b, " ADD COLUMN ");
+		mg_sql_column_def(b, MG_DIALECT_SQLITE, op->new_table, op->new_column);
+		mg_strbuf_puts(b, ";\n");
+		break;
+	case DIFF_DROP_COLUMN:
+		mg_strbuf_puts(b, "ALTER TABLE ");
+		mg_sql_ident(b, t);
+		mg_strbuf_puts(b, " DROP COLUMN ");
+		mg_sql_ident(b, op->old_column->name);
+		mg_strbuf_puts(b, ";\n");
+		break;
+	case DIFF_ADD_INDEX:
+		/* SQLite cannot rename an index: recreate it. */
+		if (op->old_index) {
+			mg_strbuf_puts(b, "DROP INDEX ");
+			mg_sql_ident(b, op->old_index->name);
+			mg_strbuf_puts(b, ";\n");
+		}
+		mg_sql_create_index(b, MG_DIALECT_SQLITE, op->new_table, op->index);
+		break;
+	default:
+		/* Foreign key renames and comments: SQLite keeps no names of
+		 * constraints it reports, nor comments. */
+		break;
+	}
+}
+
+void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		     size_t n, unsigned char *rebuilt)
+{
+	struct mg_arena *arena = ctx->arena;
+	unsigned char *rb = mg_arena_calloc(arena, n, 1);   /* op's table is rebuilt */
+	unsigned char *done = mg_arena_calloc(arena, n, 1); /* op's table handled */
+	struct mg_strbuf b = {0}, s = {0};
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (!ops[i].old_table || !ops[i].new_table || !table_op(&ops[i]) ||
+		    !needs_rebuild(&ops[i]))
+			continue;
+		for (j = 0; j < n; j++)
+			if (ops[j].new_table == ops[i].new_table && ops[j].old_table)
+				rb[j] = 1;
+	}
+	if (rebuilt)
+		memcpy(rebuilt, rb, n);
+
+	/* Indexes dropped from tables that stay and are not rebuilt. */
+	for (i = 0; i < n; i++) {
+		if (ops[i].kind != DIFF_DROP_INDEX || rb[i])
+			continue;
+		mg_strbuf_clear(&b);
+		mg_strbuf_puts(&b, "DROP INDEX ");
+		mg_sql_ident(&b, ops[i].index->name);
+		mg_strbuf_puts(&b, ";\n");
+		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
+				     mg_strbuf_cstr(&b));
+	}
+	/* Renames, natively, for every table. */
+	for (i = 0; i < n; i++) {
+		mg_strbuf_clear(&b);
+		if (ops[i].kind == DIFF_RENAME_TABLE) {
+			mg_strbuf_puts(&b, "ALTER TABLE ");
+			mg_sql_ident(&b, ops[i].old_table->name);
+			mg_strbuf_puts(&b, " RENAME TO ");
+			mg_sql_ident(&b, ops[i].new_table->name);
+		} else if (ops[i].kind == DIFF_RENAME_COLUMN) {
+			mg_strbuf_puts(&b, "ALTER TABLE ");
+			mg_sql_ident(&b, ops[i].new_table->name);
+			mg_strbuf_puts(&b, " RENAME COLUMN ");
+			mg_sql_ident(&b, ops[i].old_column->name);
+			mg_strbuf_puts(&b, " TO ");
+			mg_sql_ident(&b, ops[i].new_column->name);
+		} else {
+			continue;
+		}
+		mg_strbuf_puts(&b, ";\n");
+		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
+				     mg_strbuf_cstr(&b));
+	}
+	/* Each kept table: one rebuild, or its native steps. */
+	for (i = 0; i < n; i++) {
+		const struct mg_table *nt = ops[i].new_table;
+
+		if (done[i] || !ops[i].old_table || !nt || !table_op(&ops[i]))
+			continue;
+		if (rb[i]) {
+			const struct mg_rebuild *r;
+
+			mg_strbuf_clear(&s);
+			r = make_rebuild(ctx, ops, n, i, &s);
+			push_rebuild(out, arena, mg_strbuf_cstr(&s), r);
+		}
+		for (j = i; j < n; j++) {
+			if (ops[j].new_table != nt || !ops[j].old_table || !table_op(&ops[j]))
+				continue;
+			done[j] = 1;
+			if (rb[j] || ops[j].kind == DIFF_DROP_INDEX)
+				continue;
+			mg_strbuf_clear(&b);
+			native_sql(&b, &ops[j]);
+			if (b.len)
+				sql_dialect_push_sql(out, arena,
+						     sql_dialect_op_summary(arena, &ops[j]),
+						     mg_strbuf_cstr(&b));
+		}
+	}
+	/* Tables dropped after the rebuilds took their children's keys off,
+	 * then the new tables. */
+	for (i = 0; i < n; i++) {
+		if (ops[i].kind != DIFF_DROP_TABLE)
+			continue;
+		mg_strbuf_clear(&b);
+		mg_strbuf_puts(&b, "DROP TABLE ");
+		mg_sql_ident(&b, ops[i].old_table->name);
+		mg_strbuf_puts(&b, ";\n");
+		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
+				     mg_strbuf_cstr(&b));
+	}
+	for (i = 0; i < n; i++) {
+		const struct mg_table *t = ops[i].new_table;
+
+		if (ops[i].kind != DIFF_CREATE_TABLE)
+			continue;
+		mg_strbuf_clear(&b);
+		mg_sql_create_table(&b, MG_DIALECT_SQLITE, t, NULL, 0);
+		for (j = 0; j < t->n_indexes; j++)
+			mg_sql_create_index(&b, MG_DIALECT_SQLITE, t, &t->indexes[j]);
+		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
+				     mg_strbuf_cstr(&b));
+	}
+	mg_strbuf_free(&b);
+	mg_strbuf_free(&s);
+}
