@@ -863,7 +863,7 @@ char *emit_handwritten(unsigned number, const char *name, const char *hash)
 		       " *   same): change the models and run `modelgen diff` for that.\n"
 		       " */\n\n"
 		       "#include <stddef.h>\n\n"
-		       "#include <modelgen/db.h>\n"
+		       "/* Add #include <modelgen/db.h> for the runtime data API. */\n"
 		       "#include <modelgen/migration.h>\n\n");
 	mg_strbuf_puts(&b, version_gate);
 	mg_strbuf_puts(&b, "\nstatic int up(struct mg_db *db)\n{\n\t(void)db;\n\treturn 0;\n}\n\n"
