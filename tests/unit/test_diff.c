@@ -1,0 +1,376 @@
+/*
+ * The schema diff (gen/diff.c): pairing by name and MG_RENAMED_FROM, the
+ * operations and their order, and the refusals with their messages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "diff.h"
+
+static const char *const pk_id[] = {"id"};
+static const char *const pk_ab[] = {"id", "n"};
+static const char *const c_n[] = {"n"};
+static const char *const c_nm[] = {"n", "m"};
+
+#define ID_COL                                                                                     \
+	{                                                                                          \
+		.name = "id", .type = MG_COL_BIGINT, .identity = 1                                 \
+	}
+
+static const struct mg_column base_cols[] = {
+	ID_COL,
+	{.name = "n", .type = MG_COL_INTEGER},
+	{.name = "m", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index base_ix[] = {{.name = "ix_t_n", .n_columns = 1, .columns = c_n}};
+static const struct mg_table base_t = {.name = "t",
+				       .n_columns = 3,
+				       .columns = base_cols,
+				       .n_primary_key = 1,
+				       .primary_key = pk_id,
+				       .n_indexes = 1,
+				       .indexes = base_ix};
+static const struct mg_schema base = {1, &base_t, NULL};
+
+struct result {
+	struct diff_result r;
+	struct diag_list d;
+	int rc;
+};
+
+static void run(struct result *res, const struct mg_schema *a, const struct mg_schema *b,
+		const struct model *model, int allow_drop)
+{
+	struct diff_options o = {allow_drop};
+
+	memset(res, 0, sizeof(*res));
+	res->rc = diff_schemas(&res->r, a, b, model, &o, &res->d);
+}
+
+static void done(struct result *res)
+{
+	diff_result_free(&res->r);
+	diag_free(&res->d);
+}
+
+static void test_no_change(void **state)
+{
+	struct result r;
+
+	(void)state;
+	run(&r, &base, &base, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 0);
+	done(&r);
+}
+
+static void test_rename_column_and_hint_ignored(void **state)
+{
+	static const struct mg_column cols[] = {
+		ID_COL,
+		{.name = "k", .type = MG_COL_INTEGER, .renamed_from = "n"},
+		{.name = "m", .type = MG_COL_TEXT, .nullable = 1, .renamed_from = "gone"},
+	};
+	static const char *const c_k[] = {"k"};
+	static const struct mg_index ix[] = {{.name = "ix_t_k", .n_columns = 1, .columns = c_k}};
+	static const struct mg_table t = {.name = "t",
+					  .n_columns = 3,
+					  .columns = cols,
+					  .n_primary_key = 1,
+					  .primary_key = pk_id,
+					  .n_indexes = 1,
+					  .indexes = ix};
+	static const struct mg_schema s = {1, &t, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &base, &s, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 2);
+	assert_int_equal(r.r.ops[0].kind, DIFF_RENAME_COLUMN);
+	assert_string_equal(r.r.ops[0].old_column->name, "n");
+	assert_string_equal(r.r.ops[0].new_column->name, "k");
+	/* The index follows the rename: renamed, not dropped and added. */
+	assert_int_equal(r.r.ops[1].kind, DIFF_ADD_INDEX);
+	assert_string_equal(r.r.ops[1].old_index->name, "ix_t_n");
+	assert_string_equal(r.r.ops[1].index->name, "ix_t_k");
+	done(&r);
+}
+
+static void test_drop_refused_with_rename_hint(void **state)
+{
+	static const struct mg_column cols[] = {
+		ID_COL,
+		{.name = "k", .type = MG_COL_INTEGER, .default_sql = "0"},
+		{.name = "m", .type = MG_COL_TEXT, .nullable = 1},
+	};
+	static const struct mg_table t = {.name = "t",
+					  .n_columns = 3,
+					  .columns = cols,
+					  .n_primary_key = 1,
+					  .primary_key = pk_id};
+	static const struct mg_schema s = {1, &t, NULL};
+	static struct diag_loc col_locs[3] = {
+		{"models/t.h", 3, 5}, {"models/t.h", 4, 5}, {"models/t.h", 5, 5}};
+	static struct model_table_info info[1] = {{.loc = {"models/t.h", 2, 1}}};
+	struct model model = {0};
+	struct result r;
+
+	(void)state;
+	info[0].column_locs = col_locs;
+	model.schema = s;
+	model.info = info;
+	run(&r, &base, &s, &model, 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.d.n_errors, 1);
+	assert_string_equal(r.d.items[0].loc.file, "models/t.h");
+	assert_int_equal(r.d.items[0].loc.line, 4);
+	assert_string_equal(
+		r.d.items[0].text,
+		"column 't.n' would be dropped and 't.k' added (same type integer): if "
+		"it was renamed, add MG_RENAMED_FROM(\"n\") to 'k'; to drop 'n' and its "
+		"data, pass --allow-drop");
+	done(&r);
+
+	run(&r, &base, &s, &model, 1);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.ops[0].kind, DIFF_DROP_INDEX);
+	assert_int_equal(r.r.ops[1].kind, DIFF_DROP_COLUMN);
+	assert_true(r.r.ops[1].destructive);
+	assert_int_equal(r.r.ops[2].kind, DIFF_ADD_COLUMN);
+	done(&r);
+}
+
+static void test_drop_table_refused(void **state)
+{
+	static const struct mg_schema empty = {0, NULL, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &base, &empty, NULL, 0);
+	assert_int_equal(r.rc, -1);
+	assert_non_null(strstr(r.d.items[0].text, "table 't' would be dropped"));
+	assert_non_null(strstr(r.d.items[0].text, "MG_RENAMED_FROM(\"t\")"));
+	done(&r);
+	run(&r, &base, &empty, NULL, 1);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 1);
+	assert_int_equal(r.r.ops[0].kind, DIFF_DROP_TABLE);
+	done(&r);
+}
+
+static void test_not_null_rules(void **state)
+{
+	static const struct mg_column no_default[] = {
+		ID_COL,
+		{.name = "n", .type = MG_COL_INTEGER},
+		{.name = "m", .type = MG_COL_TEXT},
+		{.name = "z", .type = MG_COL_TEXT},
+	};
+	static const struct mg_column with_default[] = {
+		ID_COL,
+		{.name = "n", .type = MG_COL_INTEGER},
+		{.name = "m", .type = MG_COL_TEXT, .default_sql = "'x'"},
+	};
+	static const struct mg_table t1 = {.name = "t",
+					   .n_columns = 4,
+					   .columns = no_default,
+					   .n_primary_key = 1,
+					   .primary_key = pk_id,
+					   .n_indexes = 1,
+					   .indexes = base_ix};
+	static const struct mg_table t2 = {.name = "t",
+					   .n_columns = 3,
+					   .columns = with_default,
+					   .n_primary_key = 1,
+					   .primary_key = pk_id,
+					   .n_indexes = 1,
+					   .indexes = base_ix};
+	static const struct mg_schema s1 = {1, &t1, NULL}, s2 = {1, &t2, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &base, &s1, NULL, 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.d.n_errors, 2);
+	assert_non_null(
+		strstr(r.d.items[0].text, "new column 't.z' is NOT NULL without a default"));
+	assert_non_null(strstr(r.d.items[1].text, "'t.m' becomes NOT NULL without a default"));
+	done(&r);
+
+	run(&r, &base, &s2, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 1);
+	assert_int_equal(r.r.ops[0].kind, DIFF_ALTER_COLUMN);
+	assert_int_equal(r.r.ops[0].changes, DIFF_CHANGE_NULLABLE | DIFF_CHANGE_DEFAULT);
+	assert_true(r.r.ops[0].fill_nulls);
+	done(&r);
+}
+
+static void test_index_pk_comment_changes(void **state)
+{
+	static const struct mg_column cols[] = {
+		ID_COL,
+		{.name = "n", .type = MG_COL_SMALLINT, .comment = "count"},
+		{.name = "m", .type = MG_COL_TEXT, .nullable = 1},
+	};
+	static const struct mg_index ix[] = {
+		{.name = "ix_t_n", .unique = 1, .n_columns = 1, .columns = c_n},
+		{.name = "ix_t_n_m", .n_columns = 2, .columns = c_nm},
+	};
+	static const struct mg_table t = {.name = "t",
+					  .comment = "a table",
+					  .n_columns = 3,
+					  .columns = cols,
+					  .n_primary_key = 2,
+					  .primary_key = pk_ab,
+					  .n_indexes = 2,
+					  .indexes = ix};
+	static const struct mg_schema s = {1, &t, NULL};
+	static const enum diff_op_kind want[] = {
+		DIFF_DROP_INDEX, DIFF_ALTER_COLUMN, DIFF_ALTER_PRIMARY_KEY, DIFF_ADD_INDEX,
+		DIFF_ADD_INDEX,  DIFF_SET_COMMENT,  DIFF_SET_COMMENT,
+	};
+	struct result r;
+	size_t i;
+
+	(void)state;
+	run(&r, &base, &s, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < r.r.n_ops; i++)
+		assert_int_equal(r.r.ops[i].kind, want[i]);
+	/* Uniqueness changed: drop + add under the same name. */
+	assert_string_equal(r.r.ops[0].index->name, "ix_t_n");
+	assert_null(r.r.ops[3].old_index);
+	assert_int_equal(r.r.ops[1].changes, DIFF_CHANGE_TYPE);
+	assert_true(r.r.ops[1].destructive); /* integer -> smallint narrows */
+	assert_null(r.r.ops[5].new_column);
+	assert_string_equal(r.r.ops[6].new_column->name, "n");
+	done(&r);
+}
+
+static void test_table_order_and_fk_action(void **state)
+{
+	static const struct mg_column child_cols[] = {
+		ID_COL,
+		{.name = "p", .type = MG_COL_BIGINT},
+	};
+	static const struct mg_foreign_key fk_a[] = {
+		{.name = "fk_a_p", .column = "p", .ref_table = "z", .ref_column = "id"}};
+	static const struct mg_foreign_key fk_a2[] = {{.name = "fk_a_p",
+						       .column = "p",
+						       .ref_table = "z",
+						       .ref_column = "id",
+						       .on_delete = MG_FK_CASCADE}};
+	static const struct mg_table new_tables[] = {
+		{.name = "a",
+		 .n_columns = 2,
+		 .columns = child_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk_a},
+		{.name = "m", .n_columns = 1, .columns = child_cols},
+		{.name = "z",
+		 .n_columns = 1,
+		 .columns = child_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	static const struct mg_table changed[] = {
+		{.name = "a",
+		 .n_columns = 2,
+		 .columns = child_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk_a2},
+		{.name = "m", .n_columns = 1, .columns = child_cols},
+		{.name = "z",
+		 .n_columns = 1,
+		 .columns = child_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	static const struct mg_schema empty = {0, NULL, NULL}, s = {3, new_tables, NULL},
+				      s2 = {3, changed, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &empty, &s, NULL, 0);
+	assert_int_equal(r.r.n_ops, 3);
+	assert_string_equal(r.r.ops[0].new_table->name, "m");
+	assert_string_equal(r.r.ops[1].new_table->name, "z");
+	assert_string_equal(r.r.ops[2].new_table->name, "a");
+	done(&r);
+	run(&r, &s, &empty, NULL, 1);
+	assert_int_equal(r.r.n_ops, 3);
+	assert_string_equal(r.r.ops[0].old_table->name, "a");
+	assert_string_equal(r.r.ops[1].old_table->name, "z");
+	assert_string_equal(r.r.ops[2].old_table->name, "m");
+	done(&r);
+	run(&r, &s, &s2, NULL, 0);
+	assert_int_equal(r.r.n_ops, 2);
+	assert_int_equal(r.r.ops[0].kind, DIFF_DROP_FOREIGN_KEY);
+	assert_int_equal(r.r.ops[1].kind, DIFF_ADD_FOREIGN_KEY);
+	assert_null(r.r.ops[1].old_fk);
+	done(&r);
+}
+
+static void test_rename_table(void **state)
+{
+	static const struct mg_table t = {.name = "u",
+					  .renamed_from = "t",
+					  .n_columns = 3,
+					  .columns = base_cols,
+					  .n_primary_key = 1,
+					  .primary_key = pk_id,
+					  .n_indexes = 1,
+					  .indexes = base_ix};
+	static const struct mg_schema s = {1, &t, NULL};
+	static const struct mg_table t_done = {.name = "t",
+					       .renamed_from = "old",
+					       .n_columns = 3,
+					       .columns = base_cols,
+					       .n_primary_key = 1,
+					       .primary_key = pk_id,
+					       .n_indexes = 1,
+					       .indexes = base_ix};
+	static const struct mg_schema s_done = {1, &t_done, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &base, &s, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 1);
+	assert_int_equal(r.r.ops[0].kind, DIFF_RENAME_TABLE);
+	done(&r);
+	/* The hint of a rename already done is ignored. */
+	run(&r, &base, &s_done, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 0);
+	done(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_change),
+		cmocka_unit_test(test_rename_column_and_hint_ignored),
+		cmocka_unit_test(test_drop_refused_with_rename_hint),
+		cmocka_unit_test(test_drop_table_refused),
+		cmocka_unit_test(test_not_null_rules),
+		cmocka_unit_test(test_index_pk_comment_changes),
+		cmocka_unit_test(test_table_order_and_fk_action),
+		cmocka_unit_test(test_rename_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
