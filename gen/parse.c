@@ -1134,9 +1134,10 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 		finish_table(&p, &p.tables[i], &tables[i], &m->info[i]);
 	m->schema.tables = tables;
 	m->schema.n_tables = p.n_tables;
+	/* A malformed key list leaves the table whole otherwise: validate it
+	 * too, so that one run reports every problem. */
+	model_validate(m, diags);
 	if (diags->n_errors > errors_before)
-		goto done;
-	if (model_validate(m, diags))
 		goto done;
 	*out = m;
 	m = NULL;

@@ -470,7 +470,11 @@ static int load_column(struct loader *ld, json_t *o, const struct pos *p, const 
 	const char *type;
 	json_t *len;
 
-	snprintf(what, sizeof(what), "table '%s': column", table);
+	if (json_is_string(json_object_get(o, "name")))
+		snprintf(what, sizeof(what), "table '%s', column '%s'", table,
+			 json_string_value(json_object_get(o, "name")));
+	else
+		snprintf(what, sizeof(what), "table '%s': column", table);
 	if (check_keys(ld, o, p, what, allowed, required))
 		return -1;
 	c->name = get_str(ld, o, p, what, "name");

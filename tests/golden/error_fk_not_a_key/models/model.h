@@ -1,0 +1,8 @@
+#include <stdint.h>
+#include <modelgen/model.h>
+
+struct MG_TABLE("things") thing {
+	int64_t id MG_PRIMARY_KEY;
+	int64_t n;
+	int64_t n_ref MG_REFERENCES("things", "n");
+};

@@ -1,0 +1,10 @@
+#include <stdint.h>
+#include <modelgen/model.h>
+
+struct MG_TABLE("modelgen_things") bad {
+	int64_t id MG_PRIMARY_KEY;
+};
+struct MG_TABLE("things") thing {
+	int64_t id MG_PRIMARY_KEY;
+	int64_t a MG_COLUMN("modelgen_a");
+};

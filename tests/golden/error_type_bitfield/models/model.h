@@ -1,0 +1,7 @@
+#include <stdint.h>
+#include <modelgen/model.h>
+
+struct MG_TABLE("things") thing {
+	int64_t id MG_PRIMARY_KEY;
+	unsigned flags : 3;
+};
