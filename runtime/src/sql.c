@@ -339,15 +339,24 @@ int mg_sql_default_is_literal(const char *sql)
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (word_eq(sql, words[i]))
 			return 1;
+	/* [sign] digits [. digits] [e [sign] digits] */
 	if (*p == '-' || *p == '+')
 		p++;
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9')
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits = 1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
 			digits = 1;
-		else if (*p != '.' && *p != 'e' && *p != 'E' && !(p[-1] == 'e' && *p == '-'))
+	if (digits && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (*p == '-' || *p == '+')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
 			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
 	}
-	return digits;
+	return digits && *p == 0;
 }
 
 void mg_sql_default(struct mg_strbuf *b, const char *sql)

@@ -123,6 +123,9 @@ static void test_literals(void **state)
 	assert_false(mg_sql_default_is_literal("'a' || 'b'"));
 	assert_false(mg_sql_default_is_literal("lower('x')"));
 	assert_false(mg_sql_default_is_literal("-"));
+	assert_false(mg_sql_default_is_literal("1e"));
+	assert_false(mg_sql_default_is_literal("1.2.3"));
+	assert_true(mg_sql_default_is_literal(".5"));
 }
 
 static void test_create_table_sqlite(void **state)
