@@ -556,6 +556,7 @@ int command_diff(const struct cli *cli)
 	int rc = MG_EXIT_ERROR, from_snapshot;
 
 	memset(&plan, 0, sizeof(plan));
+	memset(&st, 0, sizeof(st));
 	if (cli->n_args) {
 		error("diff takes no arguments, got '%s'; see `modelgen diff --help`",
 		      cli->args[0]);
@@ -563,28 +564,28 @@ int command_diff(const struct cli *cli)
 		goto done;
 	}
 	if (state_load(&st, cli->generated_dir, &diags) != 0)
-		goto done_state;
+		goto done;
 	if (diags.n_errors)
-		goto done_state;
+		goto done;
 	last = newest(&st);
 
 	if (cli->amend) {
 		if (!last) {
 			error("diff --amend: there is no migration to amend; run `modelgen diff`");
-			goto done_state;
+			goto done;
 		}
 		if (last->mf->handwritten) {
 			error("diff --amend: %s is hand-written and cannot be regenerated; run "
 			      "`modelgen diff` for a new migration",
 			      last->path);
-			goto done_state;
+			goto done;
 		}
 		replay(&base_replay, st.migs, (size_t)(last - st.migs));
 		if (!schema_has_hash(&base_replay, last->mf->parent_hash)) {
 			error("diff --amend: cannot rebuild the parent schema of %s from the "
 			      "migrations before it; run `modelgen check`",
 			      last->path);
-			goto done_state;
+			goto done;
 		}
 		base = &base_replay;
 		parent_hash = last->mf->parent_hash;
@@ -597,7 +598,7 @@ int command_diff(const struct cli *cli)
 				      "%s; "
 				      "run `modelgen check`",
 				      st.snapshot_path, last->path);
-				goto done_state;
+				goto done;
 			}
 			parent_hash = last->mf->result_hash;
 			if (!from_snapshot)
@@ -610,25 +611,25 @@ int command_diff(const struct cli *cli)
 	}
 
 	if (parse_models(&model, &cli->parse, &diags) != 0)
-		goto done_state;
+		goto done;
 	{
 		struct diff_options opts = {cli->allow_drop};
 
 		if (diff_schemas(&diff, base, &model->schema, model, &opts, &diags) != 0)
-			goto done_state;
+			goto done;
 	}
 	if (diff.n_ops == 0) {
 		if (cli->amend) {
 			error("diff --amend: the models equal the schema before %s, so it has "
 			      "nothing to do; delete it and run `modelgen diff`",
 			      last->path);
-			goto done_state;
+			goto done;
 		}
 		rc = repair(cli, &st, base);
-		goto done_state;
+		goto done;
 	}
 	if (plan_migration(&plan, arena, &diff, base, &model->schema, &diags) != 0)
-		goto done_state;
+		goto done;
 
 	snapshot_hash(result_hash, &model->schema);
 	if (cli->amend && !cli->message) {
@@ -672,7 +673,7 @@ int command_diff(const struct cli *cli)
 		       remove_path ? remove_path : "");
 		printf("---- %s ----\n%s", mig_path, mig_text);
 		rc = MG_EXIT_OK;
-		goto done_state;
+		goto done;
 	}
 	{
 		struct out_file files[3] = {
@@ -683,7 +684,7 @@ int command_diff(const struct cli *cli)
 		};
 
 		if (write_files(cli->generated_dir, files, 3, remove_path) != 0)
-			goto done_state;
+			goto done;
 	}
 	print_summary(&plan, mig_path, cli->amend);
 	printf("Wrote %s, %s and %s", mig_path, st.snapshot_path, st.registry_path);
@@ -696,9 +697,8 @@ int command_diff(const struct cli *cli)
 		       "step with the old build, or recreate it.\n",
 		       last->mf->name);
 	rc = MG_EXIT_OK;
-done_state:
-	state_free(&st);
 done:
+	state_free(&st);
 	diag_print(&diags, stderr);
 	diag_free(&diags);
 	free(entries);

@@ -173,6 +173,7 @@ static void assert_clean_text(const char *t)
 	}
 	assert_true(p > t && p[-1] == '\n');
 	assert_null(strstr(t, "/abs/"));
+	assert_null(strstr(t, "??")); /* no trigraph anywhere, comments included */
 }
 
 static void test_deterministic_and_clean(void **state)
