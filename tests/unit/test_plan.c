@@ -17,6 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__has_include)
+#if __has_include(<libpq-fe.h>)
+#include <libpq-fe.h>
+#define HAVE_LIBPQ 1
+#endif
+#endif
+
 #include "diff.h"
 #include "plan.h"
 #include "sql.h"
@@ -556,13 +563,183 @@ static void test_summary_notes_frozen(void **state)
 	planned_free(&p);
 }
 
+#ifdef HAVE_LIBPQ
+/* ---- PostgreSQL, when MG_TEST_PG_URL names a throw-away server --------- */
+
+static void pg_exec(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s\nin: %s", PQerrorMessage(c), sql);
+	PQclear(r);
+}
+
+static void pg_rows(struct mg_strbuf *out, PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	int i, j;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s\nin: %s", PQerrorMessage(c), sql);
+	for (i = 0; i < PQntuples(r); i++) {
+		for (j = 0; j < PQnfields(r); j++)
+			mg_strbuf_printf(out, "%s%s", j ? "|" : "  ",
+					 PQgetisnull(r, i, j) ? "NULL" : PQgetvalue(r, i, j));
+		mg_strbuf_putc(out, '\n');
+	}
+	PQclear(r);
+}
+
+/* The schema `ns` as PostgreSQL reports it. Columns are listed by name:
+ * ALTER TABLE ADD COLUMN can only append, so their order is not part of
+ * what create and migrate must agree on. */
+static char *pg_describe(PGconn *c, const char *ns)
+{
+	struct mg_strbuf out = {0}, q = {0};
+
+	mg_strbuf_printf(&q, "SET search_path TO %s", ns);
+	pg_exec(c, mg_strbuf_cstr(&q));
+	mg_strbuf_clear(&q);
+	mg_strbuf_printf(&q,
+			 "SELECT table_name, column_name, data_type, character_maximum_length, "
+			 "is_nullable, column_default, is_identity, "
+			 "col_description(format('%%I.%%I', table_schema, table_name)::regclass, "
+			 "ordinal_position) FROM information_schema.columns WHERE table_schema = "
+			 "'%s' ORDER BY table_name, column_name",
+			 ns);
+	pg_rows(&out, c, mg_strbuf_cstr(&q));
+	mg_strbuf_clear(&q);
+	mg_strbuf_printf(&q,
+			 "SELECT tablename, indexname, replace(indexdef, '%s.', '') FROM "
+			 "pg_indexes WHERE schemaname = '%s' ORDER BY tablename, indexname",
+			 ns, ns);
+	pg_rows(&out, c, mg_strbuf_cstr(&q));
+	mg_strbuf_clear(&q);
+	mg_strbuf_printf(&q,
+			 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM "
+			 "pg_constraint WHERE connamespace = '%s'::regnamespace ORDER BY 1, 2",
+			 ns);
+	pg_rows(&out, c, mg_strbuf_cstr(&q));
+	mg_strbuf_clear(&q);
+	mg_strbuf_printf(&q,
+			 "SELECT relname, obj_description(oid, 'pg_class') FROM pg_class WHERE "
+			 "relnamespace = '%s'::regnamespace AND relkind = 'r' ORDER BY 1",
+			 ns);
+	pg_rows(&out, c, mg_strbuf_cstr(&q));
+	mg_strbuf_free(&q);
+	return mg_strbuf_detach(&out);
+}
+
+static void pg_fresh(PGconn *c, const char *ns, const struct mg_schema *s)
+{
+	struct mg_strbuf b = {0};
+
+	mg_strbuf_printf(
+		&b, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s; SET search_path TO %s;\n",
+		ns, ns, ns);
+	mg_sql_create_schema(&b, MG_DIALECT_POSTGRESQL, s);
+	pg_exec(c, mg_strbuf_cstr(&b));
+	mg_strbuf_free(&b);
+}
+
+static void pg_run(PGconn *c, const char *ns, const struct mg_plan *p)
+{
+	struct mg_strbuf b = {0};
+	size_t i;
+
+	mg_strbuf_printf(&b, "SET search_path TO %s", ns);
+	pg_exec(c, mg_strbuf_cstr(&b));
+	pg_exec(c, "BEGIN");
+	for (i = 0; i < p->n_steps; i++) {
+		assert_int_equal(p->steps[i].kind, MG_STEP_SQL);
+		pg_exec(c, p->steps[i].sql);
+	}
+	pg_exec(c, "COMMIT");
+	mg_strbuf_free(&b);
+}
+
+static void pg_assert_same(PGconn *c, const char *migrated, const struct mg_schema *s)
+{
+	char *a, *b;
+
+	pg_fresh(c, "mg_plan_fresh", s);
+	a = pg_describe(c, migrated);
+	b = pg_describe(c, "mg_plan_fresh");
+	if (strcmp(a, b) != 0)
+		fail_msg("migrated:\n%s\ncreated:\n%s", a, b);
+	free(a);
+	free(b);
+}
+
+static char *pg_text(PGconn *c, const char *sql)
+{
+	struct mg_strbuf out = {0};
+
+	pg_rows(&out, c, sql);
+	return mg_strbuf_detach(&out);
+}
+
+static void test_pg_up_down(void **state)
+{
+	const char *url = getenv("MG_TEST_PG_URL");
+	struct planned p;
+	PGconn *c;
+	char *r;
+
+	(void)state;
+	if (!url || !*url)
+		skip();
+	c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	pg_exec(c, "SET client_min_messages TO warning");
+	plan_of(&p, &v1, &v2, 1);
+	pg_fresh(c, "mg_plan_m", &v1);
+	pg_exec(c, "INSERT INTO users (name, rating, email, legacy) VALUES "
+		   "('ann', 1.5, NULL, 'l1'), ('bob', NULL, 'b@x', NULL);"
+		   "INSERT INTO posts (user_id, title) VALUES (1, 'hello'), (2, 'world');"
+		   "INSERT INTO old_stuff (x) VALUES ('gone');");
+
+	pg_run(c, "mg_plan_m", &p.plan.up[MG_DIALECT_POSTGRESQL]);
+	pg_assert_same(c, "mg_plan_m", &v2);
+	pg_exec(c, "SET search_path TO mg_plan_m");
+	r = pg_text(c, "SELECT id, username, score, email, created_at FROM accounts ORDER BY id");
+	assert_string_equal(r, "  1|ann|1.5||0\n  2|bob|NULL|b@x|0\n");
+	free(r);
+	pg_exec(c,
+		"DELETE FROM accounts WHERE id = 2; INSERT INTO accounts (username) VALUES ('cy')");
+	r = pg_text(c, "SELECT id, user_id, flag FROM posts ORDER BY id");
+	assert_string_equal(r, "  1|1|f\n  2|NULL|f\n");
+	free(r);
+
+	/* A NULL left in posts.user_id would become 0 on the way down and
+	 * then fail the restored foreign key. */
+	pg_exec(c, "UPDATE posts SET user_id = 1");
+	pg_run(c, "mg_plan_m", &p.plan.down[MG_DIALECT_POSTGRESQL]);
+	pg_assert_same(c, "mg_plan_m", &v1);
+	pg_exec(c, "SET search_path TO mg_plan_m");
+	r = pg_text(c, "SELECT id, name, email, legacy FROM users ORDER BY id");
+	assert_string_equal(r, "  1|ann||NULL\n  3|cy||NULL\n");
+	free(r);
+	r = pg_text(c, "SELECT id, user_id FROM posts ORDER BY id");
+	assert_string_equal(r, "  1|1\n  2|1\n");
+	free(r);
+
+	pg_exec(c, "DROP SCHEMA mg_plan_m CASCADE; DROP SCHEMA mg_plan_fresh CASCADE");
+	PQfinish(c);
+	planned_free(&p);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sqlite_up_down),
-		cmocka_unit_test(test_sqlite_native_only),
-		cmocka_unit_test(test_pg_text),
-		cmocka_unit_test(test_summary_notes_frozen),
+		cmocka_unit_test(test_sqlite_up_down), cmocka_unit_test(test_sqlite_native_only),
+		cmocka_unit_test(test_pg_text),        cmocka_unit_test(test_summary_notes_frozen),
+#ifdef HAVE_LIBPQ
+		cmocka_unit_test(test_pg_up_down),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
