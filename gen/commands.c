@@ -484,7 +484,7 @@ static void print_summary(const struct plan_result *plan, const char *path, int 
 	printf("%s %s:\n", amend ? "Amended migration" : "Migration", path);
 	for (i = 0; i < plan->n_summary; i++) {
 		if (plan->summary[i].destructive)
-			printf("%s  ! %s (destructive)%s\n", colour ? "\033[31m" : "",
+			printf("%s  ! destructive: %s%s\n", colour ? "\033[31m" : "",
 			       plan->summary[i].text, colour ? "\033[0m" : "");
 		else
 			printf("    %s\n", plan->summary[i].text);
@@ -970,7 +970,9 @@ int command_check(const struct cli *cli)
 		goto done;
 	}
 	{
-		const struct mg_schema *snap = st.snapshot ? st.snapshot : &empty;
+		/* Against the end of the history: a stale snapshot is reported
+		 * above and is not a difference of the models. */
+		const struct mg_schema *snap = schema ? schema : st.snapshot ? st.snapshot : &empty;
 		char a[72], b[72];
 
 		snapshot_hash(a, snap);
@@ -989,8 +991,9 @@ int command_check(const struct cli *cli)
 					mg_strbuf_printf(&names, "%s%s", names.len ? ", " : "",
 							 after.tables[k].name);
 			problem(&n_problems, cli->parse.models_dir,
-				"the models differ from %s (tables: %s); run `modelgen diff`",
-				st.snapshot_path, mg_strbuf_cstr(&names));
+				"the models differ from the schema of the migrations (tables: %s); "
+				"run `modelgen diff`",
+				mg_strbuf_cstr(&names));
 			mg_strbuf_free(&names);
 			emit_schema_free_shallow(&before);
 			emit_schema_free_shallow(&after);

@@ -143,6 +143,23 @@ case('diff_drop_unique', models(user=drop_unique), ['diff'], INIT)
 case('diff_alter_fk_action', models(media=cascade), ['diff'], INIT)
 case('diff_drop_fk', models(media=no_fk), ['diff'], INIT)
 
+alter_default = user_sub('\tbool is_admin MG_DEFAULT("false");\n', '\tbool is_admin MG_DEFAULT("true");\n')
+drop_index = user_sub('\tchar *email MG_NULLABLE MG_INDEX;\n', '\tchar *email MG_NULLABLE;\n')
+new_comment = user_sub('/** A registered account. */', '/** A registered account; one per person. */')
+composite_pk = media_sub('struct MG_TABLE("media_files") media_file {\n\tint64_t id MG_PRIMARY_KEY;\n',
+                         'struct MG_TABLE("media_files") MG_PRIMARY_KEY_ON("id, path") media_file {\n\tint64_t id;\n')
+add_fk_column = user_sub('\tdouble rating;\n', '\tdouble rating;\n\tint64_t avatar_id MG_NULLABLE MG_REFERENCES("media_files", "id");\n')
+many = user_sub('\tchar *email MG_NULLABLE MG_INDEX;\n', '\tchar *email MG_NULLABLE;\n',
+                user_sub('\tdouble rating;\n', '\tfloat score MG_RENAMED_FROM("rating");\n\tint64_t created_at MG_DEFAULT("0");\n'))
+case('diff_alter_default', models(user=alter_default), ['diff'], INIT)
+case('diff_drop_index', models(user=drop_index), ['diff'], INIT)
+case('diff_set_comment', models(user=new_comment), ['diff'], INIT)
+case('diff_alter_primary_key', models(media=composite_pk), ['diff'], INIT)
+case('diff_add_foreign_key_column', models(user=add_fk_column), ['diff'], INIT)
+case('diff_many_operations', models(user=many, media=cascade, extra={'tag.h': tags}),
+     ['diff', '-m', 'Scores, timestamps and tags'], INIT)
+case('diff_drop_column_and_table', models(user=drop_rating, media=False), ['diff', '--allow-drop'], INIT)
+
 # new
 case('new_handwritten', models(), ['new', '-m', 'Backfill usernames'], INIT)
 case('new_needs_message', models(), ['new'], INIT)
@@ -153,6 +170,11 @@ case('amend_add_second_column', models(user=user_sub('\tdouble rating;\n', '\tdo
 case('amend_with_message', models(user=add_created), ['diff', '--amend', '-m', 'Timestamps'],
      INIT + [(models(user=add_created), ['diff'])])
 case('amend_nothing_to_amend', models(), ['diff', '--amend'])
+
+case('amend_handwritten_refused', models(), ['diff', '--amend'],
+     INIT + [(models(), ['new', '-m', 'backfill'])])
+case('amend_dry_run', models(user=user_sub('\tdouble rating;\n', '\tdouble rating;\n\tint64_t created_at MG_DEFAULT("0");\n\tint64_t updated_at MG_DEFAULT("0");\n')),
+     ['diff', '--amend', '--dry-run'], INIT + [(models(user=add_created), ['diff'])])
 
 # sql
 sql_hist = INIT + [(models(user=add_created), ['diff']), (models(user=add_created), ['new', '-m', 'backfill']),
@@ -206,3 +228,22 @@ def edit_handwritten(gen):
     s = open(p).read()
     open(p, 'w').write(s.replace('\t(void)db;\n\treturn 0;\n}\n\nstatic int down', '\treturn mg_db_exec(db, "UPDATE users SET rating = 0", 0, NULL);\n}\n\nstatic int down', 1))
 case('check_handwritten_edit_ok', final_sql_models, ['check'], sql_hist, edit_handwritten)
+
+def stale_snapshot(gen):
+    # The snapshot was taken from the other side of a merge.
+    work = history(INIT)
+    shutil.copy(work + '/generated/schema.json', gen + '/schema.json')
+    shutil.rmtree(work)
+case('check_stale_snapshot', final_sql_models, ['check'], sql_hist, stale_snapshot)
+case('diff_repairs_stale_snapshot', final_sql_models, ['diff'], sql_hist, stale_snapshot)
+
+def foreign_file(gen):
+    open(gen + '/migrations/0005_notes.c', 'w').write('/* Notes about the schema. */\nint notes;\n')
+case('check_not_a_migration', final_sql_models, ['check'], sql_hist, foreign_file)
+
+def renamed_file(gen):
+    os.rename(gen + '/migrations/0004_rename_rating.c', gen + '/migrations/0004_score.c')
+case('check_renamed_file', final_sql_models, ['check'], sql_hist, renamed_file)
+
+case('sql_bad_range', final_sql_models, ['sql', '3..2'], sql_hist)
+case('sql_no_such_migration', final_sql_models, ['sql', '9'], sql_hist)

@@ -1,0 +1,2 @@
+/* Notes about the schema. */
+int notes;
