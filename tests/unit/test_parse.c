@@ -163,7 +163,7 @@ static void test_tables_and_columns(void **state)
 	assert_int_equal(f->model->info[1].column_locs[1].line, 8);
 	assert_int_equal(f->model->info[1].columns[1].name.column, 26);
 	assert_int_equal(f->model->info[1].columns[3].on_delete.line, 10);
-	assert_int_equal(f->model->info[1].index_locs[0].column, 27);
+	assert_int_equal(f->model->info[1].index_locs[0].column, 26);
 }
 
 static void test_long_names(void **state)
