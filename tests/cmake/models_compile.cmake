@@ -32,3 +32,8 @@ foreach(_mg_cc gcc clang)
   set_tests_properties(models/compile_${_mg_cc} models/compile_${_mg_cc}_modelgen
                        PROPERTIES ENVIRONMENT "MG_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endforeach()
+
+# The demo models parse cleanly: `modelgen snapshot` on models/ succeeds.
+add_test(NAME models/snapshot
+         COMMAND $<TARGET_FILE:modelgen> -M models snapshot
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
