@@ -234,6 +234,35 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 	}
 }
 
+/* Dropped tables come children first; in a cycle some table still points
+ * at one dropped before it. Those keys go first, in one step. */
+static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		       size_t first, size_t n)
+{
+	struct mg_strbuf b = {0};
+	size_t i, j, k;
+
+	for (i = first; i < n && ops[i].kind == DIFF_DROP_TABLE; i++) {
+		const struct mg_table *t = ops[i].old_table;
+
+		for (j = 0; j < t->n_foreign_keys; j++)
+			for (k = first; k < i; k++)
+				if (strcmp(ops[k].old_table->name, t->foreign_keys[j].ref_table) ==
+				    0) {
+					alter_table(&b, t->name);
+					mg_strbuf_puts(&b, "DROP CONSTRAINT ");
+					mg_sql_ident(&b, t->foreign_keys[j].name);
+					mg_strbuf_puts(&b, ";\n");
+					break;
+				}
+	}
+	if (b.len)
+		sql_dialect_push_sql(out, ctx->arena,
+				     "drop the foreign keys between the dropped tables",
+				     mg_strbuf_cstr(&b));
+	mg_strbuf_free(&b);
+}
+
 void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
 		 size_t n)
 {
@@ -248,6 +277,8 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 		unsigned char *keep = NULL;
 
 		mg_strbuf_clear(&b);
+		if (op->kind == DIFF_DROP_TABLE && (i == 0 || ops[i - 1].kind != DIFF_DROP_TABLE))
+			cycle_keys(out, ctx, ops, i, n);
 		if (op->kind == DIFF_CREATE_TABLE && op->new_table->n_foreign_keys) {
 			/* A key to a table created further down closes a cycle:
 			 * it is added once all the new tables exist. */

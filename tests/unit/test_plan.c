@@ -563,6 +563,193 @@ static void test_summary_notes_frozen(void **state)
 	planned_free(&p);
 }
 
+/* ---- e1 -> e2: identity, primary key, type, tightening, cycles ---------- */
+
+static const char *const c_a[] = {"a"};
+static const char *const c_ab[] = {"a", "b"};
+static const char *const c_abb[] = {"a", "bb"};
+
+static const struct mg_column e1_parent_cols[] = {
+	{.name = "id", .type = MG_COL_INTEGER},
+	{.name = "code", .type = MG_COL_VARCHAR, .length = 10},
+	{.name = "note", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_column e1_child_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "parent_id", .type = MG_COL_INTEGER},
+	{.name = "qty", .type = MG_COL_INTEGER},
+};
+static const struct mg_foreign_key e_child_fk[] = {{.name = "fk_child_parent_id",
+						    .column = "parent_id",
+						    .ref_table = "parent",
+						    .ref_column = "id",
+						    .on_delete = MG_FK_CASCADE}};
+static const struct mg_column e1_pair_cols[] = {
+	{.name = "a", .type = MG_COL_INTEGER},
+	{.name = "b", .type = MG_COL_INTEGER},
+	{.name = "v", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index e1_pair_ix[] = {
+	{.name = "ix_pair_a_b", .n_columns = 2, .columns = c_ab},
+};
+static const struct mg_table e1_tables[] = {
+	{.name = "child",
+	 .n_columns = 3,
+	 .columns = e1_child_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = e_child_fk},
+	{.name = "pair",
+	 .n_columns = 3,
+	 .columns = e1_pair_cols,
+	 .n_primary_key = 2,
+	 .primary_key = c_ab,
+	 .n_indexes = 1,
+	 .indexes = e1_pair_ix},
+	{.name = "parent",
+	 .n_columns = 3,
+	 .columns = e1_parent_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_schema e1 = {.n_tables = 3, .tables = e1_tables};
+
+static const struct mg_column e2_parent_cols[] = {
+	{.name = "id", .type = MG_COL_INTEGER, .identity = 1},
+	{.name = "code", .type = MG_COL_TEXT},
+	{.name = "note", .type = MG_COL_TEXT, .nullable = 1, .comment = "a note"},
+};
+static const struct mg_column e2_child_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "parent_id", .type = MG_COL_INTEGER},
+	{.name = "qty", .type = MG_COL_BIGINT},
+	{.name = "label", .type = MG_COL_TEXT, .nullable = 1, .default_sql = "'x'"},
+};
+static const struct mg_column e2_pair_cols[] = {
+	{.name = "a", .type = MG_COL_INTEGER},
+	{.name = "bb", .type = MG_COL_INTEGER, .renamed_from = "b"},
+	{.name = "v", .type = MG_COL_TEXT, .default_sql = "'none'"},
+};
+static const struct mg_index e2_pair_ix[] = {
+	{.name = "ix_pair_a_bb", .n_columns = 2, .columns = c_abb},
+};
+static const struct mg_column e2_cyc_a_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "b_id", .type = MG_COL_BIGINT, .nullable = 1},
+};
+static const struct mg_foreign_key e2_cyc_a_fk[] = {
+	{.name = "fk_cyc_a_b_id", .column = "b_id", .ref_table = "cyc_b", .ref_column = "id"}};
+static const struct mg_column e2_cyc_b_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "a_id", .type = MG_COL_BIGINT, .nullable = 1},
+};
+static const struct mg_foreign_key e2_cyc_b_fk[] = {{.name = "fk_cyc_b_a_id",
+						     .column = "a_id",
+						     .ref_table = "cyc_a",
+						     .ref_column = "id",
+						     .on_delete = MG_FK_SET_NULL}};
+static const struct mg_table e2_tables[] = {
+	{.name = "child",
+	 .n_columns = 4,
+	 .columns = e2_child_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = e_child_fk},
+	{.name = "cyc_a",
+	 .n_columns = 2,
+	 .columns = e2_cyc_a_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = e2_cyc_a_fk},
+	{.name = "cyc_b",
+	 .n_columns = 2,
+	 .columns = e2_cyc_b_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = e2_cyc_b_fk},
+	{.name = "pair",
+	 .n_columns = 3,
+	 .columns = e2_pair_cols,
+	 .n_primary_key = 1,
+	 .primary_key = c_a,
+	 .n_indexes = 1,
+	 .indexes = e2_pair_ix},
+	{.name = "parent",
+	 .comment = "parents",
+	 .n_columns = 3,
+	 .columns = e2_parent_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_schema e2 = {.n_tables = 5, .tables = e2_tables};
+
+static const char e_rows[] = "INSERT INTO parent (id, code) VALUES (5, 'p5'), (7, 'p7');"
+			     "INSERT INTO child (parent_id, qty) VALUES (5, 1), (7, 2), (7, 3);"
+			     "INSERT INTO pair (a, b, v) VALUES (1, 10, NULL), (2, 20, 'two');";
+
+static void test_sqlite_edge(void **state)
+{
+	struct planned p;
+	sqlite3 *db;
+	char *r;
+
+	(void)state;
+	plan_of(&p, &e1, &e2, 0);
+	db = open_at(&e1);
+	exec_ok(db, e_rows);
+	run_plan(db, &p.plan.up[MG_DIALECT_SQLITE]);
+	assert_same_schema(db, &e2);
+	r = rows(db, "SELECT a, bb, v FROM pair ORDER BY a");
+	assert_string_equal(r, "  1|10|none\n  2|20|two\n");
+	free(r);
+	r = rows(db, "SELECT id, parent_id, qty, label FROM child ORDER BY id");
+	assert_string_equal(r, "  1|5|1|x\n  2|7|2|x\n  3|7|3|x\n");
+	free(r);
+	exec_ok(db, "INSERT INTO parent (code) VALUES ('new');"
+		    "INSERT INTO cyc_a (b_id) VALUES (NULL); INSERT INTO cyc_b (a_id) VALUES (1);");
+	r = rows(db, "SELECT id FROM parent WHERE code = 'new'");
+	assert_string_equal(r, "  8\n");
+	free(r);
+	run_plan(db, &p.plan.down[MG_DIALECT_SQLITE]);
+	assert_same_schema(db, &e1);
+	r = rows(db, "SELECT a, b, v FROM pair ORDER BY a");
+	assert_string_equal(r, "  1|10|none\n  2|20|two\n");
+	free(r);
+	r = rows(db, "SELECT count(*) FROM child");
+	assert_string_equal(r, "  3\n");
+	free(r);
+	sqlite3_close(db);
+	planned_free(&p);
+}
+
+static void test_pg_edge_text(void **state)
+{
+	struct planned p;
+	char *up;
+
+	(void)state;
+	plan_of(&p, &e1, &e2, 0);
+	up = plan_text(&p.plan.up[MG_DIALECT_POSTGRESQL]);
+	if (getenv("MG_PRINT_PLAN"))
+		fprintf(stderr, "%s\n", up);
+	/* The cycle between the new tables is closed after both exist. */
+	assert_non_null(strstr(up, "-- add the foreign keys between the new tables\n"
+				   "ALTER TABLE cyc_a ADD CONSTRAINT fk_cyc_a_b_id"));
+	assert_non_null(strstr(up,
+			       "ALTER TABLE parent ALTER COLUMN id ADD GENERATED BY DEFAULT AS "
+			       "IDENTITY;\nSELECT setval(pg_get_serial_sequence('parent', 'id'), "
+			       "COALESCE(MAX(id), 0) + 1, false) FROM parent;\n"));
+	assert_non_null(strstr(up, "ALTER TABLE pair DROP CONSTRAINT IF EXISTS pk_pair;\n"
+				   "ALTER TABLE pair ADD CONSTRAINT pk_pair PRIMARY KEY (a);\n"));
+	assert_non_null(strstr(up, "COMMENT ON COLUMN parent.note IS 'a note';\n"));
+	free(up);
+	planned_free(&p);
+}
+
 #ifdef HAVE_LIBPQ
 /* ---- PostgreSQL, when MG_TEST_PG_URL names a throw-away server --------- */
 
@@ -730,6 +917,44 @@ static void test_pg_up_down(void **state)
 	PQfinish(c);
 	planned_free(&p);
 }
+static void test_pg_edge(void **state)
+{
+	const char *url = getenv("MG_TEST_PG_URL");
+	struct planned p;
+	PGconn *c;
+	char *r;
+
+	(void)state;
+	if (!url || !*url)
+		skip();
+	c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	pg_exec(c, "SET client_min_messages TO warning");
+	plan_of(&p, &e1, &e2, 0);
+	pg_fresh(c, "mg_plan_m", &e1);
+	pg_exec(c, e_rows);
+	pg_run(c, "mg_plan_m", &p.plan.up[MG_DIALECT_POSTGRESQL]);
+	pg_assert_same(c, "mg_plan_m", &e2);
+	pg_exec(c, "SET search_path TO mg_plan_m");
+	r = pg_text(c, "SELECT a, bb, v FROM pair ORDER BY a");
+	assert_string_equal(r, "  1|10|none\n  2|20|two\n");
+	free(r);
+	pg_exec(c, "INSERT INTO parent (code) VALUES ('new');"
+		   "INSERT INTO cyc_a (b_id) VALUES (NULL); INSERT INTO cyc_b (a_id) VALUES (1);");
+	r = pg_text(c, "SELECT id FROM parent WHERE code = 'new'");
+	assert_string_equal(r, "  8\n");
+	free(r);
+	pg_run(c, "mg_plan_m", &p.plan.down[MG_DIALECT_POSTGRESQL]);
+	pg_assert_same(c, "mg_plan_m", &e1);
+	pg_exec(c, "SET search_path TO mg_plan_m");
+	r = pg_text(c, "SELECT a, b, v FROM pair ORDER BY a");
+	assert_string_equal(r, "  1|10|none\n  2|20|two\n");
+	free(r);
+	pg_exec(c, "DROP SCHEMA mg_plan_m CASCADE; DROP SCHEMA mg_plan_fresh CASCADE");
+	PQfinish(c);
+	planned_free(&p);
+}
 #endif
 
 int main(void)
@@ -737,8 +962,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sqlite_up_down), cmocka_unit_test(test_sqlite_native_only),
 		cmocka_unit_test(test_pg_text),        cmocka_unit_test(test_summary_notes_frozen),
+		cmocka_unit_test(test_sqlite_edge),    cmocka_unit_test(test_pg_edge_text),
 #ifdef HAVE_LIBPQ
-		cmocka_unit_test(test_pg_up_down),
+		cmocka_unit_test(test_pg_up_down),     cmocka_unit_test(test_pg_edge),
 #endif
 	};
 
