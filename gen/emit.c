@@ -513,6 +513,62 @@ static void rebuild_table_ref(struct mg_strbuf *out, const struct plan_result *p
 		}
 }
 
+/*
+ * The comment that names step `n`: "/ * sqlite up 2: summary * /", words
+ * wrapped over " * " lines when long. emit_read parses it back.
+ */
+static void put_item_header(struct mg_strbuf *b, int d, int dir, size_t n, const char *summary)
+{
+	struct mg_strbuf clean = {0};
+	const char *p;
+	size_t col;
+
+	put_comment_text(&clean, summary);
+	mg_strbuf_printf(b, "\n/* %s %s %zu:", dialect_names[d], dir_names[dir], n);
+	col = strlen(dialect_names[d]) + strlen(dir_names[dir]) + 8;
+	for (p = mg_strbuf_cstr(&clean); *p;) {
+		size_t w;
+
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (col + 1 + w > 76 && col > 3) {
+			mg_strbuf_puts(b, "\n *");
+			col = 2;
+		}
+		mg_strbuf_putc(b, ' ');
+		mg_strbuf_putn(b, p, w);
+		col += 1 + w;
+		p += w;
+	}
+	mg_strbuf_puts(b, " */\n");
+	mg_strbuf_free(&clean);
+}
+
+/* Appends `s` as adjacent C string literals of at most about 64 characters,
+ * broken after spaces; later pieces start a new line with `indent`. */
+static void put_c_string_wrapped(struct mg_strbuf *b, const char *s, const char *indent)
+{
+	size_t len = strlen(s);
+
+	while (len > 64) {
+		size_t cut = 64;
+
+		while (cut > 16 && s[cut - 1] != ' ')
+			cut--;
+		if (s[cut - 1] != ' ')
+			cut = 64;
+		mg_strbuf_putc(b, '"');
+		put_c_escaped(b, s, cut);
+		mg_strbuf_printf(b, "\"\n%s", indent);
+		s += cut;
+		len -= cut;
+	}
+	put_c_string(b, s);
+}
+
 /* The SQL constants and rebuild comments of one dialect and direction. */
 static void put_sql_section(struct mg_strbuf *b, const struct plan_result *plan, int d, int dir)
 {
@@ -533,10 +589,7 @@ static void put_sql_section(struct mg_strbuf *b, const struct plan_result *plan,
 	for (i = 0; i < p->n_steps; i++) {
 		const struct mg_step *s = &p->steps[i];
 
-		mg_strbuf_printf(b, "\n/* %s %s %zu: ", dialect_names[d], dir_names[dir], i + 1);
-		put_comment_text(b, s->summary ? s->summary : "");
-		trim_trailing(b);
-		mg_strbuf_puts(b, " */\n");
+		put_item_header(b, d, dir, i + 1, s->summary ? s->summary : "");
 		if (s->kind == MG_STEP_REBUILD) {
 			struct mg_strbuf sql = {0};
 
@@ -624,7 +677,7 @@ static void put_steps(struct mg_strbuf *b, const struct plan_result *plan, int d
 
 		mg_strbuf_printf(b, "\t{.kind = %s,\n\t .summary = ",
 				 s->kind == MG_STEP_REBUILD ? "MG_STEP_REBUILD" : "MG_STEP_SQL");
-		put_c_string(b, s->summary ? s->summary : "");
+		put_c_string_wrapped(b, s->summary ? s->summary : "", "\t\t    ");
 		if (s->kind == MG_STEP_REBUILD)
 			mg_strbuf_printf(b, ",\n\t .rebuild = &%s_%s_%zu_rebuild},\n",
 					 dialect_names[d], dir_names[dir], i + 1);
@@ -1089,6 +1142,27 @@ static int table_eq(const struct mg_table *a, const struct mg_table *b)
 	return 1;
 }
 
+/* The table called `name` in `s`, whose tables are sorted by name (strcmp
+ * order, as snapshots, models and plans keep them), or NULL: a binary
+ * search, so that diffs and replays of thousands of tables stay linear. */
+static const struct mg_table *find_sorted(const struct mg_schema *s, const char *name)
+{
+	size_t lo = 0, hi = s->n_tables;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->tables[mid].name, name);
+
+		if (c == 0)
+			return &s->tables[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* Tables of `a` that `b` does not hold identically, into `out`. */
 static void tables_not_in(struct mg_schema *out, const struct mg_schema *a,
 			  const struct mg_schema *b)
@@ -1097,7 +1171,7 @@ static void tables_not_in(struct mg_schema *out, const struct mg_schema *a,
 	size_t i, n = 0;
 
 	for (i = 0; i < a->n_tables; i++) {
-		const struct mg_table *other = mg_schema_find_table(b, a->tables[i].name);
+		const struct mg_table *other = find_sorted(b, a->tables[i].name);
 
 		if (!other || !table_eq(&a->tables[i], other))
 			tables[n++] = a->tables[i];
@@ -1126,8 +1200,8 @@ void emit_apply_delta(struct mg_schema *out, const struct mg_schema *base,
 	size_t i, n = 0;
 
 	for (i = 0; i < base->n_tables; i++)
-		if (!mg_schema_find_table(before, base->tables[i].name) &&
-		    !mg_schema_find_table(after, base->tables[i].name))
+		if (!find_sorted(before, base->tables[i].name) &&
+		    !find_sorted(after, base->tables[i].name))
 			tables[n++] = base->tables[i];
 	for (i = 0; i < after->n_tables; i++)
 		tables[n++] = after->tables[i];
@@ -1239,12 +1313,15 @@ static void add_item(struct emit_file *f, int d, int dir, const char *summary, s
 
 /* Parses "/ * <dialect> <dir> <n>: summary * /". Returns 1 when it is one. */
 static int item_header(const char *p, const char *end, int *d, int *dir, const char **summary,
-		       size_t *n_summary)
+		       size_t *n_summary, int *closed)
 {
 	int i, j;
 
-	if (end - p < 6 || strncmp(p, "/* ", 3) != 0 || strncmp(end - 3, " */", 3) != 0)
+	if (end - p < 6 || strncmp(p, "/* ", 3) != 0)
 		return 0;
+	*closed = strncmp(end - 3, " */", 3) == 0;
+	if (!*closed)
+		end += 3; /* the summary runs to the end of the line */
 	p += 3;
 	for (i = 0; i < MG_DIALECT_COUNT; i++) {
 		size_t n = strlen(dialect_names[i]);
@@ -1307,7 +1384,7 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		const char *end = nl ? nl : p + strlen(p);
-		int d, dir;
+		int d, dir, closed;
 		const char *summary;
 		size_t n_summary;
 
@@ -1369,10 +1446,26 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 				free(it->sql);
 				it->sql = mg_strbuf_detach(&sql);
 			}
-		} else if (item_header(p, end, &d, &dir, &summary, &n_summary)) {
+		} else if (item_header(p, end, &d, &dir, &summary, &n_summary, &closed)) {
 			add_item(f, d, dir, summary, n_summary);
 			cur_d = d;
 			cur_dir = dir;
+			/* A long summary goes on over " * " lines up to " * /". */
+			while (!closed && nl && strncmp(nl + 1, " * ", 3) == 0) {
+				struct emit_sql_item *it =
+					&f->items[d][dir][f->n_items[d][dir] - 1];
+				const char *q = nl + 4, *qe;
+				struct mg_strbuf more = {0};
+
+				nl = strchr(q, '\n');
+				qe = nl ? nl : q + strlen(q);
+				line_no++;
+				closed = qe - q >= 3 && strncmp(qe - 3, " */", 3) == 0;
+				mg_strbuf_printf(&more, "%s ", it->summary);
+				mg_strbuf_putn(&more, q, (size_t)(qe - q - (closed ? 3 : 0)));
+				free(it->summary);
+				it->summary = mg_strbuf_detach(&more);
+			}
 			if (nl && strncmp(nl + 1, "static const char ", 18) == 0) {
 				/* The declaration line; literals follow. */
 				nl = strchr(nl + 1, '\n');

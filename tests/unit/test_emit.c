@@ -107,7 +107,9 @@ static const struct mg_step sqlite_down[] = {
 };
 static const struct mg_step pg_up[] = {
 	{.kind = MG_STEP_SQL,
-	 .summary = "rename column users.rating to score",
+	 .summary = "rename column users.rating to score, with a summary long enough to be "
+		    "wrapped over three lines of the comment that names the step in the "
+		    "migration file",
 	 .sql = "ALTER TABLE users RENAME COLUMN rating TO score;"},
 	{.kind = MG_STEP_SQL,
 	 .summary = "odd \"text\" \\ ?\?! \t\x01 \xc3\xa9",
@@ -227,6 +229,8 @@ static void test_read_back(void **state)
 	assert_int_equal(f->n_items[MG_DIALECT_SQLITE][1], 2);
 	assert_int_equal(f->n_items[MG_DIALECT_POSTGRESQL][0], 2);
 	assert_string_equal(f->items[MG_DIALECT_POSTGRESQL][0][1].sql, pg_up[1].sql);
+	assert_string_equal(f->items[MG_DIALECT_POSTGRESQL][0][0].summary, pg_up[0].summary);
+	assert_string_equal(f->items[MG_DIALECT_POSTGRESQL][0][0].sql, pg_up[0].sql);
 	assert_int_equal(f->n_items[MG_DIALECT_POSTGRESQL][1], 0);
 
 	/* The delta: users before; media and users after; keep in neither. */

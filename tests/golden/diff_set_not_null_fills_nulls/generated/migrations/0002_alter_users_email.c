@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:b2ca914a20cd49c3be0ebda6d8093fc3224f181a867478182416224b3a5032bc
  * allow-drop: no
- * checksum: sha256:8e5c93d2220bdd97b4831cde4d8579d2f677745ca3d16ba50190e251fcf5b4b5
+ * checksum: sha256:9c796951223a9e09db38a2b5f4d3c1c1e1186f7a2ecff03fdb6e65a179ab45ab
  */
 
 /*
@@ -61,7 +61,8 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (alter column users.email: drop default) */
+/* sqlite down 1: rebuild table users (alter column users.email: drop
+ * default) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on

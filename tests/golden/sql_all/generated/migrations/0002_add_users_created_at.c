@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:6b86202f75cb37ed2446c96b12a5a3033417f9ec7eba13eed2b690f17ca5f6c3
  * allow-drop: no
- * checksum: sha256:b87e1a0210cae0f77634dd6f241f87df0761689fd28d6756e095365a138678bb
+ * checksum: sha256:6eaf11eb10a830a02ebef53cac7ed0d5ec6f5b9b90810585d55dc248cb4e3c68
  */
 
 /*
@@ -44,7 +44,8 @@ static const char sqlite_down_1[] =
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
-/* postgresql up 1: add column users.created_at (bigint, not null, default 0) */
+/* postgresql up 1: add column users.created_at (bigint, not null, default
+ * 0) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE users ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n";
 

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:affa866ac006f238f0183cc1b2636951775b2ac2eded116e88f111c5395d6c12
  * allow-drop: no
- * checksum: sha256:aa68499e05ffa2473420e851c05080a45e6d24fd72cdd5389c7d349b3626b51b
+ * checksum: sha256:617a313a0e17cbdeef3356eb8878b44b34bd300d0a1641352bdeada397f1f2e2
  */
 
 /*
@@ -53,11 +53,13 @@ static const char sqlite_down_2[] =
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
-/* postgresql up 1: add column users.created_at (bigint, not null, default 0) */
+/* postgresql up 1: add column users.created_at (bigint, not null, default
+ * 0) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE users ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n";
 
-/* postgresql up 2: add column users.updated_at (bigint, not null, default 0) */
+/* postgresql up 2: add column users.updated_at (bigint, not null, default
+ * 0) */
 static const char postgresql_up_2[] =
 	"ALTER TABLE users ADD COLUMN updated_at bigint NOT NULL DEFAULT 0;\n";
 

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:8e4b172b3d3d8e4b85c8016ce130089a45b21c5b1f75914ee440430d4b35f99c
  * allow-drop: no
- * checksum: sha256:3669f5af883e903edcd2253cc5b0538638472fb42c09e65aa414edfaa711a466
+ * checksum: sha256:31818a413b1a5fafedac378e0c5dd379def99725d4b2be296275ecce8398397f
  */
 
 /*
@@ -44,7 +44,9 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rebuild table users (add column users.avatar_id (bigint, nullable); add foreign key fk_users_avatar_id: users.avatar_id -> media_files.id on delete no action) */
+/* sqlite up 1: rebuild table users (add column users.avatar_id (bigint,
+ * nullable); add foreign key fk_users_avatar_id: users.avatar_id ->
+ * media_files.id on delete no action) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -68,7 +70,8 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (drop foreign key fk_users_avatar_id on users; drop column users.avatar_id (its values are lost)) */
+/* sqlite down 1: rebuild table users (drop foreign key fk_users_avatar_id
+ * on users; drop column users.avatar_id (its values are lost)) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -94,7 +97,8 @@
 static const char postgresql_up_1[] =
 	"ALTER TABLE users ADD COLUMN avatar_id bigint;\n";
 
-/* postgresql up 2: add foreign key fk_users_avatar_id: users.avatar_id -> media_files.id on delete no action */
+/* postgresql up 2: add foreign key fk_users_avatar_id: users.avatar_id ->
+ * media_files.id on delete no action */
 static const char postgresql_up_2[] =
 	"ALTER TABLE users ADD CONSTRAINT fk_users_avatar_id FOREIGN KEY (avatar_id) REFERENCES media_files (id);\n";
 
@@ -202,12 +206,15 @@ static const struct mg_rebuild sqlite_down_1_rebuild = {
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (add column users.avatar_id (bigint, nullable); add foreign key fk_users_avatar_id: users.avatar_id -> media_files.id on delete no action)",
+	 .summary = "rebuild table users (add column users.avatar_id (bigint, "
+		    "nullable); add foreign key fk_users_avatar_id: users.avatar_id "
+		    "-> media_files.id on delete no action)",
 	 .rebuild = &sqlite_up_1_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (drop foreign key fk_users_avatar_id on users; drop column users.avatar_id (its values are lost))",
+	 .summary = "rebuild table users (drop foreign key fk_users_avatar_id on "
+		    "users; drop column users.avatar_id (its values are lost))",
 	 .rebuild = &sqlite_down_1_rebuild},
 };
 static const struct mg_step postgresql_up[] = {
@@ -215,7 +222,8 @@ static const struct mg_step postgresql_up[] = {
 	 .summary = "add column users.avatar_id (bigint, nullable)",
 	 .sql = postgresql_up_1},
 	{.kind = MG_STEP_SQL,
-	 .summary = "add foreign key fk_users_avatar_id: users.avatar_id -> media_files.id on delete no action",
+	 .summary = "add foreign key fk_users_avatar_id: users.avatar_id -> "
+		    "media_files.id on delete no action",
 	 .sql = postgresql_up_2},
 };
 static const struct mg_step postgresql_down[] = {

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e93143a1f708ec2184ae077928af6525c5ffad8193ecaf4859e75bbdcbdef6fb
  * allow-drop: no
- * checksum: sha256:6c423168085678bf5297e3efba9be8277665edfef37df541909971664e62ff3c
+ * checksum: sha256:98b78a7fc07ef43d959ec35bec08d06c0f32153569d1bb6b63c7d7c4fb5a4cf3
  */
 
 /*
@@ -37,7 +37,8 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: add unique index uq_users_email_rating on users (email, rating) */
+/* sqlite up 1: add unique index uq_users_email_rating on users (email,
+ * rating) */
 static const char sqlite_up_1[] =
 	"CREATE UNIQUE INDEX uq_users_email_rating ON users (email, rating);\n";
 
@@ -49,7 +50,8 @@ static const char sqlite_down_1[] =
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
-/* postgresql up 1: add unique index uq_users_email_rating on users (email, rating) */
+/* postgresql up 1: add unique index uq_users_email_rating on users (email,
+ * rating) */
 static const char postgresql_up_1[] =
 	"CREATE UNIQUE INDEX uq_users_email_rating ON users (email, rating);\n";
 

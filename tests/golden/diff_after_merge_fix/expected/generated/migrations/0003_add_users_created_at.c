@@ -13,7 +13,7 @@
  * parent: sha256:6275321456d3f190178fbf3f41fa3349971da6ce5b55467155f0b32648324f14
  * result: sha256:fe1019c506983e19e1408953684b762fc1355bfef86f7b858d3c7ed4d052a069
  * allow-drop: no
- * checksum: sha256:22827693e56ffb6208de137d0e17d8728d91b63f4977e88055cf4d69925f3cc2
+ * checksum: sha256:c500713a8a6104eb1d0187f6d2b066a4384af61bafd665c19219de98af1d3aea
  */
 
 /*
@@ -44,7 +44,8 @@ static const char sqlite_down_1[] =
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
-/* postgresql up 1: add column users.created_at (bigint, not null, default 0) */
+/* postgresql up 1: add column users.created_at (bigint, not null, default
+ * 0) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE users ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n";
 

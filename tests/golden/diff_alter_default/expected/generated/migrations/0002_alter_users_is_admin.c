@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:c45b4bad478686dc43809f4eb739724cdc9cec53efc4dc9109206cc518490133
  * allow-drop: no
- * checksum: sha256:156028bf265c1a52cb1d5e3a41db7a8f6ec6ab5bb2fee18237ccf715ed5dba93
+ * checksum: sha256:b0d18f6a0c1e75d49ba00ac82054db03ec4a7113019dac8b2ba7d8ec8d7d938c
  */
 
 /*
@@ -39,7 +39,8 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rebuild table users (alter column users.is_admin: default true) */
+/* sqlite up 1: rebuild table users (alter column users.is_admin: default
+ * true) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -61,7 +62,8 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (alter column users.is_admin: default false) */
+/* sqlite down 1: rebuild table users (alter column users.is_admin: default
+ * false) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e509e7d6ea1cd93c30ac017827cbf2a2bd26a88ae4e52fb4e68705610a382748
  * allow-drop: no
- * checksum: sha256:0609da13b65f2dc7cf326ff6090f2ab85502292ab0d106ea47489ec18a3004d4
+ * checksum: sha256:d1ffaf7eac6aa1814abf5c6b40f843efca509f4e0739f42bb8848d1a319773ee
  */
 
 /*
@@ -44,7 +44,10 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade) */
+/* sqlite up 1: rebuild table media_files (drop foreign key
+ * fk_media_files_owner_id on media_files; add foreign key
+ * fk_media_files_owner_id: media_files.owner_id -> users.id on delete
+ * cascade) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -63,7 +66,10 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null) */
+/* sqlite down 1: rebuild table media_files (drop foreign key
+ * fk_media_files_owner_id on media_files; add foreign key
+ * fk_media_files_owner_id: media_files.owner_id -> users.id on delete set
+ * null) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -86,17 +92,20 @@
 static const char postgresql_up_1[] =
 	"ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n";
 
-/* postgresql up 2: add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade */
+/* postgresql up 2: add foreign key fk_media_files_owner_id:
+ * media_files.owner_id -> users.id on delete cascade */
 static const char postgresql_up_2[] =
 	"ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
-/* postgresql down 1: drop foreign key fk_media_files_owner_id on media_files */
+/* postgresql down 1: drop foreign key fk_media_files_owner_id on
+ * media_files */
 static const char postgresql_down_1[] =
 	"ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n";
 
-/* postgresql down 2: add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null */
+/* postgresql down 2: add foreign key fk_media_files_owner_id:
+ * media_files.owner_id -> users.id on delete set null */
 static const char postgresql_down_2[] =
 	"ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;\n";
 
@@ -180,12 +189,18 @@ static const struct mg_rebuild sqlite_down_1_rebuild = {
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade)",
+	 .summary = "rebuild table media_files (drop foreign key "
+		    "fk_media_files_owner_id on media_files; add foreign key "
+		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
+		    "delete cascade)",
 	 .rebuild = &sqlite_up_1_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null)",
+	 .summary = "rebuild table media_files (drop foreign key "
+		    "fk_media_files_owner_id on media_files; add foreign key "
+		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
+		    "delete set null)",
 	 .rebuild = &sqlite_down_1_rebuild},
 };
 static const struct mg_step postgresql_up[] = {
@@ -193,7 +208,8 @@ static const struct mg_step postgresql_up[] = {
 	 .summary = "drop foreign key fk_media_files_owner_id on media_files",
 	 .sql = postgresql_up_1},
 	{.kind = MG_STEP_SQL,
-	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade",
+	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id "
+		    "-> users.id on delete cascade",
 	 .sql = postgresql_up_2},
 };
 static const struct mg_step postgresql_down[] = {
@@ -201,7 +217,8 @@ static const struct mg_step postgresql_down[] = {
 	 .summary = "drop foreign key fk_media_files_owner_id on media_files",
 	 .sql = postgresql_down_1},
 	{.kind = MG_STEP_SQL,
-	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null",
+	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id "
+		    "-> users.id on delete set null",
 	 .sql = postgresql_down_2},
 };
 

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:1bc144af4ad5d943bf123ffa3fb14d11c54c3bb9311e1db8c5c92c7af504529d
  * allow-drop: no
- * checksum: sha256:41dd9296ea909a254042fbda0d7071a67a44fbac016bdc7746bb9b6202090b1c
+ * checksum: sha256:d6a246d8f00b9acb455843521c21ba2141714803e86764d5c1886eccf1952b11
  */
 
 /*
@@ -42,7 +42,8 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rebuild table users (alter column users.rating: type double precision -> real) */
+/* sqlite up 1: rebuild table users (alter column users.rating: type double
+ * precision -> real) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -64,7 +65,8 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (alter column users.rating: type real -> double precision) */
+/* sqlite down 1: rebuild table users (alter column users.rating: type real
+ * -> double precision) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -86,13 +88,15 @@
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
-/* postgresql up 1: alter column users.rating: type double precision -> real */
+/* postgresql up 1: alter column users.rating: type double precision ->
+ * real */
 static const char postgresql_up_1[] =
 	"ALTER TABLE users ALTER COLUMN rating TYPE real USING rating::real;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
-/* postgresql down 1: alter column users.rating: type real -> double precision */
+/* postgresql down 1: alter column users.rating: type real -> double
+ * precision */
 static const char postgresql_down_1[] =
 	"ALTER TABLE users ALTER COLUMN rating TYPE double precision USING rating::double precision;\n";
 
@@ -180,12 +184,14 @@ static const struct mg_rebuild sqlite_down_1_rebuild = {
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (alter column users.rating: type double precision -> real)",
+	 .summary = "rebuild table users (alter column users.rating: type double "
+		    "precision -> real)",
 	 .rebuild = &sqlite_up_1_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (alter column users.rating: type real -> double precision)",
+	 .summary = "rebuild table users (alter column users.rating: type real -> "
+		    "double precision)",
 	 .rebuild = &sqlite_down_1_rebuild},
 };
 static const struct mg_step postgresql_up[] = {

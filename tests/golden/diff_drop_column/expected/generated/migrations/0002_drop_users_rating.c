@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:0065bf77b73f5a3ba6983946a198052dc007078a41ff59e506f89a755b8f907d
  * allow-drop: yes
- * checksum: sha256:f8b557d2106f5878da56a8443b17f6a0c92e0f369740bd138482ea286b36ab16
+ * checksum: sha256:a8a8fcdc3ba4021eda1660f23e6a4877b8563200702a7a0aed499b2dad9dac68
  */
 
 /*
@@ -45,7 +45,8 @@ static const char sqlite_up_1[] =
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (add column users.rating (double precision, not null)) */
+/* sqlite down 1: rebuild table users (add column users.rating (double
+ * precision, not null)) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -157,7 +158,8 @@ static const struct mg_step sqlite_up[] = {
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (add column users.rating (double precision, not null))",
+	 .summary = "rebuild table users (add column users.rating (double precision, "
+		    "not null))",
 	 .rebuild = &sqlite_down_1_rebuild},
 };
 static const struct mg_step postgresql_up[] = {

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:446934806f90368de154e1fdf1d35b5bee3da97f486eabf246f0f92a5b533e66
  * allow-drop: yes
- * checksum: sha256:bd3ca9ae480e3e0230f09349b0dd2ff6516079b46d7e36fed2f396c9d50830ee
+ * checksum: sha256:b9d392d03a81625913378be2022fa6867e325db0d2fde1ed5f25b8d37408bcb7
  */
 
 /*
@@ -50,7 +50,8 @@ static const char sqlite_up_2[] =
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (add column users.rating (double precision, not null)) */
+/* sqlite down 1: rebuild table users (add column users.rating (double
+ * precision, not null)) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -212,7 +213,8 @@ static const struct mg_step sqlite_up[] = {
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (add column users.rating (double precision, not null))",
+	 .summary = "rebuild table users (add column users.rating (double precision, "
+		    "not null))",
 	 .rebuild = &sqlite_down_1_rebuild},
 	{.kind = MG_STEP_SQL,
 	 .summary = "create table media_files",

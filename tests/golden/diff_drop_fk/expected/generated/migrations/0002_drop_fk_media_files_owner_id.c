@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:957fc1e831e8aa3f7271af648e29a300b0384b9c802e3d4aa843d6b162d057b0
  * allow-drop: no
- * checksum: sha256:021ac8b6edefebd27011850e170b2537400c23aa7a0fab1003cd73eca7f15cce
+ * checksum: sha256:df80ce6cbf9c2b4cb794bf862d72c3174c5b68775c1847c991c9b0f97e37961b
  */
 
 /*
@@ -39,7 +39,8 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files) */
+/* sqlite up 1: rebuild table media_files (drop foreign key
+ * fk_media_files_owner_id on media_files) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -57,7 +58,9 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table media_files (add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null) */
+/* sqlite down 1: rebuild table media_files (add foreign key
+ * fk_media_files_owner_id: media_files.owner_id -> users.id on delete set
+ * null) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -82,7 +85,8 @@ static const char postgresql_up_1[] =
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
-/* postgresql down 1: add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null */
+/* postgresql down 1: add foreign key fk_media_files_owner_id:
+ * media_files.owner_id -> users.id on delete set null */
 static const char postgresql_down_1[] =
 	"ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;\n";
 
@@ -157,12 +161,15 @@ static const struct mg_rebuild sqlite_down_1_rebuild = {
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files)",
+	 .summary = "rebuild table media_files (drop foreign key "
+		    "fk_media_files_owner_id on media_files)",
 	 .rebuild = &sqlite_up_1_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table media_files (add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null)",
+	 .summary = "rebuild table media_files (add foreign key "
+		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
+		    "delete set null)",
 	 .rebuild = &sqlite_down_1_rebuild},
 };
 static const struct mg_step postgresql_up[] = {
@@ -172,7 +179,8 @@ static const struct mg_step postgresql_up[] = {
 };
 static const struct mg_step postgresql_down[] = {
 	{.kind = MG_STEP_SQL,
-	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null",
+	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id "
+		    "-> users.id on delete set null",
 	 .sql = postgresql_down_1},
 };
 

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:025f9500fc3a565b1b9f69f7e863a1796ba971c834f1afaa999333b254d824be
  * allow-drop: no
- * checksum: sha256:15bc275b92f6ded0406c446db69a63b22e390130ccd5dbb1198e2a7dca4a781c
+ * checksum: sha256:68810fb52ac5ac4d0b6f9abc058388a694fb36ef6e5ceb466e3278caadba9a97
  */
 
 /*
@@ -50,7 +50,8 @@ static const char postgresql_up_1[] =
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
-/* postgresql down 1: add unique index uq_users_username on users (username) */
+/* postgresql down 1: add unique index uq_users_username on users
+ * (username) */
 static const char postgresql_down_1[] =
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n";
 

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
  * allow-drop: no
- * checksum: sha256:ce58574c4c3b99c263ccfcafb0ecad5a900e0b574a070b20a28562150ecf3d22
+ * checksum: sha256:795fa31d3546f5445e3c52b0965e5c43b95f1e0b7d0537bcc821ffe1a4ee5dd7
  */
 
 /*
@@ -60,7 +60,10 @@
 static const char sqlite_up_1[] =
 	"ALTER TABLE users RENAME COLUMN rating TO score;\n";
 
-/* sqlite up 2: rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade) */
+/* sqlite up 2: rebuild table media_files (drop foreign key
+ * fk_media_files_owner_id on media_files; add foreign key
+ * fk_media_files_owner_id: media_files.owner_id -> users.id on delete
+ * cascade) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -77,7 +80,9 @@ static const char sqlite_up_1[] =
  *   ALTER TABLE media_files__mg_new RENAME TO media_files;
  */
 
-/* sqlite up 3: rebuild table users (drop index ix_users_email on users; add column users.created_at (bigint, not null, default 0); alter column users.score: type double precision -> real) */
+/* sqlite up 3: rebuild table users (drop index ix_users_email on users;
+ * add column users.created_at (bigint, not null, default 0); alter column
+ * users.score: type double precision -> real) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -112,7 +117,10 @@ static const char sqlite_up_4[] =
 static const char sqlite_down_1[] =
 	"ALTER TABLE users RENAME COLUMN score TO rating;\n";
 
-/* sqlite down 2: rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null) */
+/* sqlite down 2: rebuild table media_files (drop foreign key
+ * fk_media_files_owner_id on media_files; add foreign key
+ * fk_media_files_owner_id: media_files.owner_id -> users.id on delete set
+ * null) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -129,7 +137,9 @@ static const char sqlite_down_1[] =
  *   ALTER TABLE media_files__mg_new RENAME TO media_files;
  */
 
-/* sqlite down 3: rebuild table users (drop column users.created_at (its values are lost); alter column users.rating: type real -> double precision; add index ix_users_email on users (email)) */
+/* sqlite down 3: rebuild table users (drop column users.created_at (its
+ * values are lost); alter column users.rating: type real -> double
+ * precision; add index ix_users_email on users (email)) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -167,7 +177,8 @@ static const char postgresql_up_2[] =
 static const char postgresql_up_3[] =
 	"ALTER TABLE users RENAME COLUMN rating TO score;\n";
 
-/* postgresql up 4: add column users.created_at (bigint, not null, default 0) */
+/* postgresql up 4: add column users.created_at (bigint, not null, default
+ * 0) */
 static const char postgresql_up_4[] =
 	"ALTER TABLE users ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n";
 
@@ -186,13 +197,15 @@ static const char postgresql_up_6[] =
 	");\n"
 	"COMMENT ON TABLE tags IS 'A label on a media file.';\n";
 
-/* postgresql up 7: add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade */
+/* postgresql up 7: add foreign key fk_media_files_owner_id:
+ * media_files.owner_id -> users.id on delete cascade */
 static const char postgresql_up_7[] =
 	"ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
-/* postgresql down 1: drop foreign key fk_media_files_owner_id on media_files */
+/* postgresql down 1: drop foreign key fk_media_files_owner_id on
+ * media_files */
 static const char postgresql_down_1[] =
 	"ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n";
 
@@ -208,7 +221,8 @@ static const char postgresql_down_3[] =
 static const char postgresql_down_4[] =
 	"ALTER TABLE users DROP COLUMN created_at;\n";
 
-/* postgresql down 5: alter column users.rating: type real -> double precision */
+/* postgresql down 5: alter column users.rating: type real -> double
+ * precision */
 static const char postgresql_down_5[] =
 	"ALTER TABLE users ALTER COLUMN rating TYPE double precision USING rating::double precision;\n";
 
@@ -216,7 +230,8 @@ static const char postgresql_down_5[] =
 static const char postgresql_down_6[] =
 	"CREATE INDEX ix_users_email ON users (email);\n";
 
-/* postgresql down 7: add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null */
+/* postgresql down 7: add foreign key fk_media_files_owner_id:
+ * media_files.owner_id -> users.id on delete set null */
 static const char postgresql_down_7[] =
 	"ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;\n";
 
@@ -394,10 +409,15 @@ static const struct mg_step sqlite_up[] = {
 	 .summary = "rename column users.rating to score",
 	 .sql = sqlite_up_1},
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade)",
+	 .summary = "rebuild table media_files (drop foreign key "
+		    "fk_media_files_owner_id on media_files; add foreign key "
+		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
+		    "delete cascade)",
 	 .rebuild = &sqlite_up_2_rebuild},
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (drop index ix_users_email on users; add column users.created_at (bigint, not null, default 0); alter column users.score: type double precision -> real)",
+	 .summary = "rebuild table users (drop index ix_users_email on users; add "
+		    "column users.created_at (bigint, not null, default 0); alter "
+		    "column users.score: type double precision -> real)",
 	 .rebuild = &sqlite_up_3_rebuild},
 	{.kind = MG_STEP_SQL,
 	 .summary = "create table tags",
@@ -408,10 +428,15 @@ static const struct mg_step sqlite_down[] = {
 	 .summary = "rename column users.score to rating",
 	 .sql = sqlite_down_1},
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table media_files (drop foreign key fk_media_files_owner_id on media_files; add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null)",
+	 .summary = "rebuild table media_files (drop foreign key "
+		    "fk_media_files_owner_id on media_files; add foreign key "
+		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
+		    "delete set null)",
 	 .rebuild = &sqlite_down_2_rebuild},
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (drop column users.created_at (its values are lost); alter column users.rating: type real -> double precision; add index ix_users_email on users (email))",
+	 .summary = "rebuild table users (drop column users.created_at (its values "
+		    "are lost); alter column users.rating: type real -> double "
+		    "precision; add index ix_users_email on users (email))",
 	 .rebuild = &sqlite_down_3_rebuild},
 	{.kind = MG_STEP_SQL,
 	 .summary = "drop table tags (its rows are lost)",
@@ -437,7 +462,8 @@ static const struct mg_step postgresql_up[] = {
 	 .summary = "create table tags",
 	 .sql = postgresql_up_6},
 	{.kind = MG_STEP_SQL,
-	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete cascade",
+	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id "
+		    "-> users.id on delete cascade",
 	 .sql = postgresql_up_7},
 };
 static const struct mg_step postgresql_down[] = {
@@ -460,7 +486,8 @@ static const struct mg_step postgresql_down[] = {
 	 .summary = "add index ix_users_email on users (email)",
 	 .sql = postgresql_down_6},
 	{.kind = MG_STEP_SQL,
-	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id -> users.id on delete set null",
+	 .summary = "add foreign key fk_media_files_owner_id: media_files.owner_id "
+		    "-> users.id on delete set null",
 	 .sql = postgresql_down_7},
 };
 

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:19534df89d8941d829445d26c77c4da94bf3ee86eafc4d8c921e0b314438158f
  * allow-drop: no
- * checksum: sha256:6572b187bf3c823d9677d478b0a14a3815fb664103c7123ce80deaee97a8319e
+ * checksum: sha256:a2acee75a2ae8c7b6470befdb04bbf9798458dc56a7b4497ce60c24ec7b5a0db
  */
 
 /*
@@ -50,7 +50,8 @@ static const char postgresql_up_1[] =
 	"ALTER TABLE media_files RENAME TO media;\n"
 	"ALTER TABLE media RENAME CONSTRAINT pk_media_files TO pk_media;\n";
 
-/* postgresql up 2: rename foreign key fk_media_files_owner_id to fk_media_owner_id */
+/* postgresql up 2: rename foreign key fk_media_files_owner_id to
+ * fk_media_owner_id */
 static const char postgresql_up_2[] =
 	"ALTER TABLE media RENAME CONSTRAINT fk_media_files_owner_id TO fk_media_owner_id;\n";
 
@@ -61,7 +62,8 @@ static const char postgresql_down_1[] =
 	"ALTER TABLE media RENAME TO media_files;\n"
 	"ALTER TABLE media_files RENAME CONSTRAINT pk_media TO pk_media_files;\n";
 
-/* postgresql down 2: rename foreign key fk_media_owner_id to fk_media_files_owner_id */
+/* postgresql down 2: rename foreign key fk_media_owner_id to
+ * fk_media_files_owner_id */
 static const char postgresql_down_2[] =
 	"ALTER TABLE media_files RENAME CONSTRAINT fk_media_owner_id TO fk_media_files_owner_id;\n";
 

@@ -13,7 +13,7 @@
  * parent: sha256:b2ca914a20cd49c3be0ebda6d8093fc3224f181a867478182416224b3a5032bc
  * result: sha256:766151440262976b38fafeff940163863d21eb1370316b615fbc17925e7d415f
  * allow-drop: no
- * checksum: sha256:d323ca4cff9e99977d583f7bab437613ac68d539663b43244941cfa26bb06067
+ * checksum: sha256:5085f9682229a48671d4c32e5fb13338d4eca94d4a711da0b30bda64673a4310
  */
 
 /*
@@ -41,7 +41,8 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rebuild table users (alter column users.email: set not null (NULLs set to '')) */
+/* sqlite up 1: rebuild table users (alter column users.email: set not null
+ * (NULLs set to '')) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -63,7 +64,8 @@
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (alter column users.email: drop not null) */
+/* sqlite down 1: rebuild table users (alter column users.email: drop not
+ * null) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -85,7 +87,8 @@
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
-/* postgresql up 1: alter column users.email: set not null (NULLs set to '') */
+/* postgresql up 1: alter column users.email: set not null (NULLs set to
+ * '') */
 static const char postgresql_up_1[] =
 	"UPDATE users SET email = '' WHERE email IS NULL;\n"
 	"ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n";
@@ -182,7 +185,8 @@ static const struct mg_rebuild sqlite_down_1_rebuild = {
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (alter column users.email: set not null (NULLs set to ''))",
+	 .summary = "rebuild table users (alter column users.email: set not null "
+		    "(NULLs set to ''))",
 	 .rebuild = &sqlite_up_1_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
