@@ -9,6 +9,7 @@
 #include <clang-c/Index.h>
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1029,6 +1030,24 @@ static const char *find_include_dir(struct parser *p)
 	return MG_INSTALL_INCLUDE_DIR;
 }
 
+static int seen_error(const struct diag_list *diags, const struct diag_loc *loc, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < diags->n_items; i++) {
+		const struct diag_item *it = &diags->items[i];
+
+		if ((it->loc.file == NULL) != (loc == NULL))
+			continue;
+		if (loc && (strcmp(it->loc.file, loc->file) != 0 || it->loc.line != loc->line ||
+			    it->loc.column != loc->column))
+			continue;
+		if (strncmp(it->text, text, strlen(text)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Copies clang's errors for one translation unit into `diags`; returns how
  * many there were. */
 static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
@@ -1048,6 +1067,14 @@ static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
 			CXFile f;
 
 			clang_getExpansionLocation(sl, &f, NULL, NULL, NULL);
+			errors++;
+			/* A header included by two model files reports its errors
+			 * in both translation units: print them once. */
+			if (seen_error(p->diags, f ? &loc : NULL, t)) {
+				clang_disposeString(text);
+				clang_disposeDiagnostic(d);
+				continue;
+			}
 			diag_error(p->diags, f ? &loc : NULL, "%s%s", t,
 				   strstr(t, "'stddef.h' file not found") ||
 						   strstr(t, "'stdbool.h' file not found")
@@ -1055,11 +1082,118 @@ static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
 					     "-resource-dir \"$(clang -print-resource-dir)\")"
 					   : "");
 			clang_disposeString(text);
-			errors++;
 		}
 		clang_disposeDiagnostic(d);
 	}
 	return errors;
+}
+
+/* Splits a compile command line into words: whitespace separates,
+ * quotes group, a backslash escapes the next character. */
+static size_t split_command(struct parser *p, const char *cmd, const char ***out)
+{
+	const char **words = NULL;
+	size_t n = 0, cap = 0;
+	struct mg_strbuf w = {0};
+
+	while (*cmd) {
+		int in_word = 0;
+		char quote = 0;
+
+		while (*cmd == ' ' || *cmd == '\t' || *cmd == '\n')
+			cmd++;
+		mg_strbuf_clear(&w);
+		for (; *cmd; cmd++) {
+			if (!quote && (*cmd == ' ' || *cmd == '\t' || *cmd == '\n'))
+				break;
+			in_word = 1;
+			if (*cmd == '\\' && cmd[1] && quote != '\'') {
+				mg_strbuf_putc(&w, *++cmd);
+			} else if (quote && *cmd == quote) {
+				quote = 0;
+			} else if (!quote && (*cmd == '"' || *cmd == '\'')) {
+				quote = *cmd;
+			} else {
+				mg_strbuf_putc(&w, *cmd);
+			}
+		}
+		if (in_word) {
+			words = grow(p->scratch, words, n, &cap, sizeof(*words));
+			words[n++] = mg_arena_strdup(p->scratch, mg_strbuf_cstr(&w));
+		}
+	}
+	mg_strbuf_free(&w);
+	*out = words;
+	return n;
+}
+
+/*
+ * Include paths from build/compile_commands.json (CMake's
+ * CMAKE_EXPORT_COMPILE_COMMANDS), when there is one: every -I, -isystem
+ * and -iquote of every entry, made absolute against the entry's directory,
+ * first occurrence kept. Only include paths: defines and other flags belong
+ * to the application's own build, not to its models. A missing or
+ * unreadable file adds nothing.
+ */
+static void compile_command_includes(struct parser *p, const char ***args, size_t *n_args,
+				     size_t *cap)
+{
+	json_t *root = json_load_file("build/compile_commands.json", 0, NULL);
+	size_t i, j, k;
+
+	if (!json_is_array(root))
+		goto done;
+	for (i = 0; i < json_array_size(root); i++) {
+		json_t *e = json_array_get(root, i);
+		const char *dir = json_string_value(json_object_get(e, "directory"));
+		json_t *arguments = json_object_get(e, "arguments");
+		const char **words = NULL;
+		size_t n = 0;
+
+		if (json_is_array(arguments)) {
+			n = json_array_size(arguments);
+			words = mg_arena_calloc(p->scratch, n + 1, sizeof(*words));
+			for (j = 0; j < n; j++) {
+				const char *w = json_string_value(json_array_get(arguments, j));
+				words[j] = w ? w : "";
+			}
+		} else if (json_is_string(json_object_get(e, "command"))) {
+			n = split_command(p, json_string_value(json_object_get(e, "command")),
+					  &words);
+		}
+		for (j = 0; j < n; j++) {
+			static const char *const flags[] = {"-isystem", "-iquote", "-I"};
+			const char *flag = NULL, *path = NULL;
+			int dup = 0;
+
+			for (k = 0; k < 3 && !flag; k++) {
+				size_t fl = strlen(flags[k]);
+
+				if (strncmp(words[j], flags[k], fl) != 0)
+					continue;
+				flag = flags[k];
+				if (words[j][fl])
+					path = words[j] + fl;
+				else if (j + 1 < n)
+					path = words[++j];
+			}
+			if (!flag || !path || !path[0])
+				continue;
+			if (path[0] != '/' && dir)
+				path = mg_arena_printf(p->scratch, "%s/%s", dir, path);
+			for (k = 0; k + 1 < *n_args && !dup; k++)
+				dup = strcmp((*args)[k], flag) == 0 &&
+				      strcmp((*args)[k + 1], path) == 0;
+			if (dup)
+				continue;
+			*args = grow(p->scratch, *args, *n_args, cap, sizeof(**args));
+			(*args)[(*n_args)++] = flag;
+			*args = grow(p->scratch, *args, *n_args, cap, sizeof(**args));
+			(*args)[(*n_args)++] = path;
+		}
+	}
+done:
+	json_decref(root);
 }
 
 /*
@@ -1073,7 +1207,7 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	CXIndex index = NULL;
 	const char **args = NULL;
 	const char *models_dir = opts->models_dir ? opts->models_dir : "models";
-	size_t n_args = 0, i, errors_before = diags->n_errors;
+	size_t n_args = 0, cap_args, i, errors_before = diags->n_errors;
 	struct mg_table *tables;
 	int rc = -1;
 
@@ -1087,7 +1221,8 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	if (list_models(&p, models_dir, m))
 		goto done;
 
-	args = mg_arena_calloc(p.scratch, opts->n_clang_args + 10, sizeof(*args));
+	cap_args = opts->n_clang_args + 16;
+	args = mg_arena_calloc(p.scratch, cap_args, sizeof(*args));
 	args[n_args++] = "-x";
 	args[n_args++] = "c";
 	args[n_args++] = "-std=c11";
@@ -1100,6 +1235,8 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	}
 	for (i = 0; i < opts->n_clang_args; i++)
 		args[n_args++] = opts->clang_args[i];
+	/* After the user's own arguments, so that those win. */
+	compile_command_includes(&p, &args, &n_args, &cap_args);
 
 	index = clang_createIndex(0, 0);
 	for (i = 0; i < m->n_sources; i++) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -232,6 +233,8 @@ static void test_missing_dir_and_include(void **state)
 {
 	struct fixture *f = *state;
 	struct parse_options o = {0};
+	char cwd[4096];
+	int rc;
 
 	o.models_dir = "/nonexistent/models";
 	assert_int_equal(parse_models(&f->model, &o, &f->diags), -1);
@@ -244,7 +247,12 @@ static void test_missing_dir_and_include(void **state)
 	write_file(f, "a.h", HEAD "struct MG_TABLE(\"t\") t { int64_t id MG_PRIMARY_KEY; };\n");
 	o.models_dir = f->dir;
 	o.include_dir = "/nonexistent/include";
-	assert_int_equal(parse_models(&f->model, &o, &f->diags), -1);
+	/* Away from any build/compile_commands.json, which could supply it. */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(f->dir), 0);
+	rc = parse_models(&f->model, &o, &f->diags);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rc, -1);
 	assert_string_equal(f->diags.items[0].text, "'modelgen/model.h' file not found");
 }
 
@@ -262,6 +270,38 @@ static void test_clang_args(void **state)
 	assert_int_equal(f->model->schema.tables[0].columns[0].type, MG_COL_SMALLINT);
 }
 
+/* Include paths come from build/compile_commands.json in the working
+ * directory, relative ones against the entry's directory. */
+static void test_compile_commands(void **state)
+{
+	struct fixture *f = *state;
+	struct parse_options o = {0};
+	char cwd[4096], json[1024], path[256];
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(path, sizeof(path), "%s/models", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/build", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/inc", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	write_file(f, "inc/app_types.h", "typedef short app_small;\n");
+	write_file(f, "models/m.h",
+		   "#include <app_types.h>\n" HEAD
+		   "struct MG_TABLE(\"t\") t { app_small id MG_PRIMARY_KEY; };\n");
+	snprintf(json, sizeof(json),
+		 "[{\"directory\": \"%s\", \"command\": \"cc -DX -I inc -c 'x y.c'\", "
+		 "\"file\": \"x y.c\"}]\n",
+		 f->dir);
+	write_file(f, "build/compile_commands.json", json);
+	assert_int_equal(chdir(f->dir), 0);
+	o.models_dir = "models";
+	assert_int_equal(parse_models(&f->model, &o, &f->diags), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(f->model->schema.tables[0].columns[0].type, MG_COL_SMALLINT);
+	assert_string_equal(f->model->sources[0], "models/m.h");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +311,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_validation_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_dir_and_include, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clang_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compile_commands, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
