@@ -7,6 +7,7 @@
  */
 #include "plan.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,39 @@ void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const cha
 	s->summary = mg_arena_strdup(arena, summary);
 	s->sql = mg_arena_strdup(arena, sql);
 	s->rebuild = NULL;
+}
+
+static const struct diff_op *group_ops;
+
+static int cmp_group(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uintptr_t tx = (uintptr_t)group_ops[x].new_table, ty = (uintptr_t)group_ops[y].new_table;
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n)
+{
+	size_t *first = mg_arena_calloc(arena, n, sizeof(size_t));
+	size_t *idx = mg_arena_calloc(arena, n, sizeof(size_t));
+	size_t i, k = 0, run;
+
+	for (i = 0; i < n; i++) {
+		first[i] = i;
+		if (ops[i].old_table && ops[i].new_table)
+			idx[k++] = i;
+	}
+	group_ops = ops;
+	qsort(idx, k, sizeof(size_t), cmp_group);
+	group_ops = NULL;
+	for (i = 0; i < k; i = run) {
+		for (run = i; run < k && ops[idx[run]].new_table == ops[idx[i]].new_table; run++)
+			first[idx[run]] = idx[i];
+	}
+	return first;
 }
 
 const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col)
@@ -417,23 +451,19 @@ static int cmp_keyed(const void *a, const void *b)
 /* The inverse of every op, in diff order for the way back. */
 static struct diff_op *down_ops(struct mg_arena *a, const struct diff_result *diff)
 {
-	size_t n = diff->n_ops, i, j;
+	size_t n = diff->n_ops, i;
 	struct diff_op *rev = mg_arena_calloc(a, n, sizeof(*rev));
 	struct diff_op *out = mg_arena_calloc(a, n, sizeof(*out));
 	struct keyed *keys = mg_arena_calloc(a, n, sizeof(*keys));
+	size_t *group;
 
 	for (i = 0; i < n; i++)
 		rev[i] = invert(&diff->ops[n - 1 - i]);
+	group = sql_dialect_table_groups(a, rev, n);
 	for (i = 0; i < n; i++) {
 		keys[i].rank = op_rank(&rev[i]);
 		keys[i].seq = i;
-		keys[i].table = 0;
-		if (keys[i].rank / 16 == 5)
-			for (j = 0; j <= i; j++)
-				if (rev[j].new_table == rev[i].new_table) {
-					keys[i].table = j;
-					break;
-				}
+		keys[i].table = keys[i].rank / 16 == 5 ? group[i] : 0;
 	}
 	qsort(keys, n, sizeof(*keys), cmp_keyed);
 	for (i = 0; i < n; i++)
@@ -534,7 +564,8 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 	struct diff_op *down;
 	struct mg_strbuf notes = {0}, lost = {0};
 	unsigned char *rebuilt;
-	size_t n = diff->n_ops, i, j;
+	size_t *group;
+	size_t n = diff->n_ops, i;
 	int d;
 
 	(void)old_schema;
@@ -578,13 +609,9 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 	rebuilt = mg_arena_calloc(arena, n, 1);
 	memset(&l, 0, sizeof(l));
 	sql_sqlite_plan(&l, &ctx, diff->ops, n, rebuilt);
+	group = sql_dialect_table_groups(arena, diff->ops, n);
 	for (i = 0; i < n; i++) {
-		int first = rebuilt[i];
-
-		for (j = 0; j < i && first; j++)
-			if (rebuilt[j] && diff->ops[j].new_table == diff->ops[i].new_table)
-				first = 0;
-		if (first)
+		if (rebuilt[i] && group[i] == i)
 			mg_strbuf_printf(
 				&notes,
 				"SQLite rebuilds table %s: it creates the new table under a "

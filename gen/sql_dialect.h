@@ -42,6 +42,12 @@ const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_colu
  * nullable)"), allocated from the arena. */
 const char *sql_dialect_op_summary(struct mg_arena *arena, const struct diff_op *op);
 
+/* Returns, per op, the index of the first op on the same kept table (one
+ * that exists before and after: both old_table and new_table set), or the
+ * op's own index for ops on created or dropped tables. Allocated from the
+ * arena; O(n log n), so plans stay fast on thousands of tables. */
+size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n);
+
 /* Appends the PostgreSQL steps of ops[0..n) to `out`. */
 void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
 		 size_t n);

@@ -5,6 +5,7 @@
  */
 #include "sql_dialect.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql.h"
@@ -234,27 +235,65 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 	}
 }
 
+/* Tables created (or dropped) by the ops, by name, with their op's index:
+ * look-ups in O(log n) keep plans of thousands of tables fast. */
+struct named {
+	const char *name;
+	size_t op;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+static struct named *index_ops(const struct plan_ctx *ctx, const struct diff_op *ops, size_t n,
+			       enum diff_op_kind kind, size_t *n_out)
+{
+	struct named *v = mg_arena_calloc(ctx->arena, n, sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].kind == kind) {
+			v[k].name = kind == DIFF_CREATE_TABLE ? ops[i].new_table->name
+							      : ops[i].old_table->name;
+			v[k++].op = i;
+		}
+	qsort(v, k, sizeof(*v), cmp_named);
+	*n_out = k;
+	return v;
+}
+
+/* Index of the op that creates/drops table `name`, or (size_t)-1. */
+static size_t find_op(const struct named *v, size_t n, const char *name)
+{
+	struct named key = {name, 0};
+	const struct named *hit = bsearch(&key, v, n, sizeof(*v), cmp_named);
+
+	return hit ? hit->op : (size_t)-1;
+}
+
 /* Dropped tables come children first; in a cycle some table still points
  * at one dropped before it. Those keys go first, in one step. */
 static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
 		       size_t first, size_t n)
 {
 	struct mg_strbuf b = {0};
-	size_t i, j, k;
+	size_t i, j, k, n_dropped;
+	struct named *dropped = index_ops(ctx, ops, n, DIFF_DROP_TABLE, &n_dropped);
 
 	for (i = first; i < n && ops[i].kind == DIFF_DROP_TABLE; i++) {
 		const struct mg_table *t = ops[i].old_table;
 
-		for (j = 0; j < t->n_foreign_keys; j++)
-			for (k = first; k < i; k++)
-				if (strcmp(ops[k].old_table->name, t->foreign_keys[j].ref_table) ==
-				    0) {
-					alter_table(&b, t->name);
-					mg_strbuf_puts(&b, "DROP CONSTRAINT ");
-					mg_sql_ident(&b, t->foreign_keys[j].name);
-					mg_strbuf_puts(&b, ";\n");
-					break;
-				}
+		for (j = 0; j < t->n_foreign_keys; j++) {
+			k = find_op(dropped, n_dropped, t->foreign_keys[j].ref_table);
+			if (k == (size_t)-1 || k < first || k >= i)
+				continue;
+			alter_table(&b, t->name);
+			mg_strbuf_puts(&b, "DROP CONSTRAINT ");
+			mg_sql_ident(&b, t->foreign_keys[j].name);
+			mg_strbuf_puts(&b, ";\n");
+		}
 	}
 	if (b.len)
 		sql_dialect_push_sql(out, ctx->arena,
@@ -267,7 +306,8 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 		 size_t n)
 {
 	struct mg_strbuf b = {0}, later = {0};
-	size_t i, j, k, last_create = n;
+	size_t i, j, k, last_create = n, n_created;
+	struct named *created = index_ops(ctx, ops, n, DIFF_CREATE_TABLE, &n_created);
 
 	for (i = 0; i < n; i++)
 		if (ops[i].kind == DIFF_CREATE_TABLE)
@@ -286,11 +326,8 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 			for (j = 0; j < op->new_table->n_foreign_keys; j++) {
 				const struct mg_foreign_key *fk = &op->new_table->foreign_keys[j];
 
-				keep[j] = 1;
-				for (k = i + 1; k < n; k++)
-					if (ops[k].kind == DIFF_CREATE_TABLE &&
-					    strcmp(ops[k].new_table->name, fk->ref_table) == 0)
-						keep[j] = 0;
+				k = find_op(created, n_created, fk->ref_table);
+				keep[j] = k == (size_t)-1 || k <= i;
 				if (!keep[j])
 					mg_sql_add_foreign_key(&later, op->new_table, fk);
 			}

@@ -93,11 +93,12 @@ static int table_op(const struct diff_op *op)
 	}
 }
 
-/* Builds the rebuild of the kept table of ops[first] from every op on it. */
+/* Builds the rebuild of one kept table from the ops on it, members[0..m)
+ * (indexes into ops, in order). */
 static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct diff_op *ops,
-				       size_t n, size_t first, struct mg_strbuf *summary)
+				       const size_t *members, size_t m, struct mg_strbuf *summary)
 {
-	const struct mg_table *nt = ops[first].new_table;
+	const struct mg_table *nt = ops[members[0]].new_table;
 	struct mg_rebuild *rb = mg_arena_alloc(ctx->arena, sizeof(*rb));
 	const char **cols = mg_arena_calloc(ctx->arena, nt->n_columns, sizeof(char *));
 	const char **exprs = mg_arena_calloc(ctx->arena, nt->n_columns, sizeof(char *));
@@ -108,25 +109,29 @@ static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct 
 	rb->table = ctx->frozen(ctx, nt);
 	rb->old_name = mg_arena_strdup(ctx->arena, nt->name);
 	mg_strbuf_printf(summary, "rebuild table %s (", nt->name);
-	for (j = first; j < n; j++)
-		if (ops[j].new_table == nt && table_op(&ops[j])) {
-			mg_strbuf_printf(summary, "%s%s", sep,
-					 sql_dialect_op_summary(ctx->arena, &ops[j]));
-			sep = "; ";
-		}
+	for (j = 0; j < m; j++) {
+		/* Comments do not exist on SQLite: not worth a mention. */
+		if (ops[members[j]].kind == DIFF_SET_COMMENT)
+			continue;
+		mg_strbuf_printf(summary, "%s%s", sep,
+				 sql_dialect_op_summary(ctx->arena, &ops[members[j]]));
+		sep = "; ";
+	}
 	mg_strbuf_putc(summary, ')');
 
 	for (i = 0; i < nt->n_columns; i++) {
 		const struct mg_column *c = &nt->columns[i];
 		const struct diff_op *added = NULL, *altered = NULL;
 
-		for (j = first; j < n; j++) {
-			if (ops[j].new_table != nt || ops[j].new_column != c)
+		for (j = 0; j < m; j++) {
+			const struct diff_op *op = &ops[members[j]];
+
+			if (op->new_column != c)
 				continue;
-			if (ops[j].kind == DIFF_ADD_COLUMN)
-				added = &ops[j];
-			else if (ops[j].kind == DIFF_ALTER_COLUMN)
-				altered = &ops[j];
+			if (op->kind == DIFF_ADD_COLUMN)
+				added = op;
+			else if (op->kind == DIFF_ALTER_COLUMN)
+				altered = op;
 		}
 		mg_strbuf_clear(&e);
 		if (added) {
@@ -208,25 +213,39 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		     size_t n, unsigned char *rebuilt)
 {
 	struct mg_arena *arena = ctx->arena;
-	unsigned char *rb = mg_arena_calloc(arena, n, 1);   /* op's table is rebuilt */
-	unsigned char *done = mg_arena_calloc(arena, n, 1); /* op's table handled */
+	size_t *group = sql_dialect_table_groups(arena, ops, n);
+	unsigned char *rb = mg_arena_calloc(arena, n, 1); /* per group head: rebuilt */
+	/* Per group: its first table op (renames are not table ops) and the
+	 * chain of its table ops through `next`, in op order. */
+	size_t *next = mg_arena_calloc(arena, n, sizeof(size_t));
+	size_t *head = mg_arena_calloc(arena, n, sizeof(size_t));
+	size_t *last = mg_arena_calloc(arena, n, sizeof(size_t));
+	size_t *members = mg_arena_calloc(arena, n, sizeof(size_t));
 	struct mg_strbuf b = {0}, s = {0};
-	size_t i, j;
+	size_t i, j, m;
 
+	for (i = 0; i < n; i++)
+		next[i] = head[i] = n;
 	for (i = 0; i < n; i++) {
-		if (!ops[i].old_table || !ops[i].new_table || !table_op(&ops[i]) ||
-		    !needs_rebuild(&ops[i]))
+		size_t g = group[i];
+
+		if (!ops[i].old_table || !ops[i].new_table || !table_op(&ops[i]))
 			continue;
-		for (j = 0; j < n; j++)
-			if (ops[j].new_table == ops[i].new_table && ops[j].old_table)
-				rb[j] = 1;
+		if (needs_rebuild(&ops[i]))
+			rb[g] = 1;
+		if (head[g] == n)
+			head[g] = i;
+		else
+			next[last[g]] = i;
+		last[g] = i;
 	}
 	if (rebuilt)
-		memcpy(rebuilt, rb, n);
+		for (i = 0; i < n; i++)
+			rebuilt[i] = ops[i].old_table && ops[i].new_table && rb[group[i]];
 
 	/* Indexes dropped from tables that stay and are not rebuilt. */
 	for (i = 0; i < n; i++) {
-		if (ops[i].kind != DIFF_DROP_INDEX || rb[i])
+		if (ops[i].kind != DIFF_DROP_INDEX || rb[group[i]])
 			continue;
 		mg_strbuf_clear(&b);
 		mg_strbuf_puts(&b, "DROP INDEX ");
@@ -257,31 +276,29 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
 				     mg_strbuf_cstr(&b));
 	}
-	/* Each kept table: one rebuild, or its native steps. */
+	/* Each kept table, at its first op: one rebuild, or its native steps. */
 	for (i = 0; i < n; i++) {
-		const struct mg_table *nt = ops[i].new_table;
+		const struct mg_rebuild *r;
 
-		if (done[i] || !ops[i].old_table || !nt || !table_op(&ops[i]))
+		if (!ops[i].old_table || !ops[i].new_table || head[group[i]] != i)
 			continue;
-		if (rb[i]) {
-			const struct mg_rebuild *r;
-
+		for (m = 0, j = i; j < n; j = next[j])
+			members[m++] = j;
+		if (rb[group[i]]) {
 			mg_strbuf_clear(&s);
-			r = make_rebuild(ctx, ops, n, i, &s);
+			r = make_rebuild(ctx, ops, members, m, &s);
 			push_rebuild(out, arena, mg_strbuf_cstr(&s), r);
+			continue;
 		}
-		for (j = i; j < n; j++) {
-			if (ops[j].new_table != nt || !ops[j].old_table || !table_op(&ops[j]))
-				continue;
-			done[j] = 1;
-			if (rb[j] || ops[j].kind == DIFF_DROP_INDEX)
+		for (j = 0; j < m; j++) {
+			if (ops[members[j]].kind == DIFF_DROP_INDEX)
 				continue;
 			mg_strbuf_clear(&b);
-			native_sql(&b, &ops[j]);
+			native_sql(&b, &ops[members[j]]);
 			if (b.len)
-				sql_dialect_push_sql(out, arena,
-						     sql_dialect_op_summary(arena, &ops[j]),
-						     mg_strbuf_cstr(&b));
+				sql_dialect_push_sql(
+					out, arena, sql_dialect_op_summary(arena, &ops[members[j]]),
+					mg_strbuf_cstr(&b));
 		}
 	}
 	/* Tables dropped after the rebuilds took their children's keys off,

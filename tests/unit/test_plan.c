@@ -699,6 +699,14 @@ static void test_sqlite_edge(void **state)
 
 	(void)state;
 	plan_of(&p, &e1, &e2, 0);
+	if (getenv("MG_PRINT_PLAN")) {
+		char *t = plan_text(&p.plan.up[MG_DIALECT_SQLITE]),
+		     *u = plan_text(&p.plan.down[MG_DIALECT_SQLITE]);
+
+		fprintf(stderr, "%s\n---\n%s\n", t, u);
+		free(t);
+		free(u);
+	}
 	db = open_at(&e1);
 	exec_ok(db, e_rows);
 	run_plan(db, &p.plan.up[MG_DIALECT_SQLITE]);
