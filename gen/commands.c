@@ -287,6 +287,40 @@ static const struct mig *newest(const struct state *st)
 	return NULL;
 }
 
+/*
+ * Refuses to add to a history that `check` would reject for its shape: two
+ * migrations with one number, or one that does not start where the one
+ * before it ends (deleted, merged out of order). Returns 0, or -1 after
+ * printing one error.
+ */
+static int history_usable(const struct state *st)
+{
+	const struct mig *prev = NULL;
+	size_t i;
+
+	for (i = 0; i < st->n_migs; i++) {
+		const struct mig *m = &st->migs[i];
+
+		if (!m->mf)
+			continue;
+		if (prev && prev->mf->number == m->mf->number) {
+			error("%s and %s are both migration %u; run `modelgen check` for how to "
+			      "fix "
+			      "it",
+			      prev->path, m->path, m->mf->number);
+			return -1;
+		}
+		if (prev && strcmp(prev->mf->result_hash, m->mf->parent_hash) != 0) {
+			error("%s does not start from the schema %s ends at; run `modelgen check` "
+			      "for how to fix it",
+			      m->path, prev->path);
+			return -1;
+		}
+		prev = m;
+	}
+	return 0;
+}
+
 static const char *end_hash(const struct state *st)
 {
 	const struct mig *m = newest(st);
@@ -565,7 +599,7 @@ int command_diff(const struct cli *cli)
 	}
 	if (state_load(&st, cli->generated_dir, &diags) != 0)
 		goto done;
-	if (diags.n_errors)
+	if (diags.n_errors || history_usable(&st) != 0)
 		goto done;
 	last = newest(&st);
 
@@ -738,7 +772,8 @@ int command_new(const struct cli *cli)
 		      "--help`");
 		return MG_EXIT_USAGE;
 	}
-	if (state_load(&st, cli->generated_dir, &diags) != 0 || diags.n_errors)
+	if (state_load(&st, cli->generated_dir, &diags) != 0 || diags.n_errors ||
+	    history_usable(&st) != 0)
 		goto done;
 	last = newest(&st);
 	if (last) {

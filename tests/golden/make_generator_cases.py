@@ -247,3 +247,8 @@ case('check_renamed_file', final_sql_models, ['check'], sql_hist, renamed_file)
 
 case('sql_bad_range', final_sql_models, ['sql', '3..2'], sql_hist)
 case('sql_no_such_migration', final_sql_models, ['sql', '9'], sql_hist)
+
+# diff and new refuse to build on a history that check rejects.
+case('diff_refuses_merged_history', models(user=both), ['diff'],
+     INIT + [(models(user=add_created), ['diff'])], merged)
+case('new_refuses_deleted_middle', final_sql_models, ['new', '-m', 'more data'], sql_hist, delete_middle)
