@@ -39,9 +39,11 @@
  * renamed_from is generator input and is never stored. The loader refuses
  * anything else: another format number, unknown, duplicate or missing keys,
  * wrong JSON types, unknown type or action names, unsorted or duplicate
- * names. It stops at the first problem and reports it at the line and column
- * of the offending key or value (found by a light second scan of the text,
- * since jansson keeps positions only for syntax errors).
+ * names, names that are not identifiers, defaults and custom types that
+ * fail mg_sql_default_valid, key and index lists naming unknown columns,
+ * foreign keys to unknown tables or columns. It stops at the first problem and reports it at the
+ * line and column of the offending key or value (found by a light second scan of the text, since
+ * jansson keeps positions only for syntax errors).
  */
 #include "snapshot.h"
 
@@ -52,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
 
@@ -398,6 +401,35 @@ static const char *get_str(struct loader *ld, json_t *o, const struct pos *p, co
 	return mg_arena_strndup(ld->arena, json_string_value(v), json_string_length(v));
 }
 
+/* Reads a required identifier member: what the SQL renderer will print
+ * as a name must be one (a hand-edited snapshot must not smuggle SQL). */
+static const char *get_ident(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+			     const char *key)
+{
+	const char *v = get_str(ld, o, p, what, key);
+
+	if (v && !mg_sql_ident_valid(v)) {
+		fail_at(ld, pos_member(p, key) ? pos_member(p, key) : p, 0,
+			"%s: '%s' is not a valid identifier: '%s'", what, key, v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Reads an optional SQL text member (default, custom_type). */
+static const char *get_sql(struct loader *ld, json_t *o, const struct pos *p, const char *what,
+			   const char *key)
+{
+	const char *v = get_str(ld, o, p, what, key), *why = NULL;
+
+	if (v && !mg_sql_default_valid(v, &why)) {
+		fail_at(ld, pos_member(p, key) ? pos_member(p, key) : p, 0, "%s: '%s': %s", what,
+			key, why);
+		return NULL;
+	}
+	return v;
+}
+
 static int get_bool(struct loader *ld, json_t *o, const struct pos *p, const char *what,
 		    const char *key)
 {
@@ -428,9 +460,9 @@ static long get_names(struct loader *ld, json_t *o, const struct pos *p, const c
 	for (i = 0; i < json_array_size(a); i++) {
 		json_t *v = json_array_get(a, i);
 
-		if (!json_is_string(v) || json_string_value(v)[0] == '\0') {
+		if (!json_is_string(v) || !mg_sql_ident_valid(json_string_value(v))) {
 			fail_at(ld, pos_elem(ap, i) ? pos_elem(ap, i) : p, 0,
-				"%s: '%s' must hold non-empty strings", what, key);
+				"%s: '%s' must hold column names", what, key);
 			return -1;
 		}
 		names[i] = mg_arena_strdup(ld->arena, json_string_value(v));
@@ -477,7 +509,7 @@ static int load_column(struct loader *ld, json_t *o, const struct pos *p, const 
 		snprintf(what, sizeof(what), "table '%s': column", table);
 	if (check_keys(ld, o, p, what, allowed, required))
 		return -1;
-	c->name = get_str(ld, o, p, what, "name");
+	c->name = get_ident(ld, o, p, what, "name");
 	if (ld->failed)
 		return -1;
 	snprintf(what, sizeof(what), "table '%s', column '%s'", table, c->name);
@@ -511,7 +543,7 @@ static int load_column(struct loader *ld, json_t *o, const struct pos *p, const 
 			fail_at(ld, p, 0, "%s: missing key 'custom_type' (custom)", what);
 			return -1;
 		}
-		c->custom_type = get_str(ld, o, p, what, "custom_type");
+		c->custom_type = get_sql(ld, o, p, what, "custom_type");
 	} else if (json_object_get(o, "custom_type")) {
 		fail_at(ld, pos_member(p, "custom_type"), 1, "%s: 'custom_type' is only for custom",
 			what);
@@ -519,7 +551,7 @@ static int load_column(struct loader *ld, json_t *o, const struct pos *p, const 
 	}
 	c->nullable = get_bool(ld, o, p, what, "nullable");
 	c->identity = get_bool(ld, o, p, what, "identity");
-	c->default_sql = get_str(ld, o, p, what, "default");
+	c->default_sql = get_sql(ld, o, p, what, "default");
 	c->comment = get_str(ld, o, p, what, "comment");
 	return ld->failed ? -1 : 0;
 }
@@ -534,7 +566,7 @@ static int load_index(struct loader *ld, json_t *o, const struct pos *p, const c
 	snprintf(what, sizeof(what), "table '%s': index", table);
 	if (check_keys(ld, o, p, what, keys, keys))
 		return -1;
-	ix->name = get_str(ld, o, p, what, "name");
+	ix->name = get_ident(ld, o, p, what, "name");
 	if (ld->failed)
 		return -1;
 	snprintf(what, sizeof(what), "table '%s', index '%s'", table, ix->name);
@@ -560,13 +592,13 @@ static int load_fk(struct loader *ld, json_t *o, const struct pos *p, const char
 	snprintf(what, sizeof(what), "table '%s': foreign key", table);
 	if (check_keys(ld, o, p, what, keys, keys))
 		return -1;
-	fk->name = get_str(ld, o, p, what, "name");
+	fk->name = get_ident(ld, o, p, what, "name");
 	if (ld->failed)
 		return -1;
 	snprintf(what, sizeof(what), "table '%s', foreign key '%s'", table, fk->name);
-	fk->column = get_str(ld, o, p, what, "column");
-	fk->ref_table = get_str(ld, o, p, what, "ref_table");
-	fk->ref_column = get_str(ld, o, p, what, "ref_column");
+	fk->column = get_ident(ld, o, p, what, "column");
+	fk->ref_table = get_ident(ld, o, p, what, "ref_table");
+	fk->ref_column = get_ident(ld, o, p, what, "ref_column");
 	action = get_str(ld, o, p, what, "on_delete");
 	if (ld->failed)
 		return -1;
@@ -605,6 +637,21 @@ static int check_sorted(struct loader *ld, const void *base, size_t n, size_t st
 	return 0;
 }
 
+/* Checks that each of `n` names is a column of `t`; `ap` positions them. */
+static int check_columns(struct loader *ld, const struct mg_table *t, size_t n,
+			 const char *const *names, const struct pos *ap, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!mg_table_find_column(t, names[i])) {
+			fail_at(ld, pos_elem(ap, i) ? pos_elem(ap, i) : ap, 0,
+				"%s names unknown column '%s'", what, names[i]);
+			return -1;
+		}
+	return 0;
+}
+
 static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct mg_table *t)
 {
 	static const char *const allowed[] = {"name",    "comment",      "columns", "primary_key",
@@ -622,7 +669,7 @@ static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct 
 
 	if (check_keys(ld, o, p, "table", allowed, required))
 		return -1;
-	t->name = get_str(ld, o, p, "table", "name");
+	t->name = get_ident(ld, o, p, "table", "name");
 	if (ld->failed)
 		return -1;
 	snprintf(what, sizeof(what), "table '%s'", t->name);
@@ -675,6 +722,58 @@ static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct 
 	t->n_foreign_keys = i;
 	if (check_sorted(ld, fks, i, sizeof(*fks), ap, "foreign key"))
 		return -1;
+
+	/* Names must point at columns that exist: diff and the SQL renderer
+	 * rely on it. */
+	if (check_columns(ld, t, t->n_primary_key, t->primary_key, pos_member(p, "primary_key"),
+			  mg_arena_printf(ld->arena, "%s: 'primary_key'", what)))
+		return -1;
+	ap = pos_member(p, "indexes");
+	for (i = 0; i < t->n_indexes; i++)
+		if (check_columns(
+			    ld, t, t->indexes[i].n_columns, t->indexes[i].columns,
+			    pos_member(pos_elem(ap, i), "columns"),
+			    mg_arena_printf(ld->arena, "%s, index '%s'", what, t->indexes[i].name)))
+			return -1;
+	ap = pos_member(p, "foreign_keys");
+	for (i = 0; i < t->n_foreign_keys; i++)
+		if (!mg_table_find_column(t, fks[i].column)) {
+			fail_at(ld, pos_member(pos_elem(ap, i), "column"), 0,
+				"%s, foreign key '%s' names unknown column '%s'", what, fks[i].name,
+				fks[i].column);
+			return -1;
+		}
+	return 0;
+}
+
+/* Every foreign key points at a column of a table of the snapshot. */
+static int check_references(struct loader *ld, const struct mg_schema *s, const struct pos *tp)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n_tables; i++) {
+		const struct mg_table *t = &s->tables[i];
+		const struct pos *ap = pos_member(pos_elem(tp, i), "foreign_keys");
+
+		for (j = 0; j < t->n_foreign_keys; j++) {
+			const struct mg_foreign_key *fk = &t->foreign_keys[j];
+			const struct mg_table *rt = mg_schema_find_table(s, fk->ref_table);
+
+			if (!rt) {
+				fail_at(ld, pos_member(pos_elem(ap, j), "ref_table"), 0,
+					"table '%s', foreign key '%s': unknown table '%s'", t->name,
+					fk->name, fk->ref_table);
+				return -1;
+			}
+			if (!mg_table_find_column(rt, fk->ref_column)) {
+				fail_at(ld, pos_member(pos_elem(ap, j), "ref_column"), 0,
+					"table '%s', foreign key '%s': table '%s' has no column "
+					"'%s'",
+					t->name, fk->name, fk->ref_table, fk->ref_column);
+				return -1;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -738,6 +837,8 @@ int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
 		goto done;
 	schema->tables = tables;
 	schema->n_tables = i;
+	if (check_references(&ld, schema, tp))
+		goto done;
 	*out = schema;
 	ld.arena = NULL;
 	rc = 0;

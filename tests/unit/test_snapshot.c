@@ -378,6 +378,26 @@ static void test_load_errors(void **state)
 		     "s.json:4:5: error: table: missing key 'columns'\n");
 	expect_error("[\n    {\n      \"columns\"", "[\n    7,\n    {\n      \"columns\"",
 		     "s.json:4:5: error: table: expected an object\n");
+	expect_error("\"name\": \"a\"", "\"name\": \"a b\"",
+		     "s.json:15:15: error: table: 'name' is not a valid identifier: 'a b'\n");
+	expect_error("\"id\"\n      ]", "\"nope\"\n      ]",
+		     "s.json:17:9: error: table 'a': 'primary_key' names unknown column 'nope'\n");
+	expect_error("\"identity\": true,", "\"identity\": true, \"default\": \"1; DROP\",",
+		     "s.json:7:40: error: table 'a', column 'id': 'default': ';' (one expression "
+		     "only)\n");
+	expect_error("\"indexes\": []",
+		     "\"indexes\": [{\"name\": \"i\", \"unique\": false, \"columns\": [\"x\"]}]",
+		     "s.json:14:62: error: table 'a', index 'i' names unknown column 'x'\n");
+	expect_error(
+		"\"foreign_keys\": []",
+		"\"foreign_keys\": [{\"name\": \"f\", \"column\": \"id\", \"ref_table\": \"b\", "
+		"\"ref_column\": \"id\", \"on_delete\": \"cascade\"}]",
+		"s.json:13:67: error: table 'a', foreign key 'f': unknown table 'b'\n");
+	expect_error(
+		"\"foreign_keys\": []",
+		"\"foreign_keys\": [{\"name\": \"f\", \"column\": \"id\", \"ref_table\": \"a\", "
+		"\"ref_column\": \"x\", \"on_delete\": \"cascade\"}]",
+		"s.json:13:86: error: table 'a', foreign key 'f': table 'a' has no column 'x'\n");
 }
 
 static void test_load_unsorted(void **state)
