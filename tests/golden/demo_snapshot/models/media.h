@@ -12,11 +12,7 @@
 #include <modelgen/model.h>
 
 /** Kind of a media entry. Stored as its integer value. */
-enum media_kind {
-	MEDIA_PHOTO = 0,
-	MEDIA_VIDEO = 1,
-	MEDIA_AUDIO = 2
-};
+enum media_kind { MEDIA_PHOTO = 0, MEDIA_VIDEO = 1, MEDIA_AUDIO = 2 };
 
 /** One stored file: an original upload or a rendition of it. */
 struct MG_TABLE("media_files") MG_UNIQUE_ON("sha256, byte_size") media_file {
