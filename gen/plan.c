@@ -32,7 +32,7 @@ void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const cha
 	}
 	s = &l->v[l->n++];
 	s->kind = MG_STEP_SQL;
-	s->summary = mg_arena_strdup(arena, summary);
+	s->summary = summary;
 	s->sql = mg_arena_strdup(arena, sql);
 	s->rebuild = NULL;
 }
@@ -559,11 +559,12 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 		   struct diag_list *diags)
 {
 	struct frozen_map map = {0};
-	struct plan_ctx ctx = {arena, frozen_of, &map};
+	struct plan_ctx ctx = {arena, frozen_of, &map, NULL};
 	struct step_list l;
 	struct diff_op *down;
 	struct mg_strbuf notes = {0}, lost = {0};
 	unsigned char *rebuilt;
+	const char **up_summaries, **down_summaries;
 	size_t *group;
 	size_t n = diff->n_ops, i;
 	int d;
@@ -581,21 +582,29 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 
 	out->n_summary = n;
 	out->summary = mg_arena_calloc(arena, n, sizeof(*out->summary));
+	up_summaries = mg_arena_calloc(arena, n, sizeof(char *));
 	for (i = 0; i < n; i++) {
-		out->summary[i].text = sql_dialect_op_summary(arena, &diff->ops[i]);
+		up_summaries[i] = sql_dialect_op_summary(arena, &diff->ops[i]);
+		out->summary[i].text = up_summaries[i];
 		out->summary[i].destructive = diff->ops[i].destructive;
 	}
 
 	down = down_ops(arena, diff);
+	down_summaries = mg_arena_calloc(arena, n, sizeof(char *));
+	for (i = 0; i < n; i++)
+		down_summaries[i] = sql_dialect_op_summary(arena, &down[i]);
+	rebuilt = mg_arena_calloc(arena, n, 1);
 	for (d = 0; d < MG_DIALECT_COUNT; d++) {
 		memset(&l, 0, sizeof(l));
+		ctx.summaries = up_summaries;
 		if (d == MG_DIALECT_SQLITE)
-			sql_sqlite_plan(&l, &ctx, diff->ops, n, NULL);
+			sql_sqlite_plan(&l, &ctx, diff->ops, n, rebuilt);
 		else
 			sql_pg_plan(&l, &ctx, diff->ops, n);
 		out->up[d].n_steps = l.n;
 		out->up[d].steps = l.v;
 		memset(&l, 0, sizeof(l));
+		ctx.summaries = down_summaries;
 		if (d == MG_DIALECT_SQLITE)
 			sql_sqlite_plan(&l, &ctx, down, n, NULL);
 		else
@@ -606,9 +615,6 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 
 	for (i = 0; i < n; i++)
 		add_notes(&notes, &diff->ops[i]);
-	rebuilt = mg_arena_calloc(arena, n, 1);
-	memset(&l, 0, sizeof(l));
-	sql_sqlite_plan(&l, &ctx, diff->ops, n, rebuilt);
 	group = sql_dialect_table_groups(arena, diff->ops, n);
 	for (i = 0; i < n; i++) {
 		if (rebuilt[i] && group[i] == i)

@@ -21,6 +21,8 @@ struct plan_ctx {
 	 * either schema; never NULL for a table an operation names. */
 	const struct mg_table *(*frozen)(const struct plan_ctx *ctx, const struct mg_table *t);
 	void *frozen_data;
+	/* Per op of the list being planned: its summary line. */
+	const char *const *summaries;
 };
 
 /* A growing list of steps, allocated from the arena. */
@@ -29,7 +31,8 @@ struct step_list {
 	size_t n, cap;
 };
 
-/* Appends an MG_STEP_SQL step; `summary` and `sql` are copied. */
+/* Appends an MG_STEP_SQL step; `summary` is kept (arena memory), `sql`
+ * copied. */
 void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const char *summary,
 			  const char *sql);
 

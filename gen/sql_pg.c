@@ -334,8 +334,7 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 		}
 		op_sql(&b, op, keep);
 		if (b.len)
-			sql_dialect_push_sql(out, ctx->arena,
-					     sql_dialect_op_summary(ctx->arena, op),
+			sql_dialect_push_sql(out, ctx->arena, ctx->summaries[i],
 					     mg_strbuf_cstr(&b));
 		if (i == last_create && later.len)
 			sql_dialect_push_sql(out, ctx->arena,

@@ -1,9 +1,10 @@
 /*
  * SQLite half of the planner: native ALTER where SQLite can (rename table
  * and column, add a column, drop a plain column, indexes), otherwise one
- * table rebuild per table that folds every change to it. Renames run first
- * and natively, so that SQLite rewrites the references of other tables and
- * each rebuild sees the table under its final names.
+ * table rebuild per table that folds every change to it. The order: indexes
+ * dropped, renames (natively, so that SQLite rewrites the references of
+ * other tables and each rebuild sees the table under its final names), new
+ * tables, each kept table's rebuild or native steps, dropped tables.
  */
 #include "sql_dialect.h"
 
@@ -251,8 +252,7 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		mg_strbuf_puts(&b, "DROP INDEX ");
 		mg_sql_ident(&b, ops[i].index->name);
 		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
-				     mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
 	}
 	/* Renames, natively, for every table. */
 	for (i = 0; i < n; i++) {
@@ -273,8 +273,21 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 			continue;
 		}
 		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
-				     mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
+	}
+	/* New tables before the rebuilds, so that a rebuilt table's new key
+	 * never points at a missing table (foreign_key_check would report
+	 * its rows). */
+	for (i = 0; i < n; i++) {
+		const struct mg_table *t = ops[i].new_table;
+
+		if (ops[i].kind != DIFF_CREATE_TABLE)
+			continue;
+		mg_strbuf_clear(&b);
+		mg_sql_create_table(&b, MG_DIALECT_SQLITE, t, NULL, 0);
+		for (j = 0; j < t->n_indexes; j++)
+			mg_sql_create_index(&b, MG_DIALECT_SQLITE, t, &t->indexes[j]);
+		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
 	}
 	/* Each kept table, at its first op: one rebuild, or its native steps. */
 	for (i = 0; i < n; i++) {
@@ -287,7 +300,7 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		if (rb[group[i]]) {
 			mg_strbuf_clear(&s);
 			r = make_rebuild(ctx, ops, members, m, &s);
-			push_rebuild(out, arena, mg_strbuf_cstr(&s), r);
+			push_rebuild(out, arena, mg_arena_strdup(arena, mg_strbuf_cstr(&s)), r);
 			continue;
 		}
 		for (j = 0; j < m; j++) {
@@ -301,8 +314,8 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 					mg_strbuf_cstr(&b));
 		}
 	}
-	/* Tables dropped after the rebuilds took their children's keys off,
-	 * then the new tables. */
+	/* Tables dropped last, once the rebuilds took their children's keys
+	 * off. */
 	for (i = 0; i < n; i++) {
 		if (ops[i].kind != DIFF_DROP_TABLE)
 			continue;
@@ -310,20 +323,7 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		mg_strbuf_puts(&b, "DROP TABLE ");
 		mg_sql_ident(&b, ops[i].old_table->name);
 		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
-				     mg_strbuf_cstr(&b));
-	}
-	for (i = 0; i < n; i++) {
-		const struct mg_table *t = ops[i].new_table;
-
-		if (ops[i].kind != DIFF_CREATE_TABLE)
-			continue;
-		mg_strbuf_clear(&b);
-		mg_sql_create_table(&b, MG_DIALECT_SQLITE, t, NULL, 0);
-		for (j = 0; j < t->n_indexes; j++)
-			mg_sql_create_index(&b, MG_DIALECT_SQLITE, t, &t->indexes[j]);
-		sql_dialect_push_sql(out, arena, sql_dialect_op_summary(arena, &ops[i]),
-				     mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
 	}
 	mg_strbuf_free(&b);
 	mg_strbuf_free(&s);

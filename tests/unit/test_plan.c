@@ -234,9 +234,21 @@ static void run_plan(sqlite3 *db, const struct mg_plan *p)
 	exec_ok(db, "PRAGMA foreign_keys = OFF; BEGIN;");
 	for (i = 0; i < p->n_steps; i++) {
 		assert_non_null(p->steps[i].summary);
-		if (p->steps[i].kind == MG_STEP_REBUILD)
+		if (p->steps[i].kind == MG_STEP_REBUILD) {
+			/* Checked right after the rebuild, stricter than the
+			 * runtime's check before commit. */
+			struct mg_strbuf q = {0};
+
 			run_rebuild(db, p->steps[i].rebuild);
-		else
+			mg_strbuf_puts(&q, "PRAGMA foreign_key_check(");
+			mg_sql_ident(&q, p->steps[i].rebuild->table->name);
+			mg_strbuf_putc(&q, ')');
+			assert_int_equal(sqlite3_prepare_v2(db, mg_strbuf_cstr(&q), -1, &st, NULL),
+					 SQLITE_OK);
+			assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+			sqlite3_finalize(st);
+			mg_strbuf_free(&q);
+		} else
 			exec_ok(db, p->steps[i].sql);
 	}
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL),
