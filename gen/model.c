@@ -181,6 +181,15 @@ static size_t validate_columns(const struct mg_table *t, const struct model_tabl
 					   c->renamed_from);
 				errors++;
 			}
+			for (j = 0; j < i; j++)
+				if (t->columns[j].renamed_from &&
+				    strcmp(t->columns[j].renamed_from, c->renamed_from) == 0) {
+					diag_error(diags, &ci->renamed_from,
+						   "MG_RENAMED_FROM(\"%s\") is also on column '%s'",
+						   c->renamed_from, t->columns[j].name);
+					errors++;
+					break;
+				}
 		}
 		if (c->default_sql && !mg_sql_default_valid(c->default_sql, &why)) {
 			diag_error(diags, &ci->default_sql, "MG_DEFAULT(\"%s\"): %s",
@@ -364,7 +373,7 @@ size_t model_validate(const struct model *model, struct diag_list *diags)
 	const struct mg_schema *s = &model->schema;
 	struct mg_arena *scratch = mg_arena_new();
 	struct table_ref *by_name;
-	size_t i, errors = 0;
+	size_t i, j, errors = 0;
 
 	by_name = mg_arena_calloc(scratch, s->n_tables + 1, sizeof(*by_name));
 	for (i = 0; i < s->n_tables; i++) {
@@ -398,6 +407,15 @@ size_t model_validate(const struct model *model, struct diag_list *diags)
 					   t->renamed_from);
 				errors++;
 			}
+			for (j = 0; j < i; j++)
+				if (s->tables[j].renamed_from &&
+				    strcmp(s->tables[j].renamed_from, t->renamed_from) == 0) {
+					diag_error(diags, &info->renamed_from,
+						   "MG_RENAMED_FROM(\"%s\") is also on table '%s'",
+						   t->renamed_from, s->tables[j].name);
+					errors++;
+					break;
+				}
 		}
 		if (t->comment && !utf8_valid(t->comment)) {
 			diag_error(diags, &info->loc, "doc comment is not valid UTF-8");
