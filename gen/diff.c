@@ -236,10 +236,46 @@ static int index_same(const struct differ *d, const struct pair *p, const struct
 	return 1;
 }
 
+static int pk_same(const struct differ *d, const struct pair *p);
+static void match_indexes(const struct differ *d, const struct pair *p,
+			  const struct mg_index **new_of_old, const struct mg_index **old_of_new);
+
+/* 1 when the key that old column `col` of old table `table` is referenced
+ * through changes: its primary key changes or a unique index on exactly it
+ * goes. PostgreSQL ties a foreign key to that key's index, so the foreign
+ * key is dropped before and added again after. */
+static int parent_key_changed(const struct differ *d, const char *table, const char *col)
+{
+	long o = table_pos(d->old_s, table);
+	const struct pair *p;
+	const struct mg_index **a, **b;
+	size_t i;
+	int changed = 0;
+
+	if (o < 0 || !(p = d->pair_of_old[o]))
+		return 0;
+	for (i = 0; i < p->old_t->n_primary_key; i++)
+		if (strcmp(p->old_t->primary_key[i], col) == 0 && !pk_same(d, p))
+			return 1;
+	a = xcalloc(p->old_t->n_indexes, sizeof(*a));
+	b = xcalloc(p->new_t->n_indexes, sizeof(*b));
+	match_indexes(d, p, a, b);
+	for (i = 0; i < p->old_t->n_indexes; i++) {
+		const struct mg_index *ix = &p->old_t->indexes[i];
+
+		if (!a[i] && ix->unique && ix->n_columns == 1 && strcmp(ix->columns[0], col) == 0)
+			changed = 1;
+	}
+	free(a);
+	free(b);
+	return changed;
+}
+
 static int fk_same(const struct differ *d, const struct pair *p, const struct mg_foreign_key *of,
 		   const struct mg_foreign_key *nf)
 {
 	return of->on_delete == nf->on_delete &&
+	       !parent_key_changed(d, of->ref_table, of->ref_column) &&
 	       str_eq(map_column(d, p->old_t->name, of->column), nf->column) &&
 	       str_eq(map_table(d, of->ref_table), nf->ref_table) &&
 	       str_eq(map_column(d, of->ref_table, of->ref_column), nf->ref_column);

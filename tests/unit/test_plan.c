@@ -770,6 +770,80 @@ static void test_pg_edge_text(void **state)
 	planned_free(&p);
 }
 
+/* ---- k1 -> k2: the key a foreign key depends on moves ----------------- */
+
+static const char *const c_code[] = {"code"};
+static const struct mg_column k_owner_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT},
+	{.name = "code", .type = MG_COL_VARCHAR, .length = 8},
+};
+static const struct mg_index k1_owner_ix[] = {
+	{.name = "uq_owner_code", .unique = 1, .n_columns = 1, .columns = c_code},
+};
+static const struct mg_column k_item_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "owner_code", .type = MG_COL_VARCHAR, .length = 8},
+};
+static const struct mg_foreign_key k_item_fk[] = {{.name = "fk_item_owner_code",
+						   .column = "owner_code",
+						   .ref_table = "owner",
+						   .ref_column = "code",
+						   .on_delete = MG_FK_CASCADE}};
+static const struct mg_table k1_tables[] = {
+	{.name = "item",
+	 .n_columns = 2,
+	 .columns = k_item_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = k_item_fk},
+	{.name = "owner",
+	 .n_columns = 2,
+	 .columns = k_owner_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 1,
+	 .indexes = k1_owner_ix},
+};
+static const struct mg_table k2_tables[] = {
+	{.name = "item",
+	 .n_columns = 2,
+	 .columns = k_item_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = k_item_fk},
+	{.name = "owner",
+	 .n_columns = 2,
+	 .columns = k_owner_cols,
+	 .n_primary_key = 1,
+	 .primary_key = c_code},
+};
+static const struct mg_schema k1 = {2, k1_tables, NULL}, k2 = {2, k2_tables, NULL};
+static const char k_rows[] = "INSERT INTO owner (id, code) VALUES (1, 'a'), (2, 'b');"
+			     "INSERT INTO item (owner_code) VALUES ('a'), ('b'), ('b');";
+
+static void test_sqlite_key_moves(void **state)
+{
+	struct planned p;
+	sqlite3 *db;
+	char *r;
+
+	(void)state;
+	plan_of(&p, &k1, &k2, 0);
+	db = open_at(&k1);
+	exec_ok(db, k_rows);
+	run_plan(db, &p.plan.up[MG_DIALECT_SQLITE]);
+	assert_same_schema(db, &k2);
+	run_plan(db, &p.plan.down[MG_DIALECT_SQLITE]);
+	assert_same_schema(db, &k1);
+	r = rows(db, "SELECT owner_code FROM item ORDER BY id");
+	assert_string_equal(r, "  a\n  b\n  b\n");
+	free(r);
+	sqlite3_close(db);
+	planned_free(&p);
+}
+
 #ifdef HAVE_LIBPQ
 /* ---- PostgreSQL, when MG_TEST_PG_URL names a throw-away server --------- */
 
@@ -975,6 +1049,30 @@ static void test_pg_edge(void **state)
 	PQfinish(c);
 	planned_free(&p);
 }
+static void test_pg_key_moves(void **state)
+{
+	const char *url = getenv("MG_TEST_PG_URL");
+	struct planned p;
+	PGconn *c;
+
+	(void)state;
+	if (!url || !*url)
+		skip();
+	c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	pg_exec(c, "SET client_min_messages TO warning");
+	plan_of(&p, &k1, &k2, 0);
+	pg_fresh(c, "mg_plan_m", &k1);
+	pg_exec(c, k_rows);
+	pg_run(c, "mg_plan_m", &p.plan.up[MG_DIALECT_POSTGRESQL]);
+	pg_assert_same(c, "mg_plan_m", &k2);
+	pg_run(c, "mg_plan_m", &p.plan.down[MG_DIALECT_POSTGRESQL]);
+	pg_assert_same(c, "mg_plan_m", &k1);
+	pg_exec(c, "DROP SCHEMA mg_plan_m CASCADE; DROP SCHEMA mg_plan_fresh CASCADE");
+	PQfinish(c);
+	planned_free(&p);
+}
 #endif
 
 int main(void)
@@ -982,9 +1080,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sqlite_up_down), cmocka_unit_test(test_sqlite_native_only),
 		cmocka_unit_test(test_pg_text),        cmocka_unit_test(test_summary_notes_frozen),
-		cmocka_unit_test(test_sqlite_edge),    cmocka_unit_test(test_pg_edge_text),
+		cmocka_unit_test(test_sqlite_edge),    cmocka_unit_test(test_sqlite_key_moves),
+		cmocka_unit_test(test_pg_edge_text),
 #ifdef HAVE_LIBPQ
-		cmocka_unit_test(test_pg_up_down),     cmocka_unit_test(test_pg_edge),
+		cmocka_unit_test(test_pg_up_down),     cmocka_unit_test(test_pg_key_moves),
+		cmocka_unit_test(test_pg_edge),
 #endif
 	};
 
