@@ -247,8 +247,24 @@ static void scan_value(struct scan *s, struct pos *out, int depth)
 	skip_ws(s);
 	out->line = s->line;
 	out->col = s->col;
-	if (depth > 64)
-		return; /* jansson limits nesting too; positions are best effort */
+	if (depth > 64) {
+		/* Too deep for anything the format allows: skip the value
+		 * without recursing (jansson accepts up to 2048 levels). */
+		int level = 0;
+
+		do {
+			if (*s->p == '"') {
+				scan_string(s);
+				continue;
+			}
+			if (*s->p == '{' || *s->p == '[')
+				level++;
+			else if (*s->p == '}' || *s->p == ']')
+				level--;
+			adv(s);
+		} while (*s->p && level > 0);
+		return;
+	}
 	if (*s->p == '{' || *s->p == '[') {
 		int obj = *s->p == '{';
 		char close = obj ? '}' : ']';
