@@ -543,10 +543,12 @@ static int repair(const struct cli *cli, const struct state *st, const struct mg
 	size_t n = 0;
 	int rc = MG_EXIT_OK;
 
-	if (!st->registry_text || strcmp(st->registry_text, registry) != 0)
+	/* With no migration there is nothing to repair: write nothing. */
+	if (st->n_migs && (!st->registry_text || strcmp(st->registry_text, registry) != 0))
 		files[n++] =
 			(struct out_file){.path = xstrdup(st->registry_path), .text = registry};
-	if (read_file(&snap_old, st->snapshot_path) != 0 || strcmp(snap_old, snap) != 0)
+	if (st->n_migs &&
+	    (read_file(&snap_old, st->snapshot_path) != 0 || strcmp(snap_old, snap) != 0))
 		files[n++] = (struct out_file){.path = xstrdup(st->snapshot_path), .text = snap};
 	if (n == 0) {
 		printf("No changes.\n");

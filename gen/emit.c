@@ -1376,7 +1376,8 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 	char *format = NULL, *number = NULL, *kind = NULL, *allow_drop = NULL;
 	int in_header = 1, cur_d = -1, cur_dir = -1, in_literal = 0, in_rebuild = 0;
 	struct mg_strbuf json = {0};
-	int in_json = 0; /* 1 before, 2 after */
+	int in_json = 0;        /* 1 before, 2 after */
+	unsigned json_line = 0; /* the line before the JSON */
 	struct diag_loc loc = {path, 0, 0};
 	int rc = -1;
 
@@ -1405,9 +1406,15 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 			if (end - p == 2 && strncmp(p, "*/", 2) == 0) {
 				struct mg_schema **dst =
 					in_json == 1 ? &f->delta_before : &f->delta_after;
-				loc.line = line_no;
-				if (snapshot_parse(dst, mg_strbuf_cstr(&json), path, diags) != 0)
+				size_t first = diags->n_items, k;
+
+				if (snapshot_parse(dst, mg_strbuf_cstr(&json), path, diags) != 0) {
+					/* Lines of the JSON -> lines of the file. */
+					for (k = first; k < diags->n_items; k++)
+						if (diags->items[k].loc.line)
+							diags->items[k].loc.line += json_line;
 					goto done;
+				}
 				in_json = 0;
 				mg_strbuf_clear(&json);
 			} else {
@@ -1477,8 +1484,10 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 			}
 		} else if (strncmp(p, "/* modelgen-delta-before:", 25) == 0) {
 			in_json = 1;
+			json_line = line_no;
 		} else if (strncmp(p, "/* modelgen-delta-after:", 24) == 0) {
 			in_json = 2;
+			json_line = line_no;
 		}
 		if (!nl)
 			break;

@@ -32,7 +32,7 @@ static const struct mg_column users_cols_new[] = {
 	 .type = MG_COL_VARCHAR,
 	 .length = 64,
 	 .nullable = 1,
-	 .default_sql = "'a\\b'"},
+	 .default_sql = "'a''b'"},
 };
 static const struct mg_index users_ix[] = {
 	{.name = "ix_users_email", .n_columns = 1, .columns = ix_email},
@@ -209,7 +209,9 @@ static void test_read_back(void **state)
 	const struct emit_sql_item *it;
 
 	(void)state;
-	assert_int_equal(emit_read(&f, text, "m.c", &diags), 0);
+	if (emit_read(&f, text, "m.c", &diags) != 0)
+		diag_print(&diags, stderr);
+	assert_non_null(f);
 	assert_int_equal(f->number, 2);
 	assert_string_equal(f->name, "0002_rename_rating");
 	assert_string_equal(f->parent_hash, "sha256:1111");
@@ -270,6 +272,34 @@ static void test_checksum_detects_edit(void **state)
 	assert_int_equal(emit_read(&f, text, "m.c", &diags), 0);
 	assert_string_not_equal(f->checksum, f->actual_checksum);
 	emit_file_free(f);
+	diag_free(&diags);
+	free(text);
+	emit_schema_free_shallow(&db);
+	emit_schema_free_shallow(&da);
+}
+
+/* An error in the embedded schema delta names the line of the file. */
+static void test_bad_delta_line(void **state)
+{
+	struct mg_schema db, da;
+	char *text = make_migration(&db, &da);
+	struct emit_file *f = NULL;
+	struct diag_list diags = {0};
+	char *delta = strstr(text, "/* modelgen-delta-before:");
+	char *bad;
+	unsigned line = 1;
+	const char *p;
+
+	(void)state;
+	assert_non_null(delta);
+	bad = strstr(delta, "\"bigint\"");
+	assert_non_null(bad);
+	memcpy(bad + 1, "bogus ", 6);
+	for (p = text; p < bad; p++)
+		line += *p == '\n';
+	assert_int_equal(emit_read(&f, text, "m.c", &diags), -1);
+	assert_int_equal(diags.n_errors, 1);
+	assert_int_equal(diags.items[0].loc.line, line);
 	diag_free(&diags);
 	free(text);
 	emit_schema_free_shallow(&db);
@@ -434,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_checksum_detects_edit),
 		cmocka_unit_test(test_not_a_migration),
+		cmocka_unit_test(test_bad_delta_line),
 		cmocka_unit_test(test_handwritten),
 		cmocka_unit_test(test_compiles),
 		cmocka_unit_test(test_slug),

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:446934806f90368de154e1fdf1d35b5bee3da97f486eabf246f0f92a5b533e66
  * allow-drop: yes
- * checksum: sha256:b9d392d03a81625913378be2022fa6867e325db0d2fde1ed5f25b8d37408bcb7
+ * checksum: sha256:deec6a95ed94037b692690fcf73844b9b2f442e204d2567824931614830f9d2a
  */
 
 /*
@@ -50,7 +50,16 @@ static const char sqlite_up_2[] =
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rebuild table users (add column users.rating (double
+/* sqlite down 1: create table media_files */
+static const char sqlite_down_1[] =
+	"CREATE TABLE media_files (\n"
+	"    id INTEGER NOT NULL PRIMARY KEY,\n"
+	"    owner_id BIGINT,\n"
+	"    path TEXT NOT NULL,\n"
+	"    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
+	");\n";
+
+/* sqlite down 2: rebuild table users (add column users.rating (double
  * precision, not null)) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
@@ -70,15 +79,6 @@ static const char sqlite_up_2[] =
  *   CREATE INDEX ix_users_email ON users (email);
  *   CREATE UNIQUE INDEX uq_users_username ON users (username);
  */
-
-/* sqlite down 2: create table media_files */
-static const char sqlite_down_2[] =
-	"CREATE TABLE media_files (\n"
-	"    id INTEGER NOT NULL PRIMARY KEY,\n"
-	"    owner_id BIGINT,\n"
-	"    path TEXT NOT NULL,\n"
-	"    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
-	");\n";
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
@@ -194,14 +194,14 @@ static const struct mg_schema after_schema = {.n_tables = 1, .tables = after_tab
 
 /* ---- Steps ------------------------------------------------------------- */
 
-static const char *const sqlite_down_1_copy_columns[] = {"id", "username", "email", "is_admin", "rating"};
-static const char *const sqlite_down_1_copy_exprs[] = {"id", "username", "email", "is_admin", "0"};
-static const struct mg_rebuild sqlite_down_1_rebuild = {
+static const char *const sqlite_down_2_copy_columns[] = {"id", "username", "email", "is_admin", "rating"};
+static const char *const sqlite_down_2_copy_exprs[] = {"id", "username", "email", "is_admin", "0"};
+static const struct mg_rebuild sqlite_down_2_rebuild = {
 	.table = &before_tables[1],
 	.old_name = "users",
 	.n_copy = 5,
-	.copy_columns = sqlite_down_1_copy_columns,
-	.copy_exprs = sqlite_down_1_copy_exprs,
+	.copy_columns = sqlite_down_2_copy_columns,
+	.copy_exprs = sqlite_down_2_copy_exprs,
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_SQL,
@@ -212,13 +212,13 @@ static const struct mg_step sqlite_up[] = {
 	 .sql = sqlite_up_2},
 };
 static const struct mg_step sqlite_down[] = {
+	{.kind = MG_STEP_SQL,
+	 .summary = "create table media_files",
+	 .sql = sqlite_down_1},
 	{.kind = MG_STEP_REBUILD,
 	 .summary = "rebuild table users (add column users.rating (double precision, "
 		    "not null))",
-	 .rebuild = &sqlite_down_1_rebuild},
-	{.kind = MG_STEP_SQL,
-	 .summary = "create table media_files",
-	 .sql = sqlite_down_2},
+	 .rebuild = &sqlite_down_2_rebuild},
 };
 static const struct mg_step postgresql_up[] = {
 	{.kind = MG_STEP_SQL,

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
  * allow-drop: no
- * checksum: sha256:795fa31d3546f5445e3c52b0965e5c43b95f1e0b7d0537bcc821ffe1a4ee5dd7
+ * checksum: sha256:0e7eb470c102b8bf6eb22f2860ff5ce5f6539a6b826c927537f19231bb493b0e
  */
 
 /*
@@ -60,7 +60,16 @@
 static const char sqlite_up_1[] =
 	"ALTER TABLE users RENAME COLUMN rating TO score;\n";
 
-/* sqlite up 2: rebuild table media_files (drop foreign key
+/* sqlite up 2: create table tags */
+static const char sqlite_up_2[] =
+	"CREATE TABLE tags (\n"
+	"    id INTEGER NOT NULL PRIMARY KEY,\n"
+	"    media_id BIGINT NOT NULL,\n"
+	"    name VARCHAR(32) NOT NULL,\n"
+	"    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
+	");\n";
+
+/* sqlite up 3: rebuild table media_files (drop foreign key
  * fk_media_files_owner_id on media_files; add foreign key
  * fk_media_files_owner_id: media_files.owner_id -> users.id on delete
  * cascade) */
@@ -80,7 +89,7 @@ static const char sqlite_up_1[] =
  *   ALTER TABLE media_files__mg_new RENAME TO media_files;
  */
 
-/* sqlite up 3: rebuild table users (drop index ix_users_email on users;
+/* sqlite up 4: rebuild table users (drop index ix_users_email on users;
  * add column users.created_at (bigint, not null, default 0); alter column
  * users.score: type double precision -> real) */
 /*
@@ -101,15 +110,6 @@ static const char sqlite_up_1[] =
  *   ALTER TABLE users__mg_new RENAME TO users;
  *   CREATE UNIQUE INDEX uq_users_username ON users (username);
  */
-
-/* sqlite up 4: create table tags */
-static const char sqlite_up_4[] =
-	"CREATE TABLE tags (\n"
-	"    id INTEGER NOT NULL PRIMARY KEY,\n"
-	"    media_id BIGINT NOT NULL,\n"
-	"    name VARCHAR(32) NOT NULL,\n"
-	"    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
-	");\n";
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
@@ -368,23 +368,23 @@ static const struct mg_schema after_schema = {.n_tables = 3, .tables = after_tab
 
 /* ---- Steps ------------------------------------------------------------- */
 
-static const char *const sqlite_up_2_copy_columns[] = {"id", "owner_id", "path"};
-static const char *const sqlite_up_2_copy_exprs[] = {"id", "owner_id", "path"};
-static const struct mg_rebuild sqlite_up_2_rebuild = {
+static const char *const sqlite_up_3_copy_columns[] = {"id", "owner_id", "path"};
+static const char *const sqlite_up_3_copy_exprs[] = {"id", "owner_id", "path"};
+static const struct mg_rebuild sqlite_up_3_rebuild = {
 	.table = &after_tables[0],
 	.old_name = "media_files",
 	.n_copy = 3,
-	.copy_columns = sqlite_up_2_copy_columns,
-	.copy_exprs = sqlite_up_2_copy_exprs,
+	.copy_columns = sqlite_up_3_copy_columns,
+	.copy_exprs = sqlite_up_3_copy_exprs,
 };
-static const char *const sqlite_up_3_copy_columns[] = {"id", "username", "email", "is_admin", "score"};
-static const char *const sqlite_up_3_copy_exprs[] = {"id", "username", "email", "is_admin", "score"};
-static const struct mg_rebuild sqlite_up_3_rebuild = {
+static const char *const sqlite_up_4_copy_columns[] = {"id", "username", "email", "is_admin", "score"};
+static const char *const sqlite_up_4_copy_exprs[] = {"id", "username", "email", "is_admin", "score"};
+static const struct mg_rebuild sqlite_up_4_rebuild = {
 	.table = &after_tables[2],
 	.old_name = "users",
 	.n_copy = 5,
-	.copy_columns = sqlite_up_3_copy_columns,
-	.copy_exprs = sqlite_up_3_copy_exprs,
+	.copy_columns = sqlite_up_4_copy_columns,
+	.copy_exprs = sqlite_up_4_copy_exprs,
 };
 static const char *const sqlite_down_2_copy_columns[] = {"id", "owner_id", "path"};
 static const char *const sqlite_down_2_copy_exprs[] = {"id", "owner_id", "path"};
@@ -408,20 +408,20 @@ static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_SQL,
 	 .summary = "rename column users.rating to score",
 	 .sql = sqlite_up_1},
+	{.kind = MG_STEP_SQL,
+	 .summary = "create table tags",
+	 .sql = sqlite_up_2},
 	{.kind = MG_STEP_REBUILD,
 	 .summary = "rebuild table media_files (drop foreign key "
 		    "fk_media_files_owner_id on media_files; add foreign key "
 		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
 		    "delete cascade)",
-	 .rebuild = &sqlite_up_2_rebuild},
+	 .rebuild = &sqlite_up_3_rebuild},
 	{.kind = MG_STEP_REBUILD,
 	 .summary = "rebuild table users (drop index ix_users_email on users; add "
 		    "column users.created_at (bigint, not null, default 0); alter "
 		    "column users.score: type double precision -> real)",
-	 .rebuild = &sqlite_up_3_rebuild},
-	{.kind = MG_STEP_SQL,
-	 .summary = "create table tags",
-	 .sql = sqlite_up_4},
+	 .rebuild = &sqlite_up_4_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_SQL,
