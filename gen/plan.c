@@ -113,6 +113,12 @@ const char *sql_dialect_op_summary(struct mg_arena *arena, const struct diff_op 
 	const struct mg_table *t = op->new_table ? op->new_table : op->old_table;
 	const char *out;
 
+	/* Drops of keys, indexes and tables run before the renames: they
+	 * name the table as it is then. */
+	if (op->old_table && (op->kind == DIFF_DROP_FOREIGN_KEY || op->kind == DIFF_DROP_INDEX ||
+			      op->kind == DIFF_DROP_TABLE))
+		t = op->old_table;
+
 	switch (op->kind) {
 	case DIFF_CREATE_TABLE:
 		mg_strbuf_printf(&b, "create table %s", t->name);
@@ -471,8 +477,10 @@ static struct diff_op *down_ops(struct mg_arena *a, const struct diff_result *di
 	return out;
 }
 
-/* Review notes about what can fail on existing rows. */
-static void add_notes(struct mg_strbuf *notes, const struct diff_op *op)
+/* Review notes about what can fail on existing rows. `refits` is 1 for a
+ * foreign key dropped and added again on the same column (a changed action
+ * or parent key): the rows already satisfy it. */
+static void add_notes(struct mg_strbuf *notes, const struct diff_op *op, int refits)
 {
 	const struct mg_table *t = op->new_table;
 
@@ -515,8 +523,13 @@ static void add_notes(struct mg_strbuf *notes, const struct diff_op *op)
 					 "starts its sequence after the largest existing value.\n",
 					 t->name, op->new_column->name);
 		break;
+	case DIFF_ADD_COLUMN:
+		if (!op->new_column->nullable && op->new_column->default_sql)
+			mg_strbuf_printf(notes, "Existing rows of %s get %s = %s.\n", t->name,
+					 op->new_column->name, op->new_column->default_sql);
+		break;
 	case DIFF_ADD_FOREIGN_KEY:
-		if (!op->old_fk)
+		if (!op->old_fk && !refits)
 			mg_strbuf_printf(notes,
 					 "Adding foreign key %s fails if rows of %s hold values of "
 					 "%s missing from %s.%s (PostgreSQL at once, SQLite in its "
@@ -554,6 +567,49 @@ static const char **split_lines(struct mg_arena *a, const char *text, size_t *n_
 	return v;
 }
 
+/* The foreign keys dropped from kept tables, by (table group, column). */
+struct dropped_key {
+	size_t group;
+	const char *column;
+};
+
+static int cmp_dropped_key(const void *a, const void *b)
+{
+	const struct dropped_key *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return strcmp(x->column, y->column);
+}
+
+/* Per op: 1 when it adds a foreign key on a column of a kept table whose
+ * foreign key was dropped in the same migration (a changed action or
+ * parent key): the rows already satisfy it. */
+static unsigned char *refitted_keys(struct mg_arena *a, const struct diff_op *ops, size_t n,
+				    const size_t *group)
+{
+	unsigned char *out = mg_arena_calloc(a, n, 1);
+	struct dropped_key *v = mg_arena_calloc(a, n, sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].kind == DIFF_DROP_FOREIGN_KEY && ops[i].new_table) {
+			v[k].group = group[i];
+			v[k++].column = ops[i].fk->column;
+		}
+	qsort(v, k, sizeof(*v), cmp_dropped_key);
+	for (i = 0; i < n; i++) {
+		struct dropped_key key;
+
+		if (ops[i].kind != DIFF_ADD_FOREIGN_KEY || ops[i].old_fk || !ops[i].old_table)
+			continue;
+		key.group = group[i];
+		key.column = ops[i].fk->column;
+		out[i] = bsearch(&key, v, k, sizeof(*v), cmp_dropped_key) != NULL;
+	}
+	return out;
+}
+
 int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
 		   const struct mg_schema *old_schema, const struct mg_schema *new_schema,
 		   struct diag_list *diags)
@@ -563,7 +619,7 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 	struct step_list l;
 	struct diff_op *down;
 	struct mg_strbuf notes = {0}, lost = {0};
-	unsigned char *rebuilt;
+	unsigned char *rebuilt, *refits;
 	const char **up_summaries, **down_summaries;
 	size_t *group;
 	size_t n = diff->n_ops, i;
@@ -613,9 +669,10 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 		out->down[d].steps = l.v;
 	}
 
-	for (i = 0; i < n; i++)
-		add_notes(&notes, &diff->ops[i]);
 	group = sql_dialect_table_groups(arena, diff->ops, n);
+	refits = refitted_keys(arena, diff->ops, n, group);
+	for (i = 0; i < n; i++)
+		add_notes(&notes, &diff->ops[i], refits[i]);
 	for (i = 0; i < n; i++) {
 		if (rebuilt[i] && group[i] == i)
 			mg_strbuf_printf(
