@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+/* 1 for [A-Za-z_][A-Za-z0-9_]* of 1 to 63 bytes (PostgreSQL truncates
+ * longer names silently, which would make two names collide). */
 int mg_sql_ident_valid(const char *name)
 {
 	size_t i;
