@@ -523,11 +523,6 @@ static void add_notes(struct mg_strbuf *notes, const struct diff_op *op, int ref
 					 "starts its sequence after the largest existing value.\n",
 					 t->name, op->new_column->name);
 		break;
-	case DIFF_ADD_COLUMN:
-		if (!op->new_column->nullable && op->new_column->default_sql)
-			mg_strbuf_printf(notes, "Existing rows of %s get %s = %s.\n", t->name,
-					 op->new_column->name, op->new_column->default_sql);
-		break;
 	case DIFF_ADD_FOREIGN_KEY:
 		if (!op->old_fk && !refits)
 			mg_strbuf_printf(notes,

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e509e7d6ea1cd93c30ac017827cbf2a2bd26a88ae4e52fb4e68705610a382748
  * allow-drop: no
- * checksum: sha256:d1ffaf7eac6aa1814abf5c6b40f843efca509f4e0739f42bb8848d1a319773ee
+ * checksum: sha256:39ba246868a1566103aaf6cd46a7421e52ae7f21acaab98386d8bb383e6602ad
  */
 
 /*
@@ -25,9 +25,6 @@
  *
  * Review notes:
  *
- *   - Adding foreign key fk_media_files_owner_id fails if rows of media_files
- *     hold values of owner_id missing from users.id (PostgreSQL at once,
- *     SQLite in its foreign key check before commit).
  *   - SQLite rebuilds table media_files: it creates the new table under a
  *     temporary name, copies every row, drops the old table, renames the new
  *     one and recreates its indexes, triggers and views, with foreign keys

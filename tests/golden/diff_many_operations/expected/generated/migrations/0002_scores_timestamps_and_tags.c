@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
  * allow-drop: no
- * checksum: sha256:0e7eb470c102b8bf6eb22f2860ff5ce5f6539a6b826c927537f19231bb493b0e
+ * checksum: sha256:6ada4eb6e49a5870639f54b0821c408f12527154c6e9c6df26103125be59d15b
  */
 
 /*
@@ -33,9 +33,6 @@
  *   - users.score changes type from double precision to real: PostgreSQL
  *     converts every value (USING) and fails on one that does not convert or
  *     does not fit; SQLite copies the values as they are.
- *   - Adding foreign key fk_media_files_owner_id fails if rows of media_files
- *     hold values of owner_id missing from users.id (PostgreSQL at once,
- *     SQLite in its foreign key check before commit).
  *   - SQLite rebuilds table media_files: it creates the new table under a
  *     temporary name, copies every row, drops the old table, renames the new
  *     one and recreates its indexes, triggers and views, with foreign keys
