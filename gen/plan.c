@@ -37,36 +37,38 @@ void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const cha
 	s->rebuild = NULL;
 }
 
-static const struct diff_op *group_ops;
+/* An op's table (as an integer, to order unrelated pointers) and index. */
+struct table_op {
+	uintptr_t table;
+	size_t op;
+};
 
-static int cmp_group(const void *a, const void *b)
+static int cmp_table_op(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	uintptr_t tx = (uintptr_t)group_ops[x].new_table, ty = (uintptr_t)group_ops[y].new_table;
+	const struct table_op *x = a, *y = b;
 
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	return x->op < y->op ? -1 : x->op > y->op;
 }
 
 size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n)
 {
 	size_t *first = mg_arena_calloc(arena, n, sizeof(size_t));
-	size_t *idx = mg_arena_calloc(arena, n, sizeof(size_t));
+	struct table_op *v = mg_arena_calloc(arena, n, sizeof(*v));
 	size_t i, k = 0, run;
 
 	for (i = 0; i < n; i++) {
 		first[i] = i;
-		if (ops[i].old_table && ops[i].new_table)
-			idx[k++] = i;
+		if (ops[i].old_table && ops[i].new_table) {
+			v[k].table = (uintptr_t)ops[i].new_table;
+			v[k++].op = i;
+		}
 	}
-	group_ops = ops;
-	qsort(idx, k, sizeof(size_t), cmp_group);
-	group_ops = NULL;
-	for (i = 0; i < k; i = run) {
-		for (run = i; run < k && ops[idx[run]].new_table == ops[idx[i]].new_table; run++)
-			first[idx[run]] = idx[i];
-	}
+	qsort(v, k, sizeof(*v), cmp_table_op);
+	for (i = 0; i < k; i = run)
+		for (run = i; run < k && v[run].table == v[i].table; run++)
+			first[v[run].op] = v[i].op;
 	return first;
 }
 

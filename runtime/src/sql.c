@@ -547,32 +547,40 @@ void mg_sql_comments(struct mg_strbuf *b, enum mg_dialect dialect, const struct 
 					  table->columns[i].comment);
 }
 
-/* Position of the table called `name` among `tables`, or n when absent. */
-static size_t find_pos(const struct mg_table *const *tables, size_t n, const size_t *by_name,
-		       const char *name)
+/* A table's name and position, sorted by name for binary search (no
+ * global state: the runtime is a library and may run on several threads). */
+struct name_pos {
+	const char *name;
+	size_t pos;
+};
+
+static int cmp_name_pos(const void *a, const void *b)
+{
+	const struct name_pos *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Position of the table called `name`, or n when absent. */
+static size_t find_pos(const struct name_pos *by_name, size_t n, const char *name)
 {
 	size_t lo = 0, hi = n;
 
-	/* by_name lists positions in name order, so the search is binary. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(tables[by_name[mid]]->name, name);
+		int c = strcmp(by_name[mid].name, name);
 
 		if (c == 0)
-			return by_name[mid];
+			return by_name[mid].pos;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return n;
-}
-
-static const struct mg_table *const *sort_tables;
-
-static int cmp_by_name(const void *a, const void *b)
-{
-	return strcmp(sort_tables[*(const size_t *)a]->name, sort_tables[*(const size_t *)b]->name);
 }
 
 /* Min-heap of positions ordered by table name. */
@@ -636,7 +644,7 @@ static void *xcalloc(size_t n, size_t size)
 
 void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables)
 {
-	size_t *by_name = xcalloc(n_tables, sizeof(size_t));
+	struct name_pos *by_name = xcalloc(n_tables, sizeof(*by_name));
 	size_t *indeg = xcalloc(n_tables, sizeof(size_t));
 	size_t *first = xcalloc(n_tables + 1, sizeof(size_t));
 	size_t *fill, *users;
@@ -644,18 +652,18 @@ void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, siz
 	struct heap h = {0, xcalloc(n_tables, sizeof(size_t)), tables};
 	size_t i, j, n_edges = 0, n_out = 0, scan = 0;
 
-	for (i = 0; i < n_tables; i++)
-		by_name[i] = i;
-	sort_tables = tables;
-	qsort(by_name, n_tables, sizeof(size_t), cmp_by_name);
-	sort_tables = NULL;
+	for (i = 0; i < n_tables; i++) {
+		by_name[i].name = tables[i]->name;
+		by_name[i].pos = i;
+	}
+	qsort(by_name, n_tables, sizeof(*by_name), cmp_name_pos);
 
 	/* Edges child -> parent for keys to another table of the set, kept as
 	 * per-parent lists of children (counting sort into `users`). */
 	for (i = 0; i < n_tables; i++)
 		for (j = 0; j < tables[i]->n_foreign_keys; j++) {
-			size_t p = find_pos(tables, n_tables, by_name,
-					    tables[i]->foreign_keys[j].ref_table);
+			size_t p =
+				find_pos(by_name, n_tables, tables[i]->foreign_keys[j].ref_table);
 			if (p < n_tables && p != i) {
 				indeg[i]++;
 				first[p + 1]++;
@@ -668,8 +676,8 @@ void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, siz
 	fill = xcalloc(n_tables, sizeof(size_t));
 	for (i = 0; i < n_tables; i++)
 		for (j = 0; j < tables[i]->n_foreign_keys; j++) {
-			size_t p = find_pos(tables, n_tables, by_name,
-					    tables[i]->foreign_keys[j].ref_table);
+			size_t p =
+				find_pos(by_name, n_tables, tables[i]->foreign_keys[j].ref_table);
 			if (p < n_tables && p != i)
 				users[first[p] + fill[p]++] = i;
 		}
@@ -684,9 +692,9 @@ void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, siz
 			t = heap_pop(&h);
 		} else {
 			/* A cycle: take the first remaining table by name. */
-			while (done[by_name[scan]])
+			while (done[by_name[scan].pos])
 				scan++;
-			t = by_name[scan];
+			t = by_name[scan].pos;
 		}
 		if (done[t])
 			continue;
