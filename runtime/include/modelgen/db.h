@@ -1,0 +1,125 @@
+/*
+ * Database connections and the small data API that dbupdate and hand-written
+ * migrations use: open by URL, run SQL with bound parameters, iterate rows,
+ * transactions, and read a table's live definition. SQLite and PostgreSQL
+ * behind one interface; parameters are written $1, $2, ... on both.
+ */
+#ifndef MODELGEN_DB_H
+#define MODELGEN_DB_H
+
+#include <stddef.h>
+
+#include "modelgen/errors.h"
+#include "modelgen/schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct mg_db;
+struct mg_rows;
+
+/*
+ * Opens a connection. `url` is `sqlite:PATH`, `sqlite:///ABSOLUTE/PATH`,
+ * `sqlite::memory:`, `postgresql://...`, `postgres://...` or a libpq
+ * `key=value` string; NULL means $DATABASE_URL, or `sqlite:app.db` when that
+ * is unset. SQLite files are created when missing, foreign keys are on and
+ * double-quoted string literals off; PostgreSQL notices are not printed.
+ *
+ * On success *out is the handle (close it with mg_db_close). On failure
+ * returns MG_E_URL, MG_E_CONNECT, MG_E_UNSUPPORTED or MG_E_NOMEM and, when
+ * `errbuf` is not NULL, writes a one-line message into it (at most `errlen`
+ * bytes, terminated); *out is NULL.
+ */
+int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen);
+
+/* Closes the connection and frees the handle. Accepts NULL. An open
+ * transaction is rolled back. */
+void mg_db_close(struct mg_db *db);
+
+/* Returns the dialect of the connection. */
+enum mg_dialect mg_db_dialect(const struct mg_db *db);
+
+/* Returns the message of the last error on `db` ("" when none), borrowed
+ * until the next call on `db`. */
+const char *mg_db_errmsg(const struct mg_db *db);
+
+/*
+ * Sets the error message of `db` (printf format) and returns `code`, so a
+ * hand-written step can write `return mg_db_error(db, MG_E_STEP, "...")`.
+ */
+int mg_db_error(struct mg_db *db, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+/*
+ * Runs `sql`, one or more statements without parameters. Returns 0 or
+ * MG_E_SQL (message: the failing statement and the database's message,
+ * with SQLSTATE on PostgreSQL).
+ */
+int mg_db_exec(struct mg_db *db, const char *sql);
+
+/*
+ * Runs one statement with `n_params` text parameters ($1..$n; a NULL
+ * element is SQL NULL). Returns 0 or MG_E_SQL. When `changes` is not NULL
+ * it receives the number of rows the statement changed.
+ */
+int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *const *params,
+		unsigned long long *changes);
+
+/*
+ * Runs one query with text parameters as mg_db_execp and returns its rows
+ * in *out (free with mg_rows_free before the next statement on `db`).
+ * Returns 0 or MG_E_SQL.
+ */
+int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
+		const char *const *params);
+
+/* Moves to the next row: returns 1 when there is one, 0 at the end, or a
+ * negative MG_E_* code (message on the handle). */
+int mg_rows_next(struct mg_rows *rows);
+
+/* Number of columns of the result. */
+size_t mg_rows_columns(const struct mg_rows *rows);
+
+/* Returns column `i` of the current row as text, or NULL for SQL NULL;
+ * borrowed until the next mg_rows_next. PostgreSQL booleans are "t"/"f". */
+const char *mg_rows_text(const struct mg_rows *rows, size_t i);
+
+/* Frees a result. Accepts NULL. */
+void mg_rows_free(struct mg_rows *rows);
+
+/* Transactions. mg_db_begin starts one (on SQLite BEGIN IMMEDIATE, waiting
+ * for the busy timeout); commit and rollback end it. Return 0 or MG_E_SQL
+ * (MG_E_LOCKED when the wait timed out). */
+int mg_db_begin(struct mg_db *db);
+int mg_db_commit(struct mg_db *db);
+int mg_db_rollback(struct mg_db *db);
+
+/*
+ * Reads the live definition of the tables named in `names` (n_names of
+ * them; n_names 0 means every table except modelgen_* bookkeeping) into a
+ * schema: columns with types mapped back to enum mg_coltype (anything else is
+ * MG_COL_CUSTOM with the database's spelling), nullability, defaults as the
+ * database stores them, identity, primary key, indexes (unique ones too) and
+ * foreign keys with their ON DELETE action. Tables come sorted by name; a
+ * name that does not exist is left out. *out is freed with mg_schema_free.
+ * Returns 0 or MG_E_SQL.
+ */
+int mg_db_inspect(struct mg_schema **out, struct mg_db *db, size_t n_names,
+		  const char *const *names);
+
+/*
+ * As mg_db_inspect for one table; *out holds exactly that table
+ * ((*out)->tables[0]). Returns 0, MG_E_NOTFOUND when there is no such table
+ * (*out is NULL), or MG_E_SQL.
+ */
+int mg_db_inspect_table(struct mg_schema **out, struct mg_db *db, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * Bringing a database to a migration: what dbupdate does, callable from an
+ * application at start-up. An empty database is created at the registry's
+ * schema and stamped; an existing one gets each pending migration in its own
+ * transaction with its bookkeeping row (table modelgen_migrations), after
+ * checking the live tables against the migration's frozen definitions.
+ */
+#ifndef MODELGEN_UPDATE_H
+#define MODELGEN_UPDATE_H
+
+#include <stdio.h>
+
+#include "modelgen/db.h"
+#include "modelgen/migration.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A line of progress ("applying 0003_add_x", "rebuild users: 200000 of
+ * 1000000 rows copied"), without newline. */
+typedef void (*mg_progress_fn)(void *ctx, const char *line);
+
+#define MG_UPDATE_TO      0x1u /* go to `to`, up or down, not the latest */
+#define MG_UPDATE_DRY_RUN 0x2u /* print the SQL to `sql_out`, change nothing */
+#define MG_UPDATE_FORCE   0x4u /* allow crossing irreversible migrations down */
+
+struct mg_update_options {
+	unsigned flags; /* MG_UPDATE_* */
+	unsigned to;    /* with MG_UPDATE_TO: the migration number (0: none) */
+	/* Longest wait for another process's lock and, on PostgreSQL, the
+	 * lock_timeout of every statement, in milliseconds; 0: 60000. */
+	unsigned lock_timeout_ms;
+	FILE *sql_out;           /* MG_UPDATE_DRY_RUN: where the SQL goes */
+	mg_progress_fn progress; /* or NULL */
+	void *progress_ctx;
+};
+
+/*
+ * Brings `db` to the latest migration of `reg` (or to opts->to). `opts` may
+ * be NULL. Returns 0 (also when there was nothing to do) or a negative
+ * MG_E_* code with a one-line message on `db` naming the migration and step:
+ * MG_E_AHEAD, MG_E_CHECKSUM, MG_E_OTHER_BRANCH, MG_E_UNMANAGED, MG_E_DRIFT,
+ * MG_E_IRREVERSIBLE, MG_E_LOCKED, MG_E_RANGE, MG_E_SQL, MG_E_FOREIGN_KEY or
+ * a hand-written step's code. Nothing is changed by a refused or failed
+ * migration; migrations applied before it stay applied.
+ */
+int mg_update(struct mg_db *db, const struct mg_registry *reg,
+	      const struct mg_update_options *opts);
+
+/* What mg_status reports. */
+struct mg_status {
+	int managed;      /* the database has modelgen bookkeeping */
+	int empty;        /* no tables at all (the create path would run) */
+	unsigned current; /* highest applied migration number; 0 for none */
+	unsigned latest;  /* reg->n_migrations */
+};
+
+/*
+ * Reads the bookkeeping of `db` into *out and checks it against `reg`
+ * (same refusals as mg_update: ahead, edited, other branch). Changes
+ * nothing. Returns 0 or a negative MG_E_* code.
+ */
+int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry *reg);
+
+/*
+ * Compares the live schema of `db` with the schema after its current
+ * migration (or after `number` when `use_number`). Returns 0 when equal,
+ * MG_E_DRIFT when not (then *report, when not NULL, receives a malloc'd
+ * text of one line per difference that the caller frees), or another code.
+ */
+int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg, int use_number,
+	      unsigned number);
+
+/*
+ * Adopts a database without bookkeeping: checks that its live schema equals
+ * the schema after migration `number` and stamps migrations 1..number as
+ * applied. Returns 0, MG_E_DRIFT (*report as for mg_verify), MG_E_RANGE,
+ * MG_E_INCONSISTENT (it already has bookkeeping) or another code.
+ */
+int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, unsigned number);
+
+/* Returns the checksum of a migration as stored in the bookkeeping
+ * ("sha256:" and 64 hex digits) in out: SHA-256 over its number, name,
+ * hashes, flags, frozen tables and every step on both dialects. */
+void mg_migration_checksum(char out[72], const struct mg_migration *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

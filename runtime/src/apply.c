@@ -1,0 +1,837 @@
+/*
+ * Applying migrations: the create path (empty database: the registry's
+ * schema in one transaction, every migration stamped), the migrate path (each
+ * pending migration in its own transaction with its bookkeeping row, after
+ * the drift check), down steps for --to, SQLite table rebuilds, --sql, and
+ * verify / baseline against the schema after a given migration.
+ *
+ * The schema after migration N is computed without a database: starting
+ * from the registry's schema, each later migration is undone on the
+ * description by replacing the tables of its `after` with those of its
+ * `before` (the frozen definitions list every table a migration creates,
+ * drops, alters or renames).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bookkeeping.h"
+#include "db_int.h"
+#include "inspect.h"
+#include "sql.h"
+
+#define DEFAULT_LOCK_TIMEOUT_MS 60000u
+#define COPY_CHUNK              100000LL /* rows per INSERT of a big rebuild */
+
+enum action_kind { ACT_NONE, ACT_CREATE, ACT_UP, ACT_DOWN, ACT_UNMANAGED };
+
+struct action {
+	enum action_kind kind;
+	const struct mg_migration *m; /* ACT_UP, ACT_DOWN */
+};
+
+/* What to do next from state `st` towards `target`. */
+static struct action next_action(const struct bk_state *st, const struct mg_registry *reg,
+				 unsigned target)
+{
+	struct action a = {ACT_NONE, NULL};
+
+	if (!st->managed && st->user_objects) {
+		a.kind = ACT_UNMANAGED;
+		return a;
+	}
+	if (st->current == 0 && !st->user_objects && target == reg->n_migrations && target > 0) {
+		a.kind = ACT_CREATE;
+		return a;
+	}
+	if (st->current < target) {
+		a.kind = ACT_UP;
+		a.m = reg->migrations[st->current];
+	} else if (st->current > target) {
+		a.kind = ACT_DOWN;
+		a.m = reg->migrations[st->current - 1];
+	}
+	return a;
+}
+
+static const struct mg_plan *action_plan(const struct action *a, enum mg_dialect d)
+{
+	if (a->kind == ACT_UP)
+		return &a->m->up[d];
+	if (a->kind == ACT_DOWN)
+		return &a->m->down[d];
+	return NULL;
+}
+
+static int plan_has_rebuild(const struct mg_plan *p)
+{
+	size_t i;
+
+	for (i = 0; p && i < p->n_steps; i++)
+		if (p->steps[i].kind == MG_STEP_REBUILD)
+			return 1;
+	return 0;
+}
+
+/* ---- Schemas after a migration ----------------------------------------- */
+
+/* The schema after migration `number` (see the file comment); *out is freed
+ * with mg_schema_free. */
+static struct mg_schema *schema_at(const struct mg_registry *reg, unsigned number)
+{
+	struct mg_arena *arena = mg_arena_new();
+	const struct mg_table **tables;
+	size_t n = 0, cap, i, j, k;
+	struct sb s;
+
+	cap = reg->schema ? reg->schema->n_tables : 0;
+	for (k = number; k < reg->n_migrations; k++)
+		if (reg->migrations[k]->before)
+			cap += reg->migrations[k]->before->n_tables;
+	tables = mg_arena_calloc(arena, cap + 1, sizeof(*tables));
+	for (i = 0; reg->schema && i < reg->schema->n_tables; i++)
+		tables[n++] = &reg->schema->tables[i];
+	for (k = reg->n_migrations; k > number; k--) {
+		const struct mg_migration *m = reg->migrations[k - 1];
+
+		for (i = 0; m->after && i < m->after->n_tables; i++)
+			for (j = 0; j < n; j++)
+				if (strcmp(tables[j]->name, m->after->tables[i].name) == 0) {
+					tables[j] = tables[--n];
+					break;
+				}
+		for (i = 0; m->before && i < m->before->n_tables; i++)
+			tables[n++] = &m->before->tables[i];
+	}
+	sb_init(&s, arena);
+	for (i = 0; i < n; i++)
+		sb_add_table(&s, tables[i]);
+	return sb_finish(&s);
+}
+
+/*
+ * Compares the live tables with `expected` (normalised first). With `full`,
+ * every live table is compared and unexpected ones reported; otherwise only
+ * the expected tables, and the tables named in `absent` must not exist.
+ * Returns 0, MG_E_DRIFT (report filled) or another code.
+ */
+static int compare_live(struct mg_db *db, struct mg_strbuf *report,
+			const struct mg_schema *expected, int full, const struct mg_schema *absent)
+{
+	struct mg_schema *norm = NULL, *live = NULL;
+	const char **names = NULL;
+	size_t n = 0, i, diffs = 0;
+	int rc;
+
+	if (!full) {
+		names = calloc(expected->n_tables + (absent ? absent->n_tables : 0) + 1,
+			       sizeof(*names));
+		if (!names)
+			abort();
+		for (i = 0; i < expected->n_tables; i++)
+			names[n++] = expected->tables[i].name;
+		for (i = 0; absent && i < absent->n_tables; i++)
+			if (!mg_schema_find_table(expected, absent->tables[i].name))
+				names[n++] = absent->tables[i].name;
+		if (!n) {
+			rc = 0;
+			goto done;
+		}
+	}
+	rc = mg_db_inspect(&live, db, n, names);
+	if (rc)
+		goto done;
+	if (expected->n_tables) {
+		rc = inspect_normalize(&norm, db, expected);
+		if (rc)
+			goto done;
+	}
+	if (norm)
+		diffs = inspect_compare(report, db->dialect, norm, live, !full);
+	else if (full)
+		for (i = 0; i < live->n_tables; i++, diffs++)
+			mg_strbuf_printf(report, "unexpected table %s\n", live->tables[i].name);
+	for (i = 0; !full && absent && i < absent->n_tables; i++) {
+		const char *t = absent->tables[i].name;
+
+		if (!mg_schema_find_table(expected, t) && mg_schema_find_table(live, t)) {
+			mg_strbuf_printf(report, "table %s already exists\n", t);
+			diffs++;
+		}
+	}
+	rc = diffs ? MG_E_DRIFT : 0;
+done:
+	mg_schema_free(norm);
+	mg_schema_free(live);
+	free(names);
+	return rc;
+}
+
+/* Turns a multi-line report into "first; second; ..." for a one-line
+ * error. */
+static void report_line(struct mg_strbuf *out, const struct mg_strbuf *report)
+{
+	const char *p = mg_strbuf_cstr(report);
+
+	for (; *p; p++) {
+		if (*p == '\n') {
+			if (p[1])
+				mg_strbuf_puts(out, "; ");
+		} else {
+			mg_strbuf_putc(out, *p);
+		}
+	}
+}
+
+/* The drift check of migration `m` going up (live must equal `before`,
+ * tables only in `after` must not exist) or down (the reverse). */
+static int drift_check(struct mg_db *db, const struct mg_migration *m, int up)
+{
+	const struct mg_schema *expect = up ? m->before : m->after;
+	const struct mg_schema *absent = up ? m->after : m->before;
+	static const struct mg_schema none = {0, NULL, NULL};
+	struct mg_strbuf report = {0}, line = {0};
+	int rc;
+
+	if (!expect && !absent)
+		return 0;
+	rc = compare_live(db, &report, expect ? expect : &none, 0, absent);
+	if (rc == MG_E_DRIFT) {
+		report_line(&line, &report);
+		db_errf(db, rc,
+			"migration %u (%s): the live tables are not what it expects %s: %s; "
+			"nothing changed",
+			m->number, m->name, up ? "before it" : "to undo it", mg_strbuf_cstr(&line));
+	} else if (rc) {
+		db_prefix(db, "migration %u (%s): drift check", m->number, m->name);
+	}
+	mg_strbuf_free(&report);
+	mg_strbuf_free(&line);
+	return rc;
+}
+
+/* ---- SQLite rebuild ---------------------------------------------------- */
+
+/* Appends the statements of a rebuild, for --sql and for running. */
+static void rebuild_create_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp)
+{
+	mg_sql_create_table(b, MG_DIALECT_SQLITE, rb->table, tmp, 0);
+}
+
+static void rebuild_copy_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp,
+			     int chunked)
+{
+	size_t i;
+
+	mg_strbuf_puts(b, "INSERT INTO ");
+	mg_sql_ident(b, tmp);
+	mg_strbuf_puts(b, " (");
+	for (i = 0; i < rb->n_copy; i++) {
+		mg_strbuf_puts(b, i ? ", " : "");
+		mg_sql_ident(b, rb->copy_columns[i]);
+	}
+	mg_strbuf_puts(b, ")\n  SELECT ");
+	for (i = 0; i < rb->n_copy; i++)
+		mg_strbuf_printf(b, "%s%s", i ? ", " : "", rb->copy_exprs[i]);
+	mg_strbuf_puts(b, " FROM ");
+	mg_sql_ident(b, rb->old_name);
+	if (chunked)
+		mg_strbuf_puts(b, " WHERE rowid > $1 AND rowid <= $2");
+	mg_strbuf_puts(b, ";\n");
+}
+
+static void rebuild_finish_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp)
+{
+	size_t i;
+
+	mg_strbuf_puts(b, "DROP TABLE ");
+	mg_sql_ident(b, rb->old_name);
+	mg_strbuf_puts(b, ";\nALTER TABLE ");
+	mg_sql_ident(b, tmp);
+	mg_strbuf_puts(b, " RENAME TO ");
+	mg_sql_ident(b, rb->table->name);
+	mg_strbuf_puts(b, ";\n");
+	for (i = 0; i < rb->table->n_indexes; i++)
+		mg_sql_create_index(b, MG_DIALECT_SQLITE, rb->table, &rb->table->indexes[i]);
+}
+
+static char *tmp_name(const struct mg_rebuild *rb)
+{
+	struct mg_strbuf b = {0};
+
+	mg_strbuf_printf(&b, "%s__mg_new", rb->table->name);
+	return mg_strbuf_detach(&b);
+}
+
+struct saved_object {
+	char *type, *name, *sql;
+};
+
+/*
+ * Runs a rebuild inside the caller's transaction (foreign keys already off):
+ * every view and trigger is saved and dropped first (a view or another
+ * table's trigger naming the table would make the rename fail) and
+ * recreated, in their original order, at the end.
+ */
+static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
+{
+	struct mg_strbuf sql = {0};
+	struct mg_rows *rows = NULL;
+	struct saved_object *saved = NULL;
+	size_t n_saved = 0, cap = 0, i;
+	char *tmp = tmp_name(rb), *v = NULL;
+	long long total = 0, lo = 0, hi = 0;
+	int rc;
+
+	rc = mg_db_query(
+		&rows, db,
+		"SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger')"
+		" AND sql IS NOT NULL ORDER BY rowid",
+		0, NULL);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		if (n_saved == cap) {
+			cap = cap ? cap * 2 : 8;
+			saved = realloc(saved, cap * sizeof(*saved));
+			if (!saved)
+				abort();
+		}
+		saved[n_saved].type = strdup(mg_rows_text(rows, 0));
+		saved[n_saved].name = strdup(mg_rows_text(rows, 1));
+		saved[n_saved].sql = strdup(mg_rows_text(rows, 2));
+		if (!saved[n_saved].type || !saved[n_saved].name || !saved[n_saved].sql)
+			abort();
+		n_saved++;
+	}
+	mg_rows_free(rows);
+	rows = NULL;
+	if (rc < 0)
+		goto done;
+	for (i = 0; i < n_saved; i++) {
+		mg_strbuf_printf(&sql, "DROP %s ",
+				 strcmp(saved[i].type, "view") == 0 ? "VIEW" : "TRIGGER");
+		mg_sql_ident(&sql, saved[i].name);
+		mg_strbuf_puts(&sql, ";\n");
+	}
+	rebuild_create_sql(&sql, rb, tmp);
+	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	if (rc)
+		goto done;
+
+	mg_strbuf_clear(&sql);
+	mg_strbuf_puts(&sql,
+		       "SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), 0) FROM ");
+	mg_sql_ident(&sql, rb->old_name);
+	rc = mg_db_query(&rows, db, mg_strbuf_cstr(&sql), 0, NULL);
+	if (rc)
+		goto done;
+	rc = mg_rows_next(rows);
+	if (rc < 0)
+		goto done;
+	total = atoll(mg_rows_text(rows, 0));
+	lo = atoll(mg_rows_text(rows, 1)) - 1;
+	hi = atoll(mg_rows_text(rows, 2));
+	mg_rows_free(rows);
+	rows = NULL;
+
+	mg_strbuf_clear(&sql);
+	if (total < COPY_CHUNK) {
+		rebuild_copy_sql(&sql, rb, tmp, 0);
+		rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	} else {
+		/* Chunks of rowids, so that progress can be reported; the
+		 * statement streams, memory does not grow with the rows. */
+		long long done_rows = 0, next_report = 0;
+
+		rebuild_copy_sql(&sql, rb, tmp, 1);
+		while (lo < hi && rc == 0) {
+			char a[32], b[32];
+			const char *params[2] = {a, b};
+			unsigned long long changed = 0;
+			long long to = hi - lo > COPY_CHUNK ? lo + COPY_CHUNK : hi;
+
+			snprintf(a, sizeof(a), "%lld", lo);
+			snprintf(b, sizeof(b), "%lld", to);
+			rc = mg_db_execp(db, mg_strbuf_cstr(&sql), 2, params, &changed);
+			done_rows += (long long)changed;
+			lo = to;
+			if (rc == 0 && (done_rows >= next_report || lo >= hi)) {
+				db_progress(db, "rebuild %s: %lld of %lld rows copied",
+					    rb->table->name, done_rows, total);
+				next_report = done_rows + total / 10;
+			}
+		}
+	}
+	if (rc)
+		goto done;
+
+	mg_strbuf_clear(&sql);
+	rebuild_finish_sql(&sql, rb, tmp);
+	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	for (i = 0; rc == 0 && i < n_saved; i++) {
+		rc = mg_db_exec(db, saved[i].sql);
+		if (rc)
+			db_prefix(db, "recreating %s %s after the rebuild of %s", saved[i].type,
+				  saved[i].name, rb->table->name);
+	}
+done:
+	for (i = 0; i < n_saved; i++) {
+		free(saved[i].type);
+		free(saved[i].name);
+		free(saved[i].sql);
+	}
+	free(saved);
+	mg_rows_free(rows);
+	mg_strbuf_free(&sql);
+	free(tmp);
+	free(v);
+	return rc;
+}
+
+/* PRAGMA foreign_key_check: MG_E_FOREIGN_KEY naming the first violation. */
+static int fk_check(struct mg_db *db)
+{
+	struct mg_rows *rows = NULL;
+	int rc = mg_db_query(&rows, db, "PRAGMA foreign_key_check", 0, NULL);
+
+	if (rc)
+		goto done;
+	rc = mg_rows_next(rows);
+	if (rc == 1) {
+		const char *rowid = mg_rows_text(rows, 1);
+
+		rc = db_errf(db, MG_E_FOREIGN_KEY,
+			     "foreign key check failed: row %s of table %s references a missing "
+			     "row of table %s",
+			     rowid ? rowid : "?", mg_rows_text(rows, 0), mg_rows_text(rows, 2));
+	}
+done:
+	mg_rows_free(rows);
+	return rc;
+}
+
+/* ---- Running a migration ----------------------------------------------- */
+
+static int run_plan(struct mg_db *db, const struct mg_migration *m, const struct mg_plan *p,
+		    const char *dir)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->n_steps && rc == 0; i++) {
+		const struct mg_step *st = &p->steps[i];
+
+		if (st->kind == MG_STEP_SQL)
+			rc = mg_db_exec(db, st->sql);
+		else if (st->kind == MG_STEP_REBUILD && db->dialect == MG_DIALECT_SQLITE)
+			rc = run_rebuild(db, st->rebuild);
+		else
+			rc = db_errf(db, MG_E_USAGE, "unknown step kind %d", (int)st->kind);
+		if (rc)
+			db_prefix(db, "migration %u (%s), %s step %zu (%s)", m->number, m->name,
+				  dir, i + 1, st->summary ? st->summary : "");
+	}
+	return rc;
+}
+
+static int run_hand(struct mg_db *db, const struct mg_migration *m, mg_migration_fn fn,
+		    const char *dir)
+{
+	int rc;
+
+	if (!fn)
+		return 0;
+	mg_strbuf_clear(&db->err);
+	rc = fn(db);
+	if (rc) {
+		if (!db->err.len)
+			db_errf(db, rc, "%s", mg_strerror(rc));
+		db_prefix(db, "migration %u (%s), hand-written %s step", m->number, m->name, dir);
+		if (rc > 0)
+			rc = MG_E_STEP;
+	}
+	return rc;
+}
+
+static int do_action(struct mg_db *db, const struct mg_registry *reg, const struct action *a,
+		     const struct bk_state *st, unsigned flags)
+{
+	struct mg_strbuf sql = {0};
+	size_t i;
+	int rc = 0;
+
+	switch (a->kind) {
+	case ACT_CREATE:
+		rc = bk_create(db);
+		if (rc)
+			break;
+		mg_sql_create_schema(&sql, db->dialect, reg->schema);
+		rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+		if (rc) {
+			db_prefix(db, "creating the schema of migration %zu", reg->n_migrations);
+			break;
+		}
+		for (i = 0; i < reg->n_migrations && rc == 0; i++)
+			rc = bk_stamp(db, reg->migrations[i], "create");
+		break;
+	case ACT_UP:
+		if (!st->managed)
+			rc = bk_create(db);
+		if (rc == 0)
+			rc = drift_check(db, a->m, 1);
+		if (rc == 0)
+			rc = run_plan(db, a->m, &a->m->up[db->dialect], "up");
+		if (rc == 0)
+			rc = run_hand(db, a->m, a->m->run_up, "up");
+		if (rc == 0)
+			rc = bk_stamp(db, a->m, "migrate");
+		break;
+	case ACT_DOWN:
+		if ((a->m->flags & MG_MIGRATION_IRREVERSIBLE) && !(flags & MG_UPDATE_FORCE)) {
+			rc = db_errf(db, MG_E_IRREVERSIBLE,
+				     "migration %u (%s) is irreversible: undoing it loses %s; "
+				     "run again with --force to accept that; nothing changed",
+				     a->m->number, a->m->name,
+				     a->m->irreversible_note ? a->m->irreversible_note
+							     : "data it changed");
+			break;
+		}
+		rc = drift_check(db, a->m, 0);
+		if (rc == 0)
+			rc = run_hand(db, a->m, a->m->run_down, "down");
+		if (rc == 0)
+			rc = run_plan(db, a->m, &a->m->down[db->dialect], "down");
+		if (rc == 0)
+			rc = bk_unstamp(db, a->m->number);
+		break;
+	case ACT_UNMANAGED:
+		rc = db_errf(db, MG_E_UNMANAGED,
+			     "the database has tables but no modelgen bookkeeping: adopt it with "
+			     "--baseline N (N: the migration its schema matches); nothing changed");
+		break;
+	case ACT_NONE:
+		break;
+	}
+	mg_strbuf_free(&sql);
+	return rc;
+}
+
+/* ---- --sql ------------------------------------------------------------- */
+
+static void print_plan(FILE *f, const struct mg_migration *m, const struct mg_plan *p,
+		       enum mg_dialect d, const char *dir)
+{
+	size_t i;
+
+	fprintf(f, "-- migration %u (%s), %s\n", m->number, m->name, dir);
+	for (i = 0; i < p->n_steps; i++) {
+		const struct mg_step *st = &p->steps[i];
+
+		fprintf(f, "-- %s\n", st->summary ? st->summary : "");
+		if (st->kind == MG_STEP_SQL) {
+			fputs(st->sql, f);
+		} else if (st->kind == MG_STEP_REBUILD && d == MG_DIALECT_SQLITE) {
+			struct mg_strbuf b = {0};
+			char *tmp = tmp_name(st->rebuild);
+
+			fputs("-- (rebuild: foreign keys off; views and triggers saved and "
+			      "recreated; PRAGMA foreign_key_check before commit)\n",
+			      f);
+			rebuild_create_sql(&b, st->rebuild, tmp);
+			rebuild_copy_sql(&b, st->rebuild, tmp, 0);
+			rebuild_finish_sql(&b, st->rebuild, tmp);
+			fputs(mg_strbuf_cstr(&b), f);
+			mg_strbuf_free(&b);
+			free(tmp);
+		}
+	}
+	if ((dir[0] == 'u' && m->run_up) || (dir[0] == 'd' && m->run_down))
+		fprintf(f, "-- and the hand-written %s step of %s\n", dir, m->name);
+}
+
+static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_state *st,
+		   unsigned target, unsigned flags, FILE *f)
+{
+	struct bk_state sim = *st;
+	int rc = 0;
+
+	if (!f)
+		f = stdout;
+	for (;;) {
+		struct action a = next_action(&sim, reg, target);
+
+		if (a.kind == ACT_NONE)
+			break;
+		if (a.kind == ACT_UNMANAGED)
+			return do_action(db, reg, &a, st, flags);
+		if (a.kind == ACT_CREATE) {
+			struct mg_strbuf b = {0};
+
+			mg_sql_create_schema(&b, db->dialect, reg->schema);
+			fprintf(f, "-- empty database: create the schema of migration %zu (%s)\n",
+				reg->n_migrations, reg->migrations[reg->n_migrations - 1]->name);
+			fputs(mg_strbuf_cstr(&b), f);
+			fprintf(f, "-- and stamp migrations 1..%zu as applied\n",
+				reg->n_migrations);
+			mg_strbuf_free(&b);
+			break;
+		}
+		if (a.kind == ACT_DOWN && (a.m->flags & MG_MIGRATION_IRREVERSIBLE) &&
+		    !(flags & MG_UPDATE_FORCE))
+			return do_action(db, reg, &a, st, flags);
+		print_plan(f, a.m, action_plan(&a, db->dialect), db->dialect,
+			   a.kind == ACT_UP ? "up" : "down");
+		sim.current = a.kind == ACT_UP ? sim.current + 1 : sim.current - 1;
+		sim.managed = 1;
+		sim.user_objects = 1;
+	}
+	fflush(f);
+	return rc;
+}
+
+/* ---- Public ------------------------------------------------------------ */
+
+static int lock(struct mg_db *db)
+{
+#ifdef MG_HAVE_POSTGRESQL
+	if (db->dialect == MG_DIALECT_POSTGRESQL)
+		return pg_lock(db);
+#endif
+	(void)db;
+	return 0;
+}
+
+static void unlock(struct mg_db *db)
+{
+#ifdef MG_HAVE_POSTGRESQL
+	if (db->dialect == MG_DIALECT_POSTGRESQL) {
+		struct mg_strbuf saved = db->err;
+
+		db->err = (struct mg_strbuf){0};
+		pg_unlock(db);
+		mg_strbuf_free(&db->err);
+		db->err = saved;
+	}
+#endif
+	(void)db;
+}
+
+static int set_fk(struct mg_db *db, int on)
+{
+	return mg_db_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
+int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_update_options *opts)
+{
+	static const struct mg_update_options none = {0};
+	struct bk_state st = {0};
+	unsigned target, flags;
+	int rc, locked = 0;
+
+	if (!opts)
+		opts = &none;
+	flags = opts->flags;
+	target = (flags & MG_UPDATE_TO) ? opts->to : (unsigned)reg->n_migrations;
+	if (target > reg->n_migrations)
+		return db_errf(db, MG_E_RANGE, "no migration %u: the latest is %zu", target,
+			       reg->n_migrations);
+	db->progress = opts->progress;
+	db->progress_ctx = opts->progress_ctx;
+	rc = db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
+							   : DEFAULT_LOCK_TIMEOUT_MS);
+	if (rc)
+		goto done;
+	if (flags & MG_UPDATE_DRY_RUN) {
+		rc = bk_read(&st, db);
+		if (rc == 0)
+			rc = bk_check(db, &st, reg);
+		if (rc == 0)
+			rc = dry_run(db, reg, &st, target, flags, opts->sql_out);
+		goto done;
+	}
+	rc = lock(db);
+	if (rc)
+		goto done;
+	locked = 1;
+	db->n_actions = 0;
+	for (;;) {
+		struct action peek, a;
+		int fk_off = 0;
+
+		/* Peek outside a transaction: foreign keys can only be
+		 * switched off before BEGIN, so a rebuild must be known. */
+		rc = bk_read(&st, db);
+		if (rc)
+			break;
+		peek = next_action(&st, reg, target);
+		bk_state_free(&st);
+		if (db->dialect == MG_DIALECT_SQLITE &&
+		    plan_has_rebuild(action_plan(&peek, db->dialect))) {
+			rc = set_fk(db, 0);
+			if (rc)
+				break;
+			fk_off = 1;
+		}
+		rc = mg_db_begin(db);
+		if (rc == 0)
+			rc = bk_read(&st, db);
+		if (rc == 0)
+			rc = bk_check(db, &st, reg);
+		if (rc == 0) {
+			a = next_action(&st, reg, target);
+			if (a.kind == ACT_NONE) {
+				rc = mg_db_commit(db);
+				if (fk_off)
+					set_fk(db, 1);
+				break;
+			}
+			if (db->dialect == MG_DIALECT_SQLITE && !fk_off &&
+			    plan_has_rebuild(action_plan(&a, db->dialect))) {
+				/* Another process moved the database on
+				 * meanwhile: start over. */
+				mg_db_rollback(db);
+				bk_state_free(&st);
+				continue;
+			}
+			if (a.kind == ACT_UP || a.kind == ACT_DOWN)
+				db_progress(db, "%s %s",
+					    a.kind == ACT_UP ? "applying" : "reverting", a.m->name);
+			else if (a.kind == ACT_CREATE)
+				db_progress(db, "empty database: creating the schema of %s",
+					    reg->migrations[reg->n_migrations - 1]->name);
+			rc = do_action(db, reg, &a, &st, flags);
+			if (rc == 0 && fk_off)
+				rc = fk_check(db);
+			if (rc == 0)
+				rc = mg_db_commit(db);
+			if (rc == 0)
+				db->n_actions++;
+			else
+				mg_db_rollback(db);
+		} else if (db->in_tx) {
+			mg_db_rollback(db);
+		}
+		if (fk_off)
+			set_fk(db, 1);
+		bk_state_free(&st);
+		if (rc)
+			break;
+	}
+done:
+	bk_state_free(&st);
+	if (locked)
+		unlock(db);
+	db->progress = NULL;
+	db->progress_ctx = NULL;
+	return rc;
+}
+
+int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry *reg)
+{
+	struct bk_state st = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->latest = (unsigned)reg->n_migrations;
+	rc = bk_read(&st, db);
+	if (rc)
+		goto done;
+	out->managed = st.managed;
+	out->empty = !st.user_objects;
+	out->current = st.current;
+	rc = bk_check(db, &st, reg);
+done:
+	bk_state_free(&st);
+	return rc;
+}
+
+/* Verify or check for baseline: live schema vs the schema after `number`. */
+static int check_against(char **report, struct mg_db *db, const struct mg_registry *reg,
+			 unsigned number)
+{
+	struct mg_schema *expected = schema_at(reg, number);
+	struct mg_strbuf r = {0};
+	int rc;
+
+	rc = compare_live(db, &r, expected, 1, NULL);
+	if (rc == MG_E_DRIFT) {
+		struct mg_strbuf line = {0};
+
+		report_line(&line, &r);
+		db_errf(db, rc, "the live schema differs from the schema after migration %u: %s",
+			number, mg_strbuf_cstr(&line));
+		mg_strbuf_free(&line);
+		if (report) {
+			*report = mg_strbuf_detach(&r);
+		}
+	}
+	mg_strbuf_free(&r);
+	mg_schema_free(expected);
+	return rc;
+}
+
+int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg, int use_number,
+	      unsigned number)
+{
+	struct mg_status status;
+	int rc;
+
+	if (report)
+		*report = NULL;
+	rc = mg_status(&status, db, reg);
+	if (rc)
+		return rc;
+	if (!use_number) {
+		if (!status.managed && !status.empty)
+			return db_errf(db, MG_E_UNMANAGED,
+				       "the database has tables but no modelgen bookkeeping: "
+				       "nothing to verify against (adopt it with --baseline N)");
+		number = status.current;
+	}
+	if (number > reg->n_migrations)
+		return db_errf(db, MG_E_RANGE, "no migration %u: the latest is %zu", number,
+			       reg->n_migrations);
+	return check_against(report, db, reg, number);
+}
+
+int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, unsigned number)
+{
+	struct bk_state st = {0};
+	size_t i;
+	int rc, locked = 0;
+
+	if (report)
+		*report = NULL;
+	if (number < 1 || number > reg->n_migrations)
+		return db_errf(db, MG_E_RANGE, "--baseline %u: migrations are numbered 1 to %zu",
+			       number, reg->n_migrations);
+	rc = lock(db);
+	if (rc)
+		goto done;
+	locked = 1;
+	rc = mg_db_begin(db);
+	if (rc)
+		goto done;
+	rc = bk_read(&st, db);
+	if (rc == 0 && st.managed && st.n_rows)
+		rc = db_errf(db, MG_E_INCONSISTENT,
+			     "the database already has modelgen bookkeeping (at migration %u): "
+			     "--baseline is only for databases without it",
+			     st.current);
+	if (rc == 0)
+		rc = check_against(report, db, reg, number);
+	if (rc == 0)
+		rc = bk_create(db);
+	for (i = 0; rc == 0 && i < number; i++)
+		rc = bk_stamp(db, reg->migrations[i], "baseline");
+	if (rc == 0)
+		rc = mg_db_commit(db);
+	else
+		mg_db_rollback(db);
+done:
+	bk_state_free(&st);
+	if (locked)
+		unlock(db);
+	return rc;
+}

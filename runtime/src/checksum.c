@@ -1,0 +1,148 @@
+/*
+ * The checksum of a migration as the runtime sees it: SHA-256 over its data
+ * (number, name, hashes, flags, frozen tables, every step on both dialects),
+ * computed at run time, so a migration edited after it was applied is
+ * noticed whatever the file looks like. Summaries (comments) are left out.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "modelgen/update.h"
+#include "util/sha256.h"
+
+/* Strings are length-prefixed so that no two different inputs share a
+ * serialisation; NULL differs from "". */
+static void put_str(struct mg_sha256 *h, const char *s)
+{
+	char len[32];
+
+	if (!s) {
+		mg_sha256_update(h, "-;", 2);
+		return;
+	}
+	snprintf(len, sizeof(len), "%zu:", strlen(s));
+	mg_sha256_update(h, len, strlen(len));
+	mg_sha256_update(h, s, strlen(s));
+}
+
+static void put_uint(struct mg_sha256 *h, unsigned long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu;", v);
+	mg_sha256_update(h, buf, strlen(buf));
+}
+
+static void put_table(struct mg_sha256 *h, const struct mg_table *t)
+{
+	size_t i, j;
+
+	if (!t) {
+		put_str(h, NULL);
+		return;
+	}
+	put_str(h, t->name);
+	put_uint(h, t->n_columns);
+	for (i = 0; i < t->n_columns; i++) {
+		const struct mg_column *c = &t->columns[i];
+
+		put_str(h, c->name);
+		put_uint(h, (unsigned)c->type);
+		put_uint(h, c->length);
+		put_str(h, c->custom_type);
+		put_uint(h, (unsigned)!!c->nullable);
+		put_uint(h, (unsigned)!!c->identity);
+		put_str(h, c->default_sql);
+	}
+	put_uint(h, t->n_primary_key);
+	for (i = 0; i < t->n_primary_key; i++)
+		put_str(h, t->primary_key[i]);
+	put_uint(h, t->n_indexes);
+	for (i = 0; i < t->n_indexes; i++) {
+		put_str(h, t->indexes[i].name);
+		put_uint(h, (unsigned)!!t->indexes[i].unique);
+		put_uint(h, t->indexes[i].n_columns);
+		for (j = 0; j < t->indexes[i].n_columns; j++)
+			put_str(h, t->indexes[i].columns[j]);
+	}
+	put_uint(h, t->n_foreign_keys);
+	for (i = 0; i < t->n_foreign_keys; i++) {
+		const struct mg_foreign_key *fk = &t->foreign_keys[i];
+
+		put_str(h, fk->name);
+		put_str(h, fk->column);
+		put_str(h, fk->ref_table);
+		put_str(h, fk->ref_column);
+		put_uint(h, (unsigned)fk->on_delete);
+	}
+}
+
+static void put_schema(struct mg_sha256 *h, const struct mg_schema *s)
+{
+	size_t i;
+
+	if (!s) {
+		put_str(h, NULL);
+		return;
+	}
+	put_uint(h, s->n_tables);
+	for (i = 0; i < s->n_tables; i++)
+		put_table(h, &s->tables[i]);
+}
+
+static void put_plan(struct mg_sha256 *h, const struct mg_plan *p)
+{
+	size_t i, j;
+
+	put_uint(h, p->n_steps);
+	for (i = 0; i < p->n_steps; i++) {
+		const struct mg_step *st = &p->steps[i];
+
+		put_uint(h, (unsigned)st->kind);
+		put_str(h, st->sql);
+		if (!st->rebuild) {
+			put_str(h, NULL);
+			continue;
+		}
+		put_table(h, st->rebuild->table);
+		put_str(h, st->rebuild->old_name);
+		put_uint(h, st->rebuild->n_copy);
+		for (j = 0; j < st->rebuild->n_copy; j++) {
+			put_str(h, st->rebuild->copy_columns[j]);
+			put_str(h, st->rebuild->copy_exprs[j]);
+		}
+	}
+}
+
+void mg_migration_checksum(char out[72], const struct mg_migration *m)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct mg_sha256 h;
+	unsigned char digest[32];
+	int d;
+	size_t i;
+
+	mg_sha256_init(&h);
+	put_str(&h, "modelgen-migration-checksum-1");
+	put_uint(&h, m->number);
+	put_str(&h, m->name);
+	put_str(&h, m->parent_hash);
+	put_str(&h, m->result_hash);
+	put_uint(&h, m->flags);
+	put_str(&h, m->irreversible_note);
+	put_schema(&h, m->before);
+	put_schema(&h, m->after);
+	for (d = 0; d < MG_DIALECT_COUNT; d++) {
+		put_plan(&h, &m->up[d]);
+		put_plan(&h, &m->down[d]);
+	}
+	put_uint(&h, (unsigned)(m->run_up != NULL));
+	put_uint(&h, (unsigned)(m->run_down != NULL));
+	mg_sha256_final(&h, digest);
+	memcpy(out, "sha256:", 7);
+	for (i = 0; i < 32; i++) {
+		out[7 + 2 * i] = hex[digest[i] >> 4];
+		out[8 + 2 * i] = hex[digest[i] & 15];
+	}
+	out[71] = 0;
+}

@@ -1,0 +1,319 @@
+/*
+ * dbupdate's command line (mg_cli_main): options, output, exit codes.
+ * 0 success, 1 a check found something (pending migrations, drift, a
+ * refusal), 2 bad usage, 3 any other error; every error one line on stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db_int.h"
+#include "modelgen/dbupdate.h"
+#include "modelgen/update.h"
+
+#ifndef MG_VERSION
+#define MG_VERSION "0"
+#endif
+
+enum mode { MODE_UPDATE, MODE_STATUS, MODE_SQL, MODE_VERIFY, MODE_BASELINE };
+
+static const char usage_text[] =
+	"usage: %s [OPTIONS] [URL]\n"
+	"\n"
+	"Brings the database at URL to the latest migration: an empty database is\n"
+	"created at the current schema, an existing one gets each pending migration.\n"
+	"\n"
+	"  --status            show the database's migration, the latest, the pending ones\n"
+	"                      (exit 1 when migrations are pending)\n"
+	"  --sql               print the SQL that would run; change nothing\n"
+	"  --to N              migrate up or down to migration N (0: before the first)\n"
+	"  --force             with --to: allow undoing irreversible migrations\n"
+	"  --verify            compare the live schema with the expected one (exit 1 on drift)\n"
+	"  --baseline N        adopt a database without bookkeeping whose schema is that\n"
+	"                      after migration N\n"
+	"  --lock-timeout S    wait at most S seconds for another dbupdate's lock (default\n"
+	"                      60; also $DBUPDATE_LOCK_TIMEOUT); on PostgreSQL also the\n"
+	"                      lock_timeout of every statement\n"
+	"  -q, --quiet         no progress on stderr\n"
+	"  -h, --help          this text\n"
+	"  --version           the modelgen version\n"
+	"\n"
+	"URL: sqlite:PATH, sqlite:///ABSOLUTE/PATH, postgresql://..., postgres://... or a\n"
+	"libpq key=value string; default $DATABASE_URL, else sqlite:app.db.\n"
+	"Exit: 0 ok, 1 a check found something, 2 bad usage, 3 error.\n";
+
+static const char *prog_name(const char *argv0)
+{
+	const char *s = argv0 ? strrchr(argv0, '/') : NULL;
+
+	return s ? s + 1 : (argv0 ? argv0 : "dbupdate");
+}
+
+static int usage_error(const char *prog, const char *what)
+{
+	fprintf(stderr, "%s: error: %s (see --help)\n", prog, what);
+	return 2;
+}
+
+/* Parses a non-negative number; returns 0 on success. */
+static int parse_uint(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > 1000000000ul)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static void progress_line(void *ctx, const char *line)
+{
+	fprintf(stderr, "%s: %s\n", (const char *)ctx, line);
+}
+
+/* Exit code of an MG_E_* code: refusals and findings are 1. */
+static int exit_code(int rc)
+{
+	switch (rc) {
+	case 0:
+		return 0;
+	case MG_E_AHEAD:
+	case MG_E_CHECKSUM:
+	case MG_E_OTHER_BRANCH:
+	case MG_E_UNMANAGED:
+	case MG_E_DRIFT:
+	case MG_E_IRREVERSIBLE:
+	case MG_E_INCONSISTENT:
+		return 1;
+	case MG_E_RANGE:
+	case MG_E_USAGE:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+static void print_status(const struct mg_status *s, const struct mg_registry *reg)
+{
+	unsigned i;
+
+	if (!s->managed && !s->empty) {
+		printf("database: not managed by modelgen (tables but no bookkeeping)\n");
+	} else if (s->current == 0) {
+		printf("database: %s\n", s->empty ? "empty" : "no migration applied");
+	} else {
+		printf("database: migration %u (%s)\n", s->current,
+		       reg->migrations[s->current - 1]->name);
+	}
+	if (s->latest)
+		printf("latest:   migration %u (%s)\n", s->latest,
+		       reg->migrations[s->latest - 1]->name);
+	else
+		printf("latest:   no migrations\n");
+	if (s->current >= s->latest) {
+		printf("pending:  none\n");
+		return;
+	}
+	if (s->empty && s->current == 0) {
+		printf("pending:  all %u (an empty database is created at migration %u)\n",
+		       s->latest, s->latest);
+		return;
+	}
+	printf("pending:  %u\n", s->latest - s->current);
+	for (i = s->current; i < s->latest; i++)
+		printf("  %s\n", reg->migrations[i]->name);
+}
+
+int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
+{
+	const char *prog = prog_name(argc > 0 ? argv[0] : NULL);
+	const char *url = NULL, *env;
+	struct mg_update_options opts = {0};
+	enum mode mode = MODE_UPDATE;
+	struct mg_db *db = NULL;
+	unsigned number = 0, seconds = 60;
+	int have_to = 0, quiet = 0, n_modes = 0, rc, i, only_args = 0;
+	char errbuf[512];
+
+	env = getenv("DBUPDATE_LOCK_TIMEOUT");
+	if (env && *env && parse_uint(env, &seconds))
+		return usage_error(prog, "DBUPDATE_LOCK_TIMEOUT must be a number of seconds");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = NULL;
+
+		if (!only_args && strcmp(a, "--") == 0) {
+			only_args = 1;
+			continue;
+		}
+		if (only_args || a[0] != '-' || a[1] == 0) {
+			if (url)
+				return usage_error(prog, "more than one URL");
+			url = a;
+			continue;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf(usage_text, prog);
+			return 0;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("%s (modelgen %s)\n", prog, MG_VERSION);
+			return 0;
+		}
+		if (strcmp(a, "--status") == 0) {
+			mode = MODE_STATUS;
+			n_modes++;
+		} else if (strcmp(a, "--sql") == 0) {
+			mode = MODE_SQL;
+			n_modes++;
+		} else if (strcmp(a, "--verify") == 0) {
+			mode = MODE_VERIFY;
+			n_modes++;
+		} else if (strcmp(a, "--force") == 0) {
+			opts.flags |= MG_UPDATE_FORCE;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			quiet = 1;
+		} else if (strncmp(a, "--to", 4) == 0 && (a[4] == 0 || a[4] == '=')) {
+			val = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
+			if (parse_uint(val, &opts.to))
+				return usage_error(prog, "--to needs a migration number");
+			have_to = 1;
+		} else if (strncmp(a, "--baseline", 10) == 0 && (a[10] == 0 || a[10] == '=')) {
+			val = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+			if (parse_uint(val, &number))
+				return usage_error(prog, "--baseline needs a migration number");
+			mode = MODE_BASELINE;
+			n_modes++;
+		} else if (strncmp(a, "--lock-timeout", 14) == 0 && (a[14] == 0 || a[14] == '=')) {
+			val = a[14] == '=' ? a + 15 : (i + 1 < argc ? argv[++i] : NULL);
+			if (parse_uint(val, &seconds))
+				return usage_error(prog,
+						   "--lock-timeout needs a number of seconds");
+		} else {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "unknown option '%s'", a);
+			return usage_error(prog, msg);
+		}
+	}
+	if (n_modes > 1)
+		return usage_error(prog,
+				   "--status, --sql, --verify and --baseline exclude each other");
+	if (have_to && mode != MODE_UPDATE && mode != MODE_SQL)
+		return usage_error(prog, "--to goes with a plain update or --sql");
+	if ((opts.flags & MG_UPDATE_FORCE) && !have_to)
+		return usage_error(prog, "--force only goes with --to");
+	if (have_to) {
+		if (opts.to > reg->n_migrations) {
+			fprintf(stderr, "%s: error: --to %u: the latest migration is %zu\n", prog,
+				opts.to, reg->n_migrations);
+			return 2;
+		}
+		opts.flags |= MG_UPDATE_TO;
+	}
+	opts.lock_timeout_ms = seconds ? seconds * 1000u : 1u;
+	if (!quiet) {
+		opts.progress = progress_line;
+		opts.progress_ctx = (void *)prog;
+	}
+
+	rc = mg_db_open(&db, url, errbuf, sizeof(errbuf));
+	if (rc) {
+		fprintf(stderr, "%s: error: %s\n", prog, errbuf);
+		return rc == MG_E_URL ? 2 : 3;
+	}
+	switch (mode) {
+	case MODE_UPDATE: {
+		struct mg_status before, after;
+
+		rc = mg_status(&before, db, reg);
+		if (rc == 0)
+			rc = mg_update(db, reg, &opts);
+		if (rc == 0)
+			rc = mg_status(&after, db, reg);
+		if (rc == 0) {
+			if (db->n_actions == 0)
+				printf("database is up to date at migration %u%s%s%s\n",
+				       after.current, after.current ? " (" : "",
+				       after.current ? reg->migrations[after.current - 1]->name
+						     : "",
+				       after.current ? ")" : "");
+			else
+				printf("database is at migration %u%s%s%s (was %u)\n",
+				       after.current, after.current ? " (" : "",
+				       after.current ? reg->migrations[after.current - 1]->name
+						     : "",
+				       after.current ? ")" : "", before.current);
+		}
+		break;
+	}
+	case MODE_SQL:
+		opts.flags |= MG_UPDATE_DRY_RUN;
+		opts.sql_out = stdout;
+		rc = mg_update(db, reg, &opts);
+		break;
+	case MODE_STATUS: {
+		struct mg_status s;
+
+		rc = mg_status(&s, db, reg);
+		if (rc == 0) {
+			print_status(&s, reg);
+			if (s.current < s.latest || (!s.managed && !s.empty)) {
+				mg_db_close(db);
+				return 1;
+			}
+		}
+		break;
+	}
+	case MODE_VERIFY: {
+		char *report = NULL;
+
+		rc = mg_verify(&report, db, reg, 0, 0);
+		if (rc == MG_E_DRIFT) {
+			printf("drift: the live schema differs from the expected one:\n%s",
+			       report ? report : "");
+			free(report);
+			mg_db_close(db);
+			return 1;
+		}
+		free(report);
+		if (rc == 0)
+			printf("schema matches\n");
+		break;
+	}
+	case MODE_BASELINE: {
+		char *report = NULL;
+
+		rc = db_set_lock_timeout(db, opts.lock_timeout_ms);
+		if (rc == 0)
+			rc = mg_baseline(&report, db, reg, number);
+		if (rc == MG_E_DRIFT) {
+			fprintf(stderr,
+				"%s: error: the database's schema is not the schema after "
+				"migration "
+				"%u; nothing changed\n",
+				prog, number);
+			printf("%s", report ? report : "");
+			free(report);
+			mg_db_close(db);
+			return 1;
+		}
+		free(report);
+		if (rc == 0)
+			printf("database adopted at migration %u (%s)\n", number,
+			       reg->migrations[number - 1]->name);
+		break;
+	}
+	}
+	if (rc)
+		fprintf(stderr, "%s: error: %s\n", prog, mg_db_errmsg(db));
+	mg_db_close(db);
+	return exit_code(rc);
+}

@@ -1,0 +1,260 @@
+/*
+ * PostgreSQL introspection from the catalogs (pg_class, pg_attribute,
+ * pg_index, pg_constraint), and normalising an expected schema through the
+ * server: the expected columns are created in a scratch schema inside a
+ * transaction or savepoint that is rolled back, and read back the same way,
+ * so types and defaults compare in the server's own spelling
+ * ('x'::character varying, timestamp with time zone, ...).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+#include "inspect.h"
+#include "sql.h"
+
+#define SCRATCH_SCHEMA "modelgen_expected"
+
+static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, const char *name)
+{
+	struct mg_rows *rows = NULL;
+	char *oid = NULL;
+	const char *p2[2] = {schema_name, name};
+	const char *p1[1];
+	struct ib b;
+	int rc;
+
+	rc = db_query_value(
+		&oid, db,
+		"SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+		" WHERE n.nspname = coalesce($1::text, current_schema())"
+		" AND c.relname = $2 AND c.relkind IN ('r', 'p')",
+		2, p2);
+	if (rc || !oid)
+		goto done;
+	p1[0] = oid;
+	ib_init(&b, s->arena, name);
+	rc = mg_db_query(&rows, db,
+			 "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+			 " a.attidentity, pg_get_expr(d.adbin, d.adrelid)"
+			 " FROM pg_attribute a LEFT JOIN pg_attrdef d"
+			 " ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+			 " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
+			 " ORDER BY a.attnum",
+			 1, p1);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		struct mg_column *c = ib_column(&b);
+		const char *dflt = mg_rows_text(rows, 4);
+
+		c->name = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
+		inspect_parse_type(c, MG_DIALECT_POSTGRESQL, mg_rows_text(rows, 1), s->arena);
+		c->nullable = strcmp(mg_rows_text(rows, 2), "t") != 0;
+		c->identity = mg_rows_text(rows, 3)[0] != 0;
+		c->default_sql = dflt ? mg_arena_strdup(s->arena, dflt) : NULL;
+	}
+	if (rc < 0)
+		goto done;
+	mg_rows_free(rows);
+	rows = NULL;
+
+	rc = mg_db_query(
+		&rows, db,
+		"SELECT a.attname FROM pg_index i"
+		" CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
+		" JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+		" WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
+		1, p1);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1)
+		ib_pk(&b, mg_rows_text(rows, 0));
+	if (rc < 0)
+		goto done;
+	mg_rows_free(rows);
+	rows = NULL;
+
+	rc = mg_db_query(
+		&rows, db,
+		"SELECT ic.relname, i.indisunique, coalesce(a.attname, '<expression>')"
+		" FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+		" CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
+		" LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+		" WHERE i.indrelid = $1::oid AND NOT i.indisprimary"
+		" ORDER BY ic.relname, k.ord",
+		1, p1);
+	if (rc)
+		goto done;
+	{
+		const char *last = NULL;
+		size_t ix = 0;
+
+		while ((rc = mg_rows_next(rows)) == 1) {
+			if (!last || strcmp(last, mg_rows_text(rows, 0)) != 0) {
+				ix = ib_index(&b, mg_rows_text(rows, 0),
+					      strcmp(mg_rows_text(rows, 1), "t") == 0);
+				last = b.ix[ix].name;
+			}
+			ib_index_column(&b, ix, mg_rows_text(rows, 2));
+		}
+	}
+	if (rc < 0)
+		goto done;
+	mg_rows_free(rows);
+	rows = NULL;
+
+	rc = mg_db_query(
+		&rows, db,
+		"SELECT con.conname, a.attname, rc.relname, ra.attname, con.confdeltype"
+		" FROM pg_constraint con JOIN pg_class rc ON rc.oid = con.confrelid"
+		" JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]"
+		" JOIN pg_attribute ra ON ra.attrelid = con.confrelid"
+		" AND ra.attnum = con.confkey[1]"
+		" WHERE con.conrelid = $1::oid AND con.contype = 'f'",
+		1, p1);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		struct mg_foreign_key *fk = ib_fk(&b);
+		const char *act = mg_rows_text(rows, 4);
+
+		fk->name = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
+		fk->column = mg_arena_strdup(s->arena, mg_rows_text(rows, 1));
+		fk->ref_table = mg_arena_strdup(s->arena, mg_rows_text(rows, 2));
+		fk->ref_column = mg_arena_strdup(s->arena, mg_rows_text(rows, 3));
+		fk->on_delete = act[0] == 'c'   ? MG_FK_CASCADE
+				: act[0] == 'n' ? MG_FK_SET_NULL
+				: act[0] == 'r' ? MG_FK_RESTRICT
+						: MG_FK_NO_ACTION;
+	}
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	sb_add(s, &b);
+done:
+	mg_rows_free(rows);
+	free(oid);
+	return rc;
+}
+
+int inspect_pg(struct mg_schema **out, struct mg_db *db, const char *schema_name, size_t n_names,
+	       const char *const *names)
+{
+	struct mg_arena *arena = mg_arena_new();
+	struct sb s;
+	char **all = NULL;
+	size_t n_all = 0, i;
+	int rc = 0;
+
+	*out = NULL;
+	sb_init(&s, arena);
+	if (!n_names) {
+		rc = inspect_table_names(&all, &n_all, db);
+		if (rc)
+			goto done;
+		names = (const char *const *)all;
+		n_names = n_all;
+	}
+	for (i = 0; i < n_names && rc == 0; i++)
+		rc = pg_table(&s, db, schema_name, names[i]);
+	if (rc)
+		goto done;
+	*out = sb_finish(&s);
+	arena = NULL;
+done:
+	inspect_names_free(all, n_all);
+	mg_arena_free(arena);
+	return rc;
+}
+
+int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct mg_schema *expected)
+{
+	struct mg_strbuf sql = {0};
+	struct mg_schema *scratch = NULL;
+	struct mg_arena *arena = NULL;
+	const char **names = NULL;
+	int was_in_tx = db->in_tx, rc, rb;
+	struct sb s;
+	size_t i, j;
+
+	*out = NULL;
+	rc = mg_db_exec(db, was_in_tx ? "SAVEPOINT modelgen_normalize" : "BEGIN");
+	if (rc)
+		goto done;
+	mg_strbuf_puts(&sql, "CREATE SCHEMA " SCRATCH_SCHEMA ";\n");
+	names = calloc(expected->n_tables + 1, sizeof(*names));
+	if (!names)
+		abort();
+	for (i = 0; i < expected->n_tables; i++) {
+		const struct mg_table *t = &expected->tables[i];
+
+		names[i] = t->name;
+		/* Only what the server rewrites: types and defaults. */
+		mg_strbuf_puts(&sql, "CREATE TABLE " SCRATCH_SCHEMA ".");
+		mg_sql_ident(&sql, t->name);
+		mg_strbuf_puts(&sql, " (");
+		for (j = 0; j < t->n_columns; j++) {
+			const struct mg_column *c = &t->columns[j];
+
+			mg_strbuf_puts(&sql, j ? ", " : "");
+			mg_sql_ident(&sql, c->name);
+			mg_strbuf_putc(&sql, ' ');
+			mg_sql_column_type(&sql, MG_DIALECT_POSTGRESQL, t, c);
+			if (c->default_sql && !c->identity) {
+				mg_strbuf_puts(&sql, " DEFAULT ");
+				mg_sql_default(&sql, c->default_sql);
+			}
+		}
+		mg_strbuf_puts(&sql, ");\n");
+	}
+	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	if (rc == 0)
+		rc = inspect_pg(&scratch, db, SCRATCH_SCHEMA, expected->n_tables, names);
+	rb = mg_db_exec(db, was_in_tx ? "ROLLBACK TO SAVEPOINT modelgen_normalize;"
+					" RELEASE SAVEPOINT modelgen_normalize"
+				      : "ROLLBACK");
+	if (rc) {
+		db_prefix(db, "reading the expected schema back from the server");
+		goto done;
+	}
+	if (rb) {
+		rc = rb;
+		goto done;
+	}
+	arena = mg_arena_new();
+	sb_init(&s, arena);
+	for (i = 0; i < expected->n_tables; i++) {
+		const struct mg_table *t = &expected->tables[i];
+		const struct mg_table *st = mg_schema_find_table(scratch, t->name);
+		struct mg_column *cols = mg_arena_calloc(arena, t->n_columns + 1, sizeof(*cols));
+		struct mg_table copy = *t;
+
+		for (j = 0; j < t->n_columns; j++) {
+			const struct mg_column *sc =
+				st ? mg_table_find_column(st, t->columns[j].name) : NULL;
+
+			cols[j] = t->columns[j];
+			if (!sc)
+				continue;
+			cols[j].type = sc->type;
+			cols[j].length = sc->length;
+			cols[j].custom_type = mg_arena_strdup(arena, sc->custom_type);
+			cols[j].default_sql =
+				cols[j].identity ? NULL : mg_arena_strdup(arena, sc->default_sql);
+			if (cols[j].identity)
+				cols[j].nullable = 0;
+		}
+		copy.columns = cols;
+		sb_add_table(&s, &copy);
+	}
+	*out = sb_finish(&s);
+	arena = NULL;
+done:
+	mg_arena_free(arena);
+	mg_schema_free(scratch);
+	free(names);
+	mg_strbuf_free(&sql);
+	return rc;
+}

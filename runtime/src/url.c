@@ -1,0 +1,104 @@
+/*
+ * Database URL parsing: sqlite:PATH, sqlite:///ABSOLUTE/PATH, sqlite::memory:,
+ * postgresql://..., postgres://..., libpq key=value strings; $DATABASE_URL
+ * and the default sqlite:app.db.
+ */
+#include "url.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modelgen/errors.h"
+
+const char *mg_url_resolve(const char *url)
+{
+	const char *env;
+
+	if (url)
+		return url;
+	env = getenv("DATABASE_URL");
+	if (env && *env)
+		return env;
+	return "sqlite:app.db";
+}
+
+static int fail(char *err, size_t errlen, const char *url, const char *why)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "database URL '%s': %s", url, why);
+	return MG_E_URL;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* 1 when `s` looks like a libpq key=value string: it starts with a keyword
+ * ([a-z_]+) followed by optional blanks and '='. */
+static int is_keyword_value(const char *s)
+{
+	const char *p = s;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!((*p >= 'a' && *p <= 'z') || *p == '_'))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '=';
+}
+
+int mg_url_parse(struct mg_url *out, const char *url, char *err, size_t errlen)
+{
+	const char *path;
+
+	memset(out, 0, sizeof(*out));
+	if (!url || !*url)
+		return fail(err, errlen, "", "empty");
+	if (starts_with(url, "sqlite:")) {
+		path = url + strlen("sqlite:");
+		if (strcmp(path, ":memory:") == 0) {
+			path = ":memory:";
+		} else if (starts_with(path, "//")) {
+			/* Only the empty authority is meaningful: a file
+			 * path cannot have a host. */
+			if (path[2] != '/')
+				return fail(err, errlen, url,
+					    "a SQLite URL has no host: use sqlite:PATH or "
+					    "sqlite:///ABSOLUTE/PATH");
+			path += 2;
+		}
+		if (!*path)
+			return fail(err, errlen, url, "no file path after 'sqlite:'");
+		if (strchr(path, '?'))
+			return fail(err, errlen, url, "SQLite URLs take no '?' options");
+		out->dialect = MG_DIALECT_SQLITE;
+	} else if (starts_with(url, "postgresql://") || starts_with(url, "postgres://") ||
+		   is_keyword_value(url)) {
+		path = url;
+		out->dialect = MG_DIALECT_POSTGRESQL;
+	} else if (strstr(url, "://")) {
+		return fail(err, errlen, url,
+			    "unknown scheme: expected sqlite:, postgresql:// or postgres://");
+	} else {
+		return fail(err, errlen, url,
+			    "not a database URL: expected sqlite:PATH, sqlite:///ABSOLUTE/PATH, "
+			    "postgresql://... or a libpq key=value string");
+	}
+	out->target = strdup(path);
+	if (!out->target)
+		return fail(err, errlen, url, "out of memory");
+	return 0;
+}
+
+void mg_url_free(struct mg_url *url)
+{
+	if (!url)
+		return;
+	free(url->target);
+	url->target = NULL;
+}
