@@ -24,6 +24,7 @@
 #include "plan.h"
 #include "snapshot.h"
 #include "util/arena.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -112,6 +113,7 @@ struct mig {
 	int name_ok; /* NNNN_slug.c */
 	char *text;
 	struct emit_file *mf; /* NULL when unreadable */
+	int full;             /* mf read whole, not just its header */
 };
 
 struct state {
@@ -123,8 +125,10 @@ struct state {
 	struct mig *migs;           /* readable ones sorted by number, then file name */
 	struct mg_schema *snapshot; /* NULL when absent */
 	char *registry_text;        /* NULL when absent */
-	/* Replayed end state of the history (tables borrowed from migs). */
+	/* Replayed end state of the history (tables borrowed from migs),
+	 * made on first use. */
 	struct mg_schema replayed;
+	int have_replayed;
 };
 
 static void state_free(struct state *st)
@@ -201,7 +205,7 @@ static void replay(struct mg_schema *out, const struct mig *migs, size_t n)
  * snapshot and the registry text. Returns 0, or -1 after printing an error
  * that stops everything (an unreadable folder or snapshot).
  */
-static int state_load(struct state *st, const char *dir, struct diag_list *diags)
+static int state_load(struct state *st, const char *dir, int full, struct diag_list *diags)
 {
 	DIR *dh;
 	struct dirent *de;
@@ -222,18 +226,17 @@ static int state_load(struct state *st, const char *dir, struct diag_list *diags
 	while (dh && (de = readdir(dh)) != NULL) {
 		struct mig *m;
 		size_t n = strlen(de->d_name);
-
 		struct stat sb;
-		char *full;
+		char *file_path;
 
 		if (n < 3 || strcmp(de->d_name + n - 2, ".c") != 0)
 			continue;
-		full = xprintf("%s/%s", st->migrations_dir, de->d_name);
-		if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			free(full);
+		file_path = xprintf("%s/%s", st->migrations_dir, de->d_name);
+		if (stat(file_path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			free(file_path);
 			continue;
 		}
-		free(full);
+		free(file_path);
 		if (st->n_migs == cap) {
 			cap = cap ? cap * 2 : 16;
 			st->migs = realloc(st->migs, cap * sizeof(*st->migs));
@@ -259,7 +262,9 @@ static int state_load(struct state *st, const char *dir, struct diag_list *diags
 			error("%s: %s", m->path, strerror(errno));
 			return -1;
 		}
-		if (emit_read(&m->mf, m->text, m->path, diags) == 0 && !m->name_ok)
+		m->full = full;
+		if ((full ? emit_read : emit_read_header)(&m->mf, m->text, m->path, diags) == 0 &&
+		    !m->name_ok)
 			m->file_number = m->mf->number;
 	}
 
@@ -272,8 +277,41 @@ static int state_load(struct state *st, const char *dir, struct diag_list *diags
 		if (snapshot_load(&st->snapshot, st->snapshot_path, diags) != 0)
 			return -1;
 	}
-	replay(&st->replayed, st->migs, st->n_migs);
 	return 0;
+}
+
+/* Reads whole every migration read by its header so far (their SQL, delta
+ * and checksum). Returns 0, or -1 with the errors in `diags`. */
+static int state_load_full(struct state *st, struct diag_list *diags)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < st->n_migs; i++) {
+		struct mig *m = &st->migs[i];
+
+		if (!m->mf || m->full)
+			continue;
+		emit_file_free(m->mf);
+		m->mf = NULL;
+		m->full = 1;
+		if (emit_read(&m->mf, m->text, m->path, diags) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* The end state of the history by replaying every delta, or NULL when a
+ * migration cannot be read whole. */
+static const struct mg_schema *state_replayed(struct state *st, struct diag_list *diags)
+{
+	if (!st->have_replayed) {
+		if (state_load_full(st, diags) != 0)
+			return NULL;
+		replay(&st->replayed, st->migs, st->n_migs);
+		st->have_replayed = 1;
+	}
+	return &st->replayed;
 }
 
 /* The newest readable migration, or NULL. */
@@ -346,17 +384,20 @@ static int schema_has_hash(const struct mg_schema *schema, const char *hash)
  * stale, e.g. after a merge). Sets `*from_snapshot`. Returns NULL when
  * neither matches.
  */
-static const struct mg_schema *current_schema(const struct state *st, int *from_snapshot)
+static const struct mg_schema *current_schema(struct state *st, int *from_snapshot,
+					      struct diag_list *diags)
 {
 	const char *hash = end_hash(st);
+	const struct mg_schema *r;
 
 	*from_snapshot = 0;
 	if (st->snapshot && schema_has_hash(st->snapshot, hash)) {
 		*from_snapshot = 1;
 		return st->snapshot;
 	}
-	if (schema_has_hash(&st->replayed, hash))
-		return &st->replayed;
+	r = state_replayed(st, diags);
+	if (r && schema_has_hash(r, hash))
+		return r;
 	return NULL;
 }
 
@@ -599,7 +640,7 @@ int command_diff(const struct cli *cli)
 		rc = MG_EXIT_USAGE;
 		goto done;
 	}
-	if (state_load(&st, cli->generated_dir, &diags) != 0)
+	if (state_load(&st, cli->generated_dir, 0, &diags) != 0)
 		goto done;
 	if (diags.n_errors || history_usable(&st) != 0)
 		goto done;
@@ -616,6 +657,9 @@ int command_diff(const struct cli *cli)
 			      last->path);
 			goto done;
 		}
+		if (state_load_full(&st, &diags) != 0)
+			goto done;
+		last = newest(&st);
 		replay(&base_replay, st.migs, (size_t)(last - st.migs));
 		if (!schema_has_hash(&base_replay, last->mf->parent_hash)) {
 			error("diff --amend: cannot rebuild the parent schema of %s from the "
@@ -628,7 +672,7 @@ int command_diff(const struct cli *cli)
 		number = last->mf->number;
 	} else {
 		if (last) {
-			base = current_schema(&st, &from_snapshot);
+			base = current_schema(&st, &from_snapshot, &diags);
 			if (!base) {
 				error("%s and the migrations disagree with the newest migration "
 				      "%s; "
@@ -667,7 +711,11 @@ int command_diff(const struct cli *cli)
 	if (plan_migration(&plan, arena, &diff, base, &model->schema, &diags) != 0)
 		goto done;
 
-	snapshot_hash(result_hash, &model->schema);
+	/* The schema hash is SHA-256 over the snapshot text (snapshot.h): one
+	 * dump serves both. */
+	snap_text = snapshot_dump(&model->schema);
+	memcpy(result_hash, "sha256:", 7);
+	mg_sha256_hex(result_hash + 7, snap_text, strlen(snap_text));
 	if (cli->amend && !cli->message) {
 		name = xstrdup(last->mf->name);
 	} else {
@@ -694,7 +742,6 @@ int command_diff(const struct cli *cli)
 		};
 		mig_text = emit_migration(&in);
 	}
-	snap_text = snapshot_dump(&model->schema);
 	entries = registry_entries(&st, cli->amend ? (size_t)(st.migs + st.n_migs - last) : 0,
 				   &n_entries);
 	entries[n_entries].number = number;
@@ -774,12 +821,12 @@ int command_new(const struct cli *cli)
 		      "--help`");
 		return MG_EXIT_USAGE;
 	}
-	if (state_load(&st, cli->generated_dir, &diags) != 0 || diags.n_errors ||
+	if (state_load(&st, cli->generated_dir, 0, &diags) != 0 || diags.n_errors ||
 	    history_usable(&st) != 0)
 		goto done;
 	last = newest(&st);
 	if (last) {
-		schema = current_schema(&st, &from_snapshot);
+		schema = current_schema(&st, &from_snapshot, &diags);
 		if (!schema) {
 			error("%s and the migrations disagree; run `modelgen check`",
 			      st.snapshot_path);
@@ -953,7 +1000,7 @@ int command_check(const struct cli *cli)
 		error("check takes no arguments, got '%s'", cli->args[0]);
 		return MG_EXIT_USAGE;
 	}
-	if (state_load(&st, cli->generated_dir, &diags) != 0)
+	if (state_load(&st, cli->generated_dir, 1, &diags) != 0)
 		goto done;
 	n_problems += diags.n_errors;
 	diag_print(&diags, stderr);
@@ -976,7 +1023,7 @@ int command_check(const struct cli *cli)
 		emit_schema_free_shallow(&s);
 	}
 
-	schema = last ? current_schema(&st, &from_snapshot) : &empty;
+	schema = last ? current_schema(&st, &from_snapshot, &diags) : &empty;
 	if (!st.snapshot && last) {
 		problem(&n_problems, st.snapshot_path, "missing; run `modelgen diff` to write it");
 	} else if (st.snapshot && !schema_has_hash(st.snapshot, end_hash(&st))) {
@@ -1092,7 +1139,7 @@ int command_sql(const struct cli *cli)
 		      cli->args[cli->n_args - 1]);
 		return MG_EXIT_USAGE;
 	}
-	if (state_load(&st, cli->generated_dir, &diags) != 0 || diags.n_errors)
+	if (state_load(&st, cli->generated_dir, 1, &diags) != 0 || diags.n_errors)
 		goto done;
 	if (cli->n_args) {
 		const struct mig *last = newest(&st);

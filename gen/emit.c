@@ -716,15 +716,26 @@ static void put_delta_json(struct mg_strbuf *b, const char *marker, const char *
 	const char *p;
 
 	mg_strbuf_printf(b, "\n/* %s: %s\n", marker, what);
-	for (p = json; *p; p++) {
-		if (p[0] == '*' && p[1] == '/')
+	for (p = json; *p;) {
+		size_t n = 0;
+
+		/* Copy up to the next '*' or '?', which may need an escape. */
+		while (p[n] && p[n] != '*' && p[n] != '?')
+			n++;
+		mg_strbuf_putn(b, p, n);
+		p += n;
+		if (!*p)
+			break;
+		if (p[0] == '*' && p[1] == '/') {
 			mg_strbuf_puts(b, "*\\");
-		else if (p[0] == '?' && p[1] == '?') {
+		} else if (p[0] == '?' && p[1] == '?') {
 			/* No trigraph even in a comment. */
 			mg_strbuf_puts(b, "?\\u003f");
 			p++;
-		} else
+		} else {
 			mg_strbuf_putc(b, *p);
+		}
+		p++;
 	}
 	trim_trailing(b);
 	if (b->len && b->ptr[b->len - 1] != '\n')
@@ -896,28 +907,45 @@ char *emit_handwritten(unsigned number, const char *name, const char *hash)
 	mg_strbuf_printf(&b, " * number: %u\n * name: %s\n * kind: handwritten\n", number, name);
 	mg_strbuf_printf(&b, " * parent: %s\n * result: %s\n", hash[0] ? hash : "none",
 			 hash[0] ? hash : "none");
-	mg_strbuf_puts(&b,
-		       " */\n\n"
-		       "/*\n"
-		       " * Rules for a data migration:\n"
-		       " *\n"
-		       " * - Never include the application's model headers or use its structs:\n"
-		       " *   the models will change, this migration must not. Work with SQL and\n"
-		       " *   read the live shape of a table through the runtime (modelgen/db.h):\n"
-		       " *   mg_db_exec() runs a statement with bound parameters, mg_db_query()\n"
-		       " *   and its row functions iterate over results, mg_db_inspect_table()\n"
-		       " *   describes a table as the database has it.\n"
-		       " * - up() and down() run inside the migration's transaction, with its\n"
-		       " *   bookkeeping row; return 0, or a negative MG_E* code after setting\n"
-		       " *   a message with mg_db_error(). Do not COMMIT or ROLLBACK.\n"
-		       " * - The same code runs on SQLite and PostgreSQL: branch on\n"
-		       " *   mg_db_dialect(db) where the SQL differs.\n"
-		       " * - The schema does not change here (parent and result hash are the\n"
-		       " *   same): change the models and run `modelgen diff` for that.\n"
-		       " */\n\n"
-		       "#include <stddef.h>\n\n"
-		       "/* Add #include <modelgen/db.h> for the runtime data API. */\n"
-		       "#include <modelgen/migration.h>\n\n");
+	mg_strbuf_puts(
+		&b, " */\n\n"
+		    "/*\n"
+		    " * Rules for a data migration:\n"
+		    " *\n"
+		    " * - Never include the application's model headers or use its structs:\n"
+		    " *   the models change, this migration must not. Work in SQL, and read\n"
+		    " *   the live shape of a table with mg_db_inspect_table() when it\n"
+		    " *   matters.\n"
+		    " * - up() and down() run inside the migration's transaction, together\n"
+		    " *   with its bookkeeping row: no BEGIN, COMMIT or ROLLBACK here. Return\n"
+		    " *   0, the code of the call that failed, or\n"
+		    " *   mg_db_error(db, MG_E_STEP, \"what went wrong\").\n"
+		    " * - The same code runs on SQLite and PostgreSQL: parameters are $1, $2,\n"
+		    " *   ... on both; branch on mg_db_dialect(db) where the SQL differs.\n"
+		    " * - The schema does not change here (parent and result hash are the\n"
+		    " *   same): change the models and run `modelgen diff` for that.\n"
+		    " *\n"
+		    " * The runtime's data API (modelgen/db.h), for example:\n"
+		    " *\n"
+		    " *   const char *params[] = {\"guest\"};\n"
+		    " *   unsigned long long changed;\n"
+		    " *   int rc = mg_db_execp(db, \"UPDATE users SET username = $1 \"\n"
+		    " *                        \"WHERE username = ''\", 1, params, &changed);\n"
+		    " *\n"
+		    " *   struct mg_rows *rows;\n"
+		    " *   rc = mg_db_query(&rows, db, \"SELECT id, email FROM users\", 0, NULL);\n"
+		    " *   while (rc == 0 && (rc = mg_rows_next(rows)) == 1)\n"
+		    " *           use(mg_rows_text(rows, 0), mg_rows_text(rows, 1));\n"
+		    " *   mg_rows_free(rows);\n"
+		    " *\n"
+		    " *   struct mg_schema *live;\n"
+		    " *   rc = mg_db_inspect_table(&live, db, \"users\");\n"
+		    " *   ... live->tables[0].columns ...\n"
+		    " *   mg_schema_free(live);\n"
+		    " */\n\n"
+		    "#include <stddef.h>\n\n"
+		    "#include <modelgen/db.h>\n"
+		    "#include <modelgen/migration.h>\n\n");
 	mg_strbuf_puts(&b, version_gate);
 	mg_strbuf_puts(&b, "\nstatic int up(struct mg_db *db)\n{\n\t(void)db;\n\treturn 0;\n}\n\n"
 			   "static int down(struct mg_db *db)\n{\n\t(void)db;\n\treturn 0;\n}\n\n"
@@ -1368,7 +1396,9 @@ static int header_value(const char *line, const char *end, const char *key, char
 	return 1;
 }
 
-int emit_read(struct emit_file **out, const char *text, const char *path, struct diag_list *diags)
+/* emit_read and emit_read_header: the whole file, or its header block. */
+static int read_file_text(struct emit_file **out, const char *text, const char *path,
+			  int header_only, struct diag_list *diags)
 {
 	struct emit_file *f = xcalloc(1, sizeof(*f));
 	const char *p = text;
@@ -1391,9 +1421,11 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 
 		line_no++;
 		if (in_header) {
-			if (strncmp(p, " */", 3) == 0 && end - p == 3)
+			if (strncmp(p, " */", 3) == 0 && end - p == 3) {
 				in_header = 0;
-			else
+				if (header_only)
+					break;
+			} else
 				(void)(header_value(p, end, "modelgen-migration", &format) ||
 				       header_value(p, end, "number", &number) ||
 				       header_value(p, end, "name", &f->name) ||
@@ -1521,7 +1553,7 @@ int emit_read(struct emit_file **out, const char *text, const char *path, struct
 	}
 	f->handwritten = strcmp(kind, "handwritten") == 0;
 	f->allow_drop = allow_drop && strcmp(allow_drop, "yes") == 0;
-	if (!f->handwritten) {
+	if (!f->handwritten && !header_only) {
 		char sum[72];
 
 		if (strcmp(kind, "generated") != 0) {
@@ -1551,4 +1583,15 @@ done:
 	else
 		emit_file_free(f);
 	return rc;
+}
+
+int emit_read(struct emit_file **out, const char *text, const char *path, struct diag_list *diags)
+{
+	return read_file_text(out, text, path, 0, diags);
+}
+
+int emit_read_header(struct emit_file **out, const char *text, const char *path,
+		     struct diag_list *diags)
+{
+	return read_file_text(out, text, path, 1, diags);
 }

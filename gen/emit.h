@@ -138,6 +138,14 @@ struct emit_file {
  */
 int emit_read(struct emit_file **out, const char *text, const char *path, struct diag_list *diags);
 
+/*
+ * As emit_read, but reads only the header block (number, name, kind, hashes,
+ * checksum as written): no SQL items, no delta, no recomputed checksum. For
+ * commands that need the history's shape, not its content.
+ */
+int emit_read_header(struct emit_file **out, const char *text, const char *path,
+		     struct diag_list *diags);
+
 void emit_file_free(struct emit_file *file);
 
 /* Returns the checksum line value ("sha256:...") of a generated migration

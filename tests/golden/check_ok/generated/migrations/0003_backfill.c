@@ -16,23 +16,40 @@
  * Rules for a data migration:
  *
  * - Never include the application's model headers or use its structs:
- *   the models will change, this migration must not. Work with SQL and
- *   read the live shape of a table through the runtime (modelgen/db.h):
- *   mg_db_exec() runs a statement with bound parameters, mg_db_query()
- *   and its row functions iterate over results, mg_db_inspect_table()
- *   describes a table as the database has it.
- * - up() and down() run inside the migration's transaction, with its
- *   bookkeeping row; return 0, or a negative MG_E* code after setting
- *   a message with mg_db_error(). Do not COMMIT or ROLLBACK.
- * - The same code runs on SQLite and PostgreSQL: branch on
- *   mg_db_dialect(db) where the SQL differs.
+ *   the models change, this migration must not. Work in SQL, and read
+ *   the live shape of a table with mg_db_inspect_table() when it
+ *   matters.
+ * - up() and down() run inside the migration's transaction, together
+ *   with its bookkeeping row: no BEGIN, COMMIT or ROLLBACK here. Return
+ *   0, the code of the call that failed, or
+ *   mg_db_error(db, MG_E_STEP, "what went wrong").
+ * - The same code runs on SQLite and PostgreSQL: parameters are $1, $2,
+ *   ... on both; branch on mg_db_dialect(db) where the SQL differs.
  * - The schema does not change here (parent and result hash are the
  *   same): change the models and run `modelgen diff` for that.
+ *
+ * The runtime's data API (modelgen/db.h), for example:
+ *
+ *   const char *params[] = {"guest"};
+ *   unsigned long long changed;
+ *   int rc = mg_db_execp(db, "UPDATE users SET username = $1 "
+ *                        "WHERE username = ''", 1, params, &changed);
+ *
+ *   struct mg_rows *rows;
+ *   rc = mg_db_query(&rows, db, "SELECT id, email FROM users", 0, NULL);
+ *   while (rc == 0 && (rc = mg_rows_next(rows)) == 1)
+ *           use(mg_rows_text(rows, 0), mg_rows_text(rows, 1));
+ *   mg_rows_free(rows);
+ *
+ *   struct mg_schema *live;
+ *   rc = mg_db_inspect_table(&live, db, "users");
+ *   ... live->tables[0].columns ...
+ *   mg_schema_free(live);
  */
 
 #include <stddef.h>
 
-/* Add #include <modelgen/db.h> for the runtime data API. */
+#include <modelgen/db.h>
 #include <modelgen/migration.h>
 
 #if MG_MIGRATION_FORMAT != 1
