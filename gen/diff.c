@@ -344,7 +344,8 @@ static void match_fks(const struct differ *d, const struct pair *p,
 			}
 }
 
-/* Refuses the drop of column `oc` of pair p, naming a probable rename. */
+/* Refuses the drop of column `oc` of pair p, naming a probable rename; with
+ * --allow-drop, only warns about the probable rename. */
 static void refuse_column_drop(struct differ *d, const struct pair *p, const struct mg_column *oc)
 {
 	size_t i;
@@ -354,6 +355,16 @@ static void refuse_column_drop(struct differ *d, const struct pair *p, const str
 
 		if (p->old_of_new[i] || !same_type(oc, nc))
 			continue;
+		if (d->allow_drop) {
+			diag_warning(
+				d->diags, loc_of(d, p->new_t, nc),
+				"column '%s.%s' is dropped and '%s.%s' added (same type %s): "
+				"if it was renamed, add MG_RENAMED_FROM(\"%s\") to '%s' to keep "
+				"its data",
+				p->old_t->name, oc->name, p->new_t->name, nc->name,
+				mg_coltype_name(nc->type), oc->name, nc->name);
+			return;
+		}
 		diag_error(d->diags, loc_of(d, p->new_t, nc),
 			   "column '%s.%s' would be dropped and '%s.%s' added (same type %s): "
 			   "if it was renamed, add MG_RENAMED_FROM(\"%s\") to '%s'; to drop "
@@ -362,6 +373,8 @@ static void refuse_column_drop(struct differ *d, const struct pair *p, const str
 			   mg_coltype_name(nc->type), oc->name, nc->name, oc->name);
 		return;
 	}
+	if (d->allow_drop)
+		return;
 	diag_error(d->diags, loc_of(d, p->new_t, NULL),
 		   "column '%s.%s' would be dropped with its data: pass --allow-drop to drop it, "
 		   "or, if it was renamed, add MG_RENAMED_FROM(\"%s\") to the renamed field",
@@ -392,8 +405,7 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 		}
 	for (i = 0; i < ot->n_columns; i++)
 		if (!p->new_of_old[i]) {
-			if (!d->allow_drop)
-				refuse_column_drop(d, p, &ot->columns[i]);
+			refuse_column_drop(d, p, &ot->columns[i]);
 			op = push(&d->ops, DIFF_DROP_COLUMN, p);
 			op->old_column = &ot->columns[i];
 			op->destructive = 1;

@@ -140,6 +140,10 @@ static void test_drop_refused_with_rename_hint(void **state)
 
 	run(&r, &base, &s, &model, 1);
 	assert_int_equal(r.rc, 0);
+	/* Allowed, but the probable rename is still pointed out. */
+	assert_int_equal(r.d.n_items, 1);
+	assert_int_equal(r.d.items[0].level, DIAG_WARNING);
+	assert_non_null(strstr(r.d.items[0].text, "MG_RENAMED_FROM(\"n\") to 'k'"));
 	assert_int_equal(r.r.ops[0].kind, DIFF_DROP_INDEX);
 	assert_int_equal(r.r.ops[1].kind, DIFF_DROP_COLUMN);
 	assert_true(r.r.ops[1].destructive);
@@ -359,6 +363,159 @@ static void test_rename_table(void **state)
 	done(&r);
 }
 
+static void test_fk_follows_renames(void **state)
+{
+	/* Parent p renamed to q, its column id renamed to pid: the child's key
+	 * is the same key under a new name, not a drop and an add. */
+	static const struct mg_column p_cols[] = {ID_COL};
+	static const struct mg_column q_cols[] = {
+		{.name = "pid", .type = MG_COL_BIGINT, .identity = 1, .renamed_from = "id"}};
+	static const char *const pk_pid[] = {"pid"};
+	static const struct mg_column c_cols[] = {ID_COL, {.name = "p_id", .type = MG_COL_BIGINT}};
+	static const struct mg_foreign_key fk1[] = {
+		{.name = "fk_c_p_id", .column = "p_id", .ref_table = "p", .ref_column = "id"}};
+	static const struct mg_foreign_key fk2[] = {
+		{.name = "fk_c_p_id_q", .column = "p_id", .ref_table = "q", .ref_column = "pid"}};
+	static const struct mg_table t1[] = {
+		{.name = "c",
+		 .n_columns = 2,
+		 .columns = c_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk1},
+		{.name = "p",
+		 .n_columns = 1,
+		 .columns = p_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	static const struct mg_table t2[] = {
+		{.name = "c",
+		 .n_columns = 2,
+		 .columns = c_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk2},
+		{.name = "q",
+		 .renamed_from = "p",
+		 .n_columns = 1,
+		 .columns = q_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_pid},
+	};
+	static const struct mg_schema s1 = {2, t1, NULL}, s2 = {2, t2, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &s1, &s2, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 3);
+	assert_int_equal(r.r.ops[0].kind, DIFF_RENAME_TABLE);
+	assert_int_equal(r.r.ops[1].kind, DIFF_ADD_FOREIGN_KEY);
+	assert_string_equal(r.r.ops[1].old_fk->name, "fk_c_p_id");
+	assert_string_equal(r.r.ops[1].fk->name, "fk_c_p_id_q");
+	assert_int_equal(r.r.ops[2].kind, DIFF_RENAME_COLUMN);
+	done(&r);
+}
+
+static void test_fk_readded_when_parent_key_moves(void **state)
+{
+	static const char *const c_code[] = {"code"};
+	static const struct mg_column o_cols[] = {
+		{.name = "id", .type = MG_COL_BIGINT},
+		{.name = "code", .type = MG_COL_TEXT},
+	};
+	static const struct mg_index uq[] = {
+		{.name = "uq_o_code", .unique = 1, .n_columns = 1, .columns = c_code}};
+	static const struct mg_column i_cols[] = {ID_COL, {.name = "o_code", .type = MG_COL_TEXT}};
+	static const struct mg_foreign_key fk[] = {{.name = "fk_i_o_code",
+						    .column = "o_code",
+						    .ref_table = "o",
+						    .ref_column = "code"}};
+	static const struct mg_table t1[] = {
+		{.name = "i",
+		 .n_columns = 2,
+		 .columns = i_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk},
+		{.name = "o",
+		 .n_columns = 2,
+		 .columns = o_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_indexes = 1,
+		 .indexes = uq},
+	};
+	static const struct mg_table t2[] = {
+		{.name = "i",
+		 .n_columns = 2,
+		 .columns = i_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk},
+		{.name = "o",
+		 .n_columns = 2,
+		 .columns = o_cols,
+		 .n_primary_key = 1,
+		 .primary_key = c_code},
+	};
+	static const struct mg_schema s1 = {2, t1, NULL}, s2 = {2, t2, NULL};
+	static const enum diff_op_kind want[] = {DIFF_DROP_FOREIGN_KEY, DIFF_DROP_INDEX,
+						 DIFF_ALTER_PRIMARY_KEY, DIFF_ADD_FOREIGN_KEY};
+	struct result r;
+	size_t i;
+
+	(void)state;
+	run(&r, &s1, &s2, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(r.r.ops[i].kind, want[i]);
+	done(&r);
+}
+
+static void test_tighten_refused_at_column(void **state)
+{
+	static const struct mg_column cols[] = {
+		ID_COL,
+		{.name = "n", .type = MG_COL_INTEGER},
+		{.name = "m", .type = MG_COL_TEXT},
+	};
+	static const struct mg_table t = {.name = "t",
+					  .n_columns = 3,
+					  .columns = cols,
+					  .n_primary_key = 1,
+					  .primary_key = pk_id,
+					  .n_indexes = 1,
+					  .indexes = base_ix};
+	static const struct mg_schema s = {1, &t, NULL};
+	static struct diag_loc col_locs[3] = {
+		{"models/t.h", 3, 5}, {"models/t.h", 4, 5}, {"models/t.h", 9, 7}};
+	static struct model_table_info info[1] = {{.loc = {"models/t.h", 2, 1}}};
+	struct model model = {0};
+	struct result r;
+
+	(void)state;
+	info[0].column_locs = col_locs;
+	model.schema = s;
+	model.info = info;
+	run(&r, &base, &s, &model, 1);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.d.n_errors, 1);
+	assert_int_equal(r.d.items[0].loc.line, 9);
+	assert_int_equal(r.d.items[0].loc.column, 7);
+	assert_string_equal(
+		r.d.items[0].text,
+		"column 't.m' becomes NOT NULL without a default: existing rows holding "
+		"NULL would have no value; add MG_DEFAULT(...)");
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +527,9 @@ int main(void)
 		cmocka_unit_test(test_index_pk_comment_changes),
 		cmocka_unit_test(test_table_order_and_fk_action),
 		cmocka_unit_test(test_rename_table),
+		cmocka_unit_test(test_fk_follows_renames),
+		cmocka_unit_test(test_fk_readded_when_parent_key_moves),
+		cmocka_unit_test(test_tighten_refused_at_column),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
