@@ -1,6 +1,8 @@
 # Generated C of the golden cases compiles cleanly: for every
 # tests/golden/<case>/expected/generated/ one ctest per compiler (gcc,
-# clang-14) builds registry.c and migrations/*.c with every warning an error.
+# clang-14) builds registry.c and migrations/*.c with every warning an error,
+# and one builds a dbupdate from it and applies it to SQLite (create path,
+# migrate path, down and up, each verified).
 # Also: the generator's output is byte-identical across runs and checkouts.
 set(_mg_gen_compilers)
 find_program(MG_GCC NAMES gcc)
@@ -12,6 +14,11 @@ if(MG_CLANG14)
   list(APPEND _mg_gen_compilers clang=${MG_CLANG14})
 endif()
 
+set(_mg_apply_libs ${SQLITE3_LINK_LIBRARIES})
+if(MG_WITH_POSTGRESQL)
+  list(APPEND _mg_apply_libs ${LIBPQ_LINK_LIBRARIES})
+endif()
+
 file(GLOB _mg_gen_dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/tests/golden/*/expected/generated)
 foreach(dir ${_mg_gen_dirs})
@@ -21,6 +28,10 @@ foreach(dir ${_mg_gen_dirs})
   get_filename_component(_case ${dir} DIRECTORY)
   get_filename_component(_case ${_case} DIRECTORY)
   get_filename_component(_case ${_case} NAME)
+  add_test(NAME generated_apply/${_case}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/apply_generated.sh ${CMAKE_C_COMPILER}
+                   ${PROJECT_SOURCE_DIR}/runtime/include $<TARGET_FILE:modelgen_runtime> ${dir}
+                   ${_mg_apply_libs})
   foreach(pair ${_mg_gen_compilers})
     string(REPLACE "=" ";" pair "${pair}")
     list(GET pair 0 _name)
