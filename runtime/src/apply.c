@@ -694,7 +694,10 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 				bk_state_free(&st);
 				continue;
 			}
-			if (a.kind == ACT_UP || a.kind == ACT_DOWN)
+			if (a.kind == ACT_DOWN && (a.m->flags & MG_MIGRATION_IRREVERSIBLE) &&
+			    !(flags & MG_UPDATE_FORCE))
+				; /* refused below, before any change */
+			else if (a.kind == ACT_UP || a.kind == ACT_DOWN)
 				db_progress(db, "%s %s",
 					    a.kind == ACT_UP ? "applying" : "reverting", a.m->name);
 			else if (a.kind == ACT_CREATE)

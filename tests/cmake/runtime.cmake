@@ -12,3 +12,25 @@ if(MG_WITH_POSTGRESQL)
            COMMAND sh ${PROJECT_SOURCE_DIR}/tools/pg.sh fixture-stop ${MG_PG_URL_FILE})
   set_tests_properties(runtime/pg_stop PROPERTIES FIXTURES_CLEANUP pg)
 endif()
+
+# dbupdate-like programs linked with a hand-written registry; variants for
+# the refusals (an edited migration, another branch's, an older program).
+foreach(variant "" _edited _branch _short)
+  add_executable(test_dbupdate${variant} ${CMAKE_CURRENT_SOURCE_DIR}/runtime/demo_registry.c)
+  target_compile_options(test_dbupdate${variant} PRIVATE ${MG_WARNINGS})
+  target_link_libraries(test_dbupdate${variant} PRIVATE modelgen_runtime)
+  if(variant)
+    string(TOUPPER "VARIANT${variant}" _def)
+    target_compile_definitions(test_dbupdate${variant} PRIVATE ${_def})
+  endif()
+endforeach()
+
+add_test(NAME runtime/dbupdate_sqlite
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/runtime/dbupdate.sh sqlite ${CMAKE_CURRENT_BINARY_DIR})
+if(MG_WITH_POSTGRESQL)
+  add_test(NAME runtime/dbupdate_postgresql
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/runtime/dbupdate.sh postgresql
+                   ${CMAKE_CURRENT_BINARY_DIR} ${MG_PG_URL_FILE})
+  set_tests_properties(runtime/dbupdate_postgresql PROPERTIES FIXTURES_REQUIRED pg
+                       SKIP_RETURN_CODE 77)
+endif()

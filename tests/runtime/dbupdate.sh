@@ -1,0 +1,280 @@
+#!/bin/sh
+# End-to-end tests of a dbupdate built from a hand-written registry
+# (demo_registry.c), on a real database: create and migrate paths with rows,
+# rebuilds keeping rows, indexes, triggers, views and cascading children,
+# --to down and back up, every refusal, a failing step, the lock.
+#
+#   dbupdate.sh sqlite BINDIR
+#   dbupdate.sh postgresql BINDIR URLFILE   (skips, exit 77, without a server)
+set -u
+dialect=$1
+bin=$2
+prog=$bin/test_dbupdate
+T=$(mktemp -d /tmp/mg_dbupdate.XXXXXX)
+n_db=0
+pg_dbs=""
+
+cleanup() {
+	for d in $pg_dbs; do
+		psql -XAtq "$pg_base" -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "--- stdout:" >&2
+	cat "$T/out" >&2
+	echo "--- stderr:" >&2
+	cat "$T/err" >&2
+	exit 1
+}
+
+if [ "$dialect" = postgresql ]; then
+	if [ ! -s "${3:-}" ]; then
+		echo "no PostgreSQL server (fixture URL file ${3:-} missing): skipped"
+		exit 77
+	fi
+	pg_base=$(cat "$3")
+fi
+
+# new_db: a fresh empty database; sets URL.
+new_db() {
+	n_db=$((n_db + 1))
+	if [ "$dialect" = sqlite ]; then
+		DB=$T/db$n_db.sqlite
+		URL=sqlite:$DB
+	else
+		name=mg_t$$_$n_db
+		psql -XAtq "$pg_base" -c "CREATE DATABASE $name" >/dev/null || exit 1
+		pg_dbs="$pg_dbs $name"
+		URL=$(echo "$pg_base" | sed "s|@/postgres?|@/$name?|")
+	fi
+}
+
+# q SQL: runs SQL on the current database, prints rows (| separated).
+q() {
+	if [ "$dialect" = sqlite ]; then
+		sqlite3 -batch "$DB" "PRAGMA foreign_keys = ON; $1"
+	else
+		psql -XAtq -v ON_ERROR_STOP=1 "$URL" -c "$1"
+	fi
+}
+
+# expect RC ARGS...: runs the program, checks its exit code.
+expect() {
+	want=$1
+	shift
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" = "$want" ] || fail "$* exited $got, expected $want"
+}
+
+has_out() { grep -q -- "$1" "$T/out" || fail "stdout lacks '$1'"; }
+has_err() { grep -q -- "$1" "$T/err" || fail "stderr lacks '$1'"; }
+one_line_err() {
+	[ "$(grep -c 'error' "$T/err" | tr -d ' ')" = 1 ] || fail "not exactly one error line"
+	[ "$(grep -vc "^test_dbupdate[a-z_]*: " "$T/err" | tr -d ' ')" = 0 ] ||
+		fail "stderr has lines that are not the program's"
+}
+current() { q "SELECT coalesce(max(number), 0) FROM modelgen_migrations"; }
+is() { [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"; }
+
+echo "== usage"
+expect 0 "$prog" --help
+has_out "usage:"
+expect 0 "$prog" --version
+expect 2 "$prog" --bogus
+one_line_err
+expect 2 "$prog" --to x
+expect 2 "$prog" "mysql://x/y"
+has_err "unknown scheme"
+expect 2 "$prog" --to 7 sqlite:"$T/x.db"
+expect 2 "$prog" --status --verify sqlite:"$T/x.db"
+
+echo "== empty database: --status, --sql change nothing; create path"
+new_db
+expect 1 "$prog" --status "$URL"
+has_out "database: empty"
+has_out "pending:  all 6"
+expect 0 "$prog" --sql "$URL"
+has_out "CREATE TABLE"
+has_out "stamp migrations 1..6"
+if [ "$dialect" = sqlite ]; then
+	objects="SELECT count(*) FROM sqlite_schema"
+else
+	objects="SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+fi
+[ "$(q "$objects")" = 0 ] || fail "--sql changed the database"
+expect 0 "$prog" "$URL"
+has_out "at migration 6 (0006_drop_books_pages)"
+is "$(current)" 6 "create path stamps every migration"
+is "$(q "SELECT applied_by FROM modelgen_migrations WHERE number = 3")" create "applied_by"
+expect 0 "$prog" --status "$URL"
+has_out "pending:  none"
+expect 0 "$prog" --verify "$URL"
+has_out "schema matches"
+expect 0 "$prog" "$URL"
+has_out "up to date at migration 6"
+CREATED_URL=$URL
+CREATED_DB=${DB:-}
+
+echo "== migrate path with rows"
+new_db
+expect 0 "$prog" --to 1 "$URL"
+is "$(current)" 1 "--to 1 on an empty database replays migration 1"
+expect 0 "$prog" --verify "$URL"
+q "INSERT INTO authors (name) VALUES ('ann'), ('bob');
+   INSERT INTO books (author_id, title) VALUES (1, 'a1'), (1, 'a2'), (2, 'b1');" >/dev/null ||
+	fail "insert rows"
+if [ "$dialect" = sqlite ]; then
+	q "CREATE VIEW v_books AS SELECT b.title, a.name FROM books b JOIN authors a ON a.id = b.author_id;
+	   CREATE TRIGGER trg_authors_name BEFORE INSERT ON authors WHEN NEW.name = ''
+	   BEGIN SELECT RAISE(ABORT, 'empty name'); END;" || fail "view and trigger"
+fi
+expect 0 "$prog" "$URL"
+has_err "applying 0003_widen_authors_name"
+is "$(current)" 6 "migrate path"
+is "$(q "SELECT applied_by FROM modelgen_migrations WHERE number = 3")" migrate "applied_by"
+is "$(q "SELECT count(*) FROM authors")" 2 "authors rows survive"
+is "$(q "SELECT count(*) FROM books")" 3 "books rows survive the parent's rebuild"
+is "$(q "SELECT full_name FROM authors WHERE id = 2")" bob "renamed column keeps values"
+expect 0 "$prog" --verify "$URL"
+if [ "$dialect" = sqlite ]; then
+	is "$(q "SELECT count(*) FROM v_books")" 3 "view kept"
+	q "INSERT INTO authors (full_name) VALUES ('')" 2>&1 | grep -q "empty name" ||
+		fail "trigger kept"
+	is "$(q "SELECT count(*) FROM sqlite_schema WHERE name IN ('uq_authors_name', 'ix_books_title')")" 2 "indexes kept"
+fi
+q "INSERT INTO books (author_id, title) VALUES (99, 'x')" >/dev/null 2>&1 &&
+	fail "foreign key not enforced after the migrations"
+q "INSERT INTO authors (full_name) VALUES ('ann')" >/dev/null 2>&1 &&
+	fail "unique index not enforced after the migrations"
+q "DELETE FROM authors WHERE id = 1" || fail "delete parent"
+is "$(q "SELECT count(*) FROM books")" 1 "ON DELETE CASCADE after the rebuild"
+
+echo "== create path and migrate path end in the same schema"
+expect 0 "$prog" --verify "$CREATED_URL"
+
+echo "== --to down and back up"
+expect 1 "$prog" --to 4 "$URL"
+has_err "irreversible"
+has_err "the values of column books.pages"
+one_line_err
+is "$(current)" 6 "refused --to changes nothing"
+expect 0 "$prog" --sql --to 2 --force "$URL"
+has_out "migration 6 (0006_drop_books_pages), down"
+is "$(current)" 6 "--sql --to changes nothing"
+expect 0 "$prog" --to 2 --force "$URL"
+is "$(current)" 2 "--to 2"
+is "$(q "SELECT count(*) FROM books")" 1 "rows survive going down"
+is "$(q "SELECT name FROM authors WHERE id = 2")" bob "rename undone"
+expect 0 "$prog" --verify "$URL"
+q "INSERT INTO books (author_id, title) VALUES (99, 'x')" >/dev/null 2>&1 &&
+	fail "foreign key not enforced after going down"
+expect 0 "$prog" "$URL"
+is "$(current)" 6 "back up"
+is "$(q "SELECT count(*) FROM books")" 1 "rows after going back up"
+expect 0 "$prog" --verify "$URL"
+
+echo "== refusals"
+expect 1 "$bin/test_dbupdate_edited" "$URL"
+has_err "migration 2 (0002_add_books_pages) was edited after it was applied"
+one_line_err
+expect 1 "$bin/test_dbupdate_branch" "$URL"
+has_err "another branch's migration with the same number"
+one_line_err
+expect 1 "$bin/test_dbupdate_short" "$URL"
+has_err "ahead of this program"
+one_line_err
+expect 1 "$bin/test_dbupdate_short" --status "$URL"
+is "$(current)" 6 "refusals change nothing"
+
+new_db
+q "CREATE TABLE legacy (id integer PRIMARY KEY)" >/dev/null
+expect 1 "$prog" "$URL"
+has_err "--baseline N"
+one_line_err
+expect 1 "$prog" --status "$URL"
+has_out "not managed"
+
+echo "== drift"
+new_db
+expect 0 "$prog" --to 2 "$URL"
+q "ALTER TABLE authors ADD COLUMN extra integer" >/dev/null
+expect 1 "$prog" "$URL"
+has_err "migration 3 (0003_widen_authors_name): the live tables are not what it expects"
+has_err "unexpected column extra"
+one_line_err
+is "$(current)" 2 "drift changes nothing"
+expect 1 "$prog" --verify "$URL"
+has_out "unexpected column extra"
+
+echo "== baseline"
+q "DROP TABLE modelgen_migrations" >/dev/null 2>&1 || true
+new_db
+expect 0 "$prog" "$URL"
+q "DROP TABLE modelgen_migrations" >/dev/null
+expect 1 "$prog" "$URL"
+has_err "baseline"
+expect 1 "$prog" --baseline 2 "$URL"
+has_out "varchar"
+expect 2 "$prog" --baseline 9 "$URL"
+expect 0 "$prog" --baseline 6 "$URL"
+is "$(current)" 6 "baseline stamps"
+is "$(q "SELECT applied_by FROM modelgen_migrations WHERE number = 6")" baseline "applied_by"
+expect 0 "$prog" --verify "$URL"
+expect 1 "$prog" --baseline 6 "$URL"
+has_err "already has modelgen bookkeeping"
+
+echo "== a failing hand-written step rolls its migration back"
+new_db
+expect 0 "$prog" --to 4 "$URL"
+MG_TEST_FAIL_STEP=1 expect 3 "$prog" "$URL"
+has_err "migration 5 (0005_fill_pages), hand-written up step: asked to fail"
+one_line_err
+is "$(current)" 4 "failed migration not recorded"
+expect 0 "$prog" "$URL"
+
+if [ "$dialect" = postgresql ]; then
+	echo "== database errors carry SQLSTATE"
+	q "INSERT INTO authors (full_name) VALUES ('$(printf '%080d' 0)')" >/dev/null
+	expect 3 "$prog" --to 2 --force "$URL"
+	has_err "SQLSTATE 22001"
+	has_err "migration 3 (0003_widen_authors_name), down step 1"
+	one_line_err
+	is "$(current)" 3 "the migrations reverted before the failing one stay reverted"
+fi
+
+echo "== two dbupdates at once"
+new_db
+expect 0 "$prog" --to 1 "$URL"
+MG_TEST_SLOW=2 "$prog" "$URL" >"$T/a.out" 2>"$T/a.err" &
+pa=$!
+MG_TEST_SLOW=2 "$prog" "$URL" >"$T/b.out" 2>"$T/b.err" &
+pb=$!
+wait $pa || { cat "$T/a.err" >&2; fail "first dbupdate failed"; }
+wait $pb || { cat "$T/b.err" >&2; fail "second dbupdate failed"; }
+is "$(current)" 6 "both end at the latest"
+is "$(q "SELECT count(*) FROM modelgen_migrations")" 6 "each migration applied once"
+grep -q "up to date" "$T/a.out" "$T/b.out" || [ "$dialect" = sqlite ] ||
+	fail "neither reports 'up to date'"
+
+echo "== lock wait is bounded and says who holds it"
+new_db
+expect 0 "$prog" --to 4 "$URL"
+MG_TEST_SLOW=3 "$prog" "$URL" >"$T/a.out" 2>"$T/a.err" &
+pa=$!
+sleep 1
+expect 3 "$prog" --lock-timeout 1 "$URL"
+if [ "$dialect" = sqlite ]; then
+	has_err "locked by another process"
+else
+	has_err "holds the migration lock (server process [0-9]"
+fi
+one_line_err
+wait $pa || fail "the lock holder failed"
+is "$(current)" 6 "holder finished"
+
+echo "ok"
