@@ -67,9 +67,10 @@ static int needs_rebuild(const struct diff_op *op)
 	case DIFF_ALTER_COLUMN:
 	case DIFF_ALTER_PRIMARY_KEY:
 	case DIFF_DROP_FOREIGN_KEY:
-		return 1;
 	case DIFF_ADD_FOREIGN_KEY:
-		return op->old_fk == NULL;
+		/* Also a renamed key: its name lives only in the CREATE TABLE
+		 * text, where introspection reads it. */
+		return 1;
 	default:
 		return 0;
 	}
@@ -204,8 +205,7 @@ static void native_sql(struct mg_strbuf *b, const struct diff_op *op)
 		mg_sql_create_index(b, MG_DIALECT_SQLITE, op->new_table, op->index);
 		break;
 	default:
-		/* Foreign key renames and comments: SQLite keeps no names of
-		 * constraints it reports, nor comments. */
+		/* Comments: SQLite has none. */
 		break;
 	}
 }

@@ -25,6 +25,8 @@
 #endif
 
 #include "diff.h"
+#include "modelgen/db.h"
+#include "modelgen/update.h"
 #include "plan.h"
 #include "sql.h"
 #include "util/arena.h"
@@ -582,13 +584,14 @@ static const char *const c_ab[] = {"a", "b"};
 static const char *const c_abb[] = {"a", "bb"};
 
 static const struct mg_column e1_parent_cols[] = {
-	{.name = "id", .type = MG_COL_INTEGER},
+	/* Not INTEGER: a single INTEGER primary key is always SQLite's rowid. */
+	{.name = "id", .type = MG_COL_BIGINT},
 	{.name = "code", .type = MG_COL_VARCHAR, .length = 10},
 	{.name = "note", .type = MG_COL_TEXT, .nullable = 1},
 };
 static const struct mg_column e1_child_cols[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
-	{.name = "parent_id", .type = MG_COL_INTEGER},
+	{.name = "parent_id", .type = MG_COL_BIGINT},
 	{.name = "qty", .type = MG_COL_INTEGER},
 };
 static const struct mg_foreign_key e_child_fk[] = {{.name = "fk_child_parent_id",
@@ -597,7 +600,7 @@ static const struct mg_foreign_key e_child_fk[] = {{.name = "fk_child_parent_id"
 						    .ref_column = "id",
 						    .on_delete = MG_FK_CASCADE}};
 static const struct mg_column e1_pair_cols[] = {
-	{.name = "a", .type = MG_COL_INTEGER},
+	{.name = "a", .type = MG_COL_TEXT},
 	{.name = "b", .type = MG_COL_INTEGER},
 	{.name = "v", .type = MG_COL_TEXT, .nullable = 1},
 };
@@ -628,18 +631,18 @@ static const struct mg_table e1_tables[] = {
 static const struct mg_schema e1 = {.n_tables = 3, .tables = e1_tables};
 
 static const struct mg_column e2_parent_cols[] = {
-	{.name = "id", .type = MG_COL_INTEGER, .identity = 1},
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "code", .type = MG_COL_TEXT},
 	{.name = "note", .type = MG_COL_TEXT, .nullable = 1, .comment = "a note"},
 };
 static const struct mg_column e2_child_cols[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
-	{.name = "parent_id", .type = MG_COL_INTEGER},
+	{.name = "parent_id", .type = MG_COL_BIGINT},
 	{.name = "qty", .type = MG_COL_BIGINT},
 	{.name = "label", .type = MG_COL_TEXT, .nullable = 1, .default_sql = "'x'"},
 };
 static const struct mg_column e2_pair_cols[] = {
-	{.name = "a", .type = MG_COL_INTEGER},
+	{.name = "a", .type = MG_COL_TEXT},
 	{.name = "bb", .type = MG_COL_INTEGER, .renamed_from = "b"},
 	{.name = "v", .type = MG_COL_TEXT, .default_sql = "'none'"},
 };
@@ -842,6 +845,145 @@ static void test_sqlite_key_moves(void **state)
 	free(r);
 	sqlite3_close(db);
 	planned_free(&p);
+}
+
+/* ---- through the runtime: mg_update applies the plans, mg_verify compares -- */
+
+/* Two migrations (create `from`, then `from` -> `to`) as the runtime sees
+ * them, built from plans held by the caller. */
+struct e2e {
+	struct planned p1, p2;
+	struct mg_migration m1, m2;
+	const struct mg_migration *list[2];
+	struct mg_registry r1, r2;
+};
+
+static void fill_migration(struct mg_migration *m, unsigned number, const char *name,
+			   const char *parent, const char *result, const struct plan_result *plan)
+{
+	int d;
+
+	memset(m, 0, sizeof(*m));
+	m->number = number;
+	m->name = name;
+	m->parent_hash = parent;
+	m->result_hash = result;
+	m->flags = plan->irreversible_note ? MG_MIGRATION_IRREVERSIBLE : 0;
+	m->irreversible_note = plan->irreversible_note;
+	m->before = &plan->before;
+	m->after = &plan->after;
+	for (d = 0; d < MG_DIALECT_COUNT; d++) {
+		m->up[d] = plan->up[d];
+		m->down[d] = plan->down[d];
+	}
+}
+
+static void e2e_init(struct e2e *e, const struct mg_schema *from, const struct mg_schema *to)
+{
+	static const struct mg_schema empty = {0, NULL, NULL};
+
+	plan_of(&e->p1, &empty, from, 0);
+	plan_of(&e->p2, from, to, 1);
+	fill_migration(&e->m1, 1, "0001_from", "", "h1", &e->p1.plan);
+	fill_migration(&e->m2, 2, "0002_to", "h1", "h2", &e->p2.plan);
+	e->list[0] = &e->m1;
+	e->list[1] = &e->m2;
+	e->r1 = (struct mg_registry){1, e->list, from, "h1"};
+	e->r2 = (struct mg_registry){2, e->list, to, "h2"};
+}
+
+static void e2e_free(struct e2e *e)
+{
+	planned_free(&e->p1);
+	planned_free(&e->p2);
+}
+
+static void must(struct mg_db *db, int rc, const char *what)
+{
+	if (rc)
+		fail_msg("%s: %d %s", what, rc, mg_db_errmsg(db));
+}
+
+static void must_verify(struct mg_db *db, const struct mg_registry *r)
+{
+	char *report = NULL;
+	int rc = mg_verify(&report, db, r, 0, 0);
+
+	if (rc)
+		fail_msg("verify: %d %s\n%s", rc, mg_db_errmsg(db), report ? report : "");
+	free(report);
+}
+
+/* Creates at `from` with `rows`, migrates to `to`, verifies, checks with
+ * `check_sql` (must return `want`), goes down to 1 and verifies again. */
+static void e2e_run(const char *url, const struct mg_schema *from, const struct mg_schema *to,
+		    const char *rows_sql, const char *check_sql, const char *want)
+{
+	struct e2e e;
+	struct mg_update_options up = {0}, down = {0};
+	struct mg_db *db = NULL;
+	struct mg_rows *rows = NULL;
+	char err[256];
+	struct mg_strbuf got = {0};
+	size_t i;
+
+	e2e_init(&e, from, to);
+	if (mg_db_open(&db, url, err, sizeof(err)))
+		fail_msg("open %s: %s", url, err);
+	must(db, mg_update(db, &e.r1, &up), "create at 1");
+	must_verify(db, &e.r1);
+	must(db, mg_db_exec(db, rows_sql), "rows");
+	must(db, mg_update(db, &e.r2, &up), "migrate to 2");
+	must_verify(db, &e.r2);
+	must(db, mg_db_query(&rows, db, check_sql, 0, NULL), "check query");
+	while (mg_rows_next(rows) > 0) {
+		for (i = 0; i < mg_rows_columns(rows); i++)
+			mg_strbuf_printf(&got, "%s%s", i ? "|" : "",
+					 mg_rows_text(rows, i) ? mg_rows_text(rows, i) : "NULL");
+		mg_strbuf_putc(&got, '\n');
+	}
+	mg_rows_free(rows);
+	assert_string_equal(mg_strbuf_cstr(&got), want);
+	down.flags = MG_UPDATE_TO | MG_UPDATE_FORCE;
+	down.to = 1;
+	must(db, mg_update(db, &e.r2, &down), "down to 1");
+	must_verify(db, &e.r1);
+	mg_db_close(db);
+	mg_strbuf_free(&got);
+	e2e_free(&e);
+}
+
+static char *sqlite_url(const char *name)
+{
+	struct mg_strbuf b = {0};
+
+	mg_strbuf_printf(&b, "sqlite:%s/test_plan_%s.db", MG_TEST_BINARY_DIR, name);
+	remove(mg_strbuf_cstr(&b) + strlen("sqlite:"));
+	return mg_strbuf_detach(&b);
+}
+
+static const char v_rows[] = "INSERT INTO users (name, rating, email, legacy) VALUES "
+			     "('ann', 1.5, NULL, 'l1'), ('bob', NULL, 'b@x', NULL);"
+			     "INSERT INTO posts (user_id, title) VALUES (1, 'hello'), (2, 'world');"
+			     "INSERT INTO old_stuff (x) VALUES ('gone');";
+
+static void test_runtime_sqlite(void **state)
+{
+	char *url;
+
+	(void)state;
+	url = sqlite_url("v");
+	e2e_run(url, &v1, &v2, v_rows,
+		"SELECT a.id, a.username, a.email, p.title FROM accounts a JOIN posts p ON "
+		"p.user_id = a.id ORDER BY a.id",
+		"1|ann||hello\n2|bob|b@x|world\n");
+	free(url);
+	url = sqlite_url("e");
+	e2e_run(url, &e1, &e2, e_rows, "SELECT count(*), sum(qty) FROM child", "3|6\n");
+	free(url);
+	url = sqlite_url("k");
+	e2e_run(url, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n");
+	free(url);
 }
 
 #ifdef HAVE_LIBPQ
@@ -1095,17 +1237,65 @@ static void test_pg_key_moves(void **state)
 	PQfinish(c);
 	planned_free(&p);
 }
+/* A fresh database `name` on the fixture's server; returns its URL. */
+static char *pg_database(const char *url, const char *name)
+{
+	struct mg_strbuf b = {0};
+	PGconn *c = PQconnectdb(url);
+	const char *q = strchr(url, '?');
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s", PQerrorMessage(c));
+	mg_strbuf_printf(&b, "DROP DATABASE IF EXISTS %s", name);
+	pg_exec(c, mg_strbuf_cstr(&b));
+	mg_strbuf_clear(&b);
+	mg_strbuf_printf(&b, "CREATE DATABASE %s", name);
+	pg_exec(c, mg_strbuf_cstr(&b));
+	PQfinish(c);
+	assert_non_null(q);
+	mg_strbuf_clear(&b);
+	mg_strbuf_printf(&b, "postgresql://postgres@/%s%s", name, q);
+	return mg_strbuf_detach(&b);
+}
+
+static void test_runtime_pg(void **state)
+{
+	const char *url = pg_url();
+	char *db;
+
+	(void)state;
+	if (!url)
+		skip();
+	db = pg_database(url, "mg_plan_v");
+	e2e_run(db, &v1, &v2, v_rows,
+		"SELECT a.id, a.username, a.email, p.title FROM accounts a JOIN posts p ON "
+		"p.user_id = a.id ORDER BY a.id",
+		"1|ann||hello\n2|bob|b@x|world\n");
+	free(db);
+	db = pg_database(url, "mg_plan_e");
+	e2e_run(db, &e1, &e2, e_rows, "SELECT count(*), sum(qty) FROM child", "3|6\n");
+	free(db);
+	db = pg_database(url, "mg_plan_k");
+	e2e_run(db, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n");
+	free(db);
+}
 #endif
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sqlite_up_down), cmocka_unit_test(test_sqlite_native_only),
-		cmocka_unit_test(test_pg_text),        cmocka_unit_test(test_summary_notes_frozen),
-		cmocka_unit_test(test_sqlite_edge),    cmocka_unit_test(test_sqlite_key_moves),
+		cmocka_unit_test(test_sqlite_up_down),
+		cmocka_unit_test(test_sqlite_native_only),
+		cmocka_unit_test(test_pg_text),
+		cmocka_unit_test(test_summary_notes_frozen),
+		cmocka_unit_test(test_sqlite_edge),
+		cmocka_unit_test(test_runtime_sqlite),
+		cmocka_unit_test(test_sqlite_key_moves),
 		cmocka_unit_test(test_pg_edge_text),
 #ifdef HAVE_LIBPQ
-		cmocka_unit_test(test_pg_up_down),     cmocka_unit_test(test_pg_key_moves),
+		cmocka_unit_test(test_pg_up_down),
+		cmocka_unit_test(test_runtime_pg),
+		cmocka_unit_test(test_pg_key_moves),
 		cmocka_unit_test(test_pg_edge),
 #endif
 	};

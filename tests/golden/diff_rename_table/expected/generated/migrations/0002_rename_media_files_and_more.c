@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:19534df89d8941d829445d26c77c4da94bf3ee86eafc4d8c921e0b314438158f
  * allow-drop: no
- * checksum: sha256:a2acee75a2ae8c7b6470befdb04bbf9798458dc56a7b4497ce60c24ec7b5a0db
+ * checksum: sha256:ef540aca0816f9d2f679eec99b6cc373e4716095feed81fb2e4417884adbc5f9
  */
 
 /*
@@ -21,6 +21,13 @@
  *
  *   1.     rename table media_files to media
  *   2.     rename foreign key fk_media_files_owner_id to fk_media_owner_id
+ *
+ * Review notes:
+ *
+ *   - SQLite rebuilds table media: it creates the new table under a temporary
+ *     name, copies every row, drops the old table, renames the new one and
+ *     recreates its indexes, triggers and views, with foreign keys off and
+ *     checked before commit; time and disk space grow with the rows.
  */
 
 #include <stddef.h>
@@ -37,11 +44,47 @@
 static const char sqlite_up_1[] =
 	"ALTER TABLE media_files RENAME TO media;\n";
 
+/* sqlite up 2: rebuild table media (rename foreign key
+ * fk_media_files_owner_id to fk_media_owner_id) */
+/*
+ * Table rebuild, run by the runtime with foreign keys off in one transaction,
+ * checked with PRAGMA foreign_key_check before commit; triggers and views on
+ * the table are saved and recreated:
+ *   CREATE TABLE media__mg_new (
+ *       id INTEGER NOT NULL PRIMARY KEY,
+ *       owner_id BIGINT,
+ *       path TEXT NOT NULL,
+ *       CONSTRAINT fk_media_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
+ *   );
+ *   INSERT INTO media__mg_new (id, owner_id, path)
+ *     SELECT id, owner_id, path FROM media;
+ *   DROP TABLE media;
+ *   ALTER TABLE media__mg_new RENAME TO media;
+ */
+
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
 /* sqlite down 1: rename table media to media_files */
 static const char sqlite_down_1[] =
 	"ALTER TABLE media RENAME TO media_files;\n";
+
+/* sqlite down 2: rebuild table media_files (rename foreign key
+ * fk_media_owner_id to fk_media_files_owner_id) */
+/*
+ * Table rebuild, run by the runtime with foreign keys off in one transaction,
+ * checked with PRAGMA foreign_key_check before commit; triggers and views on
+ * the table are saved and recreated:
+ *   CREATE TABLE media_files__mg_new (
+ *       id INTEGER NOT NULL PRIMARY KEY,
+ *       owner_id BIGINT,
+ *       path TEXT NOT NULL,
+ *       CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
+ *   );
+ *   INSERT INTO media_files__mg_new (id, owner_id, path)
+ *     SELECT id, owner_id, path FROM media_files;
+ *   DROP TABLE media_files;
+ *   ALTER TABLE media_files__mg_new RENAME TO media_files;
+ */
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
@@ -127,15 +170,41 @@ static const struct mg_schema after_schema = {.n_tables = 1, .tables = after_tab
 
 /* ---- Steps ------------------------------------------------------------- */
 
+static const char *const sqlite_up_2_copy_columns[] = {"id", "owner_id", "path"};
+static const char *const sqlite_up_2_copy_exprs[] = {"id", "owner_id", "path"};
+static const struct mg_rebuild sqlite_up_2_rebuild = {
+	.table = &after_tables[0],
+	.old_name = "media",
+	.n_copy = 3,
+	.copy_columns = sqlite_up_2_copy_columns,
+	.copy_exprs = sqlite_up_2_copy_exprs,
+};
+static const char *const sqlite_down_2_copy_columns[] = {"id", "owner_id", "path"};
+static const char *const sqlite_down_2_copy_exprs[] = {"id", "owner_id", "path"};
+static const struct mg_rebuild sqlite_down_2_rebuild = {
+	.table = &before_tables[0],
+	.old_name = "media_files",
+	.n_copy = 3,
+	.copy_columns = sqlite_down_2_copy_columns,
+	.copy_exprs = sqlite_down_2_copy_exprs,
+};
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_SQL,
 	 .summary = "rename table media_files to media",
 	 .sql = sqlite_up_1},
+	{.kind = MG_STEP_REBUILD,
+	 .summary = "rebuild table media (rename foreign key fk_media_files_owner_id "
+		    "to fk_media_owner_id)",
+	 .rebuild = &sqlite_up_2_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_SQL,
 	 .summary = "rename table media to media_files",
 	 .sql = sqlite_down_1},
+	{.kind = MG_STEP_REBUILD,
+	 .summary = "rebuild table media_files (rename foreign key fk_media_owner_id "
+		    "to fk_media_files_owner_id)",
+	 .rebuild = &sqlite_down_2_rebuild},
 };
 static const struct mg_step postgresql_up[] = {
 	{.kind = MG_STEP_SQL,
@@ -164,11 +233,11 @@ const struct mg_migration mg_migration_0002 = {
 	.before = &before_schema,
 	.after = &after_schema,
 	.up = {
-		[MG_DIALECT_SQLITE] = {.n_steps = 1, .steps = sqlite_up},
+		[MG_DIALECT_SQLITE] = {.n_steps = 2, .steps = sqlite_up},
 		[MG_DIALECT_POSTGRESQL] = {.n_steps = 2, .steps = postgresql_up},
 	},
 	.down = {
-		[MG_DIALECT_SQLITE] = {.n_steps = 1, .steps = sqlite_down},
+		[MG_DIALECT_SQLITE] = {.n_steps = 2, .steps = sqlite_down},
 		[MG_DIALECT_POSTGRESQL] = {.n_steps = 2, .steps = postgresql_down},
 	},
 };
