@@ -1,8 +1,8 @@
 # Generated C of the golden cases compiles cleanly: for every
 # tests/golden/<case>/expected/generated/ one ctest per compiler (gcc,
 # clang-14) builds registry.c and migrations/*.c with every warning an error,
-# and one builds a dbupdate from it and applies it to SQLite (create path,
-# migrate path, down and up, each verified).
+# and one per dialect builds a dbupdate from it and applies it (create path,
+# migrate path, down and up, each verified; PostgreSQL on the `pg` fixture).
 # Also: the generator's output is byte-identical across runs and checkouts.
 set(_mg_gen_compilers)
 find_program(MG_GCC NAMES gcc)
@@ -28,10 +28,20 @@ foreach(dir ${_mg_gen_dirs})
   get_filename_component(_case ${dir} DIRECTORY)
   get_filename_component(_case ${_case} DIRECTORY)
   get_filename_component(_case ${_case} NAME)
-  add_test(NAME generated_apply/${_case}
-           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/apply_generated.sh ${CMAKE_C_COMPILER}
-                   ${PROJECT_SOURCE_DIR}/runtime/include $<TARGET_FILE:modelgen_runtime> ${dir}
+  add_test(NAME generated_apply/${_case}/sqlite
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/apply_generated.sh sqlite
+                   ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/runtime/include
+                   $<TARGET_FILE:modelgen_runtime> ${dir} ${PROJECT_BINARY_DIR}/pg_url.txt
                    ${_mg_apply_libs})
+  if(MG_WITH_POSTGRESQL)
+    add_test(NAME generated_apply/${_case}/postgresql
+             COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/apply_generated.sh postgresql
+                     ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/runtime/include
+                     $<TARGET_FILE:modelgen_runtime> ${dir} ${PROJECT_BINARY_DIR}/pg_url.txt
+                     ${_mg_apply_libs})
+    set_tests_properties(generated_apply/${_case}/postgresql PROPERTIES
+                         FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
+  endif()
   foreach(pair ${_mg_gen_compilers})
     string(REPLACE "=" ";" pair "${pair}")
     list(GET pair 0 _name)

@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Builds a dbupdate from a generated/ folder (as modelgen_add_dbupdate does)
-# and runs it on SQLite: the create path on an empty database, the migrate
-# path one migration at a time from an empty database, both verified against
-# the expected schema; then down to 0 (with --force) and up again.
+# and runs it on one dialect: the create path on an empty database, the
+# migrate path one migration at a time from an empty database, both verified
+# against the expected schema; then down to 0 (with --force) and up again.
 #
-# usage: apply_generated.sh CC INCLUDE_DIR RUNTIME_LIB GENERATED_DIR [LIBS...]
+# usage: apply_generated.sh sqlite|postgresql CC INCLUDE_DIR RUNTIME_LIB
+#                           GENERATED_DIR PG_URL_FILE [LIBS...]
+# PostgreSQL needs the server of the ctest fixture `pg` (its URL in
+# PG_URL_FILE); without it the test is skipped (exit 77).
 set -uo pipefail
-cc=$1 include=$2 lib=$3 dir=$4
-shift 4
+dialect=$1 cc=$2 include=$3 lib=$4 dir=$5 urlfile=$6
+shift 6
+if [ "$dialect" = postgresql ] && [ ! -s "$urlfile" ]; then
+	echo "no PostgreSQL server (fixture URL file $urlfile missing): skipped"
+	exit 77
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/mg-apply.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pg_dbs=
+cleanup() {
+	for name in $pg_dbs; do
+		psql -XAtq "$(cat "$urlfile")" -c "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
 cat >"$work/main.c" <<'C'
 #include <modelgen/dbupdate.h>
 
@@ -23,16 +37,31 @@ C
 "$cc" -std=c11 -Wall -Wextra -Werror -I "$include" -o "$work/dbupdate" "$work/main.c" \
 	"$dir/registry.c" "$dir"/migrations/*.c "$lib" "$@" || { echo "build failed"; exit 1; }
 db() { "$work/dbupdate" -q "$@"; }
-fail() { echo "FAILED: $*"; exit 1; }
+fail() { echo "FAILED ($dialect): $*"; exit 1; }
+# new_db NAME: prints the URL of a fresh empty database.
+new_db() {
+	if [ "$dialect" = sqlite ]; then
+		echo "sqlite:$work/$1.db"
+	else
+		local base name
+		base=$(cat "$urlfile")
+		name=mg_apply_$$_$1
+		psql -XAtq "$base" -c "CREATE DATABASE $name" >/dev/null || exit 1
+		echo "$base" | sed "s|@/postgres?|@/$name?|"
+	fi
+}
+[ "$dialect" = postgresql ] && pg_dbs="mg_apply_$$_create mg_apply_$$_migrate"
 
-db "sqlite:$work/create.db" || fail "create path"
-db --verify "sqlite:$work/create.db" || fail "verify after create"
+url=$(new_db create) || fail "create database"
+db "$url" || fail "create path"
+db --verify "$url" || fail "verify after create"
+url=$(new_db migrate) || fail "create database"
 n=$(ls "$dir"/migrations/*.c | wc -l)
 for ((i = 1; i <= n; i++)); do
-	db --to "$i" "sqlite:$work/migrate.db" || fail "up to $i"
+	db --to "$i" "$url" || fail "up to $i"
 done
-db --verify "sqlite:$work/migrate.db" || fail "verify after migrate"
-db --to 0 --force "sqlite:$work/migrate.db" || fail "down to 0"
-db "sqlite:$work/migrate.db" || fail "up again"
-db --verify "sqlite:$work/migrate.db" || fail "verify after down and up"
+db --verify "$url" || fail "verify after migrate"
+db --to 0 --force "$url" || fail "down to 0"
+db "$url" || fail "up again"
+db --verify "$url" || fail "verify after down and up"
 exit 0
