@@ -329,6 +329,7 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 	rc = mg_rows_next(rows);
 	if (rc < 0)
 		goto done;
+	rc = 0;
 	total = atoll(mg_rows_text(rows, 0));
 	lo = atoll(mg_rows_text(rows, 1)) - 1;
 	hi = atoll(mg_rows_text(rows, 2));

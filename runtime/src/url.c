@@ -74,6 +74,8 @@ int mg_url_parse(struct mg_url *out, const char *url, char *err, size_t errlen)
 		}
 		if (!*path)
 			return fail(err, errlen, url, "no file path after 'sqlite:'");
+		if (path[strlen(path) - 1] == '/')
+			return fail(err, errlen, url, "the path names a directory, not a file");
 		if (strchr(path, '?'))
 			return fail(err, errlen, url, "SQLite URLs take no '?' options");
 		out->dialect = MG_DIALECT_SQLITE;

@@ -34,3 +34,16 @@ if(MG_WITH_POSTGRESQL)
   set_tests_properties(runtime/dbupdate_postgresql PROPERTIES FIXTURES_REQUIRED pg
                        SKIP_RETURN_CODE 77)
 endif()
+
+# Unit tests of the runtime that need its build options or the server.
+if(MG_WITH_POSTGRESQL)
+  foreach(t test_url test_db_pg)
+    if(TARGET ${t})
+      target_compile_definitions(${t} PRIVATE MG_HAVE_POSTGRESQL=1)
+    endif()
+  endforeach()
+  if(TARGET test_db_pg)
+    target_compile_definitions(test_db_pg PRIVATE MG_PG_URL_FILE="${MG_PG_URL_FILE}")
+    set_tests_properties(unit/test_db_pg PROPERTIES FIXTURES_REQUIRED pg)
+  endif()
+endif()
