@@ -1,0 +1,325 @@
+/*
+ * The data API, introspection and the migration lock on a real PostgreSQL
+ * server (the ctest fixture "pg"; skipped without one): parameters, SQLSTATE
+ * in errors, notices kept off stderr, libpq key=value strings, a schema that
+ * reads back equal to itself once normalised by the server, and an advisory
+ * lock whose timeout names the holder and that a closed session releases.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "db_int.h"
+#include "sql.h"
+
+#ifdef MG_HAVE_POSTGRESQL
+
+static char base_url[512], url[600];
+
+static int setup(void **state)
+{
+	FILE *f = fopen(MG_PG_URL_FILE, "r");
+	struct mg_db *db = NULL;
+	char err[256], sql[128];
+
+	(void)state;
+	if (!f)
+		return 0;
+	if (!fgets(base_url, sizeof(base_url), f))
+		base_url[0] = 0;
+	fclose(f);
+	base_url[strcspn(base_url, "\n")] = 0;
+	if (!base_url[0] || mg_db_open(&db, base_url, err, sizeof(err)) != 0) {
+		base_url[0] = 0;
+		return 0;
+	}
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS mg_unit_%d; CREATE DATABASE mg_unit_%d",
+		 (int)getpid(), (int)getpid());
+	/* CREATE DATABASE cannot run in a multi-statement string. */
+	*strchr(sql, ';') = 0;
+	assert_int_equal(mg_db_exec(db, sql), 0);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE mg_unit_%d", (int)getpid());
+	assert_int_equal(mg_db_exec(db, sql), 0);
+	mg_db_close(db);
+	{
+		const char *q = strstr(base_url, "@/postgres?");
+
+		assert_non_null(q);
+		snprintf(url, sizeof(url), "%.*s@/mg_unit_%d?%s", (int)(q - base_url), base_url,
+			 (int)getpid(), q + strlen("@/postgres?"));
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct mg_db *db = NULL;
+	char err[256], sql[128];
+
+	(void)state;
+	if (!base_url[0] || mg_db_open(&db, base_url, err, sizeof(err)) != 0)
+		return 0;
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS mg_unit_%d", (int)getpid());
+	mg_db_exec(db, sql);
+	mg_db_close(db);
+	return 0;
+}
+
+static struct mg_db *open_test(void)
+{
+	struct mg_db *db = NULL;
+	char err[256];
+
+	if (!base_url[0])
+		skip();
+	if (mg_db_open(&db, url, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(mg_db_dialect(db), MG_DIALECT_POSTGRESQL);
+	return db;
+}
+
+static void test_data_api(void **state)
+{
+	struct mg_db *db = open_test();
+	struct mg_rows *rows = NULL;
+	const char *params[2] = {"7", NULL};
+	unsigned long long changes = 0;
+	char errfile[] = "/tmp/mg_test_stderr_XXXXXX";
+	int fd, saved;
+	long size;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(
+		mg_db_exec(db, "CREATE TABLE t (a integer, b text); INSERT INTO t VALUES (1, 'x')"),
+		0);
+	assert_int_equal(
+		mg_db_execp(db, "INSERT INTO t VALUES ($1::integer, $2)", 2, params, &changes), 0);
+	assert_int_equal(changes, 1);
+	assert_int_equal(mg_db_query(&rows, db, "SELECT a, b, a > 1 FROM t ORDER BY a", 0, NULL),
+			 0);
+	assert_int_equal(mg_rows_next(rows), 1);
+	assert_string_equal(mg_rows_text(rows, 1), "x");
+	assert_string_equal(mg_rows_text(rows, 2), "f");
+	assert_int_equal(mg_rows_next(rows), 1);
+	assert_string_equal(mg_rows_text(rows, 0), "7");
+	assert_null(mg_rows_text(rows, 1));
+	assert_int_equal(mg_rows_next(rows), 0);
+	mg_rows_free(rows);
+
+	assert_int_equal(mg_db_exec(db, "SELECT 1;\nSELECT nosuch FROM t;"), MG_E_SQL);
+	assert_non_null(strstr(mg_db_errmsg(db), "SQLSTATE 42703"));
+	assert_non_null(strstr(mg_db_errmsg(db), "'SELECT nosuch FROM t;'"));
+	assert_null(strchr(mg_db_errmsg(db), '\n'));
+
+	assert_int_equal(mg_db_begin(db), 0);
+	assert_int_equal(mg_db_exec(db, "DELETE FROM t"), 0);
+	assert_int_equal(mg_db_exec(db, "SELECT 1/0"), MG_E_SQL);
+	assert_non_null(strstr(mg_db_errmsg(db), "SQLSTATE 22012"));
+	assert_int_equal(mg_db_rollback(db), 0);
+	assert_non_null(strstr(mg_db_errmsg(db), "SQLSTATE 22012")); /* kept */
+
+	/* Notices never reach stderr. */
+	fd = mkstemp(errfile);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	assert_int_equal(mg_db_exec(db, "DROP TABLE IF EXISTS no_such_table"), 0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	f = fopen(errfile, "r");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	unlink(errfile);
+	assert_int_equal(size, 0);
+	mg_db_close(db);
+}
+
+static void test_keyword_value(void **state)
+{
+	struct mg_db *db = NULL;
+	char kv[700], err[256], host[512] = "", *v = NULL;
+	const char *h = strstr(url, "host="), *p = strstr(url, "port=");
+
+	(void)state;
+	if (!base_url[0])
+		skip();
+	assert_non_null(h);
+	assert_non_null(p);
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(h + 5, "&"), h + 5);
+	snprintf(kv, sizeof(kv), "host=%s port=%d dbname=mg_unit_%d user=postgres", host,
+		 atoi(p + 5), (int)getpid());
+	assert_int_equal(mg_db_open(&db, kv, err, sizeof(err)), 0);
+	assert_int_equal(db_query_value(&v, db, "SELECT current_database()", 0, NULL), 0);
+	assert_non_null(strstr(v, "mg_unit_"));
+	free(v);
+	mg_db_close(db);
+	assert_int_equal(mg_db_open(&db, "host=/nonexistent port=1 dbname=x", err, sizeof(err)),
+			 MG_E_CONNECT);
+	assert_non_null(strstr(err, "cannot connect to PostgreSQL"));
+	assert_null(strchr(err, '\n'));
+}
+
+static const char *const a_pk[] = {"id"};
+static const char *const b_pk[] = {"a_id", "code"};
+static const char *const uq_cols[] = {"code", "label"};
+static const struct mg_column a_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "flag", .type = MG_COL_BOOLEAN, .default_sql = "false"},
+	{.name = "small", .type = MG_COL_SMALLINT, .nullable = 1, .default_sql = "3"},
+	{.name = "ratio", .type = MG_COL_REAL, .default_sql = "1.5"},
+	{.name = "dbl", .type = MG_COL_DOUBLE, .nullable = 1},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 64, .default_sql = "'it''s'"},
+	{.name = "body", .type = MG_COL_TEXT, .default_sql = "lower('X')"},
+	{.name = "data", .type = MG_COL_BLOB, .nullable = 1},
+	{.name = "at", .type = MG_COL_CUSTOM, .custom_type = "timestamptz", .default_sql = "now()"},
+	{.name = "price",
+	 .type = MG_COL_CUSTOM,
+	 .custom_type = "numeric(10,2)",
+	 .default_sql = "0"},
+	{.name = "order", .type = MG_COL_INTEGER, .nullable = 1},
+};
+static const struct mg_column b_cols[] = {
+	{.name = "a_id", .type = MG_COL_BIGINT},
+	{.name = "code", .type = MG_COL_VARCHAR, .length = 8},
+	{.name = "label", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index b_ix[] = {
+	{.name = "uq_b_code_label", .unique = 1, .n_columns = 2, .columns = uq_cols},
+};
+static const struct mg_foreign_key b_fk[] = {
+	{.name = "fk_b_a_id",
+	 .column = "a_id",
+	 .ref_table = "a",
+	 .ref_column = "id",
+	 .on_delete = MG_FK_RESTRICT},
+};
+static const struct mg_table tables[] = {
+	{.name = "a", .n_columns = 11, .columns = a_cols, .n_primary_key = 1, .primary_key = a_pk},
+	{.name = "b",
+	 .n_columns = 3,
+	 .columns = b_cols,
+	 .n_primary_key = 2,
+	 .primary_key = b_pk,
+	 .n_indexes = 1,
+	 .indexes = b_ix,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = b_fk},
+};
+static const struct mg_schema schema = {2, tables, NULL};
+
+static void test_inspect_round_trip(void **state)
+{
+	struct mg_db *db = open_test();
+	struct mg_strbuf sql = {0}, report = {0};
+	struct mg_schema *live = NULL, *norm = NULL;
+	const struct mg_table *a, *b;
+	char *v = NULL;
+
+	(void)state;
+	mg_sql_create_schema(&sql, MG_DIALECT_POSTGRESQL, &schema);
+	assert_int_equal(mg_db_exec(db, "CREATE SCHEMA s; SET search_path = s"), 0);
+	assert_int_equal(mg_db_exec(db, mg_strbuf_cstr(&sql)), 0);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	assert_int_equal(live->n_tables, 2);
+	a = mg_schema_find_table(live, "a");
+	b = mg_schema_find_table(live, "b");
+	assert_true(a->columns[0].identity);
+	assert_int_equal(a->columns[0].type, MG_COL_BIGINT);
+	assert_int_equal(a->columns[5].type, MG_COL_VARCHAR);
+	assert_int_equal(a->columns[5].length, 64);
+	assert_string_equal(a->columns[5].default_sql, "'it''s'::character varying");
+	assert_string_equal(a->columns[8].custom_type, "timestamp with time zone");
+	assert_int_equal(b->n_primary_key, 2);
+	assert_int_equal(b->foreign_keys[0].on_delete, MG_FK_RESTRICT);
+	assert_int_equal(b->indexes[0].n_columns, 2);
+
+	assert_int_equal(inspect_normalize(&norm, db, &schema), 0);
+	assert_int_equal(inspect_compare(&report, MG_DIALECT_POSTGRESQL, norm, live, 0), 0);
+	assert_string_equal(mg_strbuf_cstr(&report), "");
+	/* The scratch schema is gone again. */
+	assert_int_equal(
+		db_query_value(
+			&v, db,
+			"SELECT count(*) FROM pg_namespace WHERE nspname = 'modelgen_expected'", 0,
+			NULL),
+		0);
+	assert_string_equal(v, "0");
+	free(v);
+
+	assert_int_equal(mg_db_exec(db, "ALTER TABLE a ALTER COLUMN name SET DEFAULT 'x'"), 0);
+	mg_schema_free(live);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	assert_int_equal(inspect_compare(&report, MG_DIALECT_POSTGRESQL, norm, live, 0), 1);
+	assert_non_null(strstr(
+		mg_strbuf_cstr(&report),
+		"table a: column name: expected varchar(64) NOT NULL DEFAULT 'it''s'::character "
+		"varying, found varchar(64) NOT NULL DEFAULT 'x'::character varying"));
+	mg_schema_free(norm);
+	mg_schema_free(live);
+	mg_strbuf_free(&sql);
+	mg_strbuf_free(&report);
+	mg_db_close(db);
+}
+
+static void test_lock(void **state)
+{
+	struct mg_db *a = open_test(), *b = open_test();
+	char *pid = NULL, expect[64];
+
+	(void)state;
+	assert_int_equal(db_query_value(&pid, a, "SELECT pg_backend_pid()", 0, NULL), 0);
+	assert_int_equal(pg_lock(a), 0);
+	assert_int_equal(db_set_lock_timeout(b, 200), 0);
+	assert_int_equal(pg_lock(b), MG_E_LOCKED);
+	snprintf(expect, sizeof(expect), "server process %s", pid);
+	assert_non_null(strstr(mg_db_errmsg(b), expect));
+	assert_non_null(strstr(mg_db_errmsg(b), "200 ms"));
+	/* A session that ends (or crashes) leaves no lock behind. */
+	mg_db_close(a);
+	assert_int_equal(db_set_lock_timeout(b, 5000), 0);
+	assert_int_equal(pg_lock(b), 0);
+	assert_int_equal(pg_unlock(b), 0);
+	free(pid);
+	mg_db_close(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_data_api),
+		cmocka_unit_test(test_keyword_value),
+		cmocka_unit_test(test_inspect_round_trip),
+		cmocka_unit_test(test_lock),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
+
+#else
+
+static void test_not_built(void **state)
+{
+	(void)state;
+	skip();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_not_built)};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#endif
