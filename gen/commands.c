@@ -209,14 +209,17 @@ static int state_load(struct state *st, const char *dir, int full, struct diag_l
 {
 	DIR *dh;
 	struct dirent *de;
-	size_t cap = 0;
+	size_t cap = 0, len = strlen(dir);
 	int r;
 
 	memset(st, 0, sizeof(*st));
+	/* "generated/" names files "generated/registry.c", not "...//...". */
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
 	st->dir = dir;
-	st->migrations_dir = xprintf("%s/migrations", dir);
-	st->snapshot_path = xprintf("%s/schema.json", dir);
-	st->registry_path = xprintf("%s/registry.c", dir);
+	st->migrations_dir = xprintf("%.*s/migrations", (int)len, dir);
+	st->snapshot_path = xprintf("%.*s/schema.json", (int)len, dir);
+	st->registry_path = xprintf("%.*s/registry.c", (int)len, dir);
 
 	dh = opendir(st->migrations_dir);
 	if (!dh && errno != ENOENT) {
