@@ -63,6 +63,12 @@ const char *mg_db_errmsg(const struct mg_db *db)
 }
 
 static int verrf(struct mg_db *db, int code, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 0)))
+#endif
+	;
+
+static int verrf(struct mg_db *db, int code, const char *fmt, va_list ap)
 {
 	mg_strbuf_clear(&db->err);
 	mg_strbuf_vprintf(&db->err, fmt, ap);
