@@ -167,7 +167,12 @@ static int narrows(const struct mg_column *a, const struct mg_column *b)
 	return 1;
 }
 
-/* Pairs the columns of a table pair: by name, then by renamed_from. */
+/*
+ * Pairs the columns of a table pair. A rename hint comes first when the
+ * column's own name is new and its old name is in the old table (so a
+ * column may be renamed and a new one take its old name); then names pair
+ * with names. A hint whose old name is gone was already applied.
+ */
 static void pair_columns(struct pair *p)
 {
 	size_t i;
@@ -175,25 +180,27 @@ static void pair_columns(struct pair *p)
 	p->old_of_new = xcalloc(p->new_t->n_columns, sizeof(*p->old_of_new));
 	p->new_of_old = xcalloc(p->old_t->n_columns, sizeof(*p->new_of_old));
 	for (i = 0; i < p->new_t->n_columns; i++) {
-		long o = column_pos(p->old_t, p->new_t->columns[i].name);
-
-		if (o >= 0) {
-			p->old_of_new[i] = &p->old_t->columns[o];
-			p->new_of_old[o] = &p->new_t->columns[i];
-		}
-	}
-	for (i = 0; i < p->new_t->n_columns; i++) {
 		const char *from = p->new_t->columns[i].renamed_from;
 		long o;
 
-		if (p->old_of_new[i] || !from)
+		if (!from || column_pos(p->old_t, p->new_t->columns[i].name) >= 0)
 			continue;
-		/* A hint whose old name is gone was already applied. */
 		o = column_pos(p->old_t, from);
 		if (o < 0 || p->new_of_old[o])
 			continue;
 		p->old_of_new[i] = &p->old_t->columns[o];
 		p->new_of_old[o] = &p->new_t->columns[i];
+	}
+	for (i = 0; i < p->new_t->n_columns; i++) {
+		long o;
+
+		if (p->old_of_new[i])
+			continue;
+		o = column_pos(p->old_t, p->new_t->columns[i].name);
+		if (o >= 0 && !p->new_of_old[o]) {
+			p->old_of_new[i] = &p->old_t->columns[o];
+			p->new_of_old[o] = &p->new_t->columns[i];
+		}
 	}
 }
 
@@ -382,8 +389,9 @@ static void refuse_column_drop(struct differ *d, const struct pair *p, const str
 }
 
 /* The operations on one pair of tables, in the order of group 5 (see
- * diff_schemas): columns, primary key, renamed indexes and keys, new
- * indexes. */
+ * diff_schemas): columns (dropped before renamed, so that down can
+ * rename into the name of a column it drops), primary key, renamed indexes
+ * and keys, new indexes. */
 static void diff_pair_columns(struct differ *d, struct pair *p)
 {
 	const struct mg_table *ot = p->old_t, *nt = p->new_t;
@@ -397,18 +405,18 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 	match_indexes(d, p, ix_new_of_old, ix_old_of_new);
 	match_fks(d, p, fk_new_of_old, fk_old_of_new);
 
-	for (i = 0; i < nt->n_columns; i++)
-		if (p->old_of_new[i] && strcmp(p->old_of_new[i]->name, nt->columns[i].name) != 0) {
-			op = push(&d->ops, DIFF_RENAME_COLUMN, p);
-			op->old_column = p->old_of_new[i];
-			op->new_column = &nt->columns[i];
-		}
 	for (i = 0; i < ot->n_columns; i++)
 		if (!p->new_of_old[i]) {
 			refuse_column_drop(d, p, &ot->columns[i]);
 			op = push(&d->ops, DIFF_DROP_COLUMN, p);
 			op->old_column = &ot->columns[i];
 			op->destructive = 1;
+		}
+	for (i = 0; i < nt->n_columns; i++)
+		if (p->old_of_new[i] && strcmp(p->old_of_new[i]->name, nt->columns[i].name) != 0) {
+			op = push(&d->ops, DIFF_RENAME_COLUMN, p);
+			op->old_column = p->old_of_new[i];
+			op->new_column = &nt->columns[i];
 		}
 	for (i = 0; i < nt->n_columns; i++) {
 		const struct mg_column *nc = &nt->columns[i];
@@ -564,7 +572,7 @@ static size_t *fk_order(const struct mg_table *const *tables, size_t n)
 /*
  * The operations come out in groups, which the planner relies on:
  *   1 foreign keys dropped, 2 indexes dropped, 3 tables dropped (children
- *   first), 4 tables renamed, 5 per kept table: columns renamed, dropped,
+ *   first), 4 tables renamed, 5 per kept table: columns dropped, renamed,
  *   added, altered, primary key, indexes and keys renamed, indexes added,
  *   6 tables created (parents first), 7 foreign keys added, 8 comments.
  */
@@ -586,22 +594,12 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 	d.pair_of_new = xcalloc(new_schema->n_tables, sizeof(*d.pair_of_new));
 	d.pairs = xcalloc(new_schema->n_tables, sizeof(*d.pairs));
 
-	for (i = 0; i < new_schema->n_tables; i++) {
-		long o = table_pos(old_schema, new_schema->tables[i].name);
-
-		if (o >= 0) {
-			struct pair *p = &d.pairs[d.n_pairs++];
-
-			p->old_t = &old_schema->tables[o];
-			p->new_t = &new_schema->tables[i];
-			d.pair_of_old[o] = d.pair_of_new[i] = p;
-		}
-	}
+	/* Tables pair as columns do (see pair_columns): hints first. */
 	for (i = 0; i < new_schema->n_tables; i++) {
 		const char *from = new_schema->tables[i].renamed_from;
 		long o;
 
-		if (d.pair_of_new[i] || !from)
+		if (!from || table_pos(old_schema, new_schema->tables[i].name) >= 0)
 			continue;
 		o = table_pos(old_schema, from);
 		if (o < 0 || d.pair_of_old[o])
@@ -609,6 +607,18 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 		d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
 		d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
 		d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
+	}
+	for (i = 0; i < new_schema->n_tables; i++) {
+		long o;
+
+		if (d.pair_of_new[i])
+			continue;
+		o = table_pos(old_schema, new_schema->tables[i].name);
+		if (o >= 0 && !d.pair_of_old[o]) {
+			d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
+			d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
+			d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
+		}
 	}
 	for (i = 0; i < d.n_pairs; i++)
 		pair_columns(&d.pairs[i]);

@@ -357,9 +357,9 @@ static int op_rank(const struct diff_op *op)
 		return 3 * 16;
 	case DIFF_RENAME_TABLE:
 		return 4 * 16;
-	case DIFF_RENAME_COLUMN:
-		return 5 * 16 + 0;
 	case DIFF_DROP_COLUMN:
+		return 5 * 16 + 0;
+	case DIFF_RENAME_COLUMN:
 		return 5 * 16 + 1;
 	case DIFF_ADD_COLUMN:
 		return 5 * 16 + 2;

@@ -112,8 +112,10 @@ static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct 
 	rb->old_name = mg_arena_strdup(ctx->arena, nt->name);
 	mg_strbuf_printf(summary, "rebuild table %s (", nt->name);
 	for (j = 0; j < m; j++) {
-		/* Comments do not exist on SQLite: not worth a mention. */
-		if (ops[members[j]].kind == DIFF_SET_COMMENT)
+		/* Comments do not exist on SQLite; dropped indexes went in
+		 * steps of their own. */
+		if (ops[members[j]].kind == DIFF_SET_COMMENT ||
+		    ops[members[j]].kind == DIFF_DROP_INDEX)
 			continue;
 		mg_strbuf_printf(summary, "%s%s", sep,
 				 sql_dialect_op_summary(ctx->arena, &ops[members[j]]));
@@ -196,17 +198,48 @@ static void native_sql(struct mg_strbuf *b, const struct diff_op *op)
 		mg_strbuf_puts(b, ";\n");
 		break;
 	case DIFF_ADD_INDEX:
-		/* SQLite cannot rename an index: recreate it. */
-		if (op->old_index) {
-			mg_strbuf_puts(b, "DROP INDEX ");
-			mg_sql_ident(b, op->old_index->name);
-			mg_strbuf_puts(b, ";\n");
-		}
+		/* SQLite cannot rename an index: the old one was dropped first
+		 * (see sql_sqlite_plan), this creates it under its new name. */
 		mg_sql_create_index(b, MG_DIALECT_SQLITE, op->new_table, op->index);
 		break;
 	default:
 		/* Comments: SQLite has none. */
 		break;
+	}
+}
+
+/* Before ops[i] renames a column to a name that a dropped column of the
+ * same table still holds, appends what moves that column out of the way:
+ * DROP COLUMN where SQLite can (marking the drop done), else a rename to a
+ * scratch name (the table is rebuilt, and the rebuild leaves it out). */
+static void clear_rename_target(struct mg_strbuf *b, const struct diff_op *ops, size_t n, size_t i,
+				unsigned char *done)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		const struct diff_op *d = &ops[j];
+
+		if (d->kind != DIFF_DROP_COLUMN || d->new_table != ops[i].new_table ||
+		    strcmp(d->old_column->name, ops[i].new_column->name) != 0)
+			continue;
+		mg_strbuf_puts(b, "ALTER TABLE ");
+		mg_sql_ident(b, ops[i].new_table->name);
+		if (drop_native(d->old_table, d->old_column)) {
+			mg_strbuf_puts(b, " DROP COLUMN ");
+			mg_sql_ident(b, d->old_column->name);
+			done[j] = 1;
+		} else {
+			struct mg_strbuf scratch = {0};
+
+			mg_strbuf_puts(b, " RENAME COLUMN ");
+			mg_sql_ident(b, d->old_column->name);
+			mg_strbuf_printf(&scratch, "%s__mg_dropped", d->old_column->name);
+			mg_strbuf_puts(b, " TO ");
+			mg_sql_ident(b, mg_strbuf_cstr(&scratch));
+			mg_strbuf_free(&scratch);
+		}
+		mg_strbuf_puts(b, ";\n");
 	}
 }
 
@@ -222,6 +255,7 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 	size_t *head = mg_arena_calloc(arena, n, sizeof(size_t));
 	size_t *last = mg_arena_calloc(arena, n, sizeof(size_t));
 	size_t *members = mg_arena_calloc(arena, n, sizeof(size_t));
+	unsigned char *done = mg_arena_calloc(arena, n, 1); /* native step already out */
 	struct mg_strbuf b = {0}, s = {0};
 	size_t i, j, m;
 
@@ -244,17 +278,44 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		for (i = 0; i < n; i++)
 			rebuilt[i] = ops[i].old_table && ops[i].new_table && rb[group[i]];
 
-	/* Indexes dropped from tables that stay and are not rebuilt. */
+	/* Indexes that go or get another name, first: a new table may reuse
+	 * their names. Harmless before a rebuild, which drops the old table
+	 * with its indexes anyway. */
 	for (i = 0; i < n; i++) {
-		if (ops[i].kind != DIFF_DROP_INDEX || rb[group[i]])
+		const struct mg_index *ix = ops[i].kind == DIFF_DROP_INDEX  ? ops[i].index
+					    : ops[i].kind == DIFF_ADD_INDEX ? ops[i].old_index
+									    : NULL;
+
+		if (!ix)
 			continue;
 		mg_strbuf_clear(&b);
 		mg_strbuf_puts(&b, "DROP INDEX ");
-		mg_sql_ident(&b, ops[i].index->name);
+		mg_sql_ident(&b, ix->name);
+		mg_strbuf_puts(&b, ";\n");
+		sql_dialect_push_sql(out, arena,
+				     ops[i].kind == DIFF_DROP_INDEX
+					     ? ctx->summaries[i]
+					     : mg_arena_printf(arena,
+							       "drop index %s (renamed to %s)",
+							       ix->name, ops[i].index->name),
+				     mg_strbuf_cstr(&b));
+	}
+	/* Dropped tables, before the renames, which may reuse their names.
+	 * Keys of kept tables that pointed at them come off in rebuilds below,
+	 * and a plan with a rebuild runs with foreign keys off, so no row of
+	 * a kept table is touched. */
+	for (i = 0; i < n; i++) {
+		if (ops[i].kind != DIFF_DROP_TABLE)
+			continue;
+		mg_strbuf_clear(&b);
+		mg_strbuf_puts(&b, "DROP TABLE ");
+		mg_sql_ident(&b, ops[i].old_table->name);
 		mg_strbuf_puts(&b, ";\n");
 		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
 	}
-	/* Renames, natively, for every table. */
+	/* Renames, natively, for every table. A column renamed to the name of
+	 * a column that goes (down of "rename b to c, add a new b") needs that
+	 * column out of the way first. */
 	for (i = 0; i < n; i++) {
 		mg_strbuf_clear(&b);
 		if (ops[i].kind == DIFF_RENAME_TABLE) {
@@ -263,6 +324,7 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 			mg_strbuf_puts(&b, " RENAME TO ");
 			mg_sql_ident(&b, ops[i].new_table->name);
 		} else if (ops[i].kind == DIFF_RENAME_COLUMN) {
+			clear_rename_target(&b, ops, n, i, done);
 			mg_strbuf_puts(&b, "ALTER TABLE ");
 			mg_sql_ident(&b, ops[i].new_table->name);
 			mg_strbuf_puts(&b, " RENAME COLUMN ");
@@ -304,26 +366,14 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 			continue;
 		}
 		for (j = 0; j < m; j++) {
-			if (ops[members[j]].kind == DIFF_DROP_INDEX)
+			if (ops[members[j]].kind == DIFF_DROP_INDEX || done[members[j]])
 				continue;
 			mg_strbuf_clear(&b);
 			native_sql(&b, &ops[members[j]]);
 			if (b.len)
-				sql_dialect_push_sql(
-					out, arena, sql_dialect_op_summary(arena, &ops[members[j]]),
-					mg_strbuf_cstr(&b));
+				sql_dialect_push_sql(out, arena, ctx->summaries[members[j]],
+						     mg_strbuf_cstr(&b));
 		}
-	}
-	/* Tables dropped last, once the rebuilds took their children's keys
-	 * off. */
-	for (i = 0; i < n; i++) {
-		if (ops[i].kind != DIFF_DROP_TABLE)
-			continue;
-		mg_strbuf_clear(&b);
-		mg_strbuf_puts(&b, "DROP TABLE ");
-		mg_sql_ident(&b, ops[i].old_table->name);
-		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
 	}
 	mg_strbuf_free(&b);
 	mg_strbuf_free(&s);

@@ -516,6 +516,52 @@ static void test_tighten_refused_at_column(void **state)
 	done(&r);
 }
 
+static void test_renamed_name_reused(void **state)
+{
+	/* t renamed to u, its column n renamed to k; a new table t and a new
+	 * column n take the old names. */
+	static const struct mg_column u_cols[] = {
+		ID_COL,
+		{.name = "k", .type = MG_COL_INTEGER, .renamed_from = "n"},
+		{.name = "n", .type = MG_COL_TEXT, .nullable = 1},
+		{.name = "m", .type = MG_COL_TEXT, .nullable = 1},
+	};
+	static const char *const c_k[] = {"k"};
+	static const struct mg_index u_ix[] = {{.name = "ix_u_k", .n_columns = 1, .columns = c_k}};
+	static const struct mg_table t2[] = {
+		{.name = "t",
+		 .n_columns = 1,
+		 .columns = base_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+		{.name = "u",
+		 .renamed_from = "t",
+		 .n_columns = 4,
+		 .columns = u_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_indexes = 1,
+		 .indexes = u_ix},
+	};
+	static const struct mg_schema s = {2, t2, NULL};
+	static const enum diff_op_kind want[] = {DIFF_RENAME_TABLE, DIFF_RENAME_COLUMN,
+						 DIFF_ADD_COLUMN, DIFF_ADD_INDEX,
+						 DIFF_CREATE_TABLE};
+	struct result r;
+	size_t i;
+
+	(void)state;
+	run(&r, &base, &s, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(r.r.ops[i].kind, want[i]);
+	assert_string_equal(r.r.ops[2].new_column->name, "n");
+	assert_string_equal(r.r.ops[3].old_index->name, "ix_t_n");
+	assert_string_equal(r.r.ops[4].new_table->name, "t");
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_index_pk_comment_changes),
 		cmocka_unit_test(test_table_order_and_fk_action),
 		cmocka_unit_test(test_rename_table),
+		cmocka_unit_test(test_renamed_name_reused),
 		cmocka_unit_test(test_fk_follows_renames),
 		cmocka_unit_test(test_fk_readded_when_parent_key_moves),
 		cmocka_unit_test(test_tighten_refused_at_column),

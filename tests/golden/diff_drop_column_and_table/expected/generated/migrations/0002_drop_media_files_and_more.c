@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:446934806f90368de154e1fdf1d35b5bee3da97f486eabf246f0f92a5b533e66
  * allow-drop: yes
- * checksum: sha256:deec6a95ed94037b692690fcf73844b9b2f442e204d2567824931614830f9d2a
+ * checksum: sha256:9fcd866c6d1ebf4fb07d42641d699f631839889f71d42b41e2e6347b8c02c98a
  */
 
 /*
@@ -40,13 +40,13 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: drop column users.rating (its values are lost) */
+/* sqlite up 1: drop table media_files (its rows are lost) */
 static const char sqlite_up_1[] =
-	"ALTER TABLE users DROP COLUMN rating;\n";
-
-/* sqlite up 2: drop table media_files (its rows are lost) */
-static const char sqlite_up_2[] =
 	"DROP TABLE media_files;\n";
+
+/* sqlite up 2: drop column users.rating (its values are lost) */
+static const char sqlite_up_2[] =
+	"ALTER TABLE users DROP COLUMN rating;\n";
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
@@ -205,10 +205,10 @@ static const struct mg_rebuild sqlite_down_2_rebuild = {
 };
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_SQL,
-	 .summary = "drop column users.rating (its values are lost)",
+	 .summary = "drop table media_files (its rows are lost)",
 	 .sql = sqlite_up_1},
 	{.kind = MG_STEP_SQL,
-	 .summary = "drop table media_files (its rows are lost)",
+	 .summary = "drop column users.rating (its values are lost)",
 	 .sql = sqlite_up_2},
 };
 static const struct mg_step sqlite_down[] = {

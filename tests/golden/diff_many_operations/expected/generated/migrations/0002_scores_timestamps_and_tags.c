@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
  * allow-drop: no
- * checksum: sha256:6ada4eb6e49a5870639f54b0821c408f12527154c6e9c6df26103125be59d15b
+ * checksum: sha256:fe8149275faaaaf9567e2dbf6964b13a42269ad3ab8d49e36ff5e31f08d42b41
  */
 
 /*
@@ -53,12 +53,16 @@
 
 /* ---- SQL: SQLite, up --------------------------------------------------- */
 
-/* sqlite up 1: rename column users.rating to score */
+/* sqlite up 1: drop index ix_users_email on users */
 static const char sqlite_up_1[] =
+	"DROP INDEX ix_users_email;\n";
+
+/* sqlite up 2: rename column users.rating to score */
+static const char sqlite_up_2[] =
 	"ALTER TABLE users RENAME COLUMN rating TO score;\n";
 
-/* sqlite up 2: create table tags */
-static const char sqlite_up_2[] =
+/* sqlite up 3: create table tags */
+static const char sqlite_up_3[] =
 	"CREATE TABLE tags (\n"
 	"    id INTEGER NOT NULL PRIMARY KEY,\n"
 	"    media_id BIGINT NOT NULL,\n"
@@ -66,7 +70,7 @@ static const char sqlite_up_2[] =
 	"    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
 	");\n";
 
-/* sqlite up 3: rebuild table media_files (drop foreign key
+/* sqlite up 4: rebuild table media_files (drop foreign key
  * fk_media_files_owner_id on media_files; add foreign key
  * fk_media_files_owner_id: media_files.owner_id -> users.id on delete
  * cascade) */
@@ -86,9 +90,9 @@ static const char sqlite_up_2[] =
  *   ALTER TABLE media_files__mg_new RENAME TO media_files;
  */
 
-/* sqlite up 4: rebuild table users (drop index ix_users_email on users;
- * add column users.created_at (bigint, not null, default 0); alter column
- * users.score: type double precision -> real) */
+/* sqlite up 5: rebuild table users (add column users.created_at (bigint,
+ * not null, default 0); alter column users.score: type double precision ->
+ * real) */
 /*
  * Table rebuild, run by the runtime with foreign keys off in one transaction,
  * checked with PRAGMA foreign_key_check before commit; triggers and views on
@@ -110,11 +114,15 @@ static const char sqlite_up_2[] =
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
 
-/* sqlite down 1: rename column users.score to rating */
+/* sqlite down 1: drop table tags (its rows are lost) */
 static const char sqlite_down_1[] =
+	"DROP TABLE tags;\n";
+
+/* sqlite down 2: rename column users.score to rating */
+static const char sqlite_down_2[] =
 	"ALTER TABLE users RENAME COLUMN score TO rating;\n";
 
-/* sqlite down 2: rebuild table media_files (drop foreign key
+/* sqlite down 3: rebuild table media_files (drop foreign key
  * fk_media_files_owner_id on media_files; add foreign key
  * fk_media_files_owner_id: media_files.owner_id -> users.id on delete set
  * null) */
@@ -134,7 +142,7 @@ static const char sqlite_down_1[] =
  *   ALTER TABLE media_files__mg_new RENAME TO media_files;
  */
 
-/* sqlite down 3: rebuild table users (drop column users.created_at (its
+/* sqlite down 4: rebuild table users (drop column users.created_at (its
  * values are lost); alter column users.rating: type real -> double
  * precision; add index ix_users_email on users (email)) */
 /*
@@ -155,10 +163,6 @@ static const char sqlite_down_1[] =
  *   CREATE INDEX ix_users_email ON users (email);
  *   CREATE UNIQUE INDEX uq_users_username ON users (username);
  */
-
-/* sqlite down 4: drop table tags (its rows are lost) */
-static const char sqlite_down_4[] =
-	"DROP TABLE tags;\n";
 
 /* ---- SQL: PostgreSQL, up ----------------------------------------------- */
 
@@ -210,13 +214,13 @@ static const char postgresql_down_1[] =
 static const char postgresql_down_2[] =
 	"DROP TABLE tags;\n";
 
-/* postgresql down 3: rename column users.score to rating */
+/* postgresql down 3: drop column users.created_at (its values are lost) */
 static const char postgresql_down_3[] =
-	"ALTER TABLE users RENAME COLUMN score TO rating;\n";
-
-/* postgresql down 4: drop column users.created_at (its values are lost) */
-static const char postgresql_down_4[] =
 	"ALTER TABLE users DROP COLUMN created_at;\n";
+
+/* postgresql down 4: rename column users.score to rating */
+static const char postgresql_down_4[] =
+	"ALTER TABLE users RENAME COLUMN score TO rating;\n";
 
 /* postgresql down 5: alter column users.rating: type real -> double
  * precision */
@@ -365,79 +369,82 @@ static const struct mg_schema after_schema = {.n_tables = 3, .tables = after_tab
 
 /* ---- Steps ------------------------------------------------------------- */
 
-static const char *const sqlite_up_3_copy_columns[] = {"id", "owner_id", "path"};
-static const char *const sqlite_up_3_copy_exprs[] = {"id", "owner_id", "path"};
-static const struct mg_rebuild sqlite_up_3_rebuild = {
+static const char *const sqlite_up_4_copy_columns[] = {"id", "owner_id", "path"};
+static const char *const sqlite_up_4_copy_exprs[] = {"id", "owner_id", "path"};
+static const struct mg_rebuild sqlite_up_4_rebuild = {
 	.table = &after_tables[0],
 	.old_name = "media_files",
 	.n_copy = 3,
-	.copy_columns = sqlite_up_3_copy_columns,
-	.copy_exprs = sqlite_up_3_copy_exprs,
-};
-static const char *const sqlite_up_4_copy_columns[] = {"id", "username", "email", "is_admin", "score"};
-static const char *const sqlite_up_4_copy_exprs[] = {"id", "username", "email", "is_admin", "score"};
-static const struct mg_rebuild sqlite_up_4_rebuild = {
-	.table = &after_tables[2],
-	.old_name = "users",
-	.n_copy = 5,
 	.copy_columns = sqlite_up_4_copy_columns,
 	.copy_exprs = sqlite_up_4_copy_exprs,
 };
-static const char *const sqlite_down_2_copy_columns[] = {"id", "owner_id", "path"};
-static const char *const sqlite_down_2_copy_exprs[] = {"id", "owner_id", "path"};
-static const struct mg_rebuild sqlite_down_2_rebuild = {
+static const char *const sqlite_up_5_copy_columns[] = {"id", "username", "email", "is_admin", "score"};
+static const char *const sqlite_up_5_copy_exprs[] = {"id", "username", "email", "is_admin", "score"};
+static const struct mg_rebuild sqlite_up_5_rebuild = {
+	.table = &after_tables[2],
+	.old_name = "users",
+	.n_copy = 5,
+	.copy_columns = sqlite_up_5_copy_columns,
+	.copy_exprs = sqlite_up_5_copy_exprs,
+};
+static const char *const sqlite_down_3_copy_columns[] = {"id", "owner_id", "path"};
+static const char *const sqlite_down_3_copy_exprs[] = {"id", "owner_id", "path"};
+static const struct mg_rebuild sqlite_down_3_rebuild = {
 	.table = &before_tables[0],
 	.old_name = "media_files",
 	.n_copy = 3,
-	.copy_columns = sqlite_down_2_copy_columns,
-	.copy_exprs = sqlite_down_2_copy_exprs,
-};
-static const char *const sqlite_down_3_copy_columns[] = {"id", "username", "email", "is_admin", "rating"};
-static const char *const sqlite_down_3_copy_exprs[] = {"id", "username", "email", "is_admin", "rating"};
-static const struct mg_rebuild sqlite_down_3_rebuild = {
-	.table = &before_tables[1],
-	.old_name = "users",
-	.n_copy = 5,
 	.copy_columns = sqlite_down_3_copy_columns,
 	.copy_exprs = sqlite_down_3_copy_exprs,
 };
+static const char *const sqlite_down_4_copy_columns[] = {"id", "username", "email", "is_admin", "rating"};
+static const char *const sqlite_down_4_copy_exprs[] = {"id", "username", "email", "is_admin", "rating"};
+static const struct mg_rebuild sqlite_down_4_rebuild = {
+	.table = &before_tables[1],
+	.old_name = "users",
+	.n_copy = 5,
+	.copy_columns = sqlite_down_4_copy_columns,
+	.copy_exprs = sqlite_down_4_copy_exprs,
+};
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_SQL,
-	 .summary = "rename column users.rating to score",
+	 .summary = "drop index ix_users_email on users",
 	 .sql = sqlite_up_1},
 	{.kind = MG_STEP_SQL,
-	 .summary = "create table tags",
+	 .summary = "rename column users.rating to score",
 	 .sql = sqlite_up_2},
+	{.kind = MG_STEP_SQL,
+	 .summary = "create table tags",
+	 .sql = sqlite_up_3},
 	{.kind = MG_STEP_REBUILD,
 	 .summary = "rebuild table media_files (drop foreign key "
 		    "fk_media_files_owner_id on media_files; add foreign key "
 		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
 		    "delete cascade)",
-	 .rebuild = &sqlite_up_3_rebuild},
-	{.kind = MG_STEP_REBUILD,
-	 .summary = "rebuild table users (drop index ix_users_email on users; add "
-		    "column users.created_at (bigint, not null, default 0); alter "
-		    "column users.score: type double precision -> real)",
 	 .rebuild = &sqlite_up_4_rebuild},
+	{.kind = MG_STEP_REBUILD,
+	 .summary = "rebuild table users (add column users.created_at (bigint, not "
+		    "null, default 0); alter column users.score: type double "
+		    "precision -> real)",
+	 .rebuild = &sqlite_up_5_rebuild},
 };
 static const struct mg_step sqlite_down[] = {
 	{.kind = MG_STEP_SQL,
-	 .summary = "rename column users.score to rating",
+	 .summary = "drop table tags (its rows are lost)",
 	 .sql = sqlite_down_1},
+	{.kind = MG_STEP_SQL,
+	 .summary = "rename column users.score to rating",
+	 .sql = sqlite_down_2},
 	{.kind = MG_STEP_REBUILD,
 	 .summary = "rebuild table media_files (drop foreign key "
 		    "fk_media_files_owner_id on media_files; add foreign key "
 		    "fk_media_files_owner_id: media_files.owner_id -> users.id on "
 		    "delete set null)",
-	 .rebuild = &sqlite_down_2_rebuild},
+	 .rebuild = &sqlite_down_3_rebuild},
 	{.kind = MG_STEP_REBUILD,
 	 .summary = "rebuild table users (drop column users.created_at (its values "
 		    "are lost); alter column users.rating: type real -> double "
 		    "precision; add index ix_users_email on users (email))",
-	 .rebuild = &sqlite_down_3_rebuild},
-	{.kind = MG_STEP_SQL,
-	 .summary = "drop table tags (its rows are lost)",
-	 .sql = sqlite_down_4},
+	 .rebuild = &sqlite_down_4_rebuild},
 };
 static const struct mg_step postgresql_up[] = {
 	{.kind = MG_STEP_SQL,
@@ -471,10 +478,10 @@ static const struct mg_step postgresql_down[] = {
 	 .summary = "drop table tags (its rows are lost)",
 	 .sql = postgresql_down_2},
 	{.kind = MG_STEP_SQL,
-	 .summary = "rename column users.score to rating",
+	 .summary = "drop column users.created_at (its values are lost)",
 	 .sql = postgresql_down_3},
 	{.kind = MG_STEP_SQL,
-	 .summary = "drop column users.created_at (its values are lost)",
+	 .summary = "rename column users.score to rating",
 	 .sql = postgresql_down_4},
 	{.kind = MG_STEP_SQL,
 	 .summary = "alter column users.rating: type real -> double precision",
@@ -498,7 +505,7 @@ const struct mg_migration mg_migration_0002 = {
 	.before = &before_schema,
 	.after = &after_schema,
 	.up = {
-		[MG_DIALECT_SQLITE] = {.n_steps = 4, .steps = sqlite_up},
+		[MG_DIALECT_SQLITE] = {.n_steps = 5, .steps = sqlite_up},
 		[MG_DIALECT_POSTGRESQL] = {.n_steps = 7, .steps = postgresql_up},
 	},
 	.down = {
