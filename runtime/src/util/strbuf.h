@@ -27,7 +27,11 @@ void mg_strbuf_clear(struct mg_strbuf *b);
 void mg_strbuf_putn(struct mg_strbuf *b, const char *s, size_t n);
 void mg_strbuf_puts(struct mg_strbuf *b, const char *s);
 void mg_strbuf_putc(struct mg_strbuf *b, char c);
-void mg_strbuf_vprintf(struct mg_strbuf *b, const char *fmt, va_list ap);
+void mg_strbuf_vprintf(struct mg_strbuf *b, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 0)))
+#endif
+	;
 void mg_strbuf_printf(struct mg_strbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
