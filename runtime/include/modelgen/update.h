@@ -65,7 +65,21 @@ int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry 
 
 /*
  * Compares the live schema of `db` with the schema after its current
- * migration (or after `number` when `use_number`). Returns 0 when equal,
+ * migration (or after `number` when `use_number`).
+ *
+ * The expected schema after migration N is computed from the registry alone:
+ * starting at reg->schema, every later migration is undone on the
+ * description by swapping the tables of its `after` for those of its
+ * `before`. Both sides are then read the same way: the live tables by
+ * introspection, the expected ones normalised as the database stores them
+ * (SQLite: declared type text and default text; PostgreSQL: the expected
+ * columns are created in a scratch schema inside a transaction or savepoint
+ * that is rolled back, and read back with format_type and pg_get_expr, so
+ * 'x' compares as 'x'::character varying and timestamptz as timestamp with
+ * time zone). Compared: columns by name (type, length, nullability,
+ * identity, default), primary key, indexes and foreign keys by name. Not
+ * compared: column order, comments, constraint names of primary keys, and
+ * objects other than tables (views, triggers). Returns 0 when equal,
  * MG_E_DRIFT when not (then *report, when not NULL, receives a malloc'd
  * text of one line per difference that the caller frees), or another code.
  */
