@@ -907,6 +907,82 @@ static const char s_rows[] = "INSERT INTO users (b) VALUES (7), (8);";
 static const char s_check[] = "SELECT id, c, b FROM accounts ORDER BY id";
 static const char s_want[] = "1|7|NULL\n2|8|NULL\n";
 
+/* ---- t1 -> t2: every type, defaults, comments, a composite unique index -- */
+
+static const char *const c_name_small[] = {"name", "small"};
+static const char *const c_at[] = {"at"};
+static const struct mg_column t1_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "flag", .type = MG_COL_BOOLEAN, .default_sql = "true"},
+	{.name = "small", .type = MG_COL_SMALLINT},
+	{.name = "num", .type = MG_COL_INTEGER, .nullable = 1},
+	{.name = "big", .type = MG_COL_BIGINT, .default_sql = "0"},
+	{.name = "r", .type = MG_COL_REAL, .nullable = 1},
+	{.name = "d", .type = MG_COL_DOUBLE, .default_sql = "1.5"},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 20, .default_sql = "'x'"},
+	{.name = "body", .type = MG_COL_TEXT, .nullable = 1},
+	{.name = "data", .type = MG_COL_BLOB, .nullable = 1},
+	{.name = "at", .type = MG_COL_CUSTOM, .custom_type = "timestamp", .nullable = 1},
+	{.name = "amount",
+	 .type = MG_COL_CUSTOM,
+	 .custom_type = "numeric(10,2)",
+	 .default_sql = "0"},
+	{.name = "order", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index t1_ix[] = {
+	{.name = "ix_things_at", .n_columns = 1, .columns = c_at},
+	{.name = "uq_things_name_small", .unique = 1, .n_columns = 2, .columns = c_name_small},
+};
+static const struct mg_table t1_tables[] = {
+	{.name = "things",
+	 .n_columns = 13,
+	 .columns = t1_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 2,
+	 .indexes = t1_ix},
+};
+static const struct mg_column t2_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "flag", .type = MG_COL_BOOLEAN, .default_sql = "false"},
+	{.name = "small", .type = MG_COL_INTEGER},
+	{.name = "num", .type = MG_COL_INTEGER, .nullable = 1, .default_sql = "7"},
+	{.name = "big", .type = MG_COL_BIGINT},
+	{.name = "r", .type = MG_COL_DOUBLE, .nullable = 1},
+	{.name = "d", .type = MG_COL_DOUBLE, .default_sql = "1.5", .comment = "a double"},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 40, .default_sql = "'x'"},
+	{.name = "body", .type = MG_COL_TEXT, .default_sql = "''"},
+	{.name = "at", .type = MG_COL_CUSTOM, .custom_type = "timestamp", .nullable = 1},
+	{.name = "amount",
+	 .type = MG_COL_CUSTOM,
+	 .custom_type = "numeric(12,2)",
+	 .default_sql = "0"},
+	{.name = "order", .type = MG_COL_TEXT, .nullable = 1},
+	{.name = "created",
+	 .type = MG_COL_CUSTOM,
+	 .custom_type = "timestamp",
+	 .nullable = 1,
+	 .default_sql = "CURRENT_TIMESTAMP"},
+	{.name = "blob2", .type = MG_COL_BLOB, .nullable = 1},
+};
+static const struct mg_table t2_tables[] = {
+	{.name = "things",
+	 .comment = "things of every type",
+	 .n_columns = 14,
+	 .columns = t2_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 2,
+	 .indexes = t1_ix},
+};
+static const struct mg_schema t1 = {1, t1_tables, NULL}, t2 = {1, t2_tables, NULL};
+static const char t_rows[] =
+	"INSERT INTO things (small, num, name, body, amount, \"order\") VALUES "
+	"(1, NULL, 'a', NULL, 2.5, 'o1'), (2, 5, 'b', 'text', 3, NULL);";
+static const char t_check[] =
+	"SELECT id, small, num, big, name, body, \"order\" FROM things ORDER BY id";
+static const char t_want[] = "1|1|NULL|0|a||o1\n2|2|5|0|b|text|NULL\n";
+
 /* ---- through the runtime: mg_update applies the plans, mg_verify compares -- */
 
 /* Two migrations (create `from`, then `from` -> `to`) as the runtime sees
@@ -1046,6 +1122,9 @@ static void test_runtime_sqlite(void **state)
 	free(url);
 	url = sqlite_url("s");
 	e2e_run(url, &s1, &s2, s_rows, s_check, s_want);
+	free(url);
+	url = sqlite_url("t");
+	e2e_run(url, &t1, &t2, t_rows, t_check, t_want);
 	free(url);
 }
 
@@ -1343,6 +1422,9 @@ static void test_runtime_pg(void **state)
 	free(db);
 	db = pg_database(url, "mg_plan_s");
 	e2e_run(db, &s1, &s2, s_rows, s_check, s_want);
+	free(db);
+	db = pg_database(url, "mg_plan_t");
+	e2e_run(db, &t1, &t2, t_rows, t_check, t_want);
 	free(db);
 }
 #endif
