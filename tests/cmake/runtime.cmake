@@ -47,3 +47,16 @@ if(MG_WITH_POSTGRESQL)
     set_tests_properties(unit/test_db_pg PROPERTIES FIXTURES_REQUIRED pg)
   endif()
 endif()
+
+# Every other operation kind with rows (ops_registry.c).
+add_executable(test_dbupdate_ops ${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops_registry.c)
+target_compile_options(test_dbupdate_ops PRIVATE ${MG_WARNINGS})
+target_link_libraries(test_dbupdate_ops PRIVATE modelgen_runtime)
+add_test(NAME runtime/ops_sqlite
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops.sh sqlite ${CMAKE_CURRENT_BINARY_DIR})
+if(MG_WITH_POSTGRESQL)
+  add_test(NAME runtime/ops_postgresql
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops.sh postgresql
+                   ${CMAKE_CURRENT_BINARY_DIR} ${MG_PG_URL_FILE})
+  set_tests_properties(runtime/ops_postgresql PROPERTIES FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
+endif()
