@@ -8,6 +8,7 @@
  */
 #include "sql_dialect.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql.h"
@@ -208,6 +209,47 @@ static void native_sql(struct mg_strbuf *b, const struct diff_op *op)
 	}
 }
 
+struct named_op {
+	const char *name;
+	size_t op;
+};
+
+static int cmp_named_op(const void *a, const void *b)
+{
+	return strcmp(((const struct named_op *)a)->name, ((const struct named_op *)b)->name);
+}
+
+/* 1 when a dropped table has a foreign key to a table dropped before it (a
+ * cycle: tables drop children first). With foreign keys on, the implicit
+ * DELETE of DROP TABLE would then fail on the rows that still point at it;
+ * deferred, the check happens at commit, when both tables are gone. */
+static int drop_cycle(struct mg_arena *arena, const struct diff_op *ops, size_t n)
+{
+	struct named_op *v = mg_arena_calloc(arena, n, sizeof(*v));
+	size_t i, j, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (ops[i].kind == DIFF_DROP_TABLE) {
+			v[k].name = ops[i].old_table->name;
+			v[k++].op = i;
+		}
+	qsort(v, k, sizeof(*v), cmp_named_op);
+	for (i = 0; i < n; i++) {
+		const struct mg_table *t = ops[i].old_table;
+
+		if (ops[i].kind != DIFF_DROP_TABLE)
+			continue;
+		for (j = 0; j < t->n_foreign_keys; j++) {
+			struct named_op key = {t->foreign_keys[j].ref_table, 0};
+			const struct named_op *hit = bsearch(&key, v, k, sizeof(*v), cmp_named_op);
+
+			if (hit && hit->op < i)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Before ops[i] renames a column to a name that a dropped column of the
  * same table still holds, appends what moves that column out of the way:
  * DROP COLUMN where SQLite can (marking the drop done), else a rename to a
@@ -304,6 +346,11 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 	 * Keys of kept tables that pointed at them come off in rebuilds below,
 	 * and a plan with a rebuild runs with foreign keys off, so no row of
 	 * a kept table is touched. */
+	if (drop_cycle(arena, ops, n))
+		sql_dialect_push_sql(out, arena,
+				     "defer foreign key checks to commit (the dropped tables "
+				     "reference each other)",
+				     "PRAGMA defer_foreign_keys = ON;\n");
 	for (i = 0; i < n; i++) {
 		if (ops[i].kind != DIFF_DROP_TABLE)
 			continue;

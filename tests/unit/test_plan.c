@@ -983,6 +983,14 @@ static const char t_check[] =
 	"SELECT id, small, num, big, name, body, \"order\" FROM things ORDER BY id";
 static const char t_want[] = "1|1|NULL|0|a||o1\n2|2|5|0|b|text|NULL\n";
 
+/* A cycle of new tables, created (PostgreSQL: key added after both) and
+ * dropped again with rows pointing at each other (SQLite: foreign keys on,
+ * no rebuild in that plan). */
+static const struct mg_schema cyc0 = {0, NULL, NULL}, cyc2 = {2, e2_tables + 1, NULL};
+static const char cyc_later[] = "INSERT INTO cyc_a (id, b_id) VALUES (1, NULL);"
+				"INSERT INTO cyc_b (id, a_id) VALUES (1, 1);"
+				"UPDATE cyc_a SET b_id = 1;";
+
 /* ---- through the runtime: mg_update applies the plans, mg_verify compares -- */
 
 /* Two migrations (create `from`, then `from` -> `to`) as the runtime sees
@@ -1050,10 +1058,12 @@ static void must_verify(struct mg_db *db, const struct mg_registry *r)
 	free(report);
 }
 
-/* Creates at `from` with `rows`, migrates to `to`, verifies, checks with
- * `check_sql` (must return `want`), goes down to 1 and verifies again. */
+/* Creates at `from` with `rows`, migrates to `to`, verifies, runs
+ * `later_sql` (or nothing), checks with `check_sql` (must return `want`),
+ * goes down to 1 and verifies again. */
 static void e2e_run(const char *url, const struct mg_schema *from, const struct mg_schema *to,
-		    const char *rows_sql, const char *check_sql, const char *want)
+		    const char *rows_sql, const char *check_sql, const char *want,
+		    const char *later_sql)
 {
 	struct e2e e;
 	struct mg_update_options up = {0}, down = {0};
@@ -1071,6 +1081,8 @@ static void e2e_run(const char *url, const struct mg_schema *from, const struct 
 	must(db, mg_db_exec(db, rows_sql), "rows");
 	must(db, mg_update(db, &e.r2, &up), "migrate to 2");
 	must_verify(db, &e.r2);
+	if (later_sql)
+		must(db, mg_db_exec(db, later_sql), "rows after the migration");
 	must(db, mg_db_query(&rows, db, check_sql, 0, NULL), "check query");
 	while (mg_rows_next(rows) > 0) {
 		for (i = 0; i < mg_rows_columns(rows); i++)
@@ -1112,19 +1124,23 @@ static void test_runtime_sqlite(void **state)
 	e2e_run(url, &v1, &v2, v_rows,
 		"SELECT a.id, a.username, a.email, p.title FROM accounts a JOIN posts p ON "
 		"p.user_id = a.id ORDER BY a.id",
-		"1|ann||hello\n2|bob|b@x|world\n");
+		"1|ann||hello\n2|bob|b@x|world\n", NULL);
 	free(url);
 	url = sqlite_url("e");
-	e2e_run(url, &e1, &e2, e_rows, "SELECT count(*), sum(qty) FROM child", "3|6\n");
+	e2e_run(url, &e1, &e2, e_rows, "SELECT count(*), sum(qty) FROM child", "3|6\n", NULL);
 	free(url);
 	url = sqlite_url("k");
-	e2e_run(url, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n");
+	e2e_run(url, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n", NULL);
 	free(url);
 	url = sqlite_url("s");
-	e2e_run(url, &s1, &s2, s_rows, s_check, s_want);
+	e2e_run(url, &s1, &s2, s_rows, s_check, s_want, NULL);
+	free(url);
+	url = sqlite_url("c");
+	e2e_run(url, &cyc0, &cyc2, "SELECT 1", "SELECT count(*) FROM cyc_a, cyc_b", "1\n",
+		cyc_later);
 	free(url);
 	url = sqlite_url("t");
-	e2e_run(url, &t1, &t2, t_rows, t_check, t_want);
+	e2e_run(url, &t1, &t2, t_rows, t_check, t_want, NULL);
 	free(url);
 }
 
@@ -1412,19 +1428,23 @@ static void test_runtime_pg(void **state)
 	e2e_run(db, &v1, &v2, v_rows,
 		"SELECT a.id, a.username, a.email, p.title FROM accounts a JOIN posts p ON "
 		"p.user_id = a.id ORDER BY a.id",
-		"1|ann||hello\n2|bob|b@x|world\n");
+		"1|ann||hello\n2|bob|b@x|world\n", NULL);
 	free(db);
 	db = pg_database(url, "mg_plan_e");
-	e2e_run(db, &e1, &e2, e_rows, "SELECT count(*), sum(qty) FROM child", "3|6\n");
+	e2e_run(db, &e1, &e2, e_rows, "SELECT count(*), sum(qty) FROM child", "3|6\n", NULL);
 	free(db);
 	db = pg_database(url, "mg_plan_k");
-	e2e_run(db, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n");
+	e2e_run(db, &k1, &k2, k_rows, "SELECT count(*) FROM item", "3\n", NULL);
 	free(db);
 	db = pg_database(url, "mg_plan_s");
-	e2e_run(db, &s1, &s2, s_rows, s_check, s_want);
+	e2e_run(db, &s1, &s2, s_rows, s_check, s_want, NULL);
+	free(db);
+	db = pg_database(url, "mg_plan_c");
+	e2e_run(db, &cyc0, &cyc2, "SELECT 1", "SELECT count(*) FROM cyc_a, cyc_b", "1\n",
+		cyc_later);
 	free(db);
 	db = pg_database(url, "mg_plan_t");
-	e2e_run(db, &t1, &t2, t_rows, t_check, t_want);
+	e2e_run(db, &t1, &t2, t_rows, t_check, t_want, NULL);
 	free(db);
 }
 #endif
