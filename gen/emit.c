@@ -1440,7 +1440,7 @@ static int read_file_text(struct emit_file **out, const char *text, const char *
 					in_json == 1 ? &f->delta_before : &f->delta_after;
 				size_t first = diags->n_items, k;
 
-				if (snapshot_parse(dst, mg_strbuf_cstr(&json), path, diags) != 0) {
+				if (snapshot_parse_delta(dst, mg_strbuf_cstr(&json), path, diags)) {
 					/* Lines of the JSON -> lines of the file. */
 					for (k = first; k < diags->n_items; k++)
 						if (diags->items[k].loc.line)

@@ -798,8 +798,8 @@ static int check_references(struct loader *ld, const struct mg_schema *s, const 
  * arena-owned schema; free with mg_schema_free), or -1 with one error in
  * `diags` and `*out` NULL.
  */
-int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
-		   struct diag_list *diags)
+static int parse(struct mg_schema **out, const char *text, const char *path,
+		 struct diag_list *diags, int whole)
 {
 	static const char *const root_keys[] = {"format", "tables", NULL};
 	struct loader ld = {path, diags, NULL, 0};
@@ -853,7 +853,7 @@ int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
 		goto done;
 	schema->tables = tables;
 	schema->n_tables = i;
-	if (check_references(&ld, schema, tp))
+	if (whole && check_references(&ld, schema, tp))
 		goto done;
 	*out = schema;
 	ld.arena = NULL;
@@ -863,6 +863,18 @@ done:
 	mg_arena_free(scratch);
 	mg_arena_free(ld.arena);
 	return rc;
+}
+
+int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
+		   struct diag_list *diags)
+{
+	return parse(out, text, path, diags, 1);
+}
+
+int snapshot_parse_delta(struct mg_schema **out, const char *text, const char *path,
+			 struct diag_list *diags)
+{
+	return parse(out, text, path, diags, 0);
 }
 
 /* Reads the file at `path` and parses it with snapshot_parse. */
