@@ -399,7 +399,8 @@ static const struct mg_schema *current_schema(struct state *st, int *from_snapsh
 		return st->snapshot;
 	}
 	r = state_replayed(st, diags);
-	if (r && schema_has_hash(r, hash))
+	/* Reading the migrations whole replaced their headers: `hash` is gone. */
+	if (r && schema_has_hash(r, end_hash(st)))
 		return r;
 	return NULL;
 }
