@@ -1,16 +1,16 @@
 /*
  * Old schema x new schema -> ordered operations (see diff.h). Tables and
- * columns are paired by name, then by MG_RENAMED_FROM; everything else is
- * compared through that pairing, so a rename never shows up as drop + add.
+ * columns are paired through MG_RENAMED_FROM, then by name; indexes and
+ * foreign keys are compared through that pairing, so a rename never shows
+ * up as drop + add, and an index or key whose derived name changed with a
+ * rename is renamed too.
  */
 #include "diff.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sql.h"
-#include "util/strbuf.h"
 
 struct op_list {
 	struct diff_op *v;

@@ -928,6 +928,8 @@ static const struct mg_column t1_cols[] = {
 	 .custom_type = "numeric(10,2)",
 	 .default_sql = "0"},
 	{.name = "order", .type = MG_COL_TEXT, .nullable = 1},
+	/* Dropped: down restores it NOT NULL with a stand-in value. */
+	{.name = "req", .type = MG_COL_INTEGER},
 };
 static const struct mg_index t1_ix[] = {
 	{.name = "ix_things_at", .n_columns = 1, .columns = c_at},
@@ -935,7 +937,7 @@ static const struct mg_index t1_ix[] = {
 };
 static const struct mg_table t1_tables[] = {
 	{.name = "things",
-	 .n_columns = 13,
+	 .n_columns = 14,
 	 .columns = t1_cols,
 	 .n_primary_key = 1,
 	 .primary_key = pk_id,
@@ -977,8 +979,8 @@ static const struct mg_table t2_tables[] = {
 };
 static const struct mg_schema t1 = {1, t1_tables, NULL}, t2 = {1, t2_tables, NULL};
 static const char t_rows[] =
-	"INSERT INTO things (small, num, name, body, amount, \"order\") VALUES "
-	"(1, NULL, 'a', NULL, 2.5, 'o1'), (2, 5, 'b', 'text', 3, NULL);";
+	"INSERT INTO things (small, num, name, body, amount, \"order\", req) VALUES "
+	"(1, NULL, 'a', NULL, 2.5, 'o1', 9), (2, 5, 'b', 'text', 3, NULL, 9);";
 static const char t_check[] =
 	"SELECT id, small, num, big, name, body, \"order\" FROM things ORDER BY id";
 static const char t_want[] = "1|1|NULL|0|a||o1\n2|2|5|0|b|text|NULL\n";
