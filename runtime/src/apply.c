@@ -36,6 +36,9 @@ static struct action next_action(const struct bk_state *st, const struct mg_regi
 {
 	struct action a = {ACT_NONE, NULL};
 
+	/* Ahead of the program: bk_check refuses it. */
+	if (st->current > reg->n_migrations)
+		return a;
 	if (!st->managed && st->user_objects) {
 		a.kind = ACT_UNMANAGED;
 		return a;
@@ -656,6 +659,7 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 		goto done;
 	locked = 1;
 	db->n_actions = 0;
+	db->first_current = db->last_current = 0;
 	for (;;) {
 		struct action peek, a;
 		int fk_off = 0;
@@ -681,6 +685,9 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 			rc = bk_check(db, &st, reg);
 		if (rc == 0) {
 			a = next_action(&st, reg, target);
+			if (!db->n_actions)
+				db->first_current = st.current;
+			db->last_current = st.current;
 			if (a.kind == ACT_NONE) {
 				rc = mg_db_commit(db);
 				if (fk_off)

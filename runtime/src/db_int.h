@@ -23,6 +23,9 @@ struct mg_db {
 	unsigned lock_timeout_ms;
 	mg_progress_fn progress;
 	void *progress_ctx;
+	/* What the last mg_update did: the migration number it found first
+	 * and left last, and the migrations it applied, reverted or created. */
+	unsigned first_current, last_current;
 	unsigned n_actions; /* migrations applied, reverted or created by the
 			     * last mg_update */
 };
