@@ -277,4 +277,17 @@ one_line_err
 wait $pa || fail "the lock holder failed"
 is "$(current)" 6 "holder finished"
 
+echo "== a killed dbupdate leaves no lock and no half-applied migration"
+new_db
+expect 0 "$prog" --to 4 "$URL"
+MG_TEST_SLOW=30 "$prog" "$URL" >"$T/a.out" 2>"$T/a.err" &
+pa=$!
+sleep 1
+kill -9 $pa
+wait $pa 2>/dev/null
+is "$(current)" 4 "the killed migration is not recorded"
+expect 0 "$prog" --lock-timeout 10 "$URL"
+is "$(current)" 6 "the next run applies it"
+expect 0 "$prog" --verify "$URL"
+
 echo "ok"
