@@ -4,6 +4,19 @@
  * schema and stamped; an existing one gets each pending migration in its own
  * transaction with its bookkeeping row (table modelgen_migrations), after
  * checking the live tables against the migration's frozen definitions.
+ *
+ * From an application, with the migrations linked in
+ * (modelgen_add_migrations):
+ *
+ *     extern const struct mg_registry modelgen_registry;
+ *     struct mg_db *db;
+ *     char err[256];
+ *     if (mg_db_open(&db, NULL, err, sizeof(err)) != 0)        // $DATABASE_URL
+ *             die(err);
+ *     if (mg_update(db, &modelgen_registry, NULL) != 0)
+ *             die(mg_db_errmsg(db));
+ *     ... use db or open another connection ...
+ *     mg_db_close(db);
  */
 #ifndef MODELGEN_UPDATE_H
 #define MODELGEN_UPDATE_H
