@@ -19,7 +19,7 @@
 static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, const char *name)
 {
 	struct mg_rows *rows = NULL;
-	char *oid = NULL;
+	char *oid = NULL, *comment = NULL;
 	const char *p2[2] = {schema_name, name};
 	const char *p1[1];
 	struct ib b;
@@ -37,7 +37,8 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	ib_init(&b, s->arena, name);
 	rc = mg_db_query(&rows, db,
 			 "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-			 " a.attidentity, pg_get_expr(d.adbin, d.adrelid)"
+			 " a.attidentity, pg_get_expr(d.adbin, d.adrelid),"
+			 " col_description(a.attrelid, a.attnum)"
 			 " FROM pg_attribute a LEFT JOIN pg_attrdef d"
 			 " ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
 			 " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
@@ -54,6 +55,7 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 		c->nullable = strcmp(mg_rows_text(rows, 2), "t") != 0;
 		c->identity = mg_rows_text(rows, 3)[0] != 0;
 		c->default_sql = dflt ? mg_arena_strdup(s->arena, dflt) : NULL;
+		c->comment = mg_arena_strdup(s->arena, mg_rows_text(rows, 5));
 	}
 	if (rc < 0)
 		goto done;
@@ -131,10 +133,16 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	}
 	if (rc < 0)
 		goto done;
-	rc = 0;
+	mg_rows_free(rows);
+	rows = NULL;
+	rc = db_query_value(&comment, db, "SELECT obj_description($1::oid, 'pg_class')", 1, p1);
+	if (rc)
+		goto done;
 	sb_add(s, &b);
+	s->tables[s->n - 1].comment = mg_arena_strdup(s->arena, comment);
 done:
 	mg_rows_free(rows);
+	free(comment);
 	free(oid);
 	return rc;
 }

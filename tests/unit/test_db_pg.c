@@ -192,7 +192,7 @@ static const struct mg_column a_cols[] = {
 };
 static const struct mg_column b_cols[] = {
 	{.name = "a_id", .type = MG_COL_BIGINT},
-	{.name = "code", .type = MG_COL_VARCHAR, .length = 8},
+	{.name = "code", .type = MG_COL_VARCHAR, .length = 8, .comment = "the code"},
 	{.name = "label", .type = MG_COL_TEXT, .nullable = 1},
 };
 static const struct mg_index b_ix[] = {
@@ -208,6 +208,7 @@ static const struct mg_foreign_key b_fk[] = {
 static const struct mg_table tables[] = {
 	{.name = "a", .n_columns = 11, .columns = a_cols, .n_primary_key = 1, .primary_key = a_pk},
 	{.name = "b",
+	 .comment = "it's b",
 	 .n_columns = 3,
 	 .columns = b_cols,
 	 .n_primary_key = 2,
@@ -242,6 +243,9 @@ static void test_inspect_round_trip(void **state)
 	assert_string_equal(a->columns[5].default_sql, "'it''s'::character varying");
 	assert_string_equal(a->columns[8].custom_type, "timestamp with time zone");
 	assert_int_equal(b->n_primary_key, 2);
+	assert_string_equal(b->comment, "it's b");
+	assert_string_equal(b->columns[1].comment, "the code");
+	assert_null(a->comment);
 	assert_int_equal(b->foreign_keys[0].on_delete, MG_FK_RESTRICT);
 	assert_int_equal(b->indexes[0].n_columns, 2);
 

@@ -104,7 +104,8 @@ int mg_db_rollback(struct mg_db *db);
  * schema: columns with types mapped back to enum mg_coltype (anything else is
  * MG_COL_CUSTOM with the database's spelling), nullability, defaults as the
  * database stores them, identity, primary key, indexes (unique ones too) and
- * foreign keys with their ON DELETE action. Tables come sorted by name; a
+ * foreign keys with their ON DELETE action; comments on PostgreSQL (SQLite
+ * has none). Tables come sorted by name; a
  * name that does not exist is left out. *out is freed with mg_schema_free.
  * Returns 0 or MG_E_SQL.
  */
