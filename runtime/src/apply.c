@@ -430,6 +430,8 @@ static int run_plan(struct mg_db *db, const struct mg_migration *m, const struct
 			rc = mg_db_exec(db, st->sql);
 		else if (st->kind == MG_STEP_REBUILD && db->dialect == MG_DIALECT_SQLITE)
 			rc = run_rebuild(db, st->rebuild);
+		else if (st->kind == MG_STEP_REBUILD)
+			rc = db_errf(db, MG_E_USAGE, "a table rebuild step is for SQLite only");
 		else
 			rc = db_errf(db, MG_E_USAGE, "unknown step kind %d", (int)st->kind);
 		if (rc)

@@ -93,7 +93,8 @@ void mg_rows_free(struct mg_rows *rows);
 
 /* Transactions. mg_db_begin starts one (on SQLite BEGIN IMMEDIATE, waiting
  * for the busy timeout); commit and rollback end it. Return 0 or MG_E_SQL
- * (MG_E_LOCKED when the wait timed out). */
+ * (MG_E_LOCKED when the wait timed out). A hand-written migration step
+ * already runs inside its migration's transaction and must not call them. */
 int mg_db_begin(struct mg_db *db);
 int mg_db_commit(struct mg_db *db);
 int mg_db_rollback(struct mg_db *db);
