@@ -18,6 +18,10 @@ set(_mg_apply_libs ${SQLITE3_LINK_LIBRARIES})
 if(MG_WITH_POSTGRESQL)
   list(APPEND _mg_apply_libs ${LIBPQ_LINK_LIBRARIES})
 endif()
+# A sanitized runtime library needs the sanitizer runtime at link time.
+if(MG_SANITIZE)
+  list(APPEND _mg_apply_libs -fsanitize=${MG_SANITIZE})
+endif()
 
 file(GLOB _mg_gen_dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/tests/golden/*/expected/generated)
