@@ -133,6 +133,28 @@ static void add_column_sql(struct mg_strbuf *b, const struct diff_op *op)
 		mg_sql_comment_on(b, t, nc->name, nc->comment);
 }
 
+/* PostgreSQL names an identity column's sequence <table>_<column>_seq; a
+ * rename of either renames it too, so that a migrated database matches a
+ * created one. IF EXISTS: a name PostgreSQL had to shorten or number is
+ * left alone (the sequence still works, only its name differs). */
+static void rename_sequence(struct mg_strbuf *b, const char *old_table, const char *old_column,
+			    const char *new_table, const char *new_column)
+{
+	struct mg_strbuf from = {0}, to = {0};
+
+	mg_strbuf_printf(&from, "%s_%s_seq", old_table, old_column);
+	mg_strbuf_printf(&to, "%s_%s_seq", new_table, new_column);
+	if (from.len <= 63 && to.len <= 63) {
+		mg_strbuf_puts(b, "ALTER SEQUENCE IF EXISTS ");
+		mg_sql_ident(b, mg_strbuf_cstr(&from));
+		mg_strbuf_puts(b, " RENAME TO ");
+		mg_sql_ident(b, mg_strbuf_cstr(&to));
+		mg_strbuf_puts(b, ";\n");
+	}
+	mg_strbuf_free(&from);
+	mg_strbuf_free(&to);
+}
+
 /* The SQL of one operation. Operations before the renames (dropped keys,
  * indexes, tables) name the table as it was, the others as it is. */
 static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned char *keep_fk)
@@ -165,6 +187,12 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 			mg_sql_pk_name(b, op->new_table->name);
 			mg_strbuf_puts(b, ";\n");
 		}
+		/* Columns still have their old names here (renamed later). */
+		for (size_t i = 0; i < op->old_table->n_columns; i++)
+			if (op->old_table->columns[i].identity)
+				rename_sequence(b, op->old_table->name,
+						op->old_table->columns[i].name, op->new_table->name,
+						op->old_table->columns[i].name);
 		break;
 	case DIFF_ADD_COLUMN:
 		add_column_sql(b, op);
@@ -182,6 +210,9 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 		mg_strbuf_puts(b, " TO ");
 		mg_sql_ident(b, op->new_column->name);
 		mg_strbuf_puts(b, ";\n");
+		if (op->old_column->identity)
+			rename_sequence(b, op->new_table->name, op->old_column->name,
+					op->new_table->name, op->new_column->name);
 		break;
 	case DIFF_ALTER_COLUMN:
 		alter_column_sql(b, op);

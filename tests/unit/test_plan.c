@@ -488,6 +488,7 @@ static void test_pg_text(void **state)
 		"-- rename table users to accounts\n"
 		"ALTER TABLE users RENAME TO accounts;\n"
 		"ALTER TABLE accounts RENAME CONSTRAINT pk_users TO pk_accounts;\n"
+		"ALTER SEQUENCE IF EXISTS users_id_seq RENAME TO accounts_id_seq;\n"
 		"-- drop column accounts.legacy (its values are lost)\n"
 		"ALTER TABLE accounts DROP COLUMN legacy;\n"
 		"-- rename column accounts.name to username\n"
@@ -1224,6 +1225,12 @@ static char *pg_describe(PGconn *c, const char *ns)
 	mg_strbuf_printf(&q,
 			 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM "
 			 "pg_constraint WHERE connamespace = '%s'::regnamespace ORDER BY 1, 2",
+			 ns);
+	pg_rows(&out, c, mg_strbuf_cstr(&q));
+	mg_strbuf_clear(&q);
+	mg_strbuf_printf(&q,
+			 "SELECT sequencename, data_type FROM pg_sequences WHERE schemaname = '%s' "
+			 "ORDER BY 1",
 			 ns);
 	pg_rows(&out, c, mg_strbuf_cstr(&q));
 	mg_strbuf_clear(&q);
