@@ -432,8 +432,9 @@ static struct emit_registry_entry *registry_entries(const struct state *st, size
 struct out_file {
 	char *path;
 	const char *text;
-	char *tmp;    /* while being written */
-	char *backup; /* hard link to the previous file while renaming */
+	char *tmp;      /* while being written */
+	char *backup;   /* hard link to the previous file while renaming */
+	char *old_text; /* its bytes instead, where hard links fail */
 	int renamed;
 };
 
@@ -501,12 +502,17 @@ static int write_files(const char *dir, struct out_file *files, size_t n, const 
 	/* Keep the previous files reachable until every rename succeeded, so
 	 * that a failure can put them back. */
 	for (i = 0; i < n; i++) {
+		struct stat sb;
+
+		if (lstat(files[i].path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			continue; /* nothing to keep (or the rename below fails) */
 		files[i].backup = xprintf("%s.orig", files[i].tmp);
 		if (link(files[i].path, files[i].backup) != 0) {
 			free(files[i].backup);
 			files[i].backup = NULL;
-			if (errno != ENOENT) {
-				error("cannot write %s: %s", files[i].path, strerror(errno));
+			/* No hard links on this file system: keep the bytes. */
+			if (read_file(&files[i].old_text, files[i].path) != 0) {
+				error("cannot read %s: %s", files[i].path, strerror(errno));
 				goto done;
 			}
 		}
@@ -528,10 +534,18 @@ static int write_files(const char *dir, struct out_file *files, size_t n, const 
 done:
 	for (i = 0; i < n; i++) {
 		if (rc != 0 && files[i].renamed) {
-			if (files[i].backup)
+			if (files[i].backup) {
 				(void)rename(files[i].backup, files[i].path);
-			else
+			} else if (files[i].old_text) {
+				FILE *f = fopen(files[i].path, "wb");
+
+				if (f) {
+					(void)fputs(files[i].old_text, f);
+					(void)fclose(f);
+				}
+			} else {
 				(void)unlink(files[i].path);
+			}
 		} else if (files[i].tmp) {
 			(void)unlink(files[i].tmp);
 		}
@@ -539,7 +553,8 @@ done:
 			(void)unlink(files[i].backup);
 		free(files[i].tmp);
 		free(files[i].backup);
-		files[i].tmp = files[i].backup = NULL;
+		free(files[i].old_text);
+		files[i].tmp = files[i].backup = files[i].old_text = NULL;
 	}
 	if (rc != 0) {
 		if (made_mig)

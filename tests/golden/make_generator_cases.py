@@ -252,3 +252,11 @@ case('sql_no_such_migration', final_sql_models, ['sql', '9'], sql_hist)
 case('diff_refuses_merged_history', models(user=both), ['diff'],
      INIT + [(models(user=add_created), ['diff'])], merged)
 case('new_refuses_deleted_middle', final_sql_models, ['new', '-m', 'more data'], sql_hist, delete_middle)
+
+# A write that fails half way (the migration's name is taken by a folder)
+# leaves generated/ exactly as it was: the snapshot and registry already
+# renamed into place are put back.
+def blocked_name(gen):
+    os.makedirs(gen + '/migrations/0002_add_users_created_at.c')
+    open(gen + '/migrations/0002_add_users_created_at.c/.keep', 'w').close()
+case('diff_write_error_rolls_back', models(user=add_created), ['diff'], INIT, blocked_name)
