@@ -560,6 +560,56 @@ void diff_result_free(struct diff_result *result)
 	result->n_ops = 0;
 }
 
+/* 1 when two tables have the same columns (names and types, in order). */
+static int same_columns(const struct mg_table *a, const struct mg_table *b)
+{
+	size_t i;
+
+	if (a->n_columns != b->n_columns)
+		return 0;
+	for (i = 0; i < a->n_columns; i++)
+		if (strcmp(a->columns[i].name, b->columns[i].name) != 0 ||
+		    !same_type(&a->columns[i], &b->columns[i]))
+			return 0;
+	return 1;
+}
+
+/* Refuses the drop of old table `t` without --allow-drop. A new table with
+ * the same columns is probably `t` renamed: the message says so, at that
+ * table; with --allow-drop that is a warning. */
+static void refuse_table_drop(struct differ *d, const struct mg_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < d->new_s->n_tables; i++) {
+		const struct mg_table *nt = &d->new_s->tables[i];
+
+		if (d->pair_of_new[i] || !same_columns(t, nt))
+			continue;
+		if (d->allow_drop)
+			diag_warning(
+				d->diags, loc_of(d, nt, NULL),
+				"table '%s' is dropped and '%s' created with the same columns: "
+				"if it was renamed, add MG_RENAMED_FROM(\"%s\") to '%s' to keep "
+				"its rows",
+				t->name, nt->name, t->name, nt->name);
+		else
+			diag_error(
+				d->diags, loc_of(d, nt, NULL),
+				"table '%s' would be dropped and '%s' created with the same "
+				"columns: if it was renamed, add MG_RENAMED_FROM(\"%s\") to '%s'; "
+				"to drop '%s' and its rows, pass --allow-drop",
+				t->name, nt->name, t->name, nt->name, t->name);
+		return;
+	}
+	if (!d->allow_drop)
+		diag_error(d->diags, NULL,
+			   "table '%s' would be dropped with all its rows: pass --allow-drop to "
+			   "drop it, or, if it was renamed, add MG_RENAMED_FROM(\"%s\") to its "
+			   "struct",
+			   t->name, t->name);
+}
+
 /* Orders `tables` (n) for creation: parents first, name as the tie-break. */
 static size_t *fk_order(const struct mg_table *const *tables, size_t n)
 {
@@ -642,12 +692,7 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 
 		op->old_table = dropped[order[i]];
 		op->destructive = 1;
-		if (!d.allow_drop)
-			diag_error(diags, NULL,
-				   "table '%s' would be dropped with all its rows: pass "
-				   "--allow-drop to drop it, or, if it was renamed, add "
-				   "MG_RENAMED_FROM(\"%s\") to its struct",
-				   op->old_table->name, op->old_table->name);
+		refuse_table_drop(&d, op->old_table);
 	}
 	free(order);
 	free(dropped);

@@ -562,6 +562,40 @@ static void test_renamed_name_reused(void **state)
 	done(&r);
 }
 
+static void test_drop_table_probable_rename(void **state)
+{
+	static const struct mg_table t = {.name = "u",
+					  .n_columns = 3,
+					  .columns = base_cols,
+					  .n_primary_key = 1,
+					  .primary_key = pk_id,
+					  .n_indexes = 1,
+					  .indexes = base_ix};
+	static const struct mg_schema s = {1, &t, NULL};
+	static struct model_table_info info[1] = {{.loc = {"models/u.h", 7, 8}}};
+	struct model model = {0};
+	struct result r;
+
+	(void)state;
+	model.schema = s;
+	model.info = info;
+	run(&r, &base, &s, &model, 0);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.d.n_errors, 1);
+	assert_int_equal(r.d.items[0].loc.line, 7);
+	assert_string_equal(
+		r.d.items[0].text,
+		"table 't' would be dropped and 'u' created with the same columns: if it "
+		"was renamed, add MG_RENAMED_FROM(\"t\") to 'u'; to drop 't' and its rows, "
+		"pass --allow-drop");
+	done(&r);
+	run(&r, &base, &s, &model, 1);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.d.n_items, 1);
+	assert_int_equal(r.d.items[0].level, DIAG_WARNING);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_rename_column_and_hint_ignored),
 		cmocka_unit_test(test_drop_refused_with_rename_hint),
 		cmocka_unit_test(test_drop_table_refused),
+		cmocka_unit_test(test_drop_table_probable_rename),
 		cmocka_unit_test(test_not_null_rules),
 		cmocka_unit_test(test_index_pk_comment_changes),
 		cmocka_unit_test(test_table_order_and_fk_action),
