@@ -1,8 +1,9 @@
 /*
  * PostgreSQL introspection from the catalogs (pg_class, pg_attribute,
  * pg_index, pg_constraint), and normalising an expected schema through the
- * server: the expected columns are created in a scratch schema inside a
- * transaction or savepoint that is rolled back, and read back the same way,
+ * server: the expected columns are created as temporary tables inside a
+ * transaction or savepoint that is rolled back (so only the TEMP privilege
+ * every role has by default is needed), and read back the same way,
  * so types and defaults compare in the server's own spelling
  * ('x'::character varying, timestamp with time zone, ...).
  */
@@ -13,8 +14,6 @@
 #include "db_int.h"
 #include "inspect.h"
 #include "sql.h"
-
-#define SCRATCH_SCHEMA "modelgen_expected"
 
 static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, const char *name)
 {
@@ -183,6 +182,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	struct mg_schema *scratch = NULL;
 	struct mg_arena *arena = NULL;
 	const char **names = NULL;
+	char *temp_schema = NULL;
 	int was_in_tx = db->in_tx, rc, rb;
 	struct sb s;
 	size_t i, j;
@@ -191,7 +191,6 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	rc = mg_db_exec(db, was_in_tx ? "SAVEPOINT modelgen_normalize" : "BEGIN");
 	if (rc)
 		goto done;
-	mg_strbuf_puts(&sql, "CREATE SCHEMA " SCRATCH_SCHEMA ";\n");
 	names = calloc(expected->n_tables + 1, sizeof(*names));
 	if (!names)
 		abort();
@@ -200,7 +199,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 
 		names[i] = t->name;
 		/* Only what the server rewrites: types and defaults. */
-		mg_strbuf_puts(&sql, "CREATE TABLE " SCRATCH_SCHEMA ".");
+		mg_strbuf_puts(&sql, "CREATE TEMPORARY TABLE ");
 		mg_sql_ident(&sql, t->name);
 		mg_strbuf_puts(&sql, " (");
 		for (j = 0; j < t->n_columns; j++) {
@@ -219,7 +218,13 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	}
 	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
 	if (rc == 0)
-		rc = inspect_pg(&scratch, db, SCRATCH_SCHEMA, expected->n_tables, names);
+		rc = db_query_value(
+			&temp_schema, db,
+			"SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()", 0,
+			NULL);
+	if (rc == 0)
+		rc = inspect_pg(&scratch, db, temp_schema ? temp_schema : "pg_temp",
+				expected->n_tables, names);
 	rb = mg_db_exec(db, was_in_tx ? "ROLLBACK TO SAVEPOINT modelgen_normalize;"
 					" RELEASE SAVEPOINT modelgen_normalize"
 				      : "ROLLBACK");
@@ -262,6 +267,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 done:
 	mg_arena_free(arena);
 	mg_schema_free(scratch);
+	free(temp_schema);
 	free(names);
 	mg_strbuf_free(&sql);
 	return rc;

@@ -252,13 +252,11 @@ static void test_inspect_round_trip(void **state)
 	assert_int_equal(inspect_normalize(&norm, db, &schema), 0);
 	assert_int_equal(inspect_compare(&report, MG_DIALECT_POSTGRESQL, norm, live, 0), 0);
 	assert_string_equal(mg_strbuf_cstr(&report), "");
-	/* The scratch schema is gone again. */
-	assert_int_equal(
-		db_query_value(
-			&v, db,
-			"SELECT count(*) FROM pg_namespace WHERE nspname = 'modelgen_expected'", 0,
-			NULL),
-		0);
+	/* The temporary tables are gone again. */
+	assert_int_equal(db_query_value(&v, db,
+					"SELECT count(*) FROM pg_class WHERE relpersistence = 't'",
+					0, NULL),
+			 0);
 	assert_string_equal(v, "0");
 	free(v);
 

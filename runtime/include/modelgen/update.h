@@ -86,7 +86,7 @@ int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry 
  * `before`. Both sides are then read the same way: the live tables by
  * introspection, the expected ones normalised as the database stores them
  * (SQLite: declared type text and default text; PostgreSQL: the expected
- * columns are created in a scratch schema inside a transaction or savepoint
+ * columns are created as temporary tables inside a transaction or savepoint
  * that is rolled back, and read back with format_type and pg_get_expr, so
  * 'x' compares as 'x'::character varying and timestamptz as timestamp with
  * time zone). Compared: columns by name (type, length, nullability,
