@@ -666,19 +666,20 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 		struct action peek, a;
 		int fk_off = 0;
 
-		/* Peek outside a transaction: foreign keys can only be
-		 * switched off before BEGIN, so a rebuild must be known. */
-		rc = bk_read(&st, db);
-		if (rc)
-			break;
-		peek = next_action(&st, reg, target);
-		bk_state_free(&st);
-		if (db->dialect == MG_DIALECT_SQLITE &&
-		    plan_has_rebuild(action_plan(&peek, db->dialect))) {
-			rc = set_fk(db, 0);
+		/* SQLite: peek outside a transaction, since foreign keys can
+		 * only be switched off before BEGIN and a rebuild needs that. */
+		if (db->dialect == MG_DIALECT_SQLITE) {
+			rc = bk_read(&st, db);
 			if (rc)
 				break;
-			fk_off = 1;
+			peek = next_action(&st, reg, target);
+			bk_state_free(&st);
+			if (plan_has_rebuild(action_plan(&peek, db->dialect))) {
+				rc = set_fk(db, 0);
+				if (rc)
+					break;
+				fk_off = 1;
+			}
 		}
 		rc = mg_db_begin(db);
 		if (rc == 0)

@@ -139,7 +139,7 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 	enum mode mode = MODE_UPDATE;
 	struct mg_db *db = NULL;
 	unsigned number = 0, seconds = 60;
-	int have_to = 0, quiet = 0, n_modes = 0, rc, i, only_args = 0;
+	int have_to = 0, quiet = 0, n_modes = 0, rc, i, only_args = 0, status;
 	char errbuf[512];
 
 	env = getenv("DBUPDATE_LOCK_TIMEOUT");
@@ -260,8 +260,8 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 		if (rc == 0) {
 			print_status(&s, reg);
 			if (s.current < s.latest || (!s.managed && !s.empty)) {
-				mg_db_close(db);
-				return 1;
+				status = 1;
+				goto done;
 			}
 		}
 		break;
@@ -274,8 +274,8 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 			printf("drift: the live schema differs from the expected one:\n%s",
 			       report ? report : "");
 			free(report);
-			mg_db_close(db);
-			return 1;
+			status = 1;
+			goto done;
 		}
 		free(report);
 		if (rc == 0)
@@ -296,8 +296,8 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 				prog, number);
 			printf("%s", report ? report : "");
 			free(report);
-			mg_db_close(db);
-			return 1;
+			status = 1;
+			goto done;
 		}
 		free(report);
 		if (rc == 0)
@@ -308,6 +308,8 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 	}
 	if (rc)
 		fprintf(stderr, "%s: error: %s\n", prog, mg_db_errmsg(db));
+	status = exit_code(rc);
+done:
 	mg_db_close(db);
-	return exit_code(rc);
+	return status;
 }
