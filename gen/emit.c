@@ -1052,13 +1052,19 @@ static void op_slug(struct mg_strbuf *b, const struct diff_op *op)
 						  : "");
 		break;
 	case DIFF_ADD_INDEX:
-		mg_strbuf_printf(b, "add_%s", op->index ? op->index->name : table);
+		if (op->old_index)
+			mg_strbuf_printf(b, "rename_%s", op->old_index->name);
+		else
+			mg_strbuf_printf(b, "add_%s", op->index ? op->index->name : table);
 		break;
 	case DIFF_DROP_INDEX:
 		mg_strbuf_printf(b, "drop_%s", op->index ? op->index->name : table);
 		break;
 	case DIFF_ADD_FOREIGN_KEY:
-		mg_strbuf_printf(b, "add_%s", op->fk ? op->fk->name : table);
+		if (op->old_fk)
+			mg_strbuf_printf(b, "rename_%s", op->old_fk->name);
+		else
+			mg_strbuf_printf(b, "add_%s", op->fk ? op->fk->name : table);
 		break;
 	case DIFF_DROP_FOREIGN_KEY:
 		mg_strbuf_printf(b, "drop_%s", op->fk ? op->fk->name : table);
@@ -1068,6 +1074,9 @@ static void op_slug(struct mg_strbuf *b, const struct diff_op *op)
 		break;
 	case DIFF_SET_COMMENT:
 		mg_strbuf_printf(b, "comment_%s", table);
+		break;
+	default:
+		mg_strbuf_printf(b, "change_%s", table);
 		break;
 	}
 }
@@ -1082,13 +1091,31 @@ void emit_slug(char *out, const char *message, const struct diff_result *diff, i
 	} else if (first) {
 		mg_strbuf_puts(&raw, "init");
 	} else if (diff && diff->n_ops) {
-		op_slug(&raw, &diff->ops[0]);
-		if (diff->n_ops > 1)
+		/* Index and key renames that follow a table or column rename are
+		 * not news of their own. */
+		const struct diff_op *lead = NULL;
+		size_t i, n_main = 0;
+
+		for (i = 0; i < diff->n_ops; i++) {
+			const struct diff_op *op = &diff->ops[i];
+
+			if (op->old_index || op->old_fk)
+				continue;
+			if (!lead)
+				lead = op;
+			n_main++;
+		}
+		if (!lead) {
+			lead = &diff->ops[0];
+			n_main = diff->n_ops;
+		}
+		op_slug(&raw, lead);
+		if (n_main > 1)
 			mg_strbuf_puts(&raw, "_and_more");
 	}
 	slug_put(&slug, mg_strbuf_cstr(&raw));
 	n = slug.len;
-	if (n > EMIT_SLUG_MAX && diff && !message && diff->n_ops > 1) {
+	if (n > EMIT_SLUG_MAX && !message && strstr(mg_strbuf_cstr(&slug), "_and_more")) {
 		/* Keep the "_and_more" when cutting an operation slug. */
 		mg_strbuf_clear(&raw);
 		mg_strbuf_putn(&raw, slug.ptr, EMIT_SLUG_MAX - 9);

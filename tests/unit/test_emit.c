@@ -432,6 +432,12 @@ static void test_slug(void **state)
 	diff.n_ops = 2;
 	emit_slug(s, NULL, &diff, 0);
 	assert_string_equal(s, "rename_rating_and_more");
+	/* A key renamed along with a column is not news of its own. */
+	ops[1].kind = DIFF_ADD_INDEX;
+	ops[1].index = &users_ix[0];
+	ops[1].old_index = &users_ix[0];
+	emit_slug(s, NULL, &diff, 0);
+	assert_string_equal(s, "rename_rating");
 }
 
 static void test_delta(void **state)

@@ -16,7 +16,7 @@
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
-extern const struct mg_migration mg_migration_0002; /* 0002_rename_media_files_and_more */
+extern const struct mg_migration mg_migration_0002; /* 0002_rename_media_files */
 extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
