@@ -994,6 +994,67 @@ static const char cyc_later[] = "INSERT INTO cyc_a (id, b_id) VALUES (1, NULL);"
 				"INSERT INTO cyc_b (id, a_id) VALUES (1, 1);"
 				"UPDATE cyc_a SET b_id = 1;";
 
+/* ---- r1 -> r2: as s1 -> s2, but the new column is a foreign key, so on
+ * the way down SQLite cannot drop it natively before the rename ----------- */
+
+static const struct mg_column r_p_cols[] = {{.name = "id", .type = MG_COL_BIGINT, .identity = 1}};
+static const struct mg_column r1_t_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "b", .type = MG_COL_INTEGER, .nullable = 1},
+};
+static const struct mg_table r1_tables[] = {
+	{.name = "p",
+	 .n_columns = 1,
+	 .columns = r_p_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+	{.name = "t",
+	 .n_columns = 2,
+	 .columns = r1_t_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_column r2_t_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "c", .type = MG_COL_INTEGER, .nullable = 1, .renamed_from = "b"},
+	{.name = "b", .type = MG_COL_BIGINT, .nullable = 1},
+};
+static const struct mg_foreign_key r2_t_fk[] = {
+	{.name = "fk_t_b", .column = "b", .ref_table = "p", .ref_column = "id"}};
+static const struct mg_table r2_tables[] = {
+	{.name = "p",
+	 .n_columns = 1,
+	 .columns = r_p_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+	{.name = "t",
+	 .n_columns = 3,
+	 .columns = r2_t_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = r2_t_fk},
+};
+static const struct mg_schema r1 = {2, r1_tables, NULL}, r2 = {2, r2_tables, NULL};
+static const char r_rows[] = "INSERT INTO p (id) VALUES (1); INSERT INTO t (b) VALUES (5), (6);";
+static const char r_later[] = "UPDATE t SET b = 1;";
+
+static void test_sqlite_rename_into_dropped(void **state)
+{
+	struct planned p;
+	char *down;
+
+	(void)state;
+	plan_of(&p, &r1, &r2, 0);
+	down = plan_text(&p.plan.down[MG_DIALECT_SQLITE]);
+	/* b is in a foreign key: moved aside, then left out by the rebuild. */
+	assert_non_null(strstr(down, "ALTER TABLE t RENAME COLUMN b TO b__mg_dropped;\n"
+				     "ALTER TABLE t RENAME COLUMN c TO b;\n"));
+	assert_non_null(strstr(down, "(rebuild t)"));
+	free(down);
+	planned_free(&p);
+}
+
 /* ---- through the runtime: mg_update applies the plans, mg_verify compares -- */
 
 /* Two migrations (create `from`, then `from` -> `to`) as the runtime sees
@@ -1141,6 +1202,10 @@ static void test_runtime_sqlite(void **state)
 	url = sqlite_url("c");
 	e2e_run(url, &cyc0, &cyc2, "SELECT 1", "SELECT count(*) FROM cyc_a, cyc_b", "1\n",
 		cyc_later);
+	free(url);
+	url = sqlite_url("r");
+	e2e_run(url, &r1, &r2, r_rows, "SELECT id, c, b FROM t ORDER BY id", "1|5|1\n2|6|1\n",
+		r_later);
 	free(url);
 	url = sqlite_url("t");
 	e2e_run(url, &t1, &t2, t_rows, t_check, t_want, NULL);
@@ -1452,6 +1517,10 @@ static void test_runtime_pg(void **state)
 	e2e_run(db, &cyc0, &cyc2, "SELECT 1", "SELECT count(*) FROM cyc_a, cyc_b", "1\n",
 		cyc_later);
 	free(db);
+	db = pg_database(url, "mg_plan_r");
+	e2e_run(db, &r1, &r2, r_rows, "SELECT id, c, b FROM t ORDER BY id", "1|5|1\n2|6|1\n",
+		r_later);
+	free(db);
 	db = pg_database(url, "mg_plan_t");
 	e2e_run(db, &t1, &t2, t_rows, t_check, t_want, NULL);
 	free(db);
@@ -1467,6 +1536,7 @@ int main(void)
 		cmocka_unit_test(test_summary_notes_frozen),
 		cmocka_unit_test(test_sqlite_edge),
 		cmocka_unit_test(test_runtime_sqlite),
+		cmocka_unit_test(test_sqlite_rename_into_dropped),
 		cmocka_unit_test(test_sqlite_key_moves),
 		cmocka_unit_test(test_pg_edge_text),
 #ifdef HAVE_LIBPQ
