@@ -282,7 +282,7 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 	struct mg_rows *rows = NULL;
 	struct saved_object *saved = NULL;
 	size_t n_saved = 0, cap = 0, i;
-	char *tmp = tmp_name(rb), *v = NULL;
+	char *tmp = tmp_name(rb);
 	long long total = 0, lo = 0, hi = 0;
 	int rc;
 
@@ -389,7 +389,6 @@ done:
 	mg_rows_free(rows);
 	mg_strbuf_free(&sql);
 	free(tmp);
-	free(v);
 	return rc;
 }
 
