@@ -143,7 +143,8 @@ class PgDb:
 
 def psql(url, sql):
     proc = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url,
-                           "-c", sql], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                           "-c", sql], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
     if proc.returncode != 0:
         raise RuntimeError("psql: %s\n%s" % (proc.stderr.decode().strip(), sql))
     return proc.stdout.decode()
