@@ -112,6 +112,27 @@ def derived_names(state):
     return [lower(n) for n in out]
 
 
+def drops_something(old, new):
+    """Whether going from `old` to `new` drops a table or a column."""
+    for t in old:
+        nt = find(new, t["uid"])
+        if nt is None or any(find(nt["cols"], c["uid"]) is None for c in t["cols"]):
+            return True
+    return False
+
+
+def schema_of(state):
+    """What of a state the database sees (not C field names, not hints)."""
+    out = []
+    for t in state:
+        cols = []
+        for c in t["cols"]:
+            cols.append((c["uid"], c["name"], c["kind"], c["len"], c["nullable"], c["default"],
+                         c["unique"], c["index"], json.dumps(c["fk"], sort_keys=True)))
+        out.append((t["uid"], t["name"], cols, json.dumps(t["composites"], sort_keys=True)))
+    return out
+
+
 # --------------------------------------------------------------------------
 # Data: rows are {col uid (as str): value}; values are int, str, float, None
 # (bool as 0/1). `data` maps table uid (as str) to its rows in id order.
@@ -556,7 +577,7 @@ class Generator:
                     st["state"], st["drop"] = saved, saved_drop
                     continue
                 applied += 1
-            if applied == 0 or not st["state"]:
+            if applied == 0 or not st["state"] or schema_of(st["state"]) == schema_of(prev):
                 continue
             new = st["state"]
             # Renames done in this step keep their hint afterwards, or not.
@@ -612,7 +633,8 @@ class Generator:
         state, data = [], {}
         for n in range(1, self.n_steps + 1):
             rows = self.rows_for(state, data) if n > 1 else {}
-            new, drop = self.step(state, data, n == 1)
+            new, _ = self.step(state, data, n == 1)
+            drop = drops_something(state, new)
             data = transform(state, new, data)
             steps.append({"state": copy.deepcopy(new), "allow_drop": drop, "rows": rows})
             # Carry kept hints into the next state as stale hints.
@@ -1131,24 +1153,35 @@ class Checker:
         self.check_rows(db, "mig", state, data)
         # (b) Down to N-1 and up again. Neither changes what the rows hold:
         # what step N added (tables, columns) holds no rows or only its
-        # default, and what it dropped comes back and goes again.
+        # default, and what it dropped comes back and goes again. Across an
+        # irreversible step, down must be refused without --force (nothing
+        # changed); forced, it restores dropped NOT NULL columns with their
+        # default or a zero value, which rows may not accept (a unique or
+        # foreign key), so the forced round trip runs on the fresh database
+        # and checks structure only.
         down = ["--to", str(n - 1)]
+        target = "mig"
         if self.irreversible:
             p = self.dbupdate(db, "mig", down, ok=None)
             if p.returncode == 0:
                 self.fail("%s: dbupdate --to %d undid irreversible migration %d without "
                           "--force" % (db.name, n - 1, n))
+            self.compare(db, introspect(db, "mig"), s_mig,
+                         "(b) a refused --to %d changed the schema" % (n - 1))
             down.append("--force")
-        self.dbupdate(db, "mig", down)
-        self.compare(db, introspect(db, "mig"), before,
+            target = "fresh"
+        self.dbupdate(db, target, down)
+        self.compare(db, introspect(db, target), before,
                      "(b) --to %d gives a schema that differs from the one at step %d"
                      % (n - 1, n - 1))
-        self.dbupdate(db, "mig", [])
-        self.dbupdate(db, "mig", ["--verify"])
-        self.compare(db, introspect(db, "mig"), s_mig,
+        self.dbupdate(db, target, [])
+        self.compare(db, introspect(db, target), s_mig,
                      "(b) down to %d and up again gives a schema that differs from step %d"
                      % (n - 1, n))
-        self.check_rows(db, "mig", state, data, "after down to %d and up again" % (n - 1))
+        if target == "mig":
+            self.check_rows(db, "mig", state, data, "after down to %d and up again" % (n - 1))
+        else:
+            self.check_rows(db, "mig", state, data, "after a refused down to %d" % (n - 1))
         return s_mig
 
     def write_models(self, prev, state, n):
@@ -1193,14 +1226,22 @@ def replay_command(opts, seed, step):
     return " ".join(cmd)
 
 
+def cpu_seconds():
+    import resource
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return ch.ru_utime + ch.ru_stime + me.ru_utime + me.ru_stime
+
+
 def run_seed(args):
     opts, seed, history = args
     t0 = time.time()
+    c0 = cpu_seconds()
     if history is None:
         try:
             history = make_history(seed, opts)
         except Exception as e:  # a generator bug, not a product bug
-            return seed, 0, "generator: %r" % e, 0, None
+            return seed, 0, "generator: %r" % e, 0, None, 0
     work = tempfile.mkdtemp(prefix="mgprop-%d-" % seed, dir=opts.work_dir)
     ch = Checker(opts, history, work)
     err = None
@@ -1223,7 +1264,7 @@ def run_seed(args):
         print("seed %d times: %s" % (seed, ", ".join("%s %.2f" % kv for kv in
                                                    sorted(TIMES.items(), key=lambda kv: -kv[1]))))
     TIMES.clear()
-    return seed, ch.stats["steps"], err, time.time() - t0, work
+    return seed, ch.stats["steps"], err, time.time() - t0, work, cpu_seconds() - c0
 
 
 def parse_args(argv):
@@ -1285,11 +1326,12 @@ def main(argv):
             print("evolve.py: %s %s does not exist" % (what, path), file=sys.stderr)
             return 2
     if "postgresql" in o.dialects and not o.pg_url:
-        print("evolve.py: no PostgreSQL server (--pg-url-file or MG_PG_URL): SQLite only")
+        print("evolve.py: no PostgreSQL server (--pg-url-file or MG_PG_URL): SQLite only",
+              file=sys.stderr)
         o.dialects = [d for d in o.dialects if d != "postgresql"]
     if load_introspect() is None:
         print("evolve.py: tests/roundtrip/introspect.py not found: schemas compared "
-              "with dbupdate --verify only")
+              "with dbupdate --verify only", file=sys.stderr)
     if o.print_history:
         print(json.dumps(make_history(o.seed or o.start, o), indent=1, sort_keys=True))
         return 0
@@ -1304,12 +1346,14 @@ def main(argv):
     t0 = time.time()
     failures = []
     n_hist = n_steps = 0
+    cpu = 0.0
 
     def report(res):
-        nonlocal n_hist, n_steps
-        seed, steps, err, secs, work = res
+        nonlocal n_hist, n_steps, cpu
+        seed, steps, err, secs, work, used = res
         n_hist += 1
         n_steps += steps
+        cpu += used
         if err:
             failures.append(seed)
             step = re.match(r"step (\d+)", err)
@@ -1340,9 +1384,11 @@ def main(argv):
                     print("evolve.py: %d failures, stopping" % len(failures))
                     pool.terminate()
                     break
-    print("evolve.py: %d histories, %d steps, %s, dialects %s, %.1fs%s" % (
+    print("evolve.py: %d histories, %d steps, %s, dialects %s, %.1fs (%.0f s CPU in this "
+          "process tree, load %.1f)%s" % (
         n_hist, n_steps, "%d failed (seeds %s)" % (len(failures), " ".join(map(str, sorted(failures))))
-        if failures else "all passed", ",".join(o.dialects), time.time() - t0,
+        if failures else "all passed", ",".join(o.dialects), time.time() - t0, cpu,
+        os.getloadavg()[0],
         "" if load_introspect() else " (schemas compared by --verify only)"))
     return 1 if failures else 0
 
