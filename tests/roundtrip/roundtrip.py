@@ -237,7 +237,7 @@ def literal(db, typ, n, col, nullable):
     if "bool" in typ:
         return "TRUE" if n % 2 else "FALSE"
     if "char" in typ or "text" in typ:
-        text = "%s %d it's" % (col, n)
+        text = "%s %d it's \u00e9" % (col, n)
         if m:
             text = text[-int(m.group(1)):]
         return "'" + text.replace("'", "''") + "'"
