@@ -53,6 +53,13 @@ Normalisation:
     schemas that differ only in generated names); --no-comments leaves out
     PostgreSQL comments.
 
+From Python (tests/roundtrip/roundtrip.py, tests/property/evolve.py), keep
+these stable: sqlite_dump(path, opts) and pg_dump(url, opts) return the dump
+as a list of lines, opts being {"column_order", "no_names", "no_comments"}
+(booleans); errors raise Failure. pg_dump makes exactly one
+subprocess.run(["psql", ..., "-d", url, "-c", QUERY]) call whose stdout is
+one JSON document (evolve.py runs that query in its own session).
+
 Not covered: CHECK constraints, collations, partial or expression index
 details beyond a marker, trigger and view bodies, sequences' state.
 """
