@@ -160,7 +160,9 @@ static void put_c_string(struct mg_strbuf *b, const char *s)
 }
 
 /* Appends `s` as a literal split after each newline, one piece per line,
- * each line starting with `indent`; no trailing newline. */
+ * each line starting with `indent`, and a blank line after each piece that
+ * ends a statement (";\n") so that every statement is its own group of
+ * lines; no trailing newline. */
 static void put_c_string_lines(struct mg_strbuf *b, const char *indent, const char *s)
 {
 	const char *p = s;
@@ -173,8 +175,8 @@ static void put_c_string_lines(struct mg_strbuf *b, const char *indent, const ch
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
 
-		if (p != s)
-			mg_strbuf_putc(b, '\n');
+		if (p != s) /* p follows a newline */
+			mg_strbuf_puts(b, p - s >= 2 && p[-2] == ';' ? "\n\n" : "\n");
 		mg_strbuf_printf(b, "%s\"", indent);
 		put_c_escaped(b, p, n);
 		mg_strbuf_putc(b, '"');
@@ -1480,6 +1482,8 @@ static int read_file_text(struct emit_file **out, const char *text, const char *
 				mg_strbuf_putn(&json, p, (size_t)(end - p));
 				mg_strbuf_putc(&json, '\n');
 			}
+		} else if (in_literal && end == p) {
+			/* A blank line between two statements of one step. */
 		} else if (in_literal) {
 			struct emit_sql_item *it =
 				&f->items[cur_d][cur_dir][f->n_items[cur_d][cur_dir] - 1];

@@ -98,7 +98,8 @@ static const struct mg_rebuild rb_down = {.table = &tmp_table, .old_name = "user
 static const struct mg_step sqlite_up[] = {
 	{.kind = MG_STEP_SQL,
 	 .summary = "create table media",
-	 .sql = "CREATE TABLE media (\n  id INTEGER PRIMARY KEY\n);\n"},
+	 .sql = "CREATE TABLE media (\n  id INTEGER PRIMARY KEY\n);\n"
+		"CREATE INDEX ix_media_id ON media (id);\n"},
 	{.kind = MG_STEP_REBUILD, .summary = "rebuild users", .rebuild = &rb_up},
 };
 static const struct mg_step sqlite_down[] = {

@@ -13,7 +13,7 @@
  * parent: none
  * result: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * allow-drop: no
- * checksum: sha256:6ebcb81253f691886ca7d68afb76a347b6fd135235aef4104235b995c456e401
+ * checksum: sha256:9b0a0e4a790b9b0580f6ec30d1f507c0d56f3fff833c0565d38b88629bb2ff5d
  */
 
 /*
@@ -42,7 +42,9 @@ static const char sqlite_up_1[] =
 	"    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 	"    rating DOUBLE PRECISION NOT NULL\n"
 	");\n"
+
 	"CREATE INDEX ix_users_email ON users (email);\n"
+
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n";
 
 /* sqlite up 2: create table media_files */
@@ -76,8 +78,11 @@ static const char postgresql_up_1[] =
 	"    rating double precision NOT NULL,\n"
 	"    CONSTRAINT pk_users PRIMARY KEY (id)\n"
 	");\n"
+
 	"CREATE INDEX ix_users_email ON users (email);\n"
+
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n"
+
 	"COMMENT ON TABLE users IS 'A registered account.';\n";
 
 /* postgresql up 2: create table media_files */
@@ -89,6 +94,7 @@ static const char postgresql_up_2[] =
 	"    CONSTRAINT pk_media_files PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
 	");\n"
+
 	"COMMENT ON TABLE media_files IS 'An uploaded file.';\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */

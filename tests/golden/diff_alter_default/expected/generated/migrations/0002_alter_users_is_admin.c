@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:c45b4bad478686dc43809f4eb739724cdc9cec53efc4dc9109206cc518490133
  * allow-drop: no
- * checksum: sha256:b0d18f6a0c1e75d49ba00ac82054db03ec4a7113019dac8b2ba7d8ec8d7d938c
+ * checksum: sha256:9f1172b3e8cadfd04e3b1f578f709e9bd6fa333809ce328bea1270a66c88178b
  */
 
 /*
@@ -88,6 +88,7 @@
 /* postgresql up 1: alter column users.is_admin: default true */
 static const char postgresql_up_1[] =
 	"ALTER TABLE users ALTER COLUMN is_admin DROP DEFAULT;\n"
+
 	"ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT true;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
@@ -95,6 +96,7 @@ static const char postgresql_up_1[] =
 /* postgresql down 1: alter column users.is_admin: default false */
 static const char postgresql_down_1[] =
 	"ALTER TABLE users ALTER COLUMN is_admin DROP DEFAULT;\n"
+
 	"ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT false;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

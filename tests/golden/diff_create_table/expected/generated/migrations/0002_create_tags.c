@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:d5ff4d7048776b4e78c4f95835d773077fb05afa030b368633ec1ac972a7c7c9
  * allow-drop: no
- * checksum: sha256:0fdf7f85187f469992d5ce0a2318b7b828129c59f2a99a10951d898ba4f9ccf6
+ * checksum: sha256:9904cf64aa9672f7825dcf088457af1d229ea5e37d7d9183f584da9a4d0b19f5
  */
 
 /*
@@ -58,6 +58,7 @@ static const char postgresql_up_1[] =
 	"    CONSTRAINT pk_tags PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"COMMENT ON TABLE tags IS 'A label on a media file.';\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */

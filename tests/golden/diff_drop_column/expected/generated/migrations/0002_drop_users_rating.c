@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:0065bf77b73f5a3ba6983946a198052dc007078a41ff59e506f89a755b8f907d
  * allow-drop: yes
- * checksum: sha256:a8a8fcdc3ba4021eda1660f23e6a4877b8563200702a7a0aed499b2dad9dac68
+ * checksum: sha256:38685a6b9fb041ed3099dbbb1764d2e150f7492fc96a31e7eaae37e2be9dcd78
  */
 
 /*
@@ -77,6 +77,7 @@ static const char postgresql_up_1[] =
 /* postgresql down 1: add column users.rating (double precision, not null) */
 static const char postgresql_down_1[] =
 	"ALTER TABLE users ADD COLUMN rating double precision NOT NULL DEFAULT 0;\n"
+
 	"ALTER TABLE users ALTER COLUMN rating DROP DEFAULT;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:446934806f90368de154e1fdf1d35b5bee3da97f486eabf246f0f92a5b533e66
  * allow-drop: yes
- * checksum: sha256:9fcd866c6d1ebf4fb07d42641d699f631839889f71d42b41e2e6347b8c02c98a
+ * checksum: sha256:5b2693eee1312a0f5bf7d58e2e9e6ea392bd5ec164b4e4ae0de33e6b59aba79f
  */
 
 /*
@@ -95,6 +95,7 @@ static const char postgresql_up_2[] =
 /* postgresql down 1: add column users.rating (double precision, not null) */
 static const char postgresql_down_1[] =
 	"ALTER TABLE users ADD COLUMN rating double precision NOT NULL DEFAULT 0;\n"
+
 	"ALTER TABLE users ALTER COLUMN rating DROP DEFAULT;\n";
 
 /* postgresql down 2: create table media_files */
@@ -106,6 +107,7 @@ static const char postgresql_down_2[] =
 	"    CONSTRAINT pk_media_files PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
 	");\n"
+
 	"COMMENT ON TABLE media_files IS 'An uploaded file.';\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e30fc76b1a4fe370fd67791b9cac65a9d84e78caf81a4d945d72cc0366fec0cd
  * allow-drop: yes
- * checksum: sha256:e78af647cb5d34a906cbfb81c89ebf19e01d9c408eda93b00a30d53907140f71
+ * checksum: sha256:078854e01d88679d6cefa66628421c0a5ba80f87336ea2abc31a9aebf3b23c4e
  */
 
 /*
@@ -71,6 +71,7 @@ static const char postgresql_down_1[] =
 	"    CONSTRAINT pk_media_files PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
 	");\n"
+
 	"COMMENT ON TABLE media_files IS 'An uploaded file.';\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

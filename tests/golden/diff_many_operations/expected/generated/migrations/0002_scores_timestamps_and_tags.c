@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
  * allow-drop: no
- * checksum: sha256:fe8149275faaaaf9567e2dbf6964b13a42269ad3ab8d49e36ff5e31f08d42b41
+ * checksum: sha256:05a8716a37d4976a5e80e75bac0fe9d5651443c28955d7b8bd1e01852410866f
  */
 
 /*
@@ -196,6 +196,7 @@ static const char postgresql_up_6[] =
 	"    CONSTRAINT pk_tags PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"COMMENT ON TABLE tags IS 'A label on a media file.';\n";
 
 /* postgresql up 7: add foreign key fk_media_files_owner_id:

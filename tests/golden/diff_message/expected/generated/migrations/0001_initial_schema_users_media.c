@@ -13,7 +13,7 @@
  * parent: none
  * result: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * allow-drop: no
- * checksum: sha256:f73e1e677408a7021b1af469daa120a2dfed53777516585aeb3c56c9fec91e1c
+ * checksum: sha256:19313af843173beecdf0a54db5f87af3fa0e6dac50cd4f46a3565f3641104a77
  */
 
 /*
@@ -42,7 +42,9 @@ static const char sqlite_up_1[] =
 	"    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 	"    rating DOUBLE PRECISION NOT NULL\n"
 	");\n"
+
 	"CREATE INDEX ix_users_email ON users (email);\n"
+
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n";
 
 /* sqlite up 2: create table media_files */
@@ -76,8 +78,11 @@ static const char postgresql_up_1[] =
 	"    rating double precision NOT NULL,\n"
 	"    CONSTRAINT pk_users PRIMARY KEY (id)\n"
 	");\n"
+
 	"CREATE INDEX ix_users_email ON users (email);\n"
+
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n"
+
 	"COMMENT ON TABLE users IS 'A registered account.';\n";
 
 /* postgresql up 2: create table media_files */
@@ -89,6 +94,7 @@ static const char postgresql_up_2[] =
 	"    CONSTRAINT pk_media_files PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
 	");\n"
+
 	"COMMENT ON TABLE media_files IS 'An uploaded file.';\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:19534df89d8941d829445d26c77c4da94bf3ee86eafc4d8c921e0b314438158f
  * allow-drop: no
- * checksum: sha256:a825ad2b8fa7752badb72e5c5eca478f3439de5670e7bb2c7e7753c041defa50
+ * checksum: sha256:224895f0b8156ddb56bfa3aea4a1ce15f5c2823321f8b4c791c3ac2b372b5639
  */
 
 /*
@@ -91,7 +91,9 @@ static const char sqlite_down_1[] =
 /* postgresql up 1: rename table media_files to media */
 static const char postgresql_up_1[] =
 	"ALTER TABLE media_files RENAME TO media;\n"
+
 	"ALTER TABLE media RENAME CONSTRAINT pk_media_files TO pk_media;\n"
+
 	"ALTER SEQUENCE IF EXISTS media_files_id_seq RENAME TO media_id_seq;\n";
 
 /* postgresql up 2: rename foreign key fk_media_files_owner_id to
@@ -104,7 +106,9 @@ static const char postgresql_up_2[] =
 /* postgresql down 1: rename table media to media_files */
 static const char postgresql_down_1[] =
 	"ALTER TABLE media RENAME TO media_files;\n"
+
 	"ALTER TABLE media_files RENAME CONSTRAINT pk_media TO pk_media_files;\n"
+
 	"ALTER SEQUENCE IF EXISTS media_id_seq RENAME TO media_files_id_seq;\n";
 
 /* postgresql down 2: rename foreign key fk_media_owner_id to

@@ -13,7 +13,7 @@
  * parent: sha256:b2ca914a20cd49c3be0ebda6d8093fc3224f181a867478182416224b3a5032bc
  * result: sha256:766151440262976b38fafeff940163863d21eb1370316b615fbc17925e7d415f
  * allow-drop: no
- * checksum: sha256:5085f9682229a48671d4c32e5fb13338d4eca94d4a711da0b30bda64673a4310
+ * checksum: sha256:3958b064ae9215e765bf8026824a18b17831bbf082bbfb192943b1fd4b53270f
  */
 
 /*
@@ -91,6 +91,7 @@
  * '') */
 static const char postgresql_up_1[] =
 	"UPDATE users SET email = '' WHERE email IS NULL;\n"
+
 	"ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
