@@ -4,7 +4,8 @@
 # runs the bounded CI set (MG_PROPERTY_HISTORIES histories); with
 # MG_SOAK_SECONDS set in its environment it runs seeds until that time is up
 # instead (raise the TIMEOUT with ctest --timeout). Every regression case
-# tests/regression/<name>/history.json is replayed by its own ctest.
+# tests/regression/<name>/history.json is replayed by its own ctest
+# (evolve.py --replay), on both dialects.
 find_program(MG_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(MG_PYTHON3 NAMES python3)
 set(MG_PROPERTY_HISTORIES 100 CACHE STRING "Histories the property ctest runs")
@@ -38,6 +39,14 @@ if(MG_PYTHON3)
     get_filename_component(_name ${_dir} NAME)
     add_test(NAME regression/${_name} COMMAND ${_mg_evolve} --replay ${_h})
     set_tests_properties(regression/${_name} PROPERTIES TIMEOUT 120)
+    # A case whose bug is not fixed yet says so with a "known_bug" key: it
+    # passes while the replay fails, and fails once the bug is gone (then
+    # remove the key).
+    file(READ ${_h} _text)
+    string(FIND "${_text}" "\"known_bug\"" _known)
+    if(_known GREATER -1)
+      set_tests_properties(regression/${_name} PROPERTIES WILL_FAIL TRUE)
+    endif()
     if(MG_WITH_POSTGRESQL)
       set_tests_properties(regression/${_name} PROPERTIES FIXTURES_REQUIRED pg)
     endif()

@@ -62,9 +62,14 @@ COLUMN_NAMES = ["order", "user", "group", "from", "limit", "offset", "desc", "en
 
 INT_KINDS = ["smallint", "integer", "bigint"]
 KINDS = ["smallint", "integer", "bigint", "varchar", "text", "bool", "double"]
-C_TYPES = {"smallint": "int16_t", "integer": "int32_t", "bigint": "int64_t",
-           "bool": "bool", "double": "double", "text": "char *"}
+C_TYPES = {"bool": "bool", "double": "double", "text": "char *"}
 ON_DELETE = [None, "cascade", "set null", "restrict"]
+# Spellings of a C type that map to the same SQL type: changing between them
+# must not change the schema.
+C_SPELLINGS = {"smallint": ["int16_t", "short"], "integer": ["int32_t", "int", "enum prop_kind"],
+               "bigint": ["int64_t", "long long", "time_t"]}
+COMMENTS = ["Primary data.", "It's kept for audits.", "Caf\u00e9 prices, in cents.",
+            "Counts \"events\" per day.", "Owner of the row; see the accounts table."]
 STR_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '"
 
 
@@ -127,9 +132,11 @@ def schema_of(state):
     for t in state:
         cols = []
         for c in t["cols"]:
-            cols.append((c["uid"], c["name"], c["kind"], c["len"], c["nullable"], c["default"],
+            cols.append((c["uid"], c["name"], c.get("comment"), c["kind"], c["len"], c["nullable"],
+                         c["default"],
                          c["unique"], c["index"], json.dumps(c["fk"], sort_keys=True)))
-        out.append((t["uid"], t["name"], cols, json.dumps(t["composites"], sort_keys=True)))
+        out.append((t["uid"], t["name"], t.get("comment"), sorted(cols, key=str),
+                    json.dumps(t["composites"], sort_keys=True)))
     return out
 
 
@@ -423,7 +430,10 @@ class Generator:
         c = self.new_col(t, st["state"], st["start"], is_new)
         if not c:
             return False
-        t["cols"].append(c)
+        if self.r.random() < 0.3:
+            t["cols"].insert(self.r.randrange(1, len(t["cols"]) + 1), c)
+        else:
+            t["cols"].append(c)
         return True
 
     def drop_col(self, t, c):
@@ -539,9 +549,32 @@ class Generator:
         c["default"] = None
         return True
 
+    def op_comment(self, st):
+        r = self.r
+        t = self.some_table(st)
+        if not t:
+            return False
+        target = t if r.random() < 0.4 else r.choice(t["cols"])
+        old = target.get("comment")
+        target["comment"] = None if old and r.random() < 0.4 else r.choice(COMMENTS)
+        return target["comment"] != old
+
+    def op_move(self, st):
+        """A table to another header file, or a column to another place in
+        its struct: neither changes the schema."""
+        t = self.some_table(st)
+        if not t:
+            return False
+        if self.r.random() < 0.5:
+            t["file"] = (t["file"] + 1) % 3
+        elif len(t["cols"]) > 2:
+            c = t["cols"].pop(self.r.randrange(1, len(t["cols"])))
+            t["cols"].insert(self.r.randrange(1, len(t["cols"]) + 1), c)
+        return True
+
     OPS = [("add_table", 3), ("drop_table", 1), ("rename_table", 2), ("add_column", 5),
            ("drop_column", 2), ("rename_column", 3), ("widen", 3), ("default", 2),
-           ("nullability", 3), ("index", 4), ("fk", 3)]
+           ("nullability", 3), ("index", 4), ("fk", 3), ("comment", 1), ("move", 1)]
 
     def step(self, prev, data, first):
         """The next state after `prev` (data: the rows `prev` holds)."""
@@ -652,10 +685,20 @@ class Generator:
 # Writing the model headers
 # --------------------------------------------------------------------------
 
-def c_type(c):
+def c_type(c, step, fileno):
     if c["kind"] == "varchar":
         return "char", "[%d]" % (c["len"] + 1)
+    if c["kind"] in C_SPELLINGS and not c["pk"]:
+        sp = C_SPELLINGS[c["kind"]]
+        ty = sp[(c["uid"] * 7 + step) % len(sp)]
+        return ty.replace("enum prop_kind", "enum prop_kind%d" % fileno), ""
+    if c["kind"] in C_SPELLINGS:
+        return C_SPELLINGS[c["kind"]][0], ""
     return C_TYPES[c["kind"]], ""
+
+
+def c_comment(text):
+    return "/** %s */" % text
 
 
 def cstr(s):
@@ -690,8 +733,12 @@ def render_headers(prev, state, seed, step):
             ann.append("%s(%s)" % ("MG_UNIQUE_ON" if comp["unique"] else "MG_INDEX_ON",
                                    cstr(names)))
         lines = ["struct %s %s {" % (" ".join(ann), t["tag"])]
+        if t.get("comment"):
+            lines.insert(0, c_comment(t["comment"]))
         for c in t["cols"]:
-            ty, arr = c_type(c)
+            ty, arr = c_type(c, step, t["file"])
+            if c.get("comment"):
+                lines.append("\t" + c_comment(c["comment"]))
             field = c["field"] or c["name"]
             a = []
             if c["pk"]:
@@ -724,9 +771,10 @@ def render_headers(prev, state, seed, step):
         guard = "PROP_M%d_H" % f
         out["m%d.h" % f] = (
             "/* Written by tests/property/evolve.py: seed %d, step %d. */\n"
-            "#ifndef %s\n#define %s\n\n#include <stdbool.h>\n#include <stdint.h>\n\n"
-            "#include <modelgen/model.h>\n\n%s\n\n#endif\n"
-            % (seed, step, guard, guard, "\n\n".join(structs)))
+            "#ifndef %s\n#define %s\n\n#include <stdbool.h>\n#include <stdint.h>\n"
+            "#include <time.h>\n\n#include <modelgen/model.h>\n\n"
+            "enum prop_kind%d { PROP_A%d, PROP_B%d };\n\n%s\n\n#endif\n"
+            % (seed, step, guard, guard, f, f, f, "\n\n".join(structs)))
     return out
 
 
@@ -1190,7 +1238,7 @@ class Checker:
             os.unlink(f)
         files = render_headers(prev, state, self.seed, n)
         for name, text in files.items():
-            with open(os.path.join(d, name), "w") as f:
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
                 f.write(text)
         if self.o.compile_models:
             for name in files:
@@ -1214,9 +1262,12 @@ def make_history(seed, opts):
     return Generator(seed, steps).history()
 
 
-def replay_command(opts, seed, step):
-    cmd = [sys.executable, os.path.abspath(__file__), "--seed", str(seed),
-           "--steps", "%d-%d" % (opts.min_steps, opts.max_steps),
+def replay_command(opts, seed, step, history_file=None):
+    if history_file:
+        what = ["--replay", history_file]
+    else:
+        what = ["--seed", str(seed), "--steps", "%d-%d" % (opts.min_steps, opts.max_steps)]
+    cmd = [sys.executable, os.path.abspath(__file__)] + what + [
            "--dialects", ",".join(opts.dialects), "--modelgen", opts.modelgen,
            "--runtime-lib", opts.runtime_lib, "--include", opts.include, "--keep"]
     if opts.pg_url_file:
@@ -1357,9 +1408,12 @@ def main(argv):
         if err:
             failures.append(seed)
             step = re.match(r"step (\d+)", err)
+            step = int(step.group(1)) if step else 0
             print("FAIL seed %d %s\n  replay: %s%s" % (
-                seed, err, replay_command(o, seed, int(step.group(1)) if step else 0),
-                "\n  work directory: %s" % work if work else ""), flush=True)
+                seed, err, replay_command(o, seed, step, o.replay and os.path.abspath(o.replay)),
+                "\n  work directory: %s\n  replay its history (any generator version): %s"
+                % (work, replay_command(o, seed, step, os.path.join(work, "history.json")))
+                if work else ""), flush=True)
         elif o.seed is not None or o.replay:
             print("ok seed %d: %d steps in %.1fs" % (seed, steps, secs))
 
