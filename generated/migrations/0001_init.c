@@ -13,7 +13,7 @@
  * parent: none
  * result: sha256:89424c66a3d066c56f16a0929c68520cb920048e28ed1ca4604fc9ab8cdf42c3
  * allow-drop: no
- * checksum: sha256:8cd1422205cec6ca37ad898bd9d060913d1f5d0e8287feed20616f8495d1eaad
+ * checksum: sha256:cee03e1e94121bf92810b27767c4c74389c05c3b58500bf91ec1e1ba48e05c0f
  */
 
 /*
@@ -47,6 +47,7 @@ static const char sqlite_up_1[] =
 	"    height INTEGER,\n"
 	"    storage_path TEXT NOT NULL\n"
 	");\n"
+
 	"CREATE INDEX ix_media_files_mime_type ON media_files (mime_type);\n";
 
 /* sqlite up 2: create table users */
@@ -59,7 +60,9 @@ static const char sqlite_up_2[] =
 	"    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 	"    created_at BIGINT NOT NULL\n"
 	");\n"
+
 	"CREATE INDEX ix_users_email ON users (email);\n"
+
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n";
 
 /* sqlite up 3: create table albums */
@@ -87,7 +90,9 @@ static const char sqlite_up_4[] =
 	"    CONSTRAINT fk_posts_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,\n"
 	"    CONSTRAINT fk_posts_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"CREATE INDEX ix_posts_created_at ON posts (created_at);\n"
+
 	"CREATE INDEX ix_posts_kind ON posts (kind);\n";
 
 /* sqlite up 5: create table comments */
@@ -139,13 +144,21 @@ static const char postgresql_up_1[] =
 	"    storage_path text NOT NULL,\n"
 	"    CONSTRAINT pk_media_files PRIMARY KEY (id)\n"
 	");\n"
+
 	"CREATE INDEX ix_media_files_mime_type ON media_files (mime_type);\n"
+
 	"COMMENT ON TABLE media_files IS 'One stored file: an original upload or a rendition of it.';\n"
+
 	"COMMENT ON COLUMN media_files.id IS 'Generated file number.';\n"
+
 	"COMMENT ON COLUMN media_files.mime_type IS 'MIME type, e.g. \"image/jpeg\".';\n"
+
 	"COMMENT ON COLUMN media_files.byte_size IS 'Size of the content in bytes.';\n"
+
 	"COMMENT ON COLUMN media_files.sha256 IS 'SHA-256 of the content.';\n"
+
 	"COMMENT ON COLUMN media_files.width IS 'Pixels, for images and video.';\n"
+
 	"COMMENT ON COLUMN media_files.storage_path IS 'Where the content lives in the object store.';\n";
 
 /* postgresql up 2: create table users */
@@ -159,14 +172,23 @@ static const char postgresql_up_2[] =
 	"    created_at bigint NOT NULL,\n"
 	"    CONSTRAINT pk_users PRIMARY KEY (id)\n"
 	");\n"
+
 	"CREATE INDEX ix_users_email ON users (email);\n"
+
 	"CREATE UNIQUE INDEX uq_users_username ON users (username);\n"
+
 	"COMMENT ON TABLE users IS 'A registered account.';\n"
+
 	"COMMENT ON COLUMN users.id IS 'Generated account number.';\n"
+
 	"COMMENT ON COLUMN users.username IS 'Login name, shown on every upload.';\n"
+
 	"COMMENT ON COLUMN users.email IS 'Contact address; optional until the user verifies one.';\n"
+
 	"COMMENT ON COLUMN users.full_name IS 'Display name shown instead of the login name.';\n"
+
 	"COMMENT ON COLUMN users.is_admin IS 'Whether the account may moderate others'' content.';\n"
+
 	"COMMENT ON COLUMN users.created_at IS 'When the account was created (Unix seconds).';\n";
 
 /* postgresql up 3: create table albums */
@@ -178,9 +200,13 @@ static const char postgresql_up_3[] =
 	"    CONSTRAINT pk_albums PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_albums_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"COMMENT ON TABLE albums IS 'A named collection of a user''s entries.';\n"
+
 	"COMMENT ON COLUMN albums.id IS 'Generated album number.';\n"
+
 	"COMMENT ON COLUMN albums.owner_id IS 'Owner; albums go with the account.';\n"
+
 	"COMMENT ON COLUMN albums.title IS 'Title shown above the album.';\n";
 
 /* postgresql up 4: create table posts */
@@ -200,17 +226,29 @@ static const char postgresql_up_4[] =
 	"    CONSTRAINT fk_posts_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,\n"
 	"    CONSTRAINT fk_posts_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"CREATE INDEX ix_posts_created_at ON posts (created_at);\n"
+
 	"CREATE INDEX ix_posts_kind ON posts (kind);\n"
+
 	"COMMENT ON TABLE posts IS 'Something a user shared: a photo, a video or a recording.';\n"
+
 	"COMMENT ON COLUMN posts.id IS 'Generated entry number.';\n"
+
 	"COMMENT ON COLUMN posts.owner_id IS 'Owner; the entries go with the account.';\n"
+
 	"COMMENT ON COLUMN posts.file_id IS 'The original file; a file in use cannot be deleted.';\n"
+
 	"COMMENT ON COLUMN posts.title IS 'Title shown above the entry.';\n"
+
 	"COMMENT ON COLUMN posts.description IS 'Free text under the entry.';\n"
+
 	"COMMENT ON COLUMN posts.album_id IS 'Album the entry is in, if any.';\n"
+
 	"COMMENT ON COLUMN posts.kind IS 'Photo, video or audio.';\n"
+
 	"COMMENT ON COLUMN posts.hidden IS 'Hidden entries are only visible to their owner.';\n"
+
 	"COMMENT ON COLUMN posts.created_at IS 'Upload time (Unix seconds).';\n";
 
 /* postgresql up 5: create table comments */
@@ -226,12 +264,19 @@ static const char postgresql_up_5[] =
 	"    CONSTRAINT fk_comments_author_id FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE SET NULL,\n"
 	"    CONSTRAINT fk_comments_entry_id FOREIGN KEY (entry_id) REFERENCES posts (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"COMMENT ON TABLE comments IS 'A comment a user left on a media entry.';\n"
+
 	"COMMENT ON COLUMN comments.id IS 'Generated comment number.';\n"
+
 	"COMMENT ON COLUMN comments.entry_id IS 'The entry commented on; comments go with it.';\n"
+
 	"COMMENT ON COLUMN comments.author_id IS 'Author; kept as a deleted author when the account goes.';\n"
+
 	"COMMENT ON COLUMN comments.body IS 'The text, up to 2000 characters.';\n"
+
 	"COMMENT ON COLUMN comments.created_at IS 'When it was written (Unix seconds).';\n"
+
 	"COMMENT ON COLUMN comments.score IS 'Moderation score.';\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */

@@ -13,7 +13,7 @@
  * parent: sha256:89424c66a3d066c56f16a0929c68520cb920048e28ed1ca4604fc9ab8cdf42c3
  * result: sha256:bdd1f3a6c3db703b8718395288231762402554babb0f57fde0838d491628f2c1
  * allow-drop: no
- * checksum: sha256:956adca928a5c7297d1d0ef91e1327d39f5af4cf0d66efd5a9eaef638f35c966
+ * checksum: sha256:2ed87e69b70ac6301c57a58ee3a93a949cfc2733d3f61d9d2b916cb3cc66f8c6
  */
 
 /*
@@ -142,7 +142,10 @@ static const char sqlite_down_3[] =
 /* postgresql up 1: rename table posts to media_entries */
 static const char postgresql_up_1[] =
 	"ALTER TABLE posts RENAME TO media_entries;\n"
-	"ALTER TABLE media_entries RENAME CONSTRAINT pk_posts TO pk_media_entries;\n";
+
+	"ALTER TABLE media_entries RENAME CONSTRAINT pk_posts TO pk_media_entries;\n"
+
+	"ALTER SEQUENCE IF EXISTS posts_id_seq RENAME TO media_entries_id_seq;\n";
 
 /* postgresql up 2: rename index ix_posts_created_at to
  * ix_media_entries_created_at */
@@ -173,7 +176,10 @@ static const char postgresql_up_6[] =
 /* postgresql down 1: rename table media_entries to posts */
 static const char postgresql_down_1[] =
 	"ALTER TABLE media_entries RENAME TO posts;\n"
-	"ALTER TABLE posts RENAME CONSTRAINT pk_media_entries TO pk_posts;\n";
+
+	"ALTER TABLE posts RENAME CONSTRAINT pk_media_entries TO pk_posts;\n"
+
+	"ALTER SEQUENCE IF EXISTS media_entries_id_seq RENAME TO posts_id_seq;\n";
 
 /* postgresql down 2: rename index ix_media_entries_kind to ix_posts_kind */
 static const char postgresql_down_2[] =

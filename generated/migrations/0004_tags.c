@@ -13,7 +13,7 @@
  * parent: sha256:1b8e6b0cb02a0528f4f825efb3ea11694327ad3ce9726cb49f63072d8aea02c5
  * result: sha256:1fc1f7997a59f9c5a6f5af82b1e4e2e83d9b21ed2c51cbe136066b78c28b7384
  * allow-drop: no
- * checksum: sha256:1158e9524aaeb695e98b8fec83ab025ff98d80fb8b104cbc5908474200ae361d
+ * checksum: sha256:2de3d1e108c7f1dec3d60254341907174a80cc49537146cb0ffbfadbd68dddad
  */
 
 /*
@@ -40,6 +40,7 @@ static const char sqlite_up_1[] =
 	"    name VARCHAR(48) NOT NULL,\n"
 	"    colour INTEGER NOT NULL DEFAULT 16777215\n"
 	");\n"
+
 	"CREATE UNIQUE INDEX uq_tags_name ON tags (name);\n";
 
 /* sqlite up 2: create table media_entry_tags */
@@ -53,6 +54,7 @@ static const char sqlite_up_2[] =
 	"    CONSTRAINT fk_media_entry_tags_entry_id FOREIGN KEY (entry_id) REFERENCES media_entries (id) ON DELETE CASCADE,\n"
 	"    CONSTRAINT fk_media_entry_tags_tag_id FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"CREATE INDEX ix_media_entry_tags_tag_id ON media_entry_tags (tag_id);\n";
 
 /* ---- SQL: SQLite, down ------------------------------------------------- */
@@ -75,10 +77,15 @@ static const char postgresql_up_1[] =
 	"    colour integer NOT NULL DEFAULT 16777215,\n"
 	"    CONSTRAINT pk_tags PRIMARY KEY (id)\n"
 	");\n"
+
 	"CREATE UNIQUE INDEX uq_tags_name ON tags (name);\n"
+
 	"COMMENT ON TABLE tags IS 'A keyword that groups media entries.';\n"
+
 	"COMMENT ON COLUMN tags.id IS 'Generated tag number.';\n"
+
 	"COMMENT ON COLUMN tags.name IS 'The keyword as shown, unique.';\n"
+
 	"COMMENT ON COLUMN tags.colour IS 'Colour of the tag chip, as 0xRRGGBB.';\n";
 
 /* postgresql up 2: create table media_entry_tags */
@@ -92,10 +99,15 @@ static const char postgresql_up_2[] =
 	"    CONSTRAINT fk_media_entry_tags_entry_id FOREIGN KEY (entry_id) REFERENCES media_entries (id) ON DELETE CASCADE,\n"
 	"    CONSTRAINT fk_media_entry_tags_tag_id FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"CREATE INDEX ix_media_entry_tags_tag_id ON media_entry_tags (tag_id);\n"
+
 	"COMMENT ON TABLE media_entry_tags IS 'Which tags are on which media entries.';\n"
+
 	"COMMENT ON COLUMN media_entry_tags.entry_id IS 'The tagged entry.';\n"
+
 	"COMMENT ON COLUMN media_entry_tags.tag_id IS 'The tag.';\n"
+
 	"COMMENT ON COLUMN media_entry_tags.added_by IS 'Who added the tag.';\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */

@@ -13,7 +13,7 @@
  * parent: sha256:1fc1f7997a59f9c5a6f5af82b1e4e2e83d9b21ed2c51cbe136066b78c28b7384
  * result: sha256:b4f67cd4bf5f402f18aa2ab636e6eae08f6a86439f5a22a2c2a180400e853965
  * allow-drop: no
- * checksum: sha256:a0e3b5861d9b1121833154ebf4bc844430c4c1499e00cd80f8560598530ae350
+ * checksum: sha256:00a0545254bdc3351b020a16d1e84f83ad0f9d0001180a151264e7365d243f3f
  */
 
 /*
@@ -107,11 +107,13 @@ static const char sqlite_down_2[] =
 /* postgresql up 1: add column media_files.thumbnail (bytea, nullable) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE media_files ADD COLUMN thumbnail bytea;\n"
+
 	"COMMENT ON COLUMN media_files.thumbnail IS 'Small preview image, kept inline.';\n";
 
 /* postgresql up 2: add column users.avatar_id (bigint, nullable) */
 static const char postgresql_up_2[] =
 	"ALTER TABLE users ADD COLUMN avatar_id bigint;\n"
+
 	"COMMENT ON COLUMN users.avatar_id IS 'Profile picture, a stored file; cleared when the file goes.';\n";
 
 /* postgresql up 3: add foreign key fk_users_avatar_id: users.avatar_id ->

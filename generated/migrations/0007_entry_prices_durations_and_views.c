@@ -13,7 +13,7 @@
  * parent: sha256:9009ed70d4e2d5ff28c35282554552f4da4d166110945a6716ec37b26c4fe912
  * result: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
  * allow-drop: no
- * checksum: sha256:8bebddf4aeefd6b7d8b88ba1ac6ff59fb5deefb5c0052fa15f8a36b0085eb0b9
+ * checksum: sha256:4b21c877a421601b4cf5148d29749d4828eda2ce313960677e8169b246ce99c8
  */
 
 /*
@@ -119,24 +119,28 @@
  * nullable) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE media_entries ADD COLUMN print_price numeric(10,2);\n"
+
 	"COMMENT ON COLUMN media_entries.print_price IS 'Price for prints, exact to the cent.';\n";
 
 /* postgresql up 2: add column media_entries.duration_ms (integer, not
  * null, default 0) */
 static const char postgresql_up_2[] =
 	"ALTER TABLE media_entries ADD COLUMN duration_ms integer NOT NULL DEFAULT 0;\n"
+
 	"COMMENT ON COLUMN media_entries.duration_ms IS 'Duration in milliseconds, for video and audio.';\n";
 
 /* postgresql up 3: add column media_entries.view_count (bigint, not null,
  * default 0) */
 static const char postgresql_up_3[] =
 	"ALTER TABLE media_entries ADD COLUMN view_count bigint NOT NULL DEFAULT 0;\n"
+
 	"COMMENT ON COLUMN media_entries.view_count IS 'Number of views, updated in batches.';\n";
 
 /* postgresql up 4: alter column media_entries.hidden: set not null (NULLs
  * set to false) */
 static const char postgresql_up_4[] =
 	"UPDATE media_entries SET hidden = false WHERE hidden IS NULL;\n"
+
 	"ALTER TABLE media_entries ALTER COLUMN hidden SET NOT NULL;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */

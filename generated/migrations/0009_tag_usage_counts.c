@@ -13,7 +13,7 @@
  * parent: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
  * result: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
  * allow-drop: no
- * checksum: sha256:6c16674a4caebc148386d31157e6c3d79f6a726985d6c00c15bd3145438a086e
+ * checksum: sha256:a1edc924d114a2eb445993e410c854dd4039122d74750cb0d758d8ccfc96da46
  */
 
 /*
@@ -85,11 +85,13 @@
  * 0) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE tags ADD COLUMN usage_count bigint NOT NULL DEFAULT 0;\n"
+
 	"COMMENT ON COLUMN tags.usage_count IS 'Number of entries tagged, maintained by the application.';\n";
 
 /* postgresql up 2: alter column tags.colour: default 0 */
 static const char postgresql_up_2[] =
 	"ALTER TABLE tags ALTER COLUMN colour DROP DEFAULT;\n"
+
 	"ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 0;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
@@ -101,6 +103,7 @@ static const char postgresql_down_1[] =
 /* postgresql down 2: alter column tags.colour: default 16777215 */
 static const char postgresql_down_2[] =
 	"ALTER TABLE tags ALTER COLUMN colour DROP DEFAULT;\n"
+
 	"ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 16777215;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

@@ -13,7 +13,7 @@
  * parent: sha256:b7d26873db575f302f4b0a8a2d601ff7b7b37458d27c27c61b7c12a194c0cf59
  * result: sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d
  * allow-drop: yes
- * checksum: sha256:b06921472bf4c4aaf506ba71afe5a8af4407bf962a12fea0bd5cba76659c3829
+ * checksum: sha256:f8d454252be047ca69a8ae5bf708167c660d30fb3630735cb5bb3248715c800f
  */
 
 /*
@@ -79,6 +79,7 @@ static const char postgresql_up_2[] =
 /* postgresql down 1: add column media_entries.album_id (bigint, nullable) */
 static const char postgresql_down_1[] =
 	"ALTER TABLE media_entries ADD COLUMN album_id bigint;\n"
+
 	"COMMENT ON COLUMN media_entries.album_id IS 'Album the entry is in, if any.';\n";
 
 /* postgresql down 2: create table albums */
@@ -90,9 +91,13 @@ static const char postgresql_down_2[] =
 	"    CONSTRAINT pk_albums PRIMARY KEY (id),\n"
 	"    CONSTRAINT fk_albums_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE\n"
 	");\n"
+
 	"COMMENT ON TABLE albums IS 'A named collection of a user''s entries.';\n"
+
 	"COMMENT ON COLUMN albums.id IS 'Generated album number.';\n"
+
 	"COMMENT ON COLUMN albums.owner_id IS 'Owner; albums go with the account.';\n"
+
 	"COMMENT ON COLUMN albums.title IS 'Title shown above the album.';\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

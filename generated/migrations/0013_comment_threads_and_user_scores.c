@@ -13,7 +13,7 @@
  * parent: sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d
  * result: sha256:18b4f3a3d7f6147ba0cb6c6fd0b69c1ebe591e315d6b1e59d8e5094e6823b9f6
  * allow-drop: no
- * checksum: sha256:581bd5b0d8202ea072a249d194fba4c5ce1900fb7f5bff96f88cf9d01e692a24
+ * checksum: sha256:271c2a43b51d5fb4217256ceba598b0ed6422564ecc05552e3c065acb96d727d
  */
 
 /*
@@ -127,6 +127,7 @@ static const char sqlite_down_4[] =
 /* postgresql up 1: add column comments.parent_id (bigint, nullable) */
 static const char postgresql_up_1[] =
 	"ALTER TABLE comments ADD COLUMN parent_id bigint;\n"
+
 	"COMMENT ON COLUMN comments.parent_id IS 'The comment it answers, if any.';\n";
 
 /* postgresql up 2: add index ix_comments_entry_id_created_at on comments
@@ -138,6 +139,7 @@ static const char postgresql_up_2[] =
  * default 0) */
 static const char postgresql_up_3[] =
 	"ALTER TABLE users ADD COLUMN score double precision NOT NULL DEFAULT 0;\n"
+
 	"COMMENT ON COLUMN users.score IS 'Average rating of the user''s uploads.';\n";
 
 /* postgresql up 4: add index ix_users_email_created_at on users (email,
