@@ -19,8 +19,10 @@ What is dumped (one line per fact, stable order, ASCII-safe):
       column NAME TYPE [NOT NULL] [DEFAULT expr] [IDENTITY always|by default]
                        [GENERATED expr] [COMMENT 'text']
       primary key NAME (a, b)
-      unique NAME (a, b)          a unique index or constraint
-      index NAME (a, b)           a non-unique index
+      unique NAME (a, b)          a unique index (PostgreSQL: a UNIQUE
+                                  constraint ends in " constraint")
+      index NAME (a, b)           a non-unique index (" partial", " using
+                                  METHOD" when not a plain btree)
       foreign key NAME (a) -> table (x) on delete ACTION on update ACTION
       comment 'text'              table comment (PostgreSQL)
     view NAME / trigger NAME ON TABLE   names only
