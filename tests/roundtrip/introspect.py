@@ -13,7 +13,7 @@ must be on PATH). The SQLite file is opened read-only and must exist.
 Exit status: 0 with the dump on stdout; 2 bad usage; 3 any other error
 (one line on stderr).
 
-What is dumped (one line per fact, stable order, ASCII-safe):
+What is dumped (one line per fact, in a stable order; comments quoted):
     dialect sqlite|postgresql
     table NAME
       column NAME TYPE [NOT NULL] [DEFAULT expr] [IDENTITY always|by default]
