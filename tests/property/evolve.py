@@ -205,6 +205,15 @@ def data_problem(state, data):
 # The generator
 # --------------------------------------------------------------------------
 
+# Bugs found and not fixed yet, each with its regression case: the
+# generator steers around them unless --include-known-bugs, so that the CI
+# run can find new ones. Remove an entry when its bug is fixed.
+KNOWN_BUGS = {
+    # tests/regression/sqlite_drop_table_self_restrict
+    "self_restrict": True,
+}
+
+
 class Generator:
     def __init__(self, seed, steps):
         self.r = random.Random(seed)
@@ -277,18 +286,29 @@ class Generator:
         return inserted
 
     # ---- names --------------------------------------------------------
+    # A name is free when nothing has it now, no kept hint names it, and
+    # in the snapshot it belonged to nothing or to something that is renamed
+    # in this step (the hint pairs first, so a new table or column, or a
+    # swap, may take it). A name dropped in this step stays taken: the tool
+    # pairs by name, so dropping and re-adding it would be an alteration.
     def taken_tables(self, state, start):
         names = set(lower(t["name"]) for t in state)
-        names |= set(lower(t["name"]) for t in start)
         names |= set(lower(t["hint"]) for t in state if t["hint"])
+        for t in start:
+            now = find(state, t["uid"])
+            if now is None or lower(now["name"]) == lower(t["name"]):
+                names.add(lower(t["name"]))
         return names
 
     def taken_cols(self, t, start):
         names = set(lower(c["name"]) for c in t["cols"])
+        names |= set(lower(c["hint"]) for c in t["cols"] if c["hint"])
         st = find(start, t["uid"])
         if st:
-            names |= set(lower(c["name"]) for c in st["cols"])
-        names |= set(lower(c["hint"]) for c in t["cols"] if c["hint"])
+            for c in st["cols"]:
+                now = find(t["cols"], c["uid"])
+                if now is None or lower(now["name"]) == lower(c["name"]):
+                    names.add(lower(c["name"]))
         return names
 
     def pick_name(self, pool, taken):
@@ -636,6 +656,9 @@ class Generator:
                         return False
                     if c["fk"]["on_delete"] == "set null" and not c["nullable"]:
                         return False
+                    if KNOWN_BUGS.get("self_restrict") and c["fk"]["table"] == t["uid"] and \
+                            c["fk"]["on_delete"] == "restrict":
+                        return False
                 if c["unique"] and c["index"]:
                     return False
             ot = find(st["start"], t["uid"])
@@ -650,16 +673,20 @@ class Generator:
     def settle_hints(self, prev, new):
         # Not stored here: the writer derives needed hints from prev/new. A
         # hint is only *kept* (stale) in later states; mark which to keep.
+        # A hint whose old name something else now has must go.
         for t in new:
             pt = find(prev, t["uid"])
             if pt is None:
                 continue
             if pt["name"] != t["name"]:
-                t["keep_hint"] = pt["name"] if self.r.random() < 0.5 else None
+                reused = any(lower(o["name"]) == lower(pt["name"]) for o in new)
+                t["keep_hint"] = pt["name"] if not reused and self.r.random() < 0.5 else None
             for c in t["cols"]:
                 pc = find(pt["cols"], c["uid"])
                 if pc is not None and pc["name"] != c["name"]:
-                    c["keep_hint"] = pc["name"] if self.r.random() < 0.5 else None
+                    reused = any(lower(o["name"]) == lower(pc["name"]) for o in t["cols"])
+                    c["keep_hint"] = pc["name"] if not reused and self.r.random() < 0.5 \
+                        else None
 
     def history(self):
         steps = []
@@ -1272,6 +1299,8 @@ def replay_command(opts, seed, step, history_file=None):
            "--runtime-lib", opts.runtime_lib, "--include", opts.include, "--keep"]
     if opts.pg_url_file:
         cmd += ["--pg-url-file", opts.pg_url_file]
+    if opts.include_known_bugs and not history_file:
+        cmd.append("--include-known-bugs")
     if step:
         cmd += ["--stop-step", str(step)]
     return " ".join(cmd)
@@ -1348,7 +1377,11 @@ def parse_args(argv):
     ap.add_argument("--print-history", action="store_true",
                     help="print the generated history of --seed as JSON and exit")
     ap.add_argument("--max-failures", type=int, default=5)
+    ap.add_argument("--include-known-bugs", action="store_true",
+                    help="do not steer around the bugs in KNOWN_BUGS")
     o = ap.parse_args(argv)
+    if o.include_known_bugs:
+        KNOWN_BUGS.clear()
     lo, _, hi = o.steps.partition("-")
     o.min_steps, o.max_steps = int(lo), int(hi or lo)
     o.dialects = [d for d in o.dialects.split(",") if d]
