@@ -214,6 +214,9 @@ KNOWN_BUGS = {
 }
 
 
+OP_COUNTS = {}
+
+
 class Generator:
     def __init__(self, seed, steps):
         self.r = random.Random(seed)
@@ -324,7 +327,7 @@ class Generator:
             c["field"] = None
 
     # ---- building blocks ----------------------------------------------
-    def new_col(self, t, state, start, table_is_new):
+    def new_col(self, t, state, start, table_is_new, want_fk=False):
         r = self.r
         name = self.pick_name(COLUMN_NAMES, self.taken_cols(t, start))
         if name is None:
@@ -334,7 +337,7 @@ class Generator:
              "index": False, "fk": None, "hint": None, "pk": False}
         self.field_for(c)
         parents = [p for p in state if p["uid"] <= t["uid"] or p["uid"] == t["uid"]]
-        if parents and r.random() < 0.25:
+        if parents and (want_fk or r.random() < 0.25):
             p = r.choice(parents)
             c["kind"] = p["pk_kind"]
             c["fk"] = {"table": p["uid"], "on_delete": r.choice(ON_DELETE)}
@@ -557,6 +560,17 @@ class Generator:
                         (a != "set null" or c["nullable"])]
                 c["fk"]["on_delete"] = r.choice(acts)
             return True
+        if r.random() < 0.5:
+            # A new column that is a foreign key.
+            t = self.some_table(st)
+            if not t:
+                return False
+            c = self.new_col(t, state, st["start"], find(st["start"], t["uid"]) is None,
+                             want_fk=True)
+            if not c or not c["fk"]:
+                return False
+            t["cols"].append(c)
+            return True
         t, c = self.some_col(st, lambda c: c["fk"] is None and c["kind"] in ("integer", "bigint"))
         if not c:
             return False
@@ -592,9 +606,9 @@ class Generator:
             t["cols"].insert(self.r.randrange(1, len(t["cols"]) + 1), c)
         return True
 
-    OPS = [("add_table", 3), ("drop_table", 1), ("rename_table", 2), ("add_column", 5),
-           ("drop_column", 2), ("rename_column", 3), ("widen", 3), ("default", 2),
-           ("nullability", 3), ("index", 4), ("fk", 3), ("comment", 1), ("move", 1)]
+    OPS = [("add_table", 2), ("drop_table", 2), ("rename_table", 3), ("add_column", 5),
+           ("drop_column", 3), ("rename_column", 4), ("widen", 3), ("default", 3),
+           ("nullability", 3), ("index", 5), ("fk", 6), ("comment", 1), ("move", 1)]
 
     def step(self, prev, data, first):
         """The next state after `prev` (data: the rows `prev` holds)."""
@@ -630,6 +644,7 @@ class Generator:
                     st["state"], st["drop"] = saved, saved_drop
                     continue
                 applied += 1
+                OP_COUNTS[op] = OP_COUNTS.get(op, 0) + 1
             if applied == 0 or not st["state"] or schema_of(st["state"]) == schema_of(prev):
                 continue
             new = st["state"]
@@ -1377,6 +1392,8 @@ def parse_args(argv):
     ap.add_argument("--print-history", action="store_true",
                     help="print the generated history of --seed as JSON and exit")
     ap.add_argument("--max-failures", type=int, default=5)
+    ap.add_argument("--stats", action="store_true",
+                    help="count the operations of the histories of --start/--count and exit")
     ap.add_argument("--include-known-bugs", action="store_true",
                     help="do not steer around the bugs in KNOWN_BUGS")
     o = ap.parse_args(argv)
@@ -1416,6 +1433,11 @@ def main(argv):
     if load_introspect() is None:
         print("evolve.py: tests/roundtrip/introspect.py not found: schemas compared "
               "with dbupdate --verify only", file=sys.stderr)
+    if o.stats:
+        for seed in range(o.start, o.start + o.count):
+            make_history(seed, o)
+        print(" ".join("%s=%d" % kv for kv in sorted(OP_COUNTS.items())))
+        return 0
     if o.print_history:
         print(json.dumps(make_history(o.seed or o.start, o), indent=1, sort_keys=True))
         return 0
