@@ -357,23 +357,75 @@ struct ann_collect {
 	size_t n_fields, cap_fields;
 };
 
+/* Splits an annotation's text "mg.NAME[=ARG]" into `*a` (loc not set).
+ * Returns 0, or 1 when it is another tool's annotation. */
+static int split_ann(struct parser *p, const char *text, struct ann *a)
+{
+	const char *eq;
+
+	/* Other tools' annotations are none of our business. */
+	if (strncmp(text, "mg.", 3) != 0)
+		return 1;
+	text += 3;
+	eq = strchr(text, '=');
+	a->name = eq ? mg_arena_strndup(p->scratch, text, (size_t)(eq - text)) : text;
+	a->arg = eq ? mg_arena_strdup(p->arena, eq + 1) : NULL;
+	return 0;
+}
+
 static void add_ann(struct ann_collect *ac, CXCursor c)
 {
 	struct parser *p = ac->p;
 	const char *text = cx_strdup(p->scratch, clang_getCursorSpelling(c));
-	const char *eq;
 	struct ann a;
 
-	/* Other tools' annotations are none of our business. */
-	if (strncmp(text, "mg.", 3) != 0)
+	if (split_ann(p, text, &a))
 		return;
-	text += 3;
-	eq = strchr(text, '=');
-	a.name = eq ? mg_arena_strndup(p->scratch, text, (size_t)(eq - text)) : text;
-	a.arg = eq ? mg_arena_strdup(p->arena, eq + 1) : NULL;
 	a.loc = loc_of(p, clang_getCursorLocation(c));
 	ac->anns = grow(p->scratch, ac->anns, ac->n, &ac->cap, sizeof(*ac->anns));
 	ac->anns[ac->n++] = a;
+}
+
+int parse_annotation(const char *text, int on_struct, const struct diag_loc *loc,
+		     struct diag_list *diags)
+{
+	struct diag_loc none = {NULL, 0, 0};
+	struct parser p;
+	struct ann a;
+	struct col_list list;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.arena = p.scratch = mg_arena_new();
+	p.diags = diags;
+	p.file = loc ? loc->file : NULL;
+	rc = split_ann(&p, text, &a);
+	if (rc)
+		goto done;
+	a.loc = loc ? *loc : none;
+	rc = check_ann(&p, &a, on_struct);
+	if (rc == 0 &&
+	    (strcmp(a.name, "primary_key_on") == 0 || strcmp(a.name, "unique_on") == 0 ||
+	     strcmp(a.name, "index_on") == 0) &&
+	    split_list(&p, a.arg, &list)) {
+		diag_error(diags, &a.loc, "%s(\"%s\"): malformed column list (expected \"a, b\")",
+			   macro_name(&p, a.name), a.arg);
+		rc = -1;
+	}
+	if (rc == 0 && strcmp(a.name, "on_delete") == 0) {
+		int act = mg_fk_action_from_name(a.arg);
+
+		if (act < 0 || act == MG_FK_NO_ACTION) {
+			diag_error(diags, &a.loc,
+				   "MG_ON_DELETE(\"%s\"): the action must be \"cascade\", \"set "
+				   "null\" or \"restrict\"",
+				   a.arg);
+			rc = -1;
+		}
+	}
+done:
+	mg_arena_free(p.arena);
+	return rc;
 }
 
 static enum CXChildVisitResult visit_field_child(CXCursor c, CXCursor parent, CXClientData data)

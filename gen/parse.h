@@ -30,4 +30,15 @@ struct parse_options {
  */
 int parse_models(struct model **out, const struct parse_options *opts, struct diag_list *diags);
 
+/*
+ * Checks one annotation string as libclang hands it over: "mg.NAME" or
+ * "mg.NAME=ARG", two arguments separated by \037 (see modelgen/model.h), as
+ * found on a struct (`on_struct`) or a field, with the checks the parser
+ * makes of it alone (known name, place, arguments, column list, action).
+ * Errors go to `diags` at `loc` (may be NULL). Returns 0 when valid, 1 when
+ * it is not a modelgen annotation, -1 on error. For tests and the fuzzer.
+ */
+int parse_annotation(const char *text, int on_struct, const struct diag_loc *loc,
+		     struct diag_list *diags);
+
 #endif
