@@ -4,14 +4,33 @@ modelgen and the real dbupdate, on SQLite and PostgreSQL.
 
 A seeded generator (pure Python, no I/O) builds a history: a list of model
 states, each with the rows to insert before migrating to it. A checker then
-replays the history step by step: it writes the model headers, runs
-`modelgen diff` and `modelgen check`, builds a dbupdate for the history so
-far (object files cached per migration) and, on each dialect, checks that
-  (a) the migrated database equals a fresh one created at the same step,
-  (b) `dbupdate --to N-1` then back up gives the same schemas back,
-  (c) rows inserted before each step survive it (renames followed).
-Python 3 standard library only. Run with --help; a failure prints the seed,
-the step and the command that replays just that seed.
+replays the history step by step: it writes the model headers (checked to be
+C11 with gcc -Wpedantic), runs `modelgen diff` (with --allow-drop when the
+step drops something) and `modelgen check`, builds a dbupdate for the
+history so far (object files cached per migration) and, on each dialect:
+  (a) migrates the database of the previous step, verifies it (--verify) and
+      compares it with a database created empty at this step, through the
+      independent introspection of tests/roundtrip/introspect.py;
+  (b) takes it down to N-1 (compared with the schema of step N-1) and up
+      again (compared with step N); across an irreversible step, checks that
+      down is refused without --force and leaves everything as it was, then
+      runs the forced round trip on the freshly created database;
+  (c) checks that every row inserted before the step is still there with its
+      values (renamed columns followed, new columns holding their default,
+      NULLs filled where a column became NOT NULL), after the migration and
+      after the down-and-up round trip.
+Python 3 standard library only. On PostgreSQL, each database is a schema of
+the server's `postgres` database (search_path in the URL).
+
+  evolve.py --count 100 --start 1              the CI set (ctest property/evolve)
+  MG_SOAK_SECONDS=3600 evolve.py --steps 4-12  seeds from --start until an hour is up
+  evolve.py --seed 42 --keep                   one seed; keep its work directory
+  evolve.py --replay DIR/history.json          replay a saved history exactly
+  evolve.py --print-history --seed 42          the history as JSON
+A failure prints the seed, the step, the command that replays that seed and
+the saved history (the same seed gives the same history only with the same
+generator; a history file replays with any). Regression cases are such
+history files: tests/regression/<name>/history.json.
 """
 
 import argparse
@@ -1476,19 +1495,32 @@ def main(argv):
         for j in jobs:
             report(run_seed(j))
     else:
-        def seeds():
-            s = o.start
-            while True:
-                if o.soak_seconds:
-                    if time.time() - t0 > o.soak_seconds:
-                        return
-                elif s >= o.start + o.count:
-                    return
-                yield (o, s, None)
-                s += 1
+        # At most two histories per worker in flight: a soak has no end to
+        # enumerate.
+        import collections
+        pending = collections.deque()
+        seed = o.start
+
+        def more():
+            if o.soak_seconds:
+                return time.time() - t0 < o.soak_seconds
+            return seed < o.start + o.count
+
         with multiprocessing.Pool(o.jobs) as pool:
-            for res in pool.imap_unordered(run_seed, seeds()):
-                report(res)
+            while True:
+                while more() and len(pending) < 2 * o.jobs:
+                    pending.append(pool.apply_async(run_seed, ((o, seed, None),)))
+                    seed += 1
+                if not pending:
+                    break
+                # Collect whichever finishes first, in order of submission
+                # otherwise.
+                done = next((r for r in pending if r.ready()), None)
+                if done is None:
+                    pending[0].wait(0.2)
+                    continue
+                pending.remove(done)
+                report(done.get())
                 if len(failures) >= o.max_failures:
                     print("evolve.py: %d failures, stopping" % len(failures))
                     pool.terminate()
