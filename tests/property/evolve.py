@@ -707,7 +707,18 @@ class Generator:
                     if (oc is None or oc["nullable"]) and not c["nullable"] and \
                             c["default"] is None:
                         return False
-        return data_problem(new, transform(st["start"], new, data)) is None
+        after = transform(st["start"], new, data)
+        if data_problem(new, after) is not None:
+            return False
+        # Down must be able to put back the constraints of the step before
+        # (skipped across irreversible steps): rows filled from a default
+        # where a column became NOT NULL do not go back to NULL, and a key
+        # or unique index the step drops must accept them again.
+        if not drops_something(st["start"], new):
+            back = transform(new, st["start"], after)
+            if data_problem(st["start"], back) is not None:
+                return False
+        return True
 
     def settle_hints(self, prev, new):
         # Not stored here: the writer derives needed hints from prev/new. A
