@@ -23,10 +23,70 @@ const char *mg_url_resolve(const char *url)
 	return "sqlite:app.db";
 }
 
+/*
+ * Copies `url` for a message into `out` (outlen > 4 bytes): a password
+ * ("scheme://user:PASSWORD@", "password=VALUE") becomes "***" so that it
+ * never lands in a CI log, control characters become '?' so that the message
+ * stays one line, and a long URL is cut with "...".
+ */
+static void shown_url(char *out, size_t outlen, const char *url)
+{
+	const char *p = url, *auth = strstr(url, "://"), *at = NULL, *colon = NULL;
+	size_t n = 0;
+
+	if (auth) {
+		auth += 3;
+		at = auth + strcspn(auth, "/?#@");
+		colon = *at == '@' ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	}
+	while (*p && n + 4 < outlen) {
+		if (colon && p == colon + 1) {
+			memcpy(out + n, "***", 3);
+			n += 3;
+			p = at;
+			colon = NULL;
+			continue;
+		}
+		if (strncmp(p, "password", 8) == 0 && p[8 + strspn(p + 8, " \t")] == '=') {
+			size_t k = 8 + strspn(p + 8, " \t") + 1;
+
+			if (n + k + 3 + 4 >= outlen)
+				break;
+			memcpy(out + n, p, k);
+			n += k;
+			memcpy(out + n, "***", 3);
+			n += 3;
+			p += k;
+			p += strspn(p, " \t");
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p++)
+					if (*p == '\\' && p[1])
+						p++;
+				if (*p)
+					p++;
+			} else {
+				p += strcspn(p, " \t&");
+			}
+			continue;
+		}
+		out[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+		p++;
+	}
+	if (*p) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = '\0';
+}
+
 static int fail(char *err, size_t errlen, const char *url, const char *why)
 {
-	if (err && errlen)
-		snprintf(err, errlen, "database URL '%s': %s", url, why);
+	char shown[160];
+
+	if (err && errlen) {
+		shown_url(shown, sizeof(shown), url);
+		snprintf(err, errlen, "database URL '%s': %s", shown, why);
+	}
 	return MG_E_URL;
 }
 
