@@ -24,7 +24,7 @@ const char *mg_url_resolve(const char *url)
 }
 
 /*
- * Copies `url` for a message into `out` (outlen > 4 bytes): a password
+ * Copies `url` for a message into `out` (outlen > 8 bytes): a password
  * ("scheme://user:PASSWORD@", "password=VALUE") becomes "***" so that it
  * never lands in a CI log, control characters become '?' so that the message
  * stays one line, and a long URL is cut with "...".
@@ -39,7 +39,9 @@ static void shown_url(char *out, size_t outlen, const char *url)
 		at = auth + strcspn(auth, "/?#@");
 		colon = *at == '@' ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 	}
-	while (*p && n + 4 < outlen) {
+	/* A step writes at most 3 bytes (the password one checks its own room):
+	 * "..." and the NUL always fit. */
+	while (*p && n + 7 < outlen) {
 		if (colon && p == colon + 1) {
 			memcpy(out + n, "***", 3);
 			n += 3;
@@ -48,15 +50,11 @@ static void shown_url(char *out, size_t outlen, const char *url)
 			continue;
 		}
 		if (strncmp(p, "password", 8) == 0 && p[8 + strspn(p + 8, " \t")] == '=') {
-			size_t k = 8 + strspn(p + 8, " \t") + 1;
-
-			if (n + k + 3 + 4 >= outlen)
+			if (n + 12 + 4 >= outlen)
 				break;
-			memcpy(out + n, p, k);
-			n += k;
-			memcpy(out + n, "***", 3);
-			n += 3;
-			p += k;
+			memcpy(out + n, "password=***", 12);
+			n += 12;
+			p += 8 + strspn(p + 8, " \t") + 1;
 			p += strspn(p, " \t");
 			if (*p == '\'') {
 				for (p++; *p && *p != '\''; p++)

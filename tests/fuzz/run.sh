@@ -50,7 +50,7 @@ for t in "${targets[@]}"; do
 	if ! "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
 		-print_final_stats=1 -artifact_prefix="$art/" "$work/$t" \
 		>"$work/$t.log" 2>&1; then
-		tail -n 80 "$work/$t.log" >&2
+		grep -v -E "^#[0-9]+" "$work/$t.log" | tail -n 60 >&2
 		echo "fuzz/$t: FAILED; input(s) in $art/:" >&2
 		ls -1 "$art" >&2
 		status=1
