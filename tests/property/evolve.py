@@ -110,6 +110,23 @@ def literal_value(kind, sql):
     return sql[1:-1].replace("''", "'")
 
 
+def ref_col(state, fk):
+    """The parent table and column a foreign key points at (None, None when
+    either is gone): the primary key, or the unique column fk["col"]."""
+    p = find(state, fk["table"])
+    if p is None:
+        return None, None
+    if fk.get("col") is None:
+        return p, p["cols"][0]
+    return p, find(p["cols"], fk["col"])
+
+
+def key_values(state, data, fk):
+    p, rc = ref_col(state, fk)
+    return [r[str(rc["uid"])] for r in data.get(str(p["uid"]), [])
+            if r.get(str(rc["uid"])) is not None]
+
+
 def find(items, uid):
     for it in items:
         if it["uid"] == uid:
@@ -203,11 +220,10 @@ def data_problem(state, data):
                 if len(vals) != len(set(vals)):
                     return "duplicate in unique %s.%s" % (t["name"], c["name"])
             if c["fk"]:
-                parent = find(state, c["fk"]["table"])
-                if parent is None:
-                    return "fk to a dropped table"
-                ids = set(r[str(parent["cols"][0]["uid"])]
-                          for r in data.get(str(parent["uid"]), []))
+                parent, rc = ref_col(state, c["fk"])
+                if rc is None:
+                    return "fk to a dropped table or column"
+                ids = set(key_values(state, data, c["fk"]))
                 for r in rows:
                     if r[k] is not None and r[k] not in ids:
                         return "dangling fk %s.%s" % (t["name"], c["name"])
@@ -233,6 +249,8 @@ KNOWN_BUGS = {
     # tests/regression/rename_{chain,swap}_{columns,tables}: a renamed table
     # or column may not take the old name of another renamed one
     "rename_chain": True,
+    # tests/regression/pg_self_fk_to_unique
+    "self_fk_to_unique": True,
 }
 
 
@@ -255,10 +273,11 @@ class Generator:
     def value(self, c, state, data, fresh_rows, table):
         r = self.r
         if c["fk"]:
-            parent = find(state, c["fk"]["table"])
-            ids = [row[str(parent["cols"][0]["uid"])] for row in data.get(str(parent["uid"]), [])]
+            parent, rc = ref_col(state, c["fk"])
+            ids = key_values(state, data, c["fk"])
             if parent["uid"] == table["uid"]:
-                ids += [row[str(parent["cols"][0]["uid"])] for row in fresh_rows]
+                ids += [row[str(rc["uid"])] for row in fresh_rows
+                        if row.get(str(rc["uid"])) is not None]
             if c["nullable"] and (not ids or r.random() < 0.3):
                 return None
             return r.choice(ids) if ids else "SKIP"
@@ -351,6 +370,19 @@ class Generator:
             c["field"] = None
 
     # ---- building blocks ----------------------------------------------
+    def key_targets(self, state, t):
+        """What a foreign key of table t may point at: the primary key, or a
+        unique integer or string column, of t or of an older table (keys
+        never form a cycle between tables, so rows can go in in order)."""
+        out = []
+        for p in state:
+            if p["uid"] > t["uid"]:
+                continue
+            for c in p["cols"]:
+                if c["pk"] or (c["unique"] and c["kind"] in INT_KINDS + ["varchar", "text"]):
+                    out.append((p, c))
+        return out
+
     def new_col(self, t, state, start, table_is_new, want_fk=False):
         r = self.r
         name = self.pick_name(COLUMN_NAMES, self.taken_cols(t, start))
@@ -360,11 +392,12 @@ class Generator:
              "nullable": r.random() < 0.5, "default": None, "unique": False,
              "index": False, "fk": None, "hint": None, "pk": False}
         self.field_for(c)
-        parents = [p for p in state if p["uid"] <= t["uid"] or p["uid"] == t["uid"]]
-        if parents and (want_fk or r.random() < 0.25):
-            p = r.choice(parents)
-            c["kind"] = p["pk_kind"]
-            c["fk"] = {"table": p["uid"], "on_delete": r.choice(ON_DELETE)}
+        targets = self.key_targets(state, t)
+        if targets and (want_fk or r.random() < 0.25):
+            p, rc = r.choice(targets)
+            c["kind"], c["len"] = rc["kind"], rc["len"]
+            c["fk"] = {"table": p["uid"], "on_delete": r.choice(ON_DELETE),
+                       "col": None if rc["pk"] else rc["uid"]}
             if p["uid"] == t["uid"] or not table_is_new:
                 c["nullable"] = True
             if c["fk"]["on_delete"] == "set null":
@@ -595,15 +628,17 @@ class Generator:
                 return False
             t["cols"].append(c)
             return True
-        t, c = self.some_col(st, lambda c: c["fk"] is None and c["kind"] in ("integer", "bigint"))
+        t, c = self.some_col(st, lambda c: c["fk"] is None and c["kind"] in INT_KINDS)
         if not c:
             return False
-        parents = [p for p in state if p["pk_kind"] == c["kind"] and p["uid"] <= t["uid"]]
-        if not parents:
+        targets = [(p, rc) for p, rc in self.key_targets(state, t)
+                   if rc["kind"] == c["kind"] and rc["uid"] != c["uid"]]
+        if not targets:
             return False
-        p = r.choice(parents)
+        p, rc = r.choice(targets)
         acts = [a for a in ON_DELETE if a != "set null" or c["nullable"]]
-        c["fk"] = {"table": p["uid"], "on_delete": r.choice(acts)}
+        c["fk"] = {"table": p["uid"], "on_delete": r.choice(acts),
+                   "col": None if rc["pk"] else rc["uid"]}
         c["default"] = None
         return True
 
@@ -690,13 +725,17 @@ class Generator:
                         return False
             for c in t["cols"]:
                 if c["fk"]:
-                    p = find(new, c["fk"]["table"])
-                    if p is None or p["pk_kind"] != c["kind"]:
+                    p, rc = ref_col(new, c["fk"])
+                    if rc is None or rc["kind"] != c["kind"] or rc["len"] != c["len"] or \
+                            not (rc["pk"] or rc["unique"]) or rc is c:
                         return False
                     if c["fk"]["on_delete"] == "set null" and not c["nullable"]:
                         return False
                     if KNOWN_BUGS.get("self_restrict") and c["fk"]["table"] == t["uid"] and \
                             c["fk"]["on_delete"] == "restrict":
+                        return False
+                    if KNOWN_BUGS.get("self_fk_to_unique") and c["fk"]["table"] == t["uid"] and \
+                            not rc["pk"]:
                         return False
                 if c["unique"] and c["index"]:
                     return False
@@ -831,8 +870,8 @@ def render_headers(prev, state, seed, step):
             if c["default"] is not None:
                 a.append("MG_DEFAULT(%s)" % cstr(c["default"]))
             if c["fk"]:
-                p = find(state, c["fk"]["table"])
-                a.append("MG_REFERENCES(%s, \"id\")" % cstr(p["name"]))
+                p, rc = ref_col(state, c["fk"])
+                a.append("MG_REFERENCES(%s, %s)" % (cstr(p["name"]), cstr(rc["name"])))
                 if c["fk"]["on_delete"]:
                     a.append("MG_ON_DELETE(%s)" % cstr(c["fk"]["on_delete"]))
             h = col_hint(pt, c)
