@@ -17,7 +17,7 @@ What is dumped (one line per fact, in a stable order; comments quoted):
     dialect sqlite|postgresql
     table NAME
       column NAME TYPE [NOT NULL] [DEFAULT expr] [IDENTITY always|by default]
-                       [GENERATED expr] [COMMENT 'text']
+                       [SEQUENCE name] [GENERATED expr] [COMMENT 'text']
       primary key NAME (a, b)
       unique NAME (a, b)          a unique index (PostgreSQL: a UNIQUE
                                   constraint ends in " constraint")
@@ -49,6 +49,9 @@ Normalisation:
     else; `-` when there is none); an automatic index of an inline UNIQUE
     constraint is named `(auto)`. Foreign key target columns left implicit
     are resolved to the parent's primary key.
+  - PostgreSQL: the sequence behind an identity or serial column, by name
+    without its schema (a renamed table must rename it too, or the two
+    paths differ).
   - Foreign key actions spelled out (`no action`, `restrict`, `cascade`,
     `set null`, `set default`); key columns in key order.
   - --no-names replaces index and constraint names with `-` (for comparing
@@ -341,6 +344,7 @@ SELECT json_build_object(
           'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
           'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
           'identity', a.attidentity,
+          'sequence', pg_get_serial_sequence(c.oid::regclass::text, a.attname),
           'comment', col_description(c.oid, a.attnum)) ORDER BY a.attnum), '[]')
         FROM pg_attribute a
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -427,6 +431,8 @@ def pg_dump(url, opts):
                 parts.append("IDENTITY always")
             elif c["identity"] == "d":
                 parts.append("IDENTITY by default")
+            if c["sequence"] is not None:
+                parts.append("SEQUENCE " + c["sequence"].split(".")[-1])
             if c["generated"] is not None:
                 parts.append("GENERATED " + collapse(c["generated"]))
             if c["comment"] is not None and not opts["no_comments"]:
