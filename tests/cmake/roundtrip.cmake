@@ -3,7 +3,9 @@
 # step gives the same schema, rows survive each step. Schemas are compared
 # with tests/roundtrip/introspect.py, independent of the runtime. One test
 # per dialect; PostgreSQL uses the ctest fixture "pg" (tests/cmake/runtime.cmake).
-find_program(MG_PYTHON3 python3 REQUIRED)
+# Debian's python3 first (standard library only), as property.cmake does.
+find_program(MG_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+find_program(MG_PYTHON3 NAMES python3 REQUIRED)
 if(TARGET dbupdate)
   set(_mg_rt ${CMAKE_CURRENT_SOURCE_DIR}/roundtrip/roundtrip.py)
   add_test(NAME roundtrip/demo_sqlite
