@@ -59,10 +59,8 @@ static const struct mg_foreign_key fk_cascade[] = {
 		.foreign_keys = fk                                                                 \
 	}
 
-static const struct mg_table tags_v1[] = {T("tags", tags_v1_cols, 0, NULL, 0, NULL)};
 static const struct mg_table tags_v2[] = {T("tags", tags_v1_cols, 1, tags_ix, 0, NULL)};
 static const struct mg_table tags_v4[] = {T("tags", tags_v4_cols, 1, tags_ix, 0, NULL)};
-static const struct mg_table notes_v1[] = {T("notes", notes_cols, 0, NULL, 0, NULL)};
 static const struct mg_table notes_v2[] = {T("notes", notes_cols, 1, notes_ix, 0, NULL)};
 static const struct mg_table notes_v3[] = {T("notes", notes_cols, 1, notes_ix, 1, fk_set_null)};
 static const struct mg_table notes_v5[] = {T("notes", notes_cols, 1, notes_ix, 1, fk_cascade)};
@@ -73,10 +71,20 @@ static const struct mg_table scratch[] = {{.name = "scratch",
 					   .columns = scratch_cols,
 					   .n_primary_key = 1,
 					   .primary_key = pk_id}};
-static const struct mg_table m1_after_t[] = {notes_v1[0], scratch[0], tags_v1[0]};
-static const struct mg_table m2_before_t[] = {notes_v1[0], tags_v1[0]};
-static const struct mg_table m2_after_t[] = {notes_v2[0], tags_v2[0]};
-static const struct mg_table final_t[] = {memos_v7[0], tags_v4[0]};
+/* Spelled out again: an object is not a constant initializer in C (clang). */
+static const struct mg_table m1_after_t[] = {T("notes", notes_cols, 0, NULL, 0, NULL),
+					     {.name = "scratch",
+					      .n_columns = 2,
+					      .columns = scratch_cols,
+					      .n_primary_key = 1,
+					      .primary_key = pk_id},
+					     T("tags", tags_v1_cols, 0, NULL, 0, NULL)};
+static const struct mg_table m2_before_t[] = {T("notes", notes_cols, 0, NULL, 0, NULL),
+					      T("tags", tags_v1_cols, 0, NULL, 0, NULL)};
+static const struct mg_table m2_after_t[] = {T("notes", notes_cols, 1, notes_ix, 0, NULL),
+					     T("tags", tags_v1_cols, 1, tags_ix, 0, NULL)};
+static const struct mg_table final_t[] = {T("memos", notes_cols, 0, NULL, 1, fk_cascade),
+					  T("tags", tags_v4_cols, 1, tags_ix, 0, NULL)};
 
 #define S(tables)                                                                                  \
 	{                                                                                          \
