@@ -66,12 +66,23 @@ static const struct mg_plan *action_plan(const struct action *a, enum mg_dialect
 	return NULL;
 }
 
-static int plan_has_rebuild(const struct mg_plan *p)
+/*
+ * 1 when the plan must run with foreign keys off (SQLite), checked by
+ * PRAGMA foreign_key_check before commit: a table rebuild, or a step that
+ * drops a table (the planner writes each as its own "DROP TABLE" step).
+ * With foreign keys on, DROP TABLE first deletes every row, and a RESTRICT
+ * key between rows being dropped (a self-reference, a cycle of dropped
+ * tables) fails at once, deferred or not; with them off nothing is deleted
+ * row by row, so no action runs on any other table either.
+ */
+static int plan_needs_fk_off(const struct mg_plan *p)
 {
 	size_t i;
 
 	for (i = 0; p && i < p->n_steps; i++)
-		if (p->steps[i].kind == MG_STEP_REBUILD)
+		if (p->steps[i].kind == MG_STEP_REBUILD ||
+		    (p->steps[i].kind == MG_STEP_SQL && p->steps[i].sql &&
+		     strncmp(p->steps[i].sql, "DROP TABLE ", 11) == 0))
 			return 1;
 	return 0;
 }
@@ -666,14 +677,14 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 		int fk_off = 0;
 
 		/* SQLite: peek outside a transaction, since foreign keys can
-		 * only be switched off before BEGIN and a rebuild needs that. */
+		 * only be switched off before BEGIN (rebuilds and drops need that). */
 		if (db->dialect == MG_DIALECT_SQLITE) {
 			rc = bk_read(&st, db);
 			if (rc)
 				break;
 			peek = next_action(&st, reg, target);
 			bk_state_free(&st);
-			if (plan_has_rebuild(action_plan(&peek, db->dialect))) {
+			if (plan_needs_fk_off(action_plan(&peek, db->dialect))) {
 				rc = set_fk(db, 0);
 				if (rc)
 					break;
@@ -697,7 +708,7 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 				break;
 			}
 			if (db->dialect == MG_DIALECT_SQLITE && !fk_off &&
-			    plan_has_rebuild(action_plan(&a, db->dialect))) {
+			    plan_needs_fk_off(action_plan(&a, db->dialect))) {
 				/* Another process moved the database on
 				 * meanwhile: start over. */
 				mg_db_rollback(db);
