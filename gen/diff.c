@@ -168,40 +168,76 @@ static int narrows(const struct mg_column *a, const struct mg_column *b)
 }
 
 /*
- * Pairs the columns of a table pair. A rename hint comes first when the
- * column's own name is new and its old name is in the old table (so a
- * column may be renamed and a new one take its old name); then names pair
+ * Which rename hints apply. hint[i] is, per new item i, the old item its
+ * MG_RENAMED_FROM names (or -1); self[i] the old item with i's own name (or
+ * -1). A hint applies when its old name exists and the item's own name is
+ * new, or is itself the old name of another applying hint: so renames may
+ * chain (c from b, b from a) and swap (b from a, a from b), while the hint
+ * of a rename already done (b from a, b still b, a new a) is left alone.
+ * Keeps the applying hints in `hint` (greatest fixed point), sets the
+ * others to -1. `claims` is scratch, one per old item.
+ */
+static void settle_hints(long *hint, const long *self, size_t n_new, size_t *claims, size_t n_old)
+{
+	size_t i;
+	int changed = 1;
+
+	memset(claims, 0, n_old * sizeof(*claims));
+	for (i = 0; i < n_new; i++) {
+		if (hint[i] >= 0 && claims[hint[i]])
+			hint[i] = -1; /* two hints on one name: the first wins */
+		if (hint[i] >= 0)
+			claims[hint[i]]++;
+	}
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < n_new; i++)
+			if (hint[i] >= 0 && self[i] >= 0 && !claims[self[i]]) {
+				claims[hint[i]]--;
+				hint[i] = -1;
+				changed = 1;
+			}
+	}
+}
+
+/*
+ * Pairs the columns of a table pair: rename hints first (see settle_hints),
+ * so a column may be renamed and another take its old name; then names pair
  * with names. A hint whose old name is gone was already applied.
  */
 static void pair_columns(struct pair *p)
 {
-	size_t i;
+	size_t i, n_new = p->new_t->n_columns, n_old = p->old_t->n_columns;
+	long *hint = xcalloc(n_new, sizeof(long)), *self = xcalloc(n_new, sizeof(long));
+	size_t *claims = xcalloc(n_old, sizeof(size_t));
 
-	p->old_of_new = xcalloc(p->new_t->n_columns, sizeof(*p->old_of_new));
-	p->new_of_old = xcalloc(p->old_t->n_columns, sizeof(*p->new_of_old));
-	for (i = 0; i < p->new_t->n_columns; i++) {
+	p->old_of_new = xcalloc(n_new, sizeof(*p->old_of_new));
+	p->new_of_old = xcalloc(n_old, sizeof(*p->new_of_old));
+	for (i = 0; i < n_new; i++) {
 		const char *from = p->new_t->columns[i].renamed_from;
-		long o;
 
-		if (!from || column_pos(p->old_t, p->new_t->columns[i].name) >= 0)
-			continue;
-		o = column_pos(p->old_t, from);
-		if (o < 0 || p->new_of_old[o])
-			continue;
-		p->old_of_new[i] = &p->old_t->columns[o];
-		p->new_of_old[o] = &p->new_t->columns[i];
+		self[i] = column_pos(p->old_t, p->new_t->columns[i].name);
+		hint[i] = from ? column_pos(p->old_t, from) : -1;
+		if (hint[i] == self[i])
+			hint[i] = -1;
 	}
-	for (i = 0; i < p->new_t->n_columns; i++) {
-		long o;
+	settle_hints(hint, self, n_new, claims, n_old);
+	for (i = 0; i < n_new; i++)
+		if (hint[i] >= 0) {
+			p->old_of_new[i] = &p->old_t->columns[hint[i]];
+			p->new_of_old[hint[i]] = &p->new_t->columns[i];
+		}
+	for (i = 0; i < n_new; i++) {
+		long o = self[i];
 
-		if (p->old_of_new[i])
-			continue;
-		o = column_pos(p->old_t, p->new_t->columns[i].name);
-		if (o >= 0 && !p->new_of_old[o]) {
+		if (!p->old_of_new[i] && o >= 0 && !p->new_of_old[o]) {
 			p->old_of_new[i] = &p->old_t->columns[o];
 			p->new_of_old[o] = &p->new_t->columns[i];
 		}
 	}
+	free(hint);
+	free(self);
+	free(claims);
 }
 
 /* The new name of old table `name`, or NULL when it is dropped. */
@@ -404,6 +440,24 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 
 	match_indexes(d, p, ix_new_of_old, ix_old_of_new);
 	match_fks(d, p, fk_new_of_old, fk_old_of_new);
+
+	/* A hint not applied (its column's name is still in use: a hint left
+	 * from an earlier rename) while its old name goes: the data would
+	 * end up other than the hint says, so never without a word. */
+	for (i = 0; i < nt->n_columns; i++) {
+		const char *from = nt->columns[i].renamed_from;
+		long o = from ? column_pos(ot, from) : -1;
+
+		if (o >= 0 && !p->new_of_old[o])
+			diag_error(
+				d->diags, loc_of(d, nt, &nt->columns[i]),
+				"column '%s.%s' has MG_RENAMED_FROM(\"%s\") but keeps its own "
+				"column '%s.%s', so '%s.%s' would be dropped: remove the hint if "
+				"it is left from an earlier rename, or rename in a migration of "
+				"its own",
+				nt->name, nt->columns[i].name, from, ot->name, nt->columns[i].name,
+				ot->name, from);
+	}
 
 	for (i = 0; i < ot->n_columns; i++)
 		if (!p->new_of_old[i]) {
@@ -633,7 +687,8 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 	struct differ d = {0};
 	size_t i, n_dropped = 0, n_created = 0, n_errors = diags->n_errors;
 	const struct mg_table **dropped, **created;
-	size_t *order;
+	size_t *order, *claims;
+	long *hint, *self;
 
 	d.old_s = old_schema;
 	d.new_s = new_schema;
@@ -645,31 +700,39 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 	d.pairs = xcalloc(new_schema->n_tables, sizeof(*d.pairs));
 
 	/* Tables pair as columns do (see pair_columns): hints first. */
+	hint = xcalloc(new_schema->n_tables, sizeof(long));
+	self = xcalloc(new_schema->n_tables, sizeof(long));
+	claims = xcalloc(old_schema->n_tables, sizeof(size_t));
 	for (i = 0; i < new_schema->n_tables; i++) {
 		const char *from = new_schema->tables[i].renamed_from;
-		long o;
 
-		if (!from || table_pos(old_schema, new_schema->tables[i].name) >= 0)
-			continue;
-		o = table_pos(old_schema, from);
-		if (o < 0 || d.pair_of_old[o])
+		self[i] = table_pos(old_schema, new_schema->tables[i].name);
+		hint[i] = from ? table_pos(old_schema, from) : -1;
+		if (hint[i] == self[i])
+			hint[i] = -1;
+	}
+	settle_hints(hint, self, new_schema->n_tables, claims, old_schema->n_tables);
+	for (i = 0; i < new_schema->n_tables; i++) {
+		long o = hint[i];
+
+		if (o < 0)
 			continue;
 		d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
 		d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
 		d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
 	}
 	for (i = 0; i < new_schema->n_tables; i++) {
-		long o;
+		long o = self[i];
 
-		if (d.pair_of_new[i])
-			continue;
-		o = table_pos(old_schema, new_schema->tables[i].name);
-		if (o >= 0 && !d.pair_of_old[o]) {
+		if (!d.pair_of_new[i] && o >= 0 && !d.pair_of_old[o]) {
 			d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
 			d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
 			d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
 		}
 	}
+	free(hint);
+	free(self);
+	free(claims);
 	for (i = 0; i < d.n_pairs; i++)
 		pair_columns(&d.pairs[i]);
 
@@ -680,6 +743,19 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 	for (i = 0; i < old_schema->n_tables; i++)
 		if (d.pair_of_old[i])
 			diff_pair_drops(&d, d.pair_of_old[i], 1);
+
+	/* A table hint not applied while its old name goes: as for columns. */
+	for (i = 0; i < new_schema->n_tables; i++) {
+		const struct mg_table *nt = &new_schema->tables[i];
+		long o = nt->renamed_from ? table_pos(old_schema, nt->renamed_from) : -1;
+
+		if (o >= 0 && !d.pair_of_old[o])
+			diag_error(diags, loc_of(&d, nt, NULL),
+				   "table '%s' has MG_RENAMED_FROM(\"%s\") but keeps its own table "
+				   "'%s', so '%s' would be dropped: remove the hint if it is left "
+				   "from an earlier rename, or rename in a migration of its own",
+				   nt->name, nt->renamed_from, nt->name, nt->renamed_from);
+	}
 
 	/* Group 3. */
 	dropped = xcalloc(old_schema->n_tables, sizeof(*dropped));

@@ -72,6 +72,88 @@ size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *o
 	return first;
 }
 
+int sql_dialect_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *end)
+{
+	size_t j;
+
+	if (ops[i].kind != DIFF_RENAME_TABLE && ops[i].kind != DIFF_RENAME_COLUMN)
+		return 0;
+	if (i > 0 && ops[i - 1].kind == ops[i].kind &&
+	    (ops[i].kind == DIFF_RENAME_TABLE || ops[i - 1].new_table == ops[i].new_table))
+		return 0;
+	for (j = i + 1; j < n && ops[j].kind == ops[i].kind &&
+			(ops[i].kind == DIFF_RENAME_TABLE || ops[j].new_table == ops[i].new_table);
+	     j++)
+		;
+	*end = j;
+	return 1;
+}
+
+static const char *rename_from(const struct diff_op *op)
+{
+	return op->kind == DIFF_RENAME_TABLE ? op->old_table->name : op->old_column->name;
+}
+
+static const char *rename_to(const struct diff_op *op)
+{
+	return op->kind == DIFF_RENAME_TABLE ? op->new_table->name : op->new_column->name;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena,
+				const struct diff_op *ops, size_t first, size_t end)
+{
+	size_t k = end - first, i, j, n_out = 0, n_tmp = 0, left = k;
+	struct rename_move *v = mg_arena_calloc(arena, 2 * k, sizeof(*v));
+	const char **cur = mg_arena_calloc(arena, k, sizeof(char *));
+	const char **sorted = mg_arena_calloc(arena, k, sizeof(char *));
+	unsigned char *moved = mg_arena_calloc(arena, k, 1);
+	int conflict = 0;
+
+	for (i = 0; i < k; i++)
+		sorted[i] = cur[i] = rename_from(&ops[first + i]);
+	qsort(sorted, k, sizeof(char *), cmp_str);
+	for (i = 0; i < k && !conflict; i++) {
+		const char *to = rename_to(&ops[first + i]);
+
+		conflict = bsearch(&to, sorted, k, sizeof(char *), cmp_str) != NULL;
+	}
+	while (left) {
+		int progress = 0;
+
+		for (i = 0; i < k; i++) {
+			const char *to = rename_to(&ops[first + i]);
+			int busy = 0;
+
+			if (moved[i])
+				continue;
+			for (j = 0; conflict && j < k && !busy; j++)
+				busy = j != i && !moved[j] && strcmp(cur[j], to) == 0;
+			if (busy)
+				continue;
+			v[n_out++] = (struct rename_move){first + i, cur[i], to};
+			moved[i] = 1;
+			left--;
+			progress = 1;
+		}
+		if (progress)
+			continue;
+		/* Only cycles are left: move the first one's name aside. */
+		for (i = 0; moved[i]; i++)
+			;
+		v[n_out].op = first + i;
+		v[n_out].from = cur[i];
+		cur[i] = mg_arena_printf(arena, "modelgen_rename_%zu", ++n_tmp);
+		v[n_out++].to = cur[i];
+	}
+	*out = v;
+	return n_out;
+}
+
 const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col)
 {
 	if (col->default_sql)

@@ -51,6 +51,28 @@ const char *sql_dialect_op_summary(struct mg_arena *arena, const struct diff_op 
  * arena; O(n log n), so plans stay fast on thousands of tables. */
 size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n);
 
+/* One rename as it runs: op `op` (a DIFF_RENAME_TABLE or _COLUMN) moves its
+ * table or column from name `from` to `to`; `to` is a temporary name when
+ * the op's renames form a cycle (a swap), and a second move then ends it. */
+struct rename_move {
+	size_t op;
+	const char *from;
+	const char *to;
+};
+
+/* 1 when ops[i] starts a run of renames of one namespace: the table renames,
+ * or the column renames of one table (diff order keeps each run together);
+ * `*end` is then one past its last op. */
+int sql_dialect_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *end);
+
+/* The moves of the renames ops[first..end), ordered so that no rename targets
+ * a name still in use: a chain runs from its end, a cycle goes through a
+ * temporary name (modelgen_rename_N; 'modelgen_' names are reserved). Without
+ * a conflict, the op order. Returns the number of moves (arena memory in
+ * `*out`). Both SQLite and PostgreSQL refuse a rename onto an existing name. */
+size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena,
+				const struct diff_op *ops, size_t first, size_t end);
+
 /* Appends the PostgreSQL steps of ops[0..n) to `out`. */
 void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
 		 size_t n);

@@ -155,6 +155,48 @@ static void rename_sequence(struct mg_strbuf *b, const char *old_table, const ch
 	mg_strbuf_free(&to);
 }
 
+/* Renames the table of `op` (a DIFF_RENAME_TABLE) from `from` to `to`, with
+ * the names derived from the table's: its primary key and the sequences
+ * of its identity columns. `from`/`to` differ from the op's names when a
+ * swap goes through a temporary name. */
+static void rename_table_sql(struct mg_strbuf *b, const struct diff_op *op, const char *from,
+			     const char *to)
+{
+	alter_table(b, from);
+	mg_strbuf_puts(b, "RENAME TO ");
+	mg_sql_ident(b, to);
+	mg_strbuf_puts(b, ";\n");
+	if (op->old_table->n_primary_key) {
+		/* The key's name derives from the table's. */
+		alter_table(b, to);
+		mg_strbuf_puts(b, "RENAME CONSTRAINT ");
+		mg_sql_pk_name(b, from);
+		mg_strbuf_puts(b, " TO ");
+		mg_sql_pk_name(b, to);
+		mg_strbuf_puts(b, ";\n");
+	}
+	/* Columns still have their old names here (renamed later). */
+	for (size_t i = 0; i < op->old_table->n_columns; i++)
+		if (op->old_table->columns[i].identity)
+			rename_sequence(b, from, op->old_table->columns[i].name, to,
+					op->old_table->columns[i].name);
+}
+
+/* Renames a column of `op` (a DIFF_RENAME_COLUMN) from `from` to `to`, and
+ * its identity sequence. */
+static void rename_column_sql(struct mg_strbuf *b, const struct diff_op *op, const char *from,
+			      const char *to)
+{
+	alter_table(b, op->new_table->name);
+	mg_strbuf_puts(b, "RENAME COLUMN ");
+	mg_sql_ident(b, from);
+	mg_strbuf_puts(b, " TO ");
+	mg_sql_ident(b, to);
+	mg_strbuf_puts(b, ";\n");
+	if (op->old_column->identity)
+		rename_sequence(b, op->new_table->name, from, op->new_table->name, to);
+}
+
 /* The SQL of one operation. Operations before the renames (dropped keys,
  * indexes, tables) name the table as it was, the others as it is. */
 static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned char *keep_fk)
@@ -174,25 +216,7 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 		mg_strbuf_puts(b, ";\n");
 		break;
 	case DIFF_RENAME_TABLE:
-		alter_table(b, op->old_table->name);
-		mg_strbuf_puts(b, "RENAME TO ");
-		mg_sql_ident(b, op->new_table->name);
-		mg_strbuf_puts(b, ";\n");
-		if (op->old_table->n_primary_key) {
-			/* The key's name derives from the table's. */
-			alter_table(b, op->new_table->name);
-			mg_strbuf_puts(b, "RENAME CONSTRAINT ");
-			mg_sql_pk_name(b, op->old_table->name);
-			mg_strbuf_puts(b, " TO ");
-			mg_sql_pk_name(b, op->new_table->name);
-			mg_strbuf_puts(b, ";\n");
-		}
-		/* Columns still have their old names here (renamed later). */
-		for (size_t i = 0; i < op->old_table->n_columns; i++)
-			if (op->old_table->columns[i].identity)
-				rename_sequence(b, op->old_table->name,
-						op->old_table->columns[i].name, op->new_table->name,
-						op->old_table->columns[i].name);
+		rename_table_sql(b, op, op->old_table->name, op->new_table->name);
 		break;
 	case DIFF_ADD_COLUMN:
 		add_column_sql(b, op);
@@ -204,15 +228,7 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 		mg_strbuf_puts(b, ";\n");
 		break;
 	case DIFF_RENAME_COLUMN:
-		alter_table(b, op->new_table->name);
-		mg_strbuf_puts(b, "RENAME COLUMN ");
-		mg_sql_ident(b, op->old_column->name);
-		mg_strbuf_puts(b, " TO ");
-		mg_sql_ident(b, op->new_column->name);
-		mg_strbuf_puts(b, ";\n");
-		if (op->old_column->identity)
-			rename_sequence(b, op->new_table->name, op->old_column->name,
-					op->new_table->name, op->new_column->name);
+		rename_column_sql(b, op, op->old_column->name, op->new_column->name);
 		break;
 	case DIFF_ALTER_COLUMN:
 		alter_column_sql(b, op);
@@ -337,7 +353,7 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 		 size_t n)
 {
 	struct mg_strbuf b = {0}, later = {0};
-	size_t i, j, k, last_create = n, n_created;
+	size_t i, j, k, end, last_create = n, n_created;
 	struct named *created = index_ops(ctx, ops, n, DIFF_CREATE_TABLE, &n_created);
 
 	for (i = 0; i < n; i++)
@@ -348,6 +364,33 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 		unsigned char *keep = NULL;
 
 		mg_strbuf_clear(&b);
+		if (sql_dialect_rename_run(ops, n, i, &end)) {
+			/* Renames in an order that never targets a name in use. */
+			struct rename_move *mv;
+			size_t n_mv = sql_dialect_rename_moves(&mv, ctx->arena, ops, i, end);
+
+			for (k = 0; k < n_mv; k++) {
+				const struct diff_op *r = &ops[mv[k].op];
+				int final = strcmp(mv[k].to, r->kind == DIFF_RENAME_TABLE
+								     ? r->new_table->name
+								     : r->new_column->name) == 0;
+
+				mg_strbuf_clear(&b);
+				if (r->kind == DIFF_RENAME_TABLE)
+					rename_table_sql(&b, r, mv[k].from, mv[k].to);
+				else
+					rename_column_sql(&b, r, mv[k].from, mv[k].to);
+				sql_dialect_push_sql(
+					out, ctx->arena,
+					final ? ctx->summaries[mv[k].op]
+					      : mg_arena_printf(ctx->arena,
+								"%s (first to %s: names swap)",
+								ctx->summaries[mv[k].op], mv[k].to),
+					mg_strbuf_cstr(&b));
+			}
+			i = end - 1;
+			continue;
+		}
 		if (op->kind == DIFF_DROP_TABLE && (i == 0 || ops[i - 1].kind != DIFF_DROP_TABLE))
 			cycle_keys(out, ctx, ops, i, n);
 		if (op->kind == DIFF_CREATE_TABLE && op->new_table->n_foreign_keys) {

@@ -360,29 +360,47 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 		mg_strbuf_puts(&b, ";\n");
 		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
 	}
-	/* Renames, natively, for every table. A column renamed to the name of
-	 * a column that goes (down of "rename b to c, add a new b") needs that
-	 * column out of the way first. */
+	/* Renames, natively, for every table, each run of them ordered so that
+	 * no rename targets a name still in use (chains, swaps: see
+	 * sql_dialect_rename_moves). A column renamed to the name of a column
+	 * that goes (down of "rename b to c, add a new b") needs that column
+	 * out of the way first. */
 	for (i = 0; i < n; i++) {
-		mg_strbuf_clear(&b);
-		if (ops[i].kind == DIFF_RENAME_TABLE) {
-			mg_strbuf_puts(&b, "ALTER TABLE ");
-			mg_sql_ident(&b, ops[i].old_table->name);
-			mg_strbuf_puts(&b, " RENAME TO ");
-			mg_sql_ident(&b, ops[i].new_table->name);
-		} else if (ops[i].kind == DIFF_RENAME_COLUMN) {
-			clear_rename_target(&b, ops, n, i, done);
-			mg_strbuf_puts(&b, "ALTER TABLE ");
-			mg_sql_ident(&b, ops[i].new_table->name);
-			mg_strbuf_puts(&b, " RENAME COLUMN ");
-			mg_sql_ident(&b, ops[i].old_column->name);
-			mg_strbuf_puts(&b, " TO ");
-			mg_sql_ident(&b, ops[i].new_column->name);
-		} else {
+		struct rename_move *mv;
+		size_t end, n_mv, k;
+
+		if (!sql_dialect_rename_run(ops, n, i, &end))
 			continue;
+		n_mv = sql_dialect_rename_moves(&mv, arena, ops, i, end);
+		for (k = 0; k < n_mv; k++) {
+			const struct diff_op *op = &ops[mv[k].op];
+			int final = strcmp(mv[k].to, op->kind == DIFF_RENAME_TABLE
+							     ? op->new_table->name
+							     : op->new_column->name) == 0;
+
+			mg_strbuf_clear(&b);
+			if (op->kind == DIFF_RENAME_COLUMN && final)
+				clear_rename_target(&b, ops, n, mv[k].op, done);
+			mg_strbuf_puts(&b, "ALTER TABLE ");
+			if (op->kind == DIFF_RENAME_TABLE) {
+				mg_sql_ident(&b, mv[k].from);
+				mg_strbuf_puts(&b, " RENAME TO ");
+			} else {
+				mg_sql_ident(&b, op->new_table->name);
+				mg_strbuf_puts(&b, " RENAME COLUMN ");
+				mg_sql_ident(&b, mv[k].from);
+				mg_strbuf_puts(&b, " TO ");
+			}
+			mg_sql_ident(&b, mv[k].to);
+			mg_strbuf_puts(&b, ";\n");
+			sql_dialect_push_sql(
+				out, arena,
+				final ? ctx->summaries[mv[k].op]
+				      : mg_arena_printf(arena, "%s (first to %s: names swap)",
+							ctx->summaries[mv[k].op], mv[k].to),
+				mg_strbuf_cstr(&b));
 		}
-		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
+		i = end - 1;
 	}
 	/* New tables before the rebuilds, so that a rebuilt table's new key
 	 * never points at a missing table (foreign_key_check would report
