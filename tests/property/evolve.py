@@ -244,8 +244,6 @@ def data_problem(state, data):
 # generator steers around them unless --include-known-bugs, so that the CI
 # run can find new ones. Remove an entry when its bug is fixed.
 KNOWN_BUGS = {
-    # tests/regression/sqlite_drop_table_self_restrict
-    "self_restrict": True,
     # tests/regression/rename_{chain,swap}_{columns,tables}: a renamed table
     # or column may not take the old name of another renamed one
     "rename_chain": True,
