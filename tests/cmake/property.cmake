@@ -3,13 +3,15 @@
 # SQLite and on the PostgreSQL server of the ctest fixture "pg". One ctest
 # runs the bounded CI set (MG_PROPERTY_HISTORIES histories); with
 # MG_SOAK_SECONDS set in its environment it runs seeds until that time is up
-# instead (raise the TIMEOUT with ctest --timeout). Every regression case
+# instead (configure with -DMG_PROPERTY_TIMEOUT=SECONDS above it, or run
+# evolve.py directly: see its header). Every regression case
 # tests/regression/<name>/history.json is replayed by its own ctest
 # (evolve.py --replay), on both dialects.
 find_program(MG_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(MG_PYTHON3 NAMES python3)
 set(MG_PROPERTY_HISTORIES 100 CACHE STRING "Histories the property ctest runs")
 set(MG_PROPERTY_STEPS "2-5" CACHE STRING "Steps per history, MIN-MAX")
+set(MG_PROPERTY_TIMEOUT 480 CACHE STRING "Timeout of the property ctest, seconds")
 
 # runtime.cmake, included after this file, sets the same path.
 if(NOT MG_PG_URL_FILE)
@@ -30,7 +32,7 @@ if(MG_PYTHON3)
   add_test(NAME property/evolve
            COMMAND ${_mg_evolve} --count ${MG_PROPERTY_HISTORIES} --steps ${MG_PROPERTY_STEPS}
                    --jobs 2)
-  set_tests_properties(property/evolve PROPERTIES TIMEOUT 480 PROCESSORS 2)
+  set_tests_properties(property/evolve PROPERTIES TIMEOUT ${MG_PROPERTY_TIMEOUT} PROCESSORS 2)
 
   file(GLOB _mg_regressions CONFIGURE_DEPENDS
        ${PROJECT_SOURCE_DIR}/tests/regression/*/history.json)
