@@ -596,6 +596,197 @@ static void test_drop_table_probable_rename(void **state)
 	done(&r);
 }
 
+/* Two columns of t: a (bigint) and b (smallint), before. */
+static const struct mg_column ab_cols[] = {
+	ID_COL,
+	{.name = "a", .type = MG_COL_BIGINT},
+	{.name = "b", .type = MG_COL_SMALLINT},
+};
+static const struct mg_table ab_t = {
+	.name = "t", .n_columns = 3, .columns = ab_cols, .n_primary_key = 1, .primary_key = pk_id};
+static const struct mg_schema ab = {1, &ab_t, NULL};
+
+static void test_rename_chain_and_swap_columns(void **state)
+{
+	/* Chain: b from a, c from b. */
+	static const struct mg_column chain_cols[] = {
+		ID_COL,
+		{.name = "b", .type = MG_COL_BIGINT, .renamed_from = "a"},
+		{.name = "c", .type = MG_COL_SMALLINT, .renamed_from = "b"},
+	};
+	/* Swap: b from a, a from b (types travel with the data). */
+	static const struct mg_column swap_cols[] = {
+		ID_COL,
+		{.name = "b", .type = MG_COL_BIGINT, .renamed_from = "a"},
+		{.name = "a", .type = MG_COL_SMALLINT, .renamed_from = "b"},
+	};
+	static const struct mg_table chain_t = {.name = "t",
+						.n_columns = 3,
+						.columns = chain_cols,
+						.n_primary_key = 1,
+						.primary_key = pk_id};
+	static const struct mg_table swap_t = {.name = "t",
+					       .n_columns = 3,
+					       .columns = swap_cols,
+					       .n_primary_key = 1,
+					       .primary_key = pk_id};
+	static const struct mg_schema chain = {1, &chain_t, NULL}, swap = {1, &swap_t, NULL};
+	/* After the chain, its hints kept: nothing to do (c keeps c, and b's
+	 * old name a is gone). */
+	static const struct mg_column done_cols[] = {
+		ID_COL,
+		{.name = "b", .type = MG_COL_BIGINT, .renamed_from = "a"},
+		{.name = "c", .type = MG_COL_SMALLINT, .renamed_from = "b"},
+	};
+	static const struct mg_table done_t = {.name = "t",
+					       .n_columns = 3,
+					       .columns = done_cols,
+					       .n_primary_key = 1,
+					       .primary_key = pk_id};
+	static const struct mg_schema after_chain = {1, &done_t, NULL};
+	static const struct mg_column bc_cols[] = {
+		ID_COL,
+		{.name = "b", .type = MG_COL_BIGINT},
+		{.name = "c", .type = MG_COL_SMALLINT},
+	};
+	static const struct mg_table bc_t = {.name = "t",
+					     .n_columns = 3,
+					     .columns = bc_cols,
+					     .n_primary_key = 1,
+					     .primary_key = pk_id};
+	static const struct mg_schema bc = {1, &bc_t, NULL};
+	struct result r;
+	size_t i;
+
+	(void)state;
+	run(&r, &ab, &chain, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.d.n_items, 0);
+	assert_int_equal(r.r.n_ops, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(r.r.ops[i].kind, DIFF_RENAME_COLUMN);
+		assert_string_equal(r.r.ops[i].old_column->name, i ? "b" : "a");
+		assert_string_equal(r.r.ops[i].new_column->name, i ? "c" : "b");
+	}
+	done(&r);
+
+	run(&r, &ab, &swap, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.d.n_items, 0);
+	assert_int_equal(r.r.n_ops, 2); /* two renames, no type change */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(r.r.ops[i].kind, DIFF_RENAME_COLUMN);
+		assert_int_equal(r.r.ops[i].destructive, 0);
+		assert_string_equal(r.r.ops[i].old_column->name, i ? "b" : "a");
+		assert_string_equal(r.r.ops[i].new_column->name, i ? "a" : "b");
+	}
+	done(&r);
+
+	run(&r, &bc, &after_chain, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 0);
+	done(&r);
+}
+
+static void test_rename_chain_and_swap_tables(void **state)
+{
+	static const struct mg_column one_col[] = {ID_COL};
+	static const struct mg_column two_cols[] = {ID_COL, {.name = "x", .type = MG_COL_TEXT}};
+	static const struct mg_table before_t[] = {
+		{.name = "t",
+		 .n_columns = 1,
+		 .columns = one_col,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+		{.name = "u",
+		 .n_columns = 2,
+		 .columns = two_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	static const struct mg_table chain_t[] = {
+		{.name = "u",
+		 .renamed_from = "t",
+		 .n_columns = 1,
+		 .columns = one_col,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+		{.name = "v",
+		 .renamed_from = "u",
+		 .n_columns = 2,
+		 .columns = two_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	static const struct mg_table swap_t[] = {
+		{.name = "t",
+		 .renamed_from = "u",
+		 .n_columns = 2,
+		 .columns = two_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+		{.name = "u",
+		 .renamed_from = "t",
+		 .n_columns = 1,
+		 .columns = one_col,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	static const struct mg_schema before = {2, before_t, NULL}, chain = {2, chain_t, NULL},
+				      swap = {2, swap_t, NULL};
+	struct result r;
+	size_t i;
+
+	(void)state;
+	run(&r, &before, &chain, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(r.r.ops[i].kind, DIFF_RENAME_TABLE);
+		assert_string_equal(r.r.ops[i].old_table->name, i ? "u" : "t");
+		assert_string_equal(r.r.ops[i].new_table->name, i ? "v" : "u");
+	}
+	done(&r);
+	run(&r, &before, &swap, NULL, 0);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.r.n_ops, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(r.r.ops[i].kind, DIFF_RENAME_TABLE);
+		assert_string_equal(r.r.ops[i].old_table->name, i ? "t" : "u");
+		assert_string_equal(r.r.ops[i].new_table->name, i ? "u" : "t");
+	}
+	done(&r);
+}
+
+static void test_stale_hint_never_silent(void **state)
+{
+	/* b keeps a hint from an earlier "a -> b" while a is dropped now: the
+	 * hint is not applied (b is still b), and that is said, even with
+	 * --allow-drop. */
+	static const struct mg_column cols[] = {
+		ID_COL,
+		{.name = "b", .type = MG_COL_SMALLINT, .renamed_from = "a"},
+	};
+	static const struct mg_table t = {.name = "t",
+					  .n_columns = 2,
+					  .columns = cols,
+					  .n_primary_key = 1,
+					  .primary_key = pk_id};
+	static const struct mg_schema s = {1, &t, NULL};
+	struct result r;
+
+	(void)state;
+	run(&r, &ab, &s, NULL, 1);
+	assert_int_equal(r.rc, -1);
+	assert_int_equal(r.d.n_errors, 1);
+	assert_string_equal(
+		r.d.items[0].text,
+		"column 't.b' has MG_RENAMED_FROM(\"a\") but keeps its own column "
+		"'t.b', so 't.a' would be dropped: remove the hint if it is left from an "
+		"earlier rename, or rename in a migration of its own");
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +803,9 @@ int main(void)
 		cmocka_unit_test(test_fk_follows_renames),
 		cmocka_unit_test(test_fk_readded_when_parent_key_moves),
 		cmocka_unit_test(test_tighten_refused_at_column),
+		cmocka_unit_test(test_rename_chain_and_swap_columns),
+		cmocka_unit_test(test_rename_chain_and_swap_tables),
+		cmocka_unit_test(test_stale_hint_never_silent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
