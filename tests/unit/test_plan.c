@@ -1055,6 +1055,153 @@ static void test_sqlite_rename_into_dropped(void **state)
 	planned_free(&p);
 }
 
+/* ---- w1 -> w2: tables t and u swap names; the columns of one swap, those
+ * of the other rename in a chain (y from x, z from y) ------------------------ */
+
+static const struct mg_column w1_t_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "a", .type = MG_COL_BIGINT},
+	{.name = "b", .type = MG_COL_SMALLINT},
+};
+static const struct mg_column w1_u_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "x", .type = MG_COL_TEXT},
+	{.name = "y", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_table w1_tables[] = {
+	{.name = "t",
+	 .n_columns = 3,
+	 .columns = w1_t_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+	{.name = "u",
+	 .n_columns = 3,
+	 .columns = w1_u_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_column w2_t_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "y", .type = MG_COL_TEXT, .renamed_from = "x"},
+	{.name = "z", .type = MG_COL_TEXT, .nullable = 1, .renamed_from = "y"},
+};
+static const struct mg_column w2_u_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "b", .type = MG_COL_BIGINT, .renamed_from = "a"},
+	{.name = "a", .type = MG_COL_SMALLINT, .renamed_from = "b"},
+};
+static const struct mg_table w2_tables[] = {
+	{.name = "t",
+	 .renamed_from = "u",
+	 .n_columns = 3,
+	 .columns = w2_t_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+	{.name = "u",
+	 .renamed_from = "t",
+	 .n_columns = 3,
+	 .columns = w2_u_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_schema w1 = {2, w1_tables, NULL}, w2 = {2, w2_tables, NULL};
+static const char w_rows[] = "INSERT INTO t (a, b) VALUES (10, 20), (11, 21);"
+			     "INSERT INTO u (x, y) VALUES ('x1', 'y1');";
+static const char w_check[] = "SELECT u.id, u.b, u.a, t.y, t.z FROM u, t ORDER BY u.id";
+static const char w_want[] = "1|10|20|x1|y1\n2|11|21|x1|y1\n";
+
+static void test_rename_swap_chain(void **state)
+{
+	struct planned p;
+	sqlite3 *db;
+	char *text, *r;
+
+	(void)state;
+	plan_of(&p, &w1, &w2, 0);
+	assert_null(p.plan.irreversible_note);
+	text = plan_text(&p.plan.up[MG_DIALECT_SQLITE]);
+	/* The swap goes through a temporary name; the chain runs from its end. */
+	assert_string_equal(text,
+			    "-- rename table u to t (first to modelgen_rename_1: names swap)\n"
+			    "ALTER TABLE u RENAME TO modelgen_rename_1;\n"
+			    "-- rename table t to u\n"
+			    "ALTER TABLE t RENAME TO u;\n"
+			    "-- rename table u to t\n"
+			    "ALTER TABLE modelgen_rename_1 RENAME TO t;\n"
+			    "-- rename column t.y to z\n"
+			    "ALTER TABLE t RENAME COLUMN y TO z;\n"
+			    "-- rename column t.x to y\n"
+			    "ALTER TABLE t RENAME COLUMN x TO y;\n"
+			    "-- rename column u.a to b (first to modelgen_rename_1: names swap)\n"
+			    "ALTER TABLE u RENAME COLUMN a TO modelgen_rename_1;\n"
+			    "-- rename column u.b to a\n"
+			    "ALTER TABLE u RENAME COLUMN b TO a;\n"
+			    "-- rename column u.a to b\n"
+			    "ALTER TABLE u RENAME COLUMN modelgen_rename_1 TO b;\n");
+	free(text);
+	text = plan_text(&p.plan.up[MG_DIALECT_POSTGRESQL]);
+	/* The primary key and the identity sequence follow each move. */
+	assert_non_null(strstr(text, "ALTER TABLE u RENAME TO modelgen_rename_1;\n"
+				     "ALTER TABLE modelgen_rename_1 RENAME CONSTRAINT pk_u TO "
+				     "pk_modelgen_rename_1;\n"
+				     "ALTER SEQUENCE IF EXISTS u_id_seq RENAME TO "
+				     "modelgen_rename_1_id_seq;\n"));
+	assert_non_null(strstr(text, "ALTER TABLE u RENAME COLUMN modelgen_rename_1 TO b;\n"));
+	free(text);
+
+	db = open_at(&w1);
+	exec_ok(db, w_rows);
+	run_plan(db, &p.plan.up[MG_DIALECT_SQLITE]);
+	assert_same_schema(db, &w2);
+	r = rows(db, "SELECT u.id, u.b, u.a, t.y, t.z FROM u, t ORDER BY u.id");
+	assert_string_equal(r, "  1|10|20|x1|y1\n  2|11|21|x1|y1\n");
+	free(r);
+	run_plan(db, &p.plan.down[MG_DIALECT_SQLITE]);
+	assert_same_schema(db, &w1);
+	r = rows(db, "SELECT t.id, t.a, t.b, u.x, u.y FROM t, u ORDER BY t.id");
+	assert_string_equal(r, "  1|10|20|x1|y1\n  2|11|21|x1|y1\n");
+	free(r);
+	sqlite3_close(db);
+	planned_free(&p);
+}
+
+/* ---- d1 -> d2: a table whose rows reference each other (ON DELETE
+ * RESTRICT) is dropped; SQLite's runtime drops it with foreign keys off -- */
+
+static const char *const c_parent[] = {"parent"};
+static const struct mg_column d_keep_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1}};
+static const struct mg_column d_node_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "parent", .type = MG_COL_BIGINT, .nullable = 1},
+};
+static const struct mg_foreign_key d_node_fk[] = {{.name = "fk_node_parent",
+						   .column = "parent",
+						   .ref_table = "node",
+						   .ref_column = "id",
+						   .on_delete = MG_FK_RESTRICT}};
+static const struct mg_index d_node_ix[] = {
+	{.name = "ix_node_parent", .n_columns = 1, .columns = c_parent}};
+static const struct mg_table d1_tables[] = {
+	{.name = "keep",
+	 .n_columns = 1,
+	 .columns = d_keep_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+	{.name = "node",
+	 .n_columns = 2,
+	 .columns = d_node_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id,
+	 .n_indexes = 1,
+	 .indexes = d_node_ix,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = d_node_fk},
+};
+static const struct mg_schema d1 = {2, d1_tables, NULL}, d2 = {1, d1_tables, NULL};
+static const char d_rows[] = "INSERT INTO keep (id) VALUES (7);"
+			     "INSERT INTO node (id, parent) VALUES (1, NULL), (2, 1), (3, 2);";
+
 /* ---- through the runtime: mg_update applies the plans, mg_verify compares -- */
 
 /* Two migrations (create `from`, then `from` -> `to`) as the runtime sees
@@ -1198,6 +1345,12 @@ static void test_runtime_sqlite(void **state)
 	free(url);
 	url = sqlite_url("s");
 	e2e_run(url, &s1, &s2, s_rows, s_check, s_want, NULL);
+	free(url);
+	url = sqlite_url("w");
+	e2e_run(url, &w1, &w2, w_rows, w_check, w_want, NULL);
+	free(url);
+	url = sqlite_url("d");
+	e2e_run(url, &d1, &d2, d_rows, "SELECT id FROM keep", "7\n", NULL);
 	free(url);
 	url = sqlite_url("c");
 	e2e_run(url, &cyc0, &cyc2, "SELECT 1", "SELECT count(*) FROM cyc_a, cyc_b", "1\n",
@@ -1524,6 +1677,12 @@ static void test_runtime_pg(void **state)
 	db = pg_database(url, "mg_plan_t");
 	e2e_run(db, &t1, &t2, t_rows, t_check, t_want, NULL);
 	free(db);
+	db = pg_database(url, "mg_plan_w");
+	e2e_run(db, &w1, &w2, w_rows, w_check, w_want, NULL);
+	free(db);
+	db = pg_database(url, "mg_plan_d");
+	e2e_run(db, &d1, &d2, d_rows, "SELECT id FROM keep", "7\n", NULL);
+	free(db);
 }
 #endif
 
@@ -1538,6 +1697,7 @@ int main(void)
 		cmocka_unit_test(test_runtime_sqlite),
 		cmocka_unit_test(test_sqlite_rename_into_dropped),
 		cmocka_unit_test(test_sqlite_key_moves),
+		cmocka_unit_test(test_rename_swap_chain),
 		cmocka_unit_test(test_pg_edge_text),
 #ifdef HAVE_LIBPQ
 		cmocka_unit_test(test_pg_up_down),
