@@ -244,9 +244,6 @@ def data_problem(state, data):
 # generator steers around them unless --include-known-bugs, so that the CI
 # run can find new ones. Remove an entry when its bug is fixed.
 KNOWN_BUGS = {
-    # tests/regression/rename_{chain,swap}_{columns,tables}: a renamed table
-    # or column may not take the old name of another renamed one
-    "rename_chain": True,
     # tests/regression/pg_self_fk_to_unique
     "self_fk_to_unique": True,
 }
