@@ -89,14 +89,32 @@ int sql_dialect_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t
 	return 1;
 }
 
-static const char *rename_from(const struct diff_op *op)
+const char *sql_dialect_rename_from(const struct diff_op *op)
 {
-	return op->kind == DIFF_RENAME_TABLE ? op->old_table->name : op->old_column->name;
+	switch (op->kind) {
+	case DIFF_RENAME_TABLE:
+		return op->old_table->name;
+	case DIFF_ADD_INDEX:
+		return op->old_index->name;
+	case DIFF_ADD_FOREIGN_KEY:
+		return op->old_fk->name;
+	default:
+		return op->old_column->name;
+	}
 }
 
-static const char *rename_to(const struct diff_op *op)
+const char *sql_dialect_rename_to(const struct diff_op *op)
 {
-	return op->kind == DIFF_RENAME_TABLE ? op->new_table->name : op->new_column->name;
+	switch (op->kind) {
+	case DIFF_RENAME_TABLE:
+		return op->new_table->name;
+	case DIFF_ADD_INDEX:
+		return op->index->name;
+	case DIFF_ADD_FOREIGN_KEY:
+		return op->fk->name;
+	default:
+		return op->new_column->name;
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -105,9 +123,9 @@ static int cmp_str(const void *a, const void *b)
 }
 
 size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena,
-				const struct diff_op *ops, size_t first, size_t end)
+				const struct diff_op *ops, const size_t *idx, size_t k)
 {
-	size_t k = end - first, i, j, n_out = 0, n_tmp = 0, left = k;
+	size_t i, j, n_out = 0, n_tmp = 0, left = k;
 	struct rename_move *v = mg_arena_calloc(arena, 2 * k, sizeof(*v));
 	const char **cur = mg_arena_calloc(arena, k, sizeof(char *));
 	const char **sorted = mg_arena_calloc(arena, k, sizeof(char *));
@@ -115,10 +133,10 @@ size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena
 	int conflict = 0;
 
 	for (i = 0; i < k; i++)
-		sorted[i] = cur[i] = rename_from(&ops[first + i]);
+		sorted[i] = cur[i] = sql_dialect_rename_from(&ops[idx[i]]);
 	qsort(sorted, k, sizeof(char *), cmp_str);
 	for (i = 0; i < k && !conflict; i++) {
-		const char *to = rename_to(&ops[first + i]);
+		const char *to = sql_dialect_rename_to(&ops[idx[i]]);
 
 		conflict = bsearch(&to, sorted, k, sizeof(char *), cmp_str) != NULL;
 	}
@@ -126,7 +144,7 @@ size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena
 		int progress = 0;
 
 		for (i = 0; i < k; i++) {
-			const char *to = rename_to(&ops[first + i]);
+			const char *to = sql_dialect_rename_to(&ops[idx[i]]);
 			int busy = 0;
 
 			if (moved[i])
@@ -135,7 +153,7 @@ size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena
 				busy = j != i && !moved[j] && strcmp(cur[j], to) == 0;
 			if (busy)
 				continue;
-			v[n_out++] = (struct rename_move){first + i, cur[i], to};
+			v[n_out++] = (struct rename_move){idx[i], cur[i], to};
 			moved[i] = 1;
 			left--;
 			progress = 1;
@@ -145,13 +163,22 @@ size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena
 		/* Only cycles are left: move the first one's name aside. */
 		for (i = 0; moved[i]; i++)
 			;
-		v[n_out].op = first + i;
+		v[n_out].op = idx[i];
 		v[n_out].from = cur[i];
 		cur[i] = mg_arena_printf(arena, "modelgen_rename_%zu", ++n_tmp);
 		v[n_out++].to = cur[i];
 	}
 	*out = v;
 	return n_out;
+}
+
+size_t *sql_dialect_range(struct mg_arena *arena, size_t from, size_t end)
+{
+	size_t *v = mg_arena_calloc(arena, end - from, sizeof(size_t)), i;
+
+	for (i = from; i < end; i++)
+		v[i - from] = i;
+	return v;
 }
 
 const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col)

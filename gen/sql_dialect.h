@@ -65,13 +65,22 @@ struct rename_move {
  * `*end` is then one past its last op. */
 int sql_dialect_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *end);
 
-/* The moves of the renames ops[first..end), ordered so that no rename targets
- * a name still in use: a chain runs from its end, a cycle goes through a
- * temporary name (modelgen_rename_N; 'modelgen_' names are reserved). Without
- * a conflict, the op order. Returns the number of moves (arena memory in
- * `*out`). Both SQLite and PostgreSQL refuse a rename onto an existing name. */
+/* The moves of the renames ops[idx[0..k)) of one namespace (table, column,
+ * index or constraint renames: DIFF_ADD_INDEX / _FOREIGN_KEY with old_index
+ * / old_fk), ordered so that no rename targets a name still in use: a chain
+ * from its end, a cycle through a temporary name (modelgen_rename_N;
+ * 'modelgen_' names are reserved in models). Without a conflict, the given
+ * order. Returns the number of moves (arena memory in `*out`). Both SQLite
+ * and PostgreSQL refuse a rename onto an existing name. */
 size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena,
-				const struct diff_op *ops, size_t first, size_t end);
+				const struct diff_op *ops, const size_t *idx, size_t k);
+
+/* The name a rename op (see sql_dialect_rename_moves) moves from / to. */
+const char *sql_dialect_rename_from(const struct diff_op *op);
+const char *sql_dialect_rename_to(const struct diff_op *op);
+
+/* The indexes ops[from..end), allocated from the arena. */
+size_t *sql_dialect_range(struct mg_arena *arena, size_t from, size_t end);
 
 /* Appends the PostgreSQL steps of ops[0..n) to `out`. */
 void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,

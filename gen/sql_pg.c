@@ -349,12 +349,111 @@ static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const 
 	mg_strbuf_free(&b);
 }
 
+/* Appends the renames ops[idx[0..k)) of one namespace, in a safe order (see
+ * sql_dialect_rename_moves), one step per move. */
+static void push_moves(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		       const size_t *idx, size_t k)
+{
+	struct mg_strbuf b = {0};
+	struct rename_move *mv;
+	size_t n_mv = sql_dialect_rename_moves(&mv, ctx->arena, ops, idx, k), i;
+
+	for (i = 0; i < n_mv; i++) {
+		const struct diff_op *r = &ops[mv[i].op];
+		int final = strcmp(mv[i].to, sql_dialect_rename_to(r)) == 0;
+
+		mg_strbuf_clear(&b);
+		if (r->kind == DIFF_RENAME_TABLE) {
+			rename_table_sql(&b, r, mv[i].from, mv[i].to);
+		} else if (r->kind == DIFF_RENAME_COLUMN) {
+			rename_column_sql(&b, r, mv[i].from, mv[i].to);
+		} else {
+			if (r->kind == DIFF_ADD_INDEX) {
+				mg_strbuf_puts(&b, "ALTER INDEX ");
+			} else {
+				alter_table(&b, r->new_table->name);
+				mg_strbuf_puts(&b, "RENAME CONSTRAINT ");
+			}
+			mg_sql_ident(&b, mv[i].from);
+			mg_strbuf_puts(&b, r->kind == DIFF_ADD_INDEX ? " RENAME TO " : " TO ");
+			mg_sql_ident(&b, mv[i].to);
+			mg_strbuf_puts(&b, ";\n");
+		}
+		sql_dialect_push_sql(out, ctx->arena,
+				     final ? ctx->summaries[mv[i].op]
+					   : mg_arena_printf(ctx->arena,
+							     "%s (first to %s: names swap)",
+							     ctx->summaries[mv[i].op], mv[i].to),
+				     mg_strbuf_cstr(&b));
+	}
+	mg_strbuf_free(&b);
+}
+
+/* As sql_dialect_rename_run, for the renamed foreign keys of one table
+ * (their names are unique per table on PostgreSQL). */
+static int fk_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *end)
+{
+	size_t j;
+
+	if (ops[i].kind != DIFF_ADD_FOREIGN_KEY || !ops[i].old_fk)
+		return 0;
+	if (i > 0 && ops[i - 1].kind == DIFF_ADD_FOREIGN_KEY && ops[i - 1].old_fk &&
+	    ops[i - 1].new_table == ops[i].new_table)
+		return 0;
+	for (j = i + 1; j < n && ops[j].kind == DIFF_ADD_FOREIGN_KEY && ops[j].old_fk &&
+			ops[j].new_table == ops[i].new_table;
+	     j++)
+		;
+	*end = j;
+	return 1;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Index names are one namespace for the whole schema, and the renames of
+ * the indexes of several tables may chain or swap (tables renamed in a
+ * chain, columns swapped), or a new index may take the old name of one
+ * renamed later. Then every index rename goes in one ordered batch before
+ * the first per-table operation; returns that op's index, or n when the
+ * renames can run where they are. Fills `*idx` / `*k` with the renames. */
+static size_t index_batch(const struct plan_ctx *ctx, const struct diff_op *ops, size_t n,
+			  size_t **idx, size_t *k)
+{
+	const char **from = mg_arena_calloc(ctx->arena, n, sizeof(char *));
+	size_t i, m = 0, at = n;
+	int conflict = 0;
+
+	*idx = mg_arena_calloc(ctx->arena, n, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		if (ops[i].kind == DIFF_ADD_INDEX && ops[i].old_index) {
+			(*idx)[m] = i;
+			from[m++] = ops[i].old_index->name;
+		}
+	*k = m;
+	qsort(from, m, sizeof(char *), cmp_cstr);
+	for (i = 0; i < n && m && !conflict; i++)
+		if (ops[i].kind == DIFF_ADD_INDEX)
+			conflict = bsearch(&ops[i].index->name, from, m, sizeof(char *),
+					   cmp_cstr) != NULL;
+	if (!conflict)
+		return n;
+	for (i = 0; i < n && at == n; i++)
+		if (ops[i].kind != DIFF_DROP_FOREIGN_KEY && ops[i].kind != DIFF_DROP_INDEX &&
+		    ops[i].kind != DIFF_DROP_TABLE && ops[i].kind != DIFF_RENAME_TABLE)
+			at = i;
+	return at;
+}
+
 void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
 		 size_t n)
 {
 	struct mg_strbuf b = {0}, later = {0};
-	size_t i, j, k, end, last_create = n, n_created;
+	size_t i, j, k, end, last_create = n, n_created, n_ix_ren, *ix_ren;
 	struct named *created = index_ops(ctx, ops, n, DIFF_CREATE_TABLE, &n_created);
+	size_t ix_batch = index_batch(ctx, ops, n, &ix_ren, &n_ix_ren);
 
 	for (i = 0; i < n; i++)
 		if (ops[i].kind == DIFF_CREATE_TABLE)
@@ -364,30 +463,13 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 		unsigned char *keep = NULL;
 
 		mg_strbuf_clear(&b);
-		if (sql_dialect_rename_run(ops, n, i, &end)) {
+		if (ix_batch < n && i == ix_batch)
+			push_moves(out, ctx, ops, ix_ren, n_ix_ren);
+		if (ix_batch < n && op->kind == DIFF_ADD_INDEX && op->old_index)
+			continue; /* in the batch above */
+		if (sql_dialect_rename_run(ops, n, i, &end) || fk_rename_run(ops, n, i, &end)) {
 			/* Renames in an order that never targets a name in use. */
-			struct rename_move *mv;
-			size_t n_mv = sql_dialect_rename_moves(&mv, ctx->arena, ops, i, end);
-
-			for (k = 0; k < n_mv; k++) {
-				const struct diff_op *r = &ops[mv[k].op];
-				int final = strcmp(mv[k].to, r->kind == DIFF_RENAME_TABLE
-								     ? r->new_table->name
-								     : r->new_column->name) == 0;
-
-				mg_strbuf_clear(&b);
-				if (r->kind == DIFF_RENAME_TABLE)
-					rename_table_sql(&b, r, mv[k].from, mv[k].to);
-				else
-					rename_column_sql(&b, r, mv[k].from, mv[k].to);
-				sql_dialect_push_sql(
-					out, ctx->arena,
-					final ? ctx->summaries[mv[k].op]
-					      : mg_arena_printf(ctx->arena,
-								"%s (first to %s: names swap)",
-								ctx->summaries[mv[k].op], mv[k].to),
-					mg_strbuf_cstr(&b));
-			}
+			push_moves(out, ctx, ops, sql_dialect_range(ctx->arena, i, end), end - i);
 			i = end - 1;
 			continue;
 		}

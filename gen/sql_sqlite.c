@@ -371,7 +371,8 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 
 		if (!sql_dialect_rename_run(ops, n, i, &end))
 			continue;
-		n_mv = sql_dialect_rename_moves(&mv, arena, ops, i, end);
+		n_mv = sql_dialect_rename_moves(&mv, arena, ops, sql_dialect_range(arena, i, end),
+						end - i);
 		for (k = 0; k < n_mv; k++) {
 			const struct diff_op *op = &ops[mv[k].op];
 			int final = strcmp(mv[k].to, op->kind == DIFF_RENAME_TABLE
