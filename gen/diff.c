@@ -205,7 +205,7 @@ static void settle_hints(long *hint, const long *self, size_t n_new, size_t *cla
  * so a column may be renamed and another take its old name; then names pair
  * with names. A hint whose old name is gone was already applied.
  */
-static void pair_columns(struct pair *p)
+static void pair_columns(struct pair *p, int no_hints)
 {
 	size_t i, n_new = p->new_t->n_columns, n_old = p->old_t->n_columns;
 	long *hint = xcalloc(n_new, sizeof(long)), *self = xcalloc(n_new, sizeof(long));
@@ -217,7 +217,7 @@ static void pair_columns(struct pair *p)
 		const char *from = p->new_t->columns[i].renamed_from;
 
 		self[i] = column_pos(p->old_t, p->new_t->columns[i].name);
-		hint[i] = from ? column_pos(p->old_t, from) : -1;
+		hint[i] = from && !no_hints ? column_pos(p->old_t, from) : -1;
 		if (hint[i] == self[i])
 			hint[i] = -1;
 	}
@@ -680,9 +680,9 @@ static size_t *fk_order(const struct mg_table *const *tables, size_t n)
  *   added, altered, primary key, indexes and keys renamed, indexes added,
  *   6 tables created (parents first), 7 foreign keys added, 8 comments.
  */
-int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
-		 const struct mg_schema *new_schema, const struct model *model,
-		 const struct diff_options *opts, struct diag_list *diags)
+static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
+		    const struct mg_schema *new_schema, const struct model *model,
+		    const struct diff_options *opts, struct diag_list *diags, int no_hints)
 {
 	struct differ d = {0};
 	size_t i, n_dropped = 0, n_created = 0, n_errors = diags->n_errors;
@@ -707,7 +707,7 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 		const char *from = new_schema->tables[i].renamed_from;
 
 		self[i] = table_pos(old_schema, new_schema->tables[i].name);
-		hint[i] = from ? table_pos(old_schema, from) : -1;
+		hint[i] = from && !no_hints ? table_pos(old_schema, from) : -1;
 		if (hint[i] == self[i])
 			hint[i] = -1;
 	}
@@ -734,7 +734,7 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 	free(self);
 	free(claims);
 	for (i = 0; i < d.n_pairs; i++)
-		pair_columns(&d.pairs[i]);
+		pair_columns(&d.pairs[i], no_hints);
 
 	/* Groups 1 and 2, in old name order. */
 	for (i = 0; i < old_schema->n_tables; i++)
@@ -813,4 +813,59 @@ int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
 	out->ops = d.ops.v;
 	out->n_ops = d.ops.n;
 	return diags->n_errors > n_errors ? -1 : 0;
+}
+
+/* 1 when some table or column of `s` carries a rename hint. */
+static int has_hints(const struct mg_schema *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n_tables; i++) {
+		if (s->tables[i].renamed_from)
+			return 1;
+		for (j = 0; j < s->tables[i].n_columns; j++)
+			if (s->tables[i].columns[j].renamed_from)
+				return 1;
+	}
+	return 0;
+}
+
+/* 1 when every table of `b` is in `a` with its columns named in the same
+ * order (what the diff's operations do not show). */
+static int same_column_names(const struct mg_schema *a, const struct mg_schema *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->n_tables; i++) {
+		long o = table_pos(a, b->tables[i].name);
+
+		if (o < 0 || a->tables[o].n_columns != b->tables[i].n_columns)
+			return 0;
+		for (j = 0; j < b->tables[i].n_columns; j++)
+			if (strcmp(a->tables[o].columns[j].name, b->tables[i].columns[j].name) != 0)
+				return 0;
+	}
+	return 1;
+}
+
+int diff_schemas(struct diff_result *out, const struct mg_schema *old_schema,
+		 const struct mg_schema *new_schema, const struct model *model,
+		 const struct diff_options *opts, struct diag_list *diags)
+{
+	/* Models equal to the old schema but for their hints have not
+	 * changed, as `modelgen check` (which compares the schemas) says:
+	 * the hints are left from the renames that got there. Kept, the
+	 * hints of a swap would otherwise swap again on every diff. */
+	if (has_hints(new_schema) && same_column_names(old_schema, new_schema) &&
+	    old_schema->n_tables == new_schema->n_tables) {
+		struct diag_list quiet = {0};
+		int rc = diff_run(out, old_schema, new_schema, model, opts, &quiet, 1);
+		int unchanged = rc == 0 && out->n_ops == 0 && quiet.n_items == 0;
+
+		diag_free(&quiet);
+		if (unchanged)
+			return 0;
+		diff_result_free(out);
+	}
+	return diff_run(out, old_schema, new_schema, model, opts, diags, 0);
 }

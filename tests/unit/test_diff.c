@@ -686,6 +686,27 @@ static void test_rename_chain_and_swap_columns(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(r.r.n_ops, 0);
 	done(&r);
+
+	/* After the swap, its hints kept: the models equal the schema, so
+	 * nothing changed (no second swap). */
+	{
+		static const struct mg_column swapped_cols[] = {
+			ID_COL,
+			{.name = "b", .type = MG_COL_BIGINT},
+			{.name = "a", .type = MG_COL_SMALLINT},
+		};
+		static const struct mg_table swapped_t = {.name = "t",
+							  .n_columns = 3,
+							  .columns = swapped_cols,
+							  .n_primary_key = 1,
+							  .primary_key = pk_id};
+		static const struct mg_schema swapped = {1, &swapped_t, NULL};
+
+		run(&r, &swapped, &swap, NULL, 0);
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(r.r.n_ops, 0);
+		done(&r);
+	}
 }
 
 static void test_rename_chain_and_swap_tables(void **state)
