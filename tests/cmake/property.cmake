@@ -23,10 +23,18 @@ if(MG_PYTHON3)
       --modelgen $<TARGET_FILE:modelgen> --runtime-lib $<TARGET_FILE:modelgen_runtime>
       --include ${PROJECT_SOURCE_DIR}/runtime/include --cc ${CMAKE_C_COMPILER}
       --work-dir ${CMAKE_CURRENT_BINARY_DIR})
+  # A sanitized runtime library needs the sanitizer runtime at link time.
+  set(_mg_evolve_san "")
+  if(MG_SANITIZE)
+    set(_mg_evolve_san " -fsanitize=${MG_SANITIZE}")
+  endif()
   if(MG_WITH_POSTGRESQL)
     list(APPEND _mg_evolve --pg-url-file ${MG_PG_URL_FILE})
+    if(MG_SANITIZE)
+      list(APPEND _mg_evolve "--libs=-lsqlite3 -lpq -lm${_mg_evolve_san}")
+    endif()
   else()
-    list(APPEND _mg_evolve --dialects sqlite "--libs=-lsqlite3 -lm")
+    list(APPEND _mg_evolve --dialects sqlite "--libs=-lsqlite3 -lm${_mg_evolve_san}")
   endif()
 
   add_test(NAME property/evolve
