@@ -470,6 +470,27 @@ static int run_hand(struct mg_db *db, const struct mg_migration *m, mg_migration
 	return rc;
 }
 
+/* Refuses (MG_E_IRREVERSIBLE) when going down from `current` to `target`
+ * would undo an irreversible migration; 0 otherwise. */
+static int refuse_irreversible(struct mg_db *db, const struct mg_registry *reg, unsigned current,
+			       unsigned target)
+{
+	unsigned n;
+
+	for (n = current; n > target && n <= reg->n_migrations; n--) {
+		const struct mg_migration *m = reg->migrations[n - 1];
+
+		if (m->flags & MG_MIGRATION_IRREVERSIBLE)
+			return db_errf(db, MG_E_IRREVERSIBLE,
+				       "migration %u (%s) is irreversible (%s); "
+				       "run again with --force to accept that; nothing changed",
+				       m->number, m->name,
+				       m->irreversible_note ? m->irreversible_note
+							    : "undoing it loses data it changed");
+	}
+	return 0;
+}
+
 static int do_action(struct mg_db *db, const struct mg_registry *reg, const struct action *a,
 		     const struct bk_state *st, unsigned flags)
 {
@@ -505,12 +526,7 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 		break;
 	case ACT_DOWN:
 		if ((a->m->flags & MG_MIGRATION_IRREVERSIBLE) && !(flags & MG_UPDATE_FORCE)) {
-			rc = db_errf(db, MG_E_IRREVERSIBLE,
-				     "migration %u (%s) is irreversible: undoing it loses %s; "
-				     "run again with --force to accept that; nothing changed",
-				     a->m->number, a->m->name,
-				     a->m->irreversible_note ? a->m->irreversible_note
-							     : "data it changed");
+			rc = refuse_irreversible(db, reg, a->m->number, a->m->number - 1);
 			break;
 		}
 		rc = drift_check(db, a->m, 0);
@@ -670,6 +686,16 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 	if (rc)
 		goto done;
 	locked = 1;
+	/* Going down across an irreversible migration is refused before the
+	 * first step, so a refusal leaves the database where it was. */
+	if (!(flags & MG_UPDATE_FORCE)) {
+		rc = bk_read(&st, db);
+		if (rc == 0)
+			rc = refuse_irreversible(db, reg, st.current, target);
+		bk_state_free(&st);
+		if (rc)
+			goto done;
+	}
 	db->n_actions = 0;
 	db->first_current = db->last_current = 0;
 	for (;;) {
