@@ -483,7 +483,8 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 				const struct mg_foreign_key *fk = &op->new_table->foreign_keys[j];
 
 				k = find_op(created, n_created, fk->ref_table);
-				keep[j] = k == (size_t)-1 || k <= i;
+				keep[j] = (k == (size_t)-1 || k <= i) &&
+					  !mg_sql_fk_after_indexes(op->new_table, fk);
 				if (!keep[j])
 					mg_sql_add_foreign_key(&later, op->new_table, fk);
 			}

@@ -506,6 +506,13 @@ void mg_sql_create_index(struct mg_strbuf *b, enum mg_dialect dialect, const str
 	mg_strbuf_puts(b, ";\n");
 }
 
+int mg_sql_fk_after_indexes(const struct mg_table *table, const struct mg_foreign_key *fk)
+{
+	if (strcmp(fk->ref_table, table->name) != 0)
+		return 0;
+	return !(table->n_primary_key == 1 && strcmp(table->primary_key[0], fk->ref_column) == 0);
+}
+
 void mg_sql_add_foreign_key(struct mg_strbuf *b, const struct mg_table *table,
 			    const struct mg_foreign_key *fk)
 {
@@ -760,7 +767,8 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 			for (j = 0; j < t->n_foreign_keys; j++) {
 				const struct mg_table *r =
 					lookup(schema, t->foreign_keys[j].ref_table);
-				keep[j] = !r || rank[r - schema->tables] <= i;
+				keep[j] = (!r || rank[r - schema->tables] <= i) &&
+					  !mg_sql_fk_after_indexes(t, &t->foreign_keys[j]);
 			}
 		}
 		if (i)
@@ -780,7 +788,8 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 			for (j = 0; j < t->n_foreign_keys; j++) {
 				const struct mg_table *r =
 					lookup(schema, t->foreign_keys[j].ref_table);
-				if (!r || rank[r - schema->tables] <= i)
+				if ((!r || rank[r - schema->tables] <= i) &&
+				    !mg_sql_fk_after_indexes(t, &t->foreign_keys[j]))
 					continue;
 				if (first)
 					mg_strbuf_putc(b, '\n');

@@ -40,6 +40,12 @@ void mg_sql_create_table(struct mg_strbuf *b, enum mg_dialect dialect, const str
 void mg_sql_create_index(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
 			 const struct mg_index *index);
 
+/* 1 when `fk` of `table` references `table` itself through a column that is
+ * not its single-column primary key: PostgreSQL then needs the referenced
+ * unique index before the key, so the key is added by ALTER after the
+ * table's indexes, not inline in CREATE TABLE. */
+int mg_sql_fk_after_indexes(const struct mg_table *table, const struct mg_foreign_key *fk);
+
 /* PostgreSQL: `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY ...;\n`. */
 void mg_sql_add_foreign_key(struct mg_strbuf *b, const struct mg_table *table,
 			    const struct mg_foreign_key *fk);

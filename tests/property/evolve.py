@@ -244,8 +244,6 @@ def data_problem(state, data):
 # generator steers around them unless --include-known-bugs, so that the CI
 # run can find new ones. Remove an entry when its bug is fixed.
 KNOWN_BUGS = {
-    # tests/regression/pg_self_fk_to_unique
-    "self_fk_to_unique": True,
 }
 
 
