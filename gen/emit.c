@@ -1205,27 +1205,6 @@ static int table_eq(const struct mg_table *a, const struct mg_table *b)
 	return 1;
 }
 
-/* The table called `name` in `s`, whose tables are sorted by name (strcmp
- * order, as snapshots, models and plans keep them), or NULL: a binary
- * search, so that diffs and replays of thousands of tables stay linear. */
-static const struct mg_table *find_sorted(const struct mg_schema *s, const char *name)
-{
-	size_t lo = 0, hi = s->n_tables;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->tables[mid].name, name);
-
-		if (c == 0)
-			return &s->tables[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* Tables of `a` that `b` does not hold identically, into `out`. */
 static void tables_not_in(struct mg_schema *out, const struct mg_schema *a,
 			  const struct mg_schema *b)
@@ -1234,7 +1213,7 @@ static void tables_not_in(struct mg_schema *out, const struct mg_schema *a,
 	size_t i, n = 0;
 
 	for (i = 0; i < a->n_tables; i++) {
-		const struct mg_table *other = find_sorted(b, a->tables[i].name);
+		const struct mg_table *other = model_find_table(b, a->tables[i].name);
 
 		if (!other || !table_eq(&a->tables[i], other))
 			tables[n++] = a->tables[i];
@@ -1263,8 +1242,8 @@ void emit_apply_delta(struct mg_schema *out, const struct mg_schema *base,
 	size_t i, n = 0;
 
 	for (i = 0; i < base->n_tables; i++)
-		if (!find_sorted(before, base->tables[i].name) &&
-		    !find_sorted(after, base->tables[i].name))
+		if (!model_find_table(before, base->tables[i].name) &&
+		    !model_find_table(after, base->tables[i].name))
 			tables[n++] = base->tables[i];
 	for (i = 0; i < after->n_tables; i++)
 		tables[n++] = after->tables[i];

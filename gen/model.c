@@ -219,8 +219,7 @@ static size_t validate_columns(const struct mg_table *t, const struct model_tabl
 	return errors;
 }
 
-/* Tables are sorted by name: binary search, for large models. */
-static const struct mg_table *find_table(const struct mg_schema *s, const char *name)
+const struct mg_table *model_find_table(const struct mg_schema *s, const char *name)
 {
 	size_t lo = 0, hi = s->n_tables;
 
@@ -296,7 +295,7 @@ static size_t validate_keys(struct mg_arena *scratch, const struct mg_schema *s,
 		const struct mg_foreign_key *fk = &t->foreign_keys[i];
 		size_t c = find_col(t, fk->column);
 		const struct model_column_info *ci = &info->columns[c];
-		const struct mg_table *rt = find_table(s, fk->ref_table);
+		const struct mg_table *rt = model_find_table(s, fk->ref_table);
 		const struct mg_column *rc;
 
 		if (fk->on_delete == MG_FK_SET_NULL && !t->columns[c].nullable) {

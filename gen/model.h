@@ -41,6 +41,13 @@ struct model {
 	const char **sources; /* the model files, as given, sorted */
 };
 
+/*
+ * Returns the table called `name` in `s`, or NULL (borrowed from `s`). The
+ * tables of `s` must be sorted by name (strcmp order), as models, snapshots
+ * and plans keep them: a binary search, so large schemas stay fast.
+ */
+const struct mg_table *model_find_table(const struct mg_schema *s, const char *name);
+
 /* Frees a model and everything it owns. Accepts NULL. */
 void model_free(struct model *model);
 
