@@ -404,11 +404,47 @@ static int cmp_orig(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Collects the distinct tables on one side of the ops, sorted by name. */
-static void collect(struct frozen_set *set, struct mg_arena *a, const struct diff_op *ops, size_t n,
-		    int after)
+/* 1 when `fk` points at what rename op `op` renames, named as on one side
+ * (`after`): the table, or for a column rename that column of it. */
+static int fk_follows_rename(const struct mg_foreign_key *fk, const struct diff_op *op, int after)
 {
-	const struct mg_table **all = mg_arena_calloc(a, n, sizeof(*all));
+	const struct mg_table *t = after ? op->new_table : op->old_table;
+	const struct mg_column *c = after ? op->new_column : op->old_column;
+
+	if (op->kind != DIFF_RENAME_TABLE && op->kind != DIFF_RENAME_COLUMN)
+		return 0;
+	if (strcmp(fk->ref_table, t->name) != 0)
+		return 0;
+	return op->kind == DIFF_RENAME_TABLE || strcmp(fk->ref_column, c->name) == 0;
+}
+
+/* 1 when a foreign key of `t` follows one of the renames in `ops`. */
+static int follows_a_rename(const struct mg_table *t, const struct diff_op *ops, size_t n,
+			    int after)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->n_foreign_keys; i++)
+		for (j = 0; j < n; j++)
+			if (fk_follows_rename(&t->foreign_keys[i], &ops[j], after))
+				return 1;
+	return 0;
+}
+
+/*
+ * Collects the distinct tables on one side of the ops, sorted by name: the
+ * tables the ops name, and the tables of `schema` (that side's schema, may
+ * be NULL) with a foreign key to a table or column that the ops rename.
+ * Those keys follow the rename without a statement of their own (SQLite and
+ * PostgreSQL both rewrite them), so no op names their table; but its
+ * definition, the key's target, differs between the sides, and the runtime
+ * rebuilds the schema at an older migration from these sets alone.
+ */
+static void collect(struct frozen_set *set, struct mg_arena *a, const struct diff_op *ops, size_t n,
+		    const struct mg_schema *schema, int after)
+{
+	size_t n_schema = schema ? schema->n_tables : 0;
+	const struct mg_table **all = mg_arena_calloc(a, n + n_schema, sizeof(*all));
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -417,6 +453,9 @@ static void collect(struct frozen_set *set, struct mg_arena *a, const struct dif
 		if (t)
 			all[k++] = t;
 	}
+	for (i = 0; i < n_schema; i++)
+		if (follows_a_rename(&schema->tables[i], ops, n, after))
+			all[k++] = &schema->tables[i];
 	qsort(all, k, sizeof(*all), cmp_orig);
 	set->orig = all;
 	set->n = 0;
@@ -731,12 +770,10 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 	size_t n = diff->n_ops, i;
 	int d;
 
-	(void)old_schema;
-	(void)new_schema;
 	(void)diags;
 	memset(out, 0, sizeof(*out));
-	collect(&map.before, arena, diff->ops, n, 0);
-	collect(&map.after, arena, diff->ops, n, 1);
+	collect(&map.before, arena, diff->ops, n, old_schema, 0);
+	collect(&map.after, arena, diff->ops, n, new_schema, 1);
 	out->before.n_tables = map.before.n;
 	out->before.tables = map.before.copies;
 	out->after.n_tables = map.after.n;

@@ -25,8 +25,11 @@ struct plan_summary_line {
 struct plan_result {
 	struct mg_plan up[MG_DIALECT_COUNT];
 	struct mg_plan down[MG_DIALECT_COUNT];
-	struct mg_schema before; /* tables touched, as before (sorted by name) */
-	struct mg_schema after;  /* tables touched, as after */
+	/* The tables touched, and those with a foreign key to a renamed table
+	 * or column (the key follows the rename), as before and after up
+	 * (sorted by name). */
+	struct mg_schema before;
+	struct mg_schema after;
 	size_t n_summary;
 	struct plan_summary_line *summary; /* one per operation, in order */
 	size_t n_notes;

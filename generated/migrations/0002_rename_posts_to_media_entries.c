@@ -13,7 +13,7 @@
  * parent: sha256:89424c66a3d066c56f16a0929c68520cb920048e28ed1ca4604fc9ab8cdf42c3
  * result: sha256:bdd1f3a6c3db703b8718395288231762402554babb0f57fde0838d491628f2c1
  * allow-drop: no
- * checksum: sha256:2ed87e69b70ac6301c57a58ee3a93a949cfc2733d3f61d9d2b916cb3cc66f8c6
+ * checksum: sha256:30d0c3a08ba34dad575e80764a2f86af53c305bbcd188ba54f0550c1a4a7323b
  */
 
 /*
@@ -207,6 +207,34 @@ static const char postgresql_down_6[] =
 
 /* ---- Frozen tables, as they are before up ------------------------------ */
 
+static const struct mg_column before_comments_columns[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
+	 .comment = "Generated comment number."},
+	{.name = "entry_id", .type = MG_COL_BIGINT,
+	 .comment = "The entry commented on; comments go with it."},
+	{.name = "author_id", .type = MG_COL_BIGINT, .nullable = 1,
+	 .comment = "Author; kept as a deleted author when the account goes."},
+	{.name = "body", .type = MG_COL_VARCHAR, .length = 2000,
+	 .comment = "The text, up to 2000 characters."},
+	{.name = "created_at", .type = MG_COL_BIGINT,
+	 .comment = "When it was written (Unix seconds)."},
+	{.name = "score", .type = MG_COL_SMALLINT,
+	 .default_sql = "0",
+	 .comment = "Moderation score."},
+};
+static const char *const before_comments_pk[] = {"id"};
+static const struct mg_foreign_key before_comments_fks[] = {
+	{.name = "fk_comments_author_id",
+	 .column = "author_id",
+	 .ref_table = "users",
+	 .ref_column = "id",
+	 .on_delete = MG_FK_SET_NULL},
+	{.name = "fk_comments_entry_id",
+	 .column = "entry_id",
+	 .ref_table = "posts",
+	 .ref_column = "id",
+	 .on_delete = MG_FK_CASCADE},
+};
 static const struct mg_column before_posts_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
 	 .comment = "Generated entry number."},
@@ -254,6 +282,16 @@ static const struct mg_foreign_key before_posts_fks[] = {
 };
 static const struct mg_table before_tables[] = {
 	{
+		.name = "comments",
+		.comment = "A comment a user left on a media entry.",
+		.n_columns = 6,
+		.columns = before_comments_columns,
+		.n_primary_key = 1,
+		.primary_key = before_comments_pk,
+		.n_foreign_keys = 2,
+		.foreign_keys = before_comments_fks,
+	},
+	{
 		.name = "posts",
 		.comment = "Something a user shared: a photo, a video or a recording.",
 		.n_columns = 9,
@@ -266,10 +304,38 @@ static const struct mg_table before_tables[] = {
 		.foreign_keys = before_posts_fks,
 	},
 };
-static const struct mg_schema before_schema = {.n_tables = 1, .tables = before_tables};
+static const struct mg_schema before_schema = {.n_tables = 2, .tables = before_tables};
 
 /* ---- Frozen tables, as they are after up ------------------------------- */
 
+static const struct mg_column after_comments_columns[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
+	 .comment = "Generated comment number."},
+	{.name = "entry_id", .type = MG_COL_BIGINT,
+	 .comment = "The entry commented on; comments go with it."},
+	{.name = "author_id", .type = MG_COL_BIGINT, .nullable = 1,
+	 .comment = "Author; kept as a deleted author when the account goes."},
+	{.name = "body", .type = MG_COL_VARCHAR, .length = 2000,
+	 .comment = "The text, up to 2000 characters."},
+	{.name = "created_at", .type = MG_COL_BIGINT,
+	 .comment = "When it was written (Unix seconds)."},
+	{.name = "score", .type = MG_COL_SMALLINT,
+	 .default_sql = "0",
+	 .comment = "Moderation score."},
+};
+static const char *const after_comments_pk[] = {"id"};
+static const struct mg_foreign_key after_comments_fks[] = {
+	{.name = "fk_comments_author_id",
+	 .column = "author_id",
+	 .ref_table = "users",
+	 .ref_column = "id",
+	 .on_delete = MG_FK_SET_NULL},
+	{.name = "fk_comments_entry_id",
+	 .column = "entry_id",
+	 .ref_table = "media_entries",
+	 .ref_column = "id",
+	 .on_delete = MG_FK_CASCADE},
+};
 static const struct mg_column after_media_entries_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
 	 .comment = "Generated entry number."},
@@ -317,6 +383,16 @@ static const struct mg_foreign_key after_media_entries_fks[] = {
 };
 static const struct mg_table after_tables[] = {
 	{
+		.name = "comments",
+		.comment = "A comment a user left on a media entry.",
+		.n_columns = 6,
+		.columns = after_comments_columns,
+		.n_primary_key = 1,
+		.primary_key = after_comments_pk,
+		.n_foreign_keys = 2,
+		.foreign_keys = after_comments_fks,
+	},
+	{
 		.name = "media_entries",
 		.comment = "Something a user shared: a photo, a video or a recording.",
 		.n_columns = 9,
@@ -329,14 +405,14 @@ static const struct mg_table after_tables[] = {
 		.foreign_keys = after_media_entries_fks,
 	},
 };
-static const struct mg_schema after_schema = {.n_tables = 1, .tables = after_tables};
+static const struct mg_schema after_schema = {.n_tables = 2, .tables = after_tables};
 
 /* ---- Steps ------------------------------------------------------------- */
 
 static const char *const sqlite_up_4_copy_columns[] = {"id", "owner_id", "file_id", "title", "description", "album_id", "kind", "hidden", "created_at"};
 static const char *const sqlite_up_4_copy_exprs[] = {"id", "owner_id", "file_id", "title", "description", "album_id", "kind", "hidden", "created_at"};
 static const struct mg_rebuild sqlite_up_4_rebuild = {
-	.table = &after_tables[0],
+	.table = &after_tables[1],
 	.old_name = "media_entries",
 	.n_copy = 9,
 	.copy_columns = sqlite_up_4_copy_columns,
@@ -345,7 +421,7 @@ static const struct mg_rebuild sqlite_up_4_rebuild = {
 static const char *const sqlite_down_4_copy_columns[] = {"id", "owner_id", "file_id", "title", "description", "album_id", "kind", "hidden", "created_at"};
 static const char *const sqlite_down_4_copy_exprs[] = {"id", "owner_id", "file_id", "title", "description", "album_id", "kind", "hidden", "created_at"};
 static const struct mg_rebuild sqlite_down_4_rebuild = {
-	.table = &before_tables[0],
+	.table = &before_tables[1],
 	.old_name = "posts",
 	.n_copy = 9,
 	.copy_columns = sqlite_down_4_copy_columns,

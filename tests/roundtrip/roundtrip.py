@@ -174,22 +174,10 @@ def dbupdate(exe, db, *args):
     return proc.stdout.decode()
 
 
-# Known runtime/generator bug (reported): the expected schema at a migration
-# before a table rename keeps the new table name in the foreign keys of the
-# tables that point at it (0002 renames posts; comments' key is not in its
-# frozen tables), so `dbupdate --verify` at 1 reports drift that is not there.
-VERIFY_KNOWN_BAD = {1}
-
-
 def verify_at(exe, db, n):
     proc = subprocess.run([exe, "--verify", db.url], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
     out = proc.stdout.decode()
-    if n in VERIFY_KNOWN_BAD:
-        if proc.returncode == 0:
-            print("note: dbupdate --verify at %d passes now: drop %d from VERIFY_KNOWN_BAD"
-                  % (n, n))
-        return
     if proc.returncode != 0:
         fail(n, "dbupdate --verify at %d: exit %d\n%s" % (n, proc.returncode, out))
 
