@@ -1,8 +1,10 @@
 /*
  * Model headers -> model through libclang (see parse.h). Each model header
- * is its own translation unit; only structs defined in that header and
- * marked MG_TABLE become tables. Annotations arrive as AnnotateAttr children
- * ("mg.NAME" or "mg.NAME=ARG", see modelgen/model.h).
+ * is its own translation unit; only file-scope structs defined in that
+ * header and marked MG_TABLE become tables, and an annotation anywhere else
+ * (a union, an enum, a nested or undefined struct) is an error. Annotations
+ * arrive as AnnotateAttr children ("mg.NAME" or "mg.NAME=ARG", see
+ * modelgen/model.h).
  */
 #include "parse.h"
 
@@ -756,6 +758,162 @@ static void read_field(struct parser *p, struct table_build *tb, CXCursor field,
 	tb->cols[tb->n_cols++] = cb;
 }
 
+/* ---- annotations that cannot make a table ------------------------------- */
+
+/* "struct 'name'", or "an anonymous struct"; likewise for unions and enums. */
+static const char *decl_desc(struct parser *p, CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	const char *what = k == CXCursor_UnionDecl  ? "union"
+			   : k == CXCursor_EnumDecl ? "enum"
+						    : "struct";
+	const char *name = cx_strdup(p->scratch, clang_getCursorSpelling(c));
+
+	if (!name[0])
+		return mg_arena_printf(p->scratch, "an anonymous %s", what);
+	return mg_arena_printf(p->scratch, "%s '%s'", what, name);
+}
+
+/* Whether the attribute `attr` is written inside the declaration `c`
+ * rather than inherited from an earlier declaration of the same tag. */
+static int attr_is_own(CXCursor c, CXCursor attr)
+{
+	CXSourceRange r = clang_getCursorExtent(c);
+	CXFile f, fs, fe;
+	unsigned off, start, end;
+
+	clang_getExpansionLocation(clang_getCursorLocation(attr), &f, NULL, NULL, &off);
+	clang_getExpansionLocation(clang_getRangeStart(r), &fs, NULL, NULL, &start);
+	clang_getExpansionLocation(clang_getRangeEnd(r), &fe, NULL, NULL, &end);
+	return f && clang_File_isEqual(f, fs) && clang_File_isEqual(f, fe) && off >= start &&
+	       off <= end;
+}
+
+static enum CXChildVisitResult visit_own_ann(CXCursor c, CXCursor parent, CXClientData data)
+{
+	if (clang_getCursorKind(c) == CXCursor_AnnotateAttr && attr_is_own(parent, c))
+		add_ann(data, c);
+	return CXChildVisit_Continue;
+}
+
+/* Collects the annotations on the fields or enumerators of `parent`; the
+ * structs declared inside it are checked on their own. */
+static enum CXChildVisitResult visit_member_anns(CXCursor c, CXCursor parent, CXClientData data)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	(void)parent;
+	if (k == CXCursor_FieldDecl || k == CXCursor_EnumConstantDecl)
+		clang_visitChildren(c, visit_field_child, data);
+	return CXChildVisit_Continue;
+}
+
+/* MG_TABLE when there is one, else the first annotation. */
+static const struct ann *main_ann(const struct ann_collect *ac)
+{
+	const struct ann *t = get_ann(ac->anns, ac->n, "table");
+
+	return t ? t : ac->n ? &ac->anns[0] : NULL;
+}
+
+static void check_decl(struct parser *p, CXCursor c, const char *outer);
+
+struct nest {
+	struct parser *p;
+	const char *outer;
+};
+
+static enum CXChildVisitResult visit_nested(CXCursor c, CXCursor parent, CXClientData data)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct nest *n = data;
+
+	(void)parent;
+	if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl)
+		check_decl(n->p, c, n->outer);
+	return CXChildVisit_Continue;
+}
+
+/* Checks the structs, unions and enums declared inside the struct or union
+ * `c` (C gives them file scope, but only file-scope structs are read).
+ * `outer` describes the file-scope struct or union they are in, which is
+ * what a reader finds in the header. */
+static void check_nested(struct parser *p, CXCursor c, const char *outer)
+{
+	struct nest n = {p, outer};
+
+	clang_visitChildren(c, visit_nested, &n);
+}
+
+/*
+ * Refuses modelgen annotations on a declaration that read_struct never
+ * reads as a table: a union or enum, a struct nested inside the struct or
+ * union `outer` (a description, NULL at file scope), or a struct declared
+ * without its fields. Without this the annotations would be dropped and the
+ * table would silently not exist. Declarations nested in `c` are checked
+ * too.
+ */
+static void check_decl(struct parser *p, CXCursor c, const char *outer)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct ann_collect ac = {0};
+	const struct ann *a;
+	const char *desc = decl_desc(p, c), *m;
+	int member = 0;
+
+	ac.p = p;
+	if (!clang_isCursorDefinition(c)) {
+		CXCursor def = clang_getCursorDefinition(c);
+
+		/* Annotations inherited from an earlier declaration are that
+		 * declaration's business; a later definition inherits these and
+		 * is read or checked itself. */
+		clang_visitChildren(c, visit_own_ann, &ac);
+		if (!(a = main_ann(&ac)))
+			return;
+		m = macro_name(p, a->name);
+		if (clang_Cursor_isNull(def)) {
+			diag_error(p->diags, &a->loc,
+				   "%s on %s, which is declared but not defined in this file: put "
+				   "%s on its definition, the one with the fields",
+				   m, desc, m);
+		} else if (!clang_Location_isFromMainFile(clang_getCursorLocation(def))) {
+			struct diag_loc dl = loc_of(p, clang_getCursorLocation(def));
+
+			diag_error(p->diags, &a->loc,
+				   "%s on %s, which is defined in another file (%s:%u): put %s on "
+				   "its definition",
+				   m, desc, dl.file, dl.line, m);
+		}
+		return;
+	}
+
+	clang_visitChildren(c, visit_field_child, &ac);
+	if (!(a = main_ann(&ac))) {
+		clang_visitChildren(c, visit_member_anns, &ac);
+		a = main_ann(&ac);
+		member = a != NULL;
+	}
+	if (a && strcmp(a->name, "table") == 0 && k != CXCursor_StructDecl) {
+		diag_error(p->diags, &a->loc, "MG_TABLE on %s: only a struct can be a table", desc);
+	} else if (a && strcmp(a->name, "table") == 0) {
+		diag_error(p->diags, &a->loc,
+			   "MG_TABLE on %s, which is nested inside %s: move it to file scope", desc,
+			   outer);
+	} else if (a) {
+		diag_error(p->diags, &a->loc,
+			   "%s on %s%s%s%s: only a file-scope struct with MG_TABLE and its fields "
+			   "take modelgen annotations",
+			   macro_name(p, a->name),
+			   !member                  ? ""
+			   : k == CXCursor_EnumDecl ? "an enumerator of "
+						    : "a field of ",
+			   desc, outer ? ", which is nested inside " : "", outer ? outer : "");
+	}
+	if (k != CXCursor_EnumDecl)
+		check_nested(p, c, outer ? outer : desc);
+}
+
 /* Reads a struct definition from the model file; a table when MG_TABLE. */
 static void read_struct(struct parser *p, CXCursor c)
 {
@@ -767,6 +925,7 @@ static void read_struct(struct parser *p, CXCursor c)
 
 	ac.p = p;
 	clang_visitChildren(c, visit_struct_child, &ac);
+	check_nested(p, c, decl_desc(p, c));
 	table_ann = get_ann(ac.anns, ac.n, "table");
 	if (!table_ann) {
 		/* Annotated fields in a struct that is not a table are almost
@@ -816,10 +975,15 @@ static void read_struct(struct parser *p, CXCursor c)
 
 static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
 {
+	enum CXCursorKind k = clang_getCursorKind(c);
+
 	(void)parent;
-	if (clang_getCursorKind(c) == CXCursor_StructDecl && clang_isCursorDefinition(c) &&
-	    clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+		return CXChildVisit_Continue;
+	if (k == CXCursor_StructDecl && clang_isCursorDefinition(c))
 		read_struct(data, c);
+	else if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl)
+		check_decl(data, c, NULL);
 	return CXChildVisit_Continue;
 }
 
