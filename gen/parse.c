@@ -1264,6 +1264,65 @@ static int seen_error(const struct diag_list *diags, const struct diag_loc *loc,
 	return 0;
 }
 
+/*
+ * Clang drops an attribute written on a declaration after the tag's
+ * definition, with only a warning ("attribute declaration must precede
+ * definition"); on an MG_* annotation that silently loses a table, so this
+ * reports it as an error when `d` is that warning on an MG_* macro.
+ */
+static void dropped_annotation(struct parser *p, CXTranslationUnit tu, CXDiagnostic d)
+{
+	CXSourceLocation sl = clang_getDiagnosticLocation(d);
+	CXString text = clang_getDiagnosticSpelling(d);
+	int match = strcmp(clang_getCString(text),
+			   "attribute declaration must precede definition") == 0;
+	const char *name = NULL;
+	struct diag_loc loc, def = {NULL, 0, 0};
+	CXDiagnosticSet notes;
+	CXToken *tok;
+	CXFile f;
+	unsigned line, col, i;
+
+	clang_disposeString(text);
+	clang_getExpansionLocation(sl, &f, &line, &col, NULL);
+	if (!match || !f)
+		return;
+	/* The warning points into the macro's definition; where the macro is
+	 * used is its name, in the model file. */
+	sl = clang_getLocation(tu, f, line, col);
+	if (!clang_Location_isFromMainFile(sl))
+		return;
+	tok = clang_getToken(tu, sl);
+	if (tok) {
+		name = cx_strdup(p->scratch, clang_getTokenSpelling(tu, *tok));
+		clang_disposeTokens(tu, tok, 1);
+	}
+	if (!name || strncmp(name, "MG_", 3) != 0)
+		return;
+	notes = clang_getChildDiagnostics(d);
+	for (i = 0; i < clang_getNumDiagnosticsInSet(notes) && !def.line; i++) {
+		CXDiagnostic note = clang_getDiagnosticInSet(notes, i);
+		CXString nt = clang_getDiagnosticSpelling(note);
+
+		/* The other notes say which macros the warning came through. */
+		if (strncmp(clang_getCString(nt), "previous definition", 19) == 0)
+			def = loc_of(p, clang_getDiagnosticLocation(note));
+		clang_disposeString(nt);
+		clang_disposeDiagnostic(note);
+	}
+	loc = loc_of(p, sl);
+	if (def.line)
+		diag_error(p->diags, &loc,
+			   "%s after the definition (%s:%u) is dropped by the compiler: put it on "
+			   "the definition",
+			   name, def.file, def.line);
+	else
+		diag_error(p->diags, &loc,
+			   "%s after the definition is dropped by the compiler: put it on the "
+			   "definition",
+			   name);
+}
+
 /* Copies clang's errors for one translation unit into `diags`; returns how
  * many there were. */
 static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
@@ -1298,6 +1357,8 @@ static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
 					     "-resource-dir \"$(clang -print-resource-dir)\")"
 					   : "");
 			clang_disposeString(text);
+		} else if (sev == CXDiagnostic_Warning) {
+			dropped_annotation(p, tu, d);
 		}
 		clang_disposeDiagnostic(d);
 	}
