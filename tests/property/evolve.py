@@ -11,7 +11,8 @@ history so far (object files cached per migration) and, on each dialect:
   (a) migrates the database of the previous step, verifies it (--verify) and
       compares it with a database created empty at this step, through the
       independent introspection of tests/roundtrip/introspect.py;
-  (b) takes it down to N-1 (compared with the schema of step N-1) and up
+  (b) takes it down to N-1 (compared with the schema of step N-1, and
+      verified: --verify at N-1 undoes migration N's frozen tables) and up
       again (compared with step N); across an irreversible step, checks that
       down is refused without --force and leaves everything as it was, then
       runs the forced round trip on the freshly created database;
@@ -1331,6 +1332,11 @@ class Checker:
         self.compare(db, introspect(db, target), before,
                      "(b) --to %d gives a schema that differs from the one at step %d"
                      % (n - 1, n - 1))
+        # The runtime's expected schema at N-1 is the latest one with the
+        # frozen tables of migration N undone: it must match too.
+        self.dbupdate(db, target, ["--verify"],
+                      what="%s dbupdate --verify after down (%s database, at %d)"
+                      % (db.name, target, n - 1))
         self.dbupdate(db, target, [])
         self.compare(db, introspect(db, target), s_mig,
                      "(b) down to %d and up again gives a schema that differs from step %d"
