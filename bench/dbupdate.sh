@@ -38,7 +38,7 @@ build_dbupdate() {
 		xargs -P "$(nproc)" -I{} sh -c 'cc -O2 -c -I "$0" "$1" -o "$2/obj/$(basename "$1" .c).o"' \
 			"$root/runtime/include" {} "$dir"
 	cc -o "$dir/dbupdate" "$dir"/obj/*.o "$build/runtime/libmodelgen.a" \
-		$(pkg-config --libs sqlite3 libpq)
+		$(pkg-config --libs sqlite3)
 }
 
 ms() { echo $((($(date +%s%N) - $1) / 1000)); }

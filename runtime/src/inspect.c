@@ -517,6 +517,8 @@ int inspect_normalize(struct mg_schema **out, struct mg_db *db, const struct mg_
 #ifdef MG_HAVE_POSTGRESQL
 	if (db->dialect == MG_DIALECT_POSTGRESQL)
 		return inspect_normalize_pg(out, db, expected);
+#else
+	(void)db;
 #endif
 	/* SQLite keeps the declared type and the default's text (without the
 	 * parentheses the renderer adds around expressions): render the type

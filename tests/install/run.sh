@@ -29,6 +29,38 @@ cmake --build build -j2 >/dev/null
 ./build/notes_dbupdate "sqlite:$work/a.db"
 ./build/notes_dbupdate --status "sqlite:$work/a.db"
 ./build/notes_dbupdate --verify "sqlite:$work/a.db"
+# libpq is loaded at run time for PostgreSQL URLs only, never linked: a run
+# on SQLite does not load it, and a missing libpq is one clear error line.
+if readelf -d build/notes_dbupdate | grep -q 'NEEDED.*libpq'; then
+	echo "notes_dbupdate links libpq"; exit 1
+fi
+if LD_DEBUG=files ./build/notes_dbupdate --status "sqlite:$work/a.db" 2>&1 | grep -q 'libpq'; then
+	echo "a run on SQLite loaded libpq"; exit 1
+fi
+if grep -q '^MG_WITH_POSTGRESQL:BOOL=ON' "$build/CMakeCache.txt"; then
+	set +e
+	err=$(MODELGEN_LIBPQ=/nonexistent/libpq.so.5 ./build/notes_dbupdate \
+		"postgresql://127.0.0.1:1/none" 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	[ "$rc" = 3 ] || { echo "missing libpq: exit $rc, not 3"; exit 1; }
+	[ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || { echo "missing libpq: not one line: $err"; exit 1; }
+	case $err in
+	*"needs libpq, which cannot be loaded"*"/nonexistent/libpq.so.5"*) ;;
+	*) echo "missing libpq: unexpected message: $err"; exit 1 ;;
+	esac
+	# With libpq there, the same URL gets as far as connecting.
+	set +e
+	err=$(./build/notes_dbupdate "postgresql://127.0.0.1:1/none" 2>&1 >/dev/null)
+	rc=$?
+	set -e
+	[ "$rc" = 3 ] || { echo "unreachable server: exit $rc, not 3"; exit 1; }
+	case $err in
+	*"cannot connect to PostgreSQL"*) ;;
+	*) echo "unreachable server: unexpected message: $err"; exit 1 ;;
+	esac
+fi
+
 out=$(./build/notes "sqlite:$work/b.db")
 [ "$out" = "first 5" ] || { echo "notes printed: $out"; exit 1; }
 # Second start: already current; the unique title refuses the same note.
@@ -51,6 +83,9 @@ int main(void)
 	return rc != 0;
 }
 C
+case " $(pkg-config --libs --static modelgen) $(pkg-config --print-requires modelgen) " in
+*pq*) echo "the pkg-config file asks for libpq"; exit 1 ;;
+esac
 cc -o "$work/pc" "$work/pc.c" $(pkg-config --cflags --libs modelgen)
 "$work/pc"
 echo "install test passed"
