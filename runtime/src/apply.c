@@ -649,6 +649,22 @@ static void unlock(struct mg_db *db)
 	(void)db;
 }
 
+/* SQLite: the bookkeeping read in one read transaction (a consistent
+ * snapshot under a shared lock, not the write lock). */
+static int read_snapshot(struct bk_state *out, struct mg_db *db)
+{
+	int rc = mg_db_exec(db, "BEGIN");
+
+	if (rc)
+		return rc;
+	rc = bk_read(out, db);
+	if (rc == 0)
+		rc = mg_db_exec(db, "COMMIT");
+	if (rc)
+		mg_db_rollback(db);
+	return rc;
+}
+
 static int set_fk(struct mg_db *db, int on)
 {
 	return mg_db_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
@@ -687,8 +703,9 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 		goto done;
 	locked = 1;
 	/* Going down across an irreversible migration is refused before the
-	 * first step, so a refusal leaves the database where it was. */
-	if (!(flags & MG_UPDATE_FORCE)) {
+	 * first step, so a refusal leaves the database where it was. (Only
+	 * --to can go down: the latest is never below the current number.) */
+	if ((flags & MG_UPDATE_TO) && !(flags & MG_UPDATE_FORCE)) {
 		rc = bk_read(&st, db);
 		if (rc == 0)
 			rc = refuse_irreversible(db, reg, st.current, target);
@@ -702,13 +719,23 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 		struct action peek, a;
 		int fk_off = 0;
 
-		/* SQLite: peek outside a transaction, since foreign keys can
-		 * only be switched off before BEGIN (rebuilds and drops need that). */
+		/* SQLite: peek before the write transaction, since foreign keys
+		 * can only be switched off before BEGIN (rebuilds and drops need
+		 * that). */
 		if (db->dialect == MG_DIALECT_SQLITE) {
-			rc = bk_read(&st, db);
+			rc = read_snapshot(&st, db);
 			if (rc)
 				break;
 			peek = next_action(&st, reg, target);
+			if (peek.kind == ACT_NONE) {
+				/* Nothing to do in a consistent snapshot: check it and
+				 * stop, without waiting for the write lock. */
+				rc = bk_check(db, &st, reg);
+				if (!db->n_actions)
+					db->first_current = st.current;
+				db->last_current = st.current;
+				break;
+			}
 			bk_state_free(&st);
 			if (plan_needs_fk_off(action_plan(&peek, db->dialect))) {
 				rc = set_fk(db, 0);
