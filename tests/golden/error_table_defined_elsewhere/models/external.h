@@ -1,0 +1,5 @@
+#include <stdint.h>
+
+struct external {
+	int64_t id;
+};
