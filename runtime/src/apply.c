@@ -15,13 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "bookkeeping.h"
 #include "db_int.h"
 #include "inspect.h"
 #include "sql.h"
 
 #define DEFAULT_LOCK_TIMEOUT_MS 60000u
-#define COPY_CHUNK              100000LL /* rows per INSERT of a big rebuild */
+#define PROGRESS_MIN_ROWS       100000LL /* a rebuild reports progress from here */
+/* VM instructions between two looks at a big copy's progress: a few
+ * hundred rows, so the look costs nothing next to the copy. */
+#define PROGRESS_INTERVAL 10000
 
 enum action_kind { ACT_NONE, ACT_CREATE, ACT_UP, ACT_DOWN, ACT_UNMANAGED };
 
@@ -232,8 +237,7 @@ static void rebuild_create_sql(struct mg_strbuf *b, const struct mg_rebuild *rb,
 	mg_sql_create_table(b, MG_DIALECT_SQLITE, rb->table, tmp, 0);
 }
 
-static void rebuild_copy_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp,
-			     int chunked)
+static void rebuild_copy_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp)
 {
 	size_t i;
 
@@ -249,8 +253,6 @@ static void rebuild_copy_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, c
 		mg_strbuf_printf(b, "%s%s", i ? ", " : "", rb->copy_exprs[i]);
 	mg_strbuf_puts(b, " FROM ");
 	mg_sql_ident(b, rb->old_name);
-	if (chunked)
-		mg_strbuf_puts(b, " WHERE rowid > $1 AND rowid <= $2");
 	mg_strbuf_puts(b, ";\n");
 }
 
@@ -277,6 +279,84 @@ static char *tmp_name(const struct mg_rebuild *rb)
 	return mg_strbuf_detach(&b);
 }
 
+struct copy_progress {
+	struct mg_db *db;
+	sqlite3_stmt *stmt;
+	const char *table;
+	long long total, next_report;
+};
+
+/* sqlite3_progress_handler callback during a big copy: the rows read so
+ * far are the steps of the copy's one full scan of the old table. */
+static int copy_progress_cb(void *arg)
+{
+	struct copy_progress *p = arg;
+	long long done = sqlite3_stmt_status(p->stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+
+	if (done >= p->next_report && done < p->total) {
+		db_progress(p->db, "rebuild %s: %lld of %lld rows copied", p->table, done,
+			    p->total);
+		p->next_report = done + p->total / 10;
+	}
+	return 0;
+}
+
+/* The error of the copy statement, worded as the driver words them. */
+static int copy_error(struct mg_db *db, const char *sql)
+{
+	int n = (int)strcspn(sql, "\n");
+
+	return db_errf(db, MG_E_SQL, "statement '%.*s%s': %s", n > 80 ? 80 : n, sql,
+		       n > 80 ? "..." : "", sqlite3_errmsg(db->sqlite));
+}
+
+/*
+ * Runs the copy `sql` of a rebuild as one INSERT ... SELECT, which streams:
+ * memory does not grow with the rows. With a progress callback and at least
+ * PROGRESS_MIN_ROWS rows in the old table, reports about every tenth of
+ * them from a progress handler, then the total.
+ */
+static int copy_rows(struct mg_db *db, const char *sql, const struct mg_rebuild *rb)
+{
+	struct copy_progress p = {db, NULL, rb->table->name, 0, 0};
+	struct mg_strbuf count = {0};
+	char *v = NULL;
+	int rc = 0, s;
+
+	if (db->progress) {
+		/* count(*) alone walks the smallest index; the copy reads the
+		 * table itself. */
+		mg_strbuf_puts(&count, "SELECT count(*) FROM ");
+		mg_sql_ident(&count, rb->old_name);
+		rc = db_query_value(&v, db, mg_strbuf_cstr(&count), 0, NULL);
+		if (rc)
+			goto done;
+		p.total = v ? atoll(v) : 0;
+	}
+	if (sqlite3_prepare_v2(db->sqlite, sql, -1, &p.stmt, NULL) != SQLITE_OK) {
+		rc = copy_error(db, sql);
+		goto done;
+	}
+	p.next_report = p.total / 10;
+	if (p.total >= PROGRESS_MIN_ROWS)
+		sqlite3_progress_handler(db->sqlite, PROGRESS_INTERVAL, copy_progress_cb, &p);
+	while ((s = sqlite3_step(p.stmt)) == SQLITE_ROW)
+		;
+	sqlite3_progress_handler(db->sqlite, 0, NULL, NULL);
+	if (s != SQLITE_DONE) {
+		rc = copy_error(db, sql);
+		goto done;
+	}
+	if (p.total >= PROGRESS_MIN_ROWS)
+		db_progress(db, "rebuild %s: %lld of %lld rows copied", p.table,
+			    (long long)sqlite3_changes64(db->sqlite), p.total);
+done:
+	sqlite3_finalize(p.stmt);
+	mg_strbuf_free(&count);
+	free(v);
+	return rc;
+}
+
 struct saved_object {
 	char *type, *name, *sql;
 };
@@ -294,7 +374,6 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 	struct saved_object *saved = NULL;
 	size_t n_saved = 0, cap = 0, i;
 	char *tmp = tmp_name(rb);
-	long long total = 0, lo = 0, hi = 0;
 	int rc;
 
 	rc = mg_db_query(
@@ -334,50 +413,8 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 		goto done;
 
 	mg_strbuf_clear(&sql);
-	mg_strbuf_puts(&sql,
-		       "SELECT count(*), coalesce(min(rowid), 0), coalesce(max(rowid), 0) FROM ");
-	mg_sql_ident(&sql, rb->old_name);
-	rc = mg_db_query(&rows, db, mg_strbuf_cstr(&sql), 0, NULL);
-	if (rc)
-		goto done;
-	rc = mg_rows_next(rows);
-	if (rc < 0)
-		goto done;
-	rc = 0;
-	total = atoll(mg_rows_text(rows, 0));
-	lo = atoll(mg_rows_text(rows, 1)) - 1;
-	hi = atoll(mg_rows_text(rows, 2));
-	mg_rows_free(rows);
-	rows = NULL;
-
-	mg_strbuf_clear(&sql);
-	if (total < COPY_CHUNK) {
-		rebuild_copy_sql(&sql, rb, tmp, 0);
-		rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
-	} else {
-		/* Chunks of rowids, so that progress can be reported; the
-		 * statement streams, memory does not grow with the rows. */
-		long long done_rows = 0, next_report = 0;
-
-		rebuild_copy_sql(&sql, rb, tmp, 1);
-		while (lo < hi && rc == 0) {
-			char a[32], b[32];
-			const char *params[2] = {a, b};
-			unsigned long long changed = 0;
-			long long to = hi - lo > COPY_CHUNK ? lo + COPY_CHUNK : hi;
-
-			snprintf(a, sizeof(a), "%lld", lo);
-			snprintf(b, sizeof(b), "%lld", to);
-			rc = mg_db_execp(db, mg_strbuf_cstr(&sql), 2, params, &changed);
-			done_rows += (long long)changed;
-			lo = to;
-			if (rc == 0 && (done_rows >= next_report || lo >= hi)) {
-				db_progress(db, "rebuild %s: %lld of %lld rows copied",
-					    rb->table->name, done_rows, total);
-				next_report = done_rows + total / 10;
-			}
-		}
-	}
+	rebuild_copy_sql(&sql, rb, tmp);
+	rc = copy_rows(db, mg_strbuf_cstr(&sql), rb);
 	if (rc)
 		goto done;
 
@@ -571,7 +608,7 @@ static void print_plan(FILE *f, const struct mg_migration *m, const struct mg_pl
 			      "recreated; PRAGMA foreign_key_check before commit)\n",
 			      f);
 			rebuild_create_sql(&b, st->rebuild, tmp);
-			rebuild_copy_sql(&b, st->rebuild, tmp, 0);
+			rebuild_copy_sql(&b, st->rebuild, tmp);
 			rebuild_finish_sql(&b, st->rebuild, tmp);
 			fputs(mg_strbuf_cstr(&b), f);
 			mg_strbuf_free(&b);
