@@ -7,6 +7,15 @@
 
 #include <string.h>
 
+/* x86-64 CPUs with the SHA extensions hash about ten times faster; dbupdate
+ * checksums every applied migration on every start. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#include <stdatomic.h>
+#endif
+
 static const uint32_t k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
 	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
@@ -73,6 +82,76 @@ static void compress(uint32_t state[8], const unsigned char block[64])
 	state[7] += h;
 }
 
+#ifdef HAVE_SHA_NI
+/* compress() with the SHA extensions: the state kept as ABEF / CDGH, four
+ * rounds per step of the message schedule (Intel's SHA extensions paper). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_ni(uint32_t state[8],
+								    const unsigned char block[64])
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i s0, s1, t, m, abef, cdgh, w[4];
+	unsigned g;
+
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1);
+	s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1B);
+	s0 = _mm_alignr_epi8(t, s1, 8);
+	s1 = _mm_blend_epi16(s1, t, 0xF0);
+	abef = s0;
+	cdgh = s1;
+	for (g = 0; g < 4; g++)
+		w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * g)), bswap);
+	for (g = 0; g < 16; g++) {
+		if (g >= 4) {
+			/* w[g & 3] holds words 4g-16..4g-13 until replaced by 4g..4g+3 */
+			t = _mm_add_epi32(_mm_sha256msg1_epu32(w[g & 3], w[(g - 3) & 3]),
+					  _mm_alignr_epi8(w[(g - 1) & 3], w[(g - 2) & 3], 4));
+			w[g & 3] = _mm_sha256msg2_epu32(t, w[(g - 1) & 3]);
+		}
+		m = _mm_add_epi32(w[g & 3], _mm_loadu_si128((const __m128i *)&k[4 * g]));
+		s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+		s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+	}
+	s0 = _mm_add_epi32(s0, abef);
+	s1 = _mm_add_epi32(s1, cdgh);
+	t = _mm_shuffle_epi32(s0, 0x1B);
+	s1 = _mm_shuffle_epi32(s1, 0xB1);
+	_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(t, s1, 0xF0));
+	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(s1, t, 8));
+}
+
+/* 1 when the CPU has SHA, SSE4.1 and SSSE3 (CPUID leaves 7 and 1). */
+static int cpu_has_sha_ni(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & bit_SHA) != 0;
+}
+#endif
+
+/* One block through compress_ni when the CPU has the SHA extensions (asked
+ * once per process), else through compress. */
+static void compress_block(uint32_t state[8], const unsigned char block[64])
+{
+#ifdef HAVE_SHA_NI
+	static atomic_int have_ni; /* 0: not asked yet, 1: no, 2: yes */
+	int v = atomic_load_explicit(&have_ni, memory_order_relaxed);
+
+	if (!v) {
+		v = cpu_has_sha_ni() ? 2 : 1;
+		atomic_store_explicit(&have_ni, v, memory_order_relaxed);
+	}
+	if (v == 2) {
+		compress_ni(state, block);
+		return;
+	}
+#endif
+	compress(state, block);
+}
+
 /* Starts a new hash (FIPS 180-4, 5.3.3 initial hash value). */
 void mg_sha256_init(struct mg_sha256 *ctx)
 {
@@ -100,7 +179,7 @@ void mg_sha256_update(struct mg_sha256 *ctx, const void *data, size_t len)
 		p += n;
 		len -= n;
 		if (ctx->used == sizeof(ctx->block)) {
-			compress(ctx->state, ctx->block);
+			compress_block(ctx->state, ctx->block);
 			ctx->used = 0;
 		}
 	}
@@ -115,13 +194,13 @@ void mg_sha256_final(struct mg_sha256 *ctx, unsigned char digest[32])
 	ctx->block[ctx->used++] = 0x80;
 	if (ctx->used > 56) {
 		memset(ctx->block + ctx->used, 0, sizeof(ctx->block) - ctx->used);
-		compress(ctx->state, ctx->block);
+		compress_block(ctx->state, ctx->block);
 		ctx->used = 0;
 	}
 	memset(ctx->block + ctx->used, 0, 56 - ctx->used);
 	for (i = 0; i < 8; i++)
 		ctx->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(ctx->state, ctx->block);
+	compress_block(ctx->state, ctx->block);
 	for (i = 0; i < 8; i++) {
 		digest[4 * i] = (unsigned char)(ctx->state[i] >> 24);
 		digest[4 * i + 1] = (unsigned char)(ctx->state[i] >> 16);
