@@ -50,6 +50,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,88 +58,272 @@
 #include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
+#include "util/strbuf.h"
 
 /* ---- writing ---------------------------------------------------------- */
 
-static json_t *str_or_die(const char *s)
-{
-	/* Strings reach here validated (identifiers are ASCII, model_validate
-	 * checks comments and defaults are UTF-8); a NULL would silently drop
-	 * a member, so refuse loudly instead. */
-	json_t *j = json_string(s);
+/*
+ * The canonical text is written directly rather than through a jansson tree:
+ * snapshot_dump runs on every schema hash and on both halves of every
+ * migration's delta, and building and sorting a tree of a thousand tables
+ * was most of `modelgen diff`'s own time. The output is byte for byte what
+ * json_dumps(JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENSURE_ASCII) gives for
+ * the same document (test_snapshot checks it against jansson): members in
+ * byte order of their keys, which the writers below spell out by hand.
+ */
 
-	if (!j) {
-		fprintf(stderr, "modelgen: snapshot: invalid UTF-8 in '%s'\n", s);
-		abort();
+struct writer {
+	struct mg_strbuf *b;
+	unsigned depth;
+};
+
+static void put_indent(struct writer *w)
+{
+	static const char spaces[] = "                                ";
+	unsigned n = 2 * w->depth;
+
+	mg_strbuf_putc(w->b, '\n');
+	while (n > sizeof(spaces) - 1) {
+		mg_strbuf_putn(w->b, spaces, sizeof(spaces) - 1);
+		n -= (unsigned)sizeof(spaces) - 1;
 	}
-	return j;
+	mg_strbuf_putn(w->b, spaces, n);
 }
 
-static json_t *name_array(size_t n, const char *const *names)
+/* Decodes one UTF-8 sequence at `s`; returns its length, or 0 when it is not
+ * valid UTF-8 (overlong, surrogate, beyond U+10FFFF, truncated). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 {
-	json_t *a = json_array();
+	size_t n, i;
+	uint32_t c = s[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xE0) == 0xC0)
+		n = 2, c &= 0x1F, min = 0x80;
+	else if ((c & 0xF0) == 0xE0)
+		n = 3, c &= 0x0F, min = 0x800;
+	else if ((c & 0xF8) == 0xF0)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* A JSON string, ASCII only: the escapes jansson writes, non-ASCII as
+ * \uXXXX (upper-case hex; surrogate pairs above U+FFFF). */
+static void put_string(struct writer *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	struct mg_strbuf *b = w->b;
+
+	mg_strbuf_putc(b, '"');
+	while (*s) {
+		const unsigned char *run = s;
+		uint32_t cp;
+		size_t n;
+		char esc[16];
+
+		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+			s++;
+		mg_strbuf_putn(b, (const char *)run, (size_t)(s - run));
+		if (!*s)
+			break;
+		n = utf8_decode(s, &cp);
+		if (!n) {
+			/* Strings reach here validated (identifiers are ASCII,
+			 * model_validate checks comments and defaults are UTF-8);
+			 * writing something else would change the schema's hash. */
+			fprintf(stderr, "modelgen: snapshot: invalid UTF-8 in '%s'\n", str);
+			abort();
+		}
+		s += n;
+		switch (cp) {
+		case '"':
+			mg_strbuf_puts(b, "\\\"");
+			continue;
+		case '\\':
+			mg_strbuf_puts(b, "\\\\");
+			continue;
+		case '\b':
+			mg_strbuf_puts(b, "\\b");
+			continue;
+		case '\f':
+			mg_strbuf_puts(b, "\\f");
+			continue;
+		case '\n':
+			mg_strbuf_puts(b, "\\n");
+			continue;
+		case '\r':
+			mg_strbuf_puts(b, "\\r");
+			continue;
+		case '\t':
+			mg_strbuf_puts(b, "\\t");
+			continue;
+		}
+		if (cp < 0x10000) {
+			snprintf(esc, sizeof(esc), "\\u%04X", (unsigned)cp);
+		} else {
+			cp -= 0x10000;
+			snprintf(esc, sizeof(esc), "\\u%04X\\u%04X",
+				 (unsigned)(0xD800 | (cp >> 10)),
+				 (unsigned)(0xDC00 | (cp & 0x3FF)));
+		}
+		mg_strbuf_puts(b, esc);
+	}
+	mg_strbuf_putc(b, '"');
+}
+
+/* Opens member `key` of the current object; `first` is 1 for its first. */
+static void put_key(struct writer *w, const char *key, int first)
+{
+	if (!first)
+		mg_strbuf_putc(w->b, ',');
+	put_indent(w);
+	mg_strbuf_putc(w->b, '"');
+	mg_strbuf_puts(w->b, key);
+	mg_strbuf_puts(w->b, "\": ");
+}
+
+static void put_str_member(struct writer *w, const char *key, const char *value, int first)
+{
+	put_key(w, key, first);
+	put_string(w, value);
+}
+
+static void put_bool_member(struct writer *w, const char *key, int value, int first)
+{
+	put_key(w, key, first);
+	mg_strbuf_puts(w->b, value ? "true" : "false");
+}
+
+/* Starts an array or object whose elements follow with put_elem; an empty
+ * one is "[]" / "{}" on one line, as jansson writes it. */
+static void open_list(struct writer *w, char open, size_t n)
+{
+	mg_strbuf_putc(w->b, open);
+	if (n)
+		w->depth++;
+}
+
+static void close_list(struct writer *w, char close, size_t n)
+{
+	if (n) {
+		w->depth--;
+		put_indent(w);
+	}
+	mg_strbuf_putc(w->b, close);
+}
+
+static void put_elem(struct writer *w, size_t i)
+{
+	if (i)
+		mg_strbuf_putc(w->b, ',');
+	put_indent(w);
+}
+
+static void put_names(struct writer *w, size_t n, const char *const *names)
+{
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, str_or_die(names[i]));
-	return a;
+	open_list(w, '[', n);
+	for (i = 0; i < n; i++) {
+		put_elem(w, i);
+		put_string(w, names[i]);
+	}
+	close_list(w, ']', n);
 }
 
-static json_t *dump_column(const struct mg_column *c)
+/* Keys in byte order: comment, custom_type, default, identity, length, name,
+ * nullable, type. */
+static void put_column(struct writer *w, const struct mg_column *c)
 {
-	json_t *o = json_object();
+	int first = 1;
 
-	json_object_set_new(o, "name", str_or_die(c->name));
-	json_object_set_new(o, "type", str_or_die(mg_coltype_name(c->type)));
-	if (c->type == MG_COL_VARCHAR)
-		json_object_set_new(o, "length", json_integer((json_int_t)c->length));
-	if (c->type == MG_COL_CUSTOM)
-		json_object_set_new(o, "custom_type", str_or_die(c->custom_type));
-	json_object_set_new(o, "nullable", json_boolean(c->nullable));
-	json_object_set_new(o, "identity", json_boolean(c->identity));
-	if (c->default_sql)
-		json_object_set_new(o, "default", str_or_die(c->default_sql));
-	if (c->comment)
-		json_object_set_new(o, "comment", str_or_die(c->comment));
-	return o;
+	open_list(w, '{', 1);
+	if (c->comment) {
+		put_str_member(w, "comment", c->comment, first);
+		first = 0;
+	}
+	if (c->type == MG_COL_CUSTOM) {
+		put_str_member(w, "custom_type", c->custom_type, first);
+		first = 0;
+	}
+	if (c->default_sql) {
+		put_str_member(w, "default", c->default_sql, first);
+		first = 0;
+	}
+	put_bool_member(w, "identity", c->identity, first);
+	if (c->type == MG_COL_VARCHAR) {
+		put_key(w, "length", 0);
+		mg_strbuf_printf(w->b, "%lld", (long long)c->length);
+	}
+	put_str_member(w, "name", c->name, 0);
+	put_bool_member(w, "nullable", c->nullable, 0);
+	put_str_member(w, "type", mg_coltype_name(c->type), 0);
+	close_list(w, '}', 1);
 }
 
-static json_t *dump_table(const struct mg_table *t)
+/* Keys in byte order: columns, comment, foreign_keys, indexes, name,
+ * primary_key; an index's: columns, name, unique; a foreign key's: column,
+ * name, on_delete, ref_column, ref_table. */
+static void put_table(struct writer *w, const struct mg_table *t)
 {
-	json_t *o = json_object();
-	json_t *cols = json_array(), *idx = json_array(), *fks = json_array();
 	size_t i;
 
-	json_object_set_new(o, "name", str_or_die(t->name));
+	open_list(w, '{', 1);
+	put_key(w, "columns", 1);
+	open_list(w, '[', t->n_columns);
+	for (i = 0; i < t->n_columns; i++) {
+		put_elem(w, i);
+		put_column(w, &t->columns[i]);
+	}
+	close_list(w, ']', t->n_columns);
 	if (t->comment)
-		json_object_set_new(o, "comment", str_or_die(t->comment));
-	for (i = 0; i < t->n_columns; i++)
-		json_array_append_new(cols, dump_column(&t->columns[i]));
-	json_object_set_new(o, "columns", cols);
-	json_object_set_new(o, "primary_key", name_array(t->n_primary_key, t->primary_key));
-	for (i = 0; i < t->n_indexes; i++) {
-		const struct mg_index *ix = &t->indexes[i];
-		json_t *j = json_object();
-
-		json_object_set_new(j, "name", str_or_die(ix->name));
-		json_object_set_new(j, "unique", json_boolean(ix->unique));
-		json_object_set_new(j, "columns", name_array(ix->n_columns, ix->columns));
-		json_array_append_new(idx, j);
-	}
-	json_object_set_new(o, "indexes", idx);
+		put_str_member(w, "comment", t->comment, 0);
+	put_key(w, "foreign_keys", 0);
+	open_list(w, '[', t->n_foreign_keys);
 	for (i = 0; i < t->n_foreign_keys; i++) {
 		const struct mg_foreign_key *fk = &t->foreign_keys[i];
-		json_t *j = json_object();
 
-		json_object_set_new(j, "name", str_or_die(fk->name));
-		json_object_set_new(j, "column", str_or_die(fk->column));
-		json_object_set_new(j, "ref_table", str_or_die(fk->ref_table));
-		json_object_set_new(j, "ref_column", str_or_die(fk->ref_column));
-		json_object_set_new(j, "on_delete", str_or_die(mg_fk_action_name(fk->on_delete)));
-		json_array_append_new(fks, j);
+		put_elem(w, i);
+		open_list(w, '{', 1);
+		put_str_member(w, "column", fk->column, 1);
+		put_str_member(w, "name", fk->name, 0);
+		put_str_member(w, "on_delete", mg_fk_action_name(fk->on_delete), 0);
+		put_str_member(w, "ref_column", fk->ref_column, 0);
+		put_str_member(w, "ref_table", fk->ref_table, 0);
+		close_list(w, '}', 1);
 	}
-	json_object_set_new(o, "foreign_keys", fks);
-	return o;
+	close_list(w, ']', t->n_foreign_keys);
+	put_key(w, "indexes", 0);
+	open_list(w, '[', t->n_indexes);
+	for (i = 0; i < t->n_indexes; i++) {
+		const struct mg_index *ix = &t->indexes[i];
+
+		put_elem(w, i);
+		open_list(w, '{', 1);
+		put_key(w, "columns", 1);
+		put_names(w, ix->n_columns, ix->columns);
+		put_str_member(w, "name", ix->name, 0);
+		put_bool_member(w, "unique", ix->unique, 0);
+		close_list(w, '}', 1);
+	}
+	close_list(w, ']', t->n_indexes);
+	put_str_member(w, "name", t->name, 0);
+	put_key(w, "primary_key", 0);
+	put_names(w, t->n_primary_key, t->primary_key);
+	close_list(w, '}', 1);
 }
 
 /*
@@ -147,31 +332,23 @@ static json_t *dump_table(const struct mg_table *t)
  */
 char *snapshot_dump(const struct mg_schema *schema)
 {
-	json_t *root = json_object(), *tables = json_array();
-	char *text, *out;
-	size_t i, n;
+	struct mg_strbuf b = {0};
+	struct writer w = {&b, 0};
+	size_t i;
 
-	json_object_set_new(root, "format", json_integer(SNAPSHOT_FORMAT));
-	for (i = 0; i < schema->n_tables; i++)
-		json_array_append_new(tables, dump_table(&schema->tables[i]));
-	json_object_set_new(root, "tables", tables);
-	text = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	json_decref(root);
-	if (!text) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
+	open_list(&w, '{', 1);
+	put_key(&w, "format", 1);
+	mg_strbuf_printf(&b, "%d", SNAPSHOT_FORMAT);
+	put_key(&w, "tables", 0);
+	open_list(&w, '[', schema->n_tables);
+	for (i = 0; i < schema->n_tables; i++) {
+		put_elem(&w, i);
+		put_table(&w, &schema->tables[i]);
 	}
-	n = strlen(text);
-	out = malloc(n + 2);
-	if (!out) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	memcpy(out, text, n);
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	free(text);
-	return out;
+	close_list(&w, ']', schema->n_tables);
+	close_list(&w, '}', 1);
+	mg_strbuf_putc(&b, '\n');
+	return mg_strbuf_detach(&b);
 }
 
 /* Writes "sha256:" and the hex SHA-256 of snapshot_dump(schema) to `out`. */

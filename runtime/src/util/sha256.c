@@ -1,19 +1,20 @@
 /*
- * SHA-256 as specified in FIPS 180-4, section 6.2: a plain, portable
- * implementation (big-endian words, 64-byte blocks) for schema hashes and
- * migration checksums. Not constant-time; nothing secret is hashed here.
+ * SHA-256 as specified in FIPS 180-4, section 6.2, for schema hashes and
+ * migration checksums: a plain, portable implementation (big-endian words,
+ * 64-byte blocks), and on x86 CPUs with the SHA extensions the same
+ * compression function on those instructions (chosen once, at run time).
+ * `modelgen diff` hashes its whole output and dbupdate every migration's
+ * text, so the hash is on the hot path of both. Not constant-time; nothing
+ * secret is hashed here.
  */
 #include "util/sha256.h"
 
 #include <string.h>
 
-/* x86-64 CPUs with the SHA extensions hash about ten times faster; dbupdate
- * checksums every applied migration on every start. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define HAVE_SHA_NI 1
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define MG_SHA256_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
-#include <stdatomic.h>
 #endif
 
 static const uint32_t k[64] = {
@@ -82,74 +83,97 @@ static void compress(uint32_t state[8], const unsigned char block[64])
 	state[7] += h;
 }
 
-#ifdef HAVE_SHA_NI
-/* compress() with the SHA extensions: the state kept as ABEF / CDGH, four
- * rounds per step of the message schedule (Intel's SHA extensions paper). */
-__attribute__((target("sha,sse4.1,ssse3"))) static void compress_ni(uint32_t state[8],
-								    const unsigned char block[64])
+static void blocks_portable(uint32_t state[8], const unsigned char *p, size_t n)
 {
-	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-	__m128i s0, s1, t, m, abef, cdgh, w[4];
-	unsigned g;
-
-	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1);
-	s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1B);
-	s0 = _mm_alignr_epi8(t, s1, 8);
-	s1 = _mm_blend_epi16(s1, t, 0xF0);
-	abef = s0;
-	cdgh = s1;
-	for (g = 0; g < 4; g++)
-		w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block + 16 * g)), bswap);
-	for (g = 0; g < 16; g++) {
-		if (g >= 4) {
-			/* w[g & 3] holds words 4g-16..4g-13 until replaced by 4g..4g+3 */
-			t = _mm_add_epi32(_mm_sha256msg1_epu32(w[g & 3], w[(g - 3) & 3]),
-					  _mm_alignr_epi8(w[(g - 1) & 3], w[(g - 2) & 3], 4));
-			w[g & 3] = _mm_sha256msg2_epu32(t, w[(g - 1) & 3]);
-		}
-		m = _mm_add_epi32(w[g & 3], _mm_loadu_si128((const __m128i *)&k[4 * g]));
-		s1 = _mm_sha256rnds2_epu32(s1, s0, m);
-		s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
-	}
-	s0 = _mm_add_epi32(s0, abef);
-	s1 = _mm_add_epi32(s1, cdgh);
-	t = _mm_shuffle_epi32(s0, 0x1B);
-	s1 = _mm_shuffle_epi32(s1, 0xB1);
-	_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(t, s1, 0xF0));
-	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(s1, t, 8));
+	for (; n; n--, p += 64)
+		compress(state, p);
 }
 
-/* 1 when the CPU has SHA, SSE4.1 and SSSE3 (CPUID leaves 7 and 1). */
-static int cpu_has_sha_ni(void)
+#ifdef MG_SHA256_X86
+/*
+ * The compression function on the SHA-NI instructions (Intel's "SHA
+ * extensions" paper): the state lives as ABEF/CDGH halves, sha256rnds2 does
+ * two rounds, sha256msg1/msg2 extend the message schedule four words at a
+ * time. Group g does rounds 4g..4g+3 with words W[4g..4g+3] in msg[g % 4].
+ */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+blocks_shani(uint32_t state[8], const unsigned char *p, size_t n)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i st0, st1, tmp;
+
+	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]), 0xB1); /* CDAB */
+	st1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1B); /* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);                                         /* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);                                      /* CDGH */
+
+	for (; n; n--, p += 64) {
+		__m128i msg[4], save0 = st0, save1 = st1;
+		unsigned g;
+
+		for (g = 0; g < 16; g++) {
+			__m128i m;
+
+			if (g < 4)
+				msg[g] = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+			m = _mm_add_epi32(msg[g % 4], _mm_loadu_si128((const __m128i *)&k[4 * g]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, m);
+			if (g >= 3 && g <= 14) {
+				/* W[4g+4..4g+7], from the words msg1 prepared. */
+				__m128i *next = &msg[(g + 1) % 4];
+
+				tmp = _mm_alignr_epi8(msg[g % 4], msg[(g + 3) % 4], 4);
+				*next = _mm_sha256msg2_epu32(_mm_add_epi32(*next, tmp), msg[g % 4]);
+			}
+			st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0E));
+			if (g >= 1 && g <= 12)
+				msg[(g + 3) % 4] =
+					_mm_sha256msg1_epu32(msg[(g + 3) % 4], msg[g % 4]);
+		}
+		st0 = _mm_add_epi32(st0, save0);
+		st1 = _mm_add_epi32(st1, save1);
+	}
+
+	tmp = _mm_shuffle_epi32(st0, 0x1B);    /* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xB1);    /* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0); /* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);    /* ABEF */
+	_mm_storeu_si128((__m128i *)&state[0], st0);
+	_mm_storeu_si128((__m128i *)&state[4], st1);
+}
+
+static int cpu_has_shani(void)
 {
 	unsigned a, b, c, d;
 
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
 		return 0;
 	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
 		return 0;
-	return (b & bit_SHA) != 0;
+	return (b >> 29) & 1; /* CPUID.(EAX=7,ECX=0):EBX.SHA */
 }
 #endif
 
-/* One block through compress_ni when the CPU has the SHA extensions (asked
- * once per process), else through compress. */
-static void compress_block(uint32_t state[8], const unsigned char block[64])
-{
-#ifdef HAVE_SHA_NI
-	static atomic_int have_ni; /* 0: not asked yet, 1: no, 2: yes */
-	int v = atomic_load_explicit(&have_ni, memory_order_relaxed);
+static void (*blocks_fn)(uint32_t state[8], const unsigned char *p, size_t n);
 
-	if (!v) {
-		v = cpu_has_sha_ni() ? 2 : 1;
-		atomic_store_explicit(&have_ni, v, memory_order_relaxed);
-	}
-	if (v == 2) {
-		compress_ni(state, block);
-		return;
-	}
+/* Hashes whole blocks with the fastest implementation this CPU has. */
+static void blocks(uint32_t state[8], const unsigned char *p, size_t n)
+{
+	if (!blocks_fn) {
+		blocks_fn = blocks_portable;
+#ifdef MG_SHA256_X86
+		if (cpu_has_shani())
+			blocks_fn = blocks_shani;
 #endif
-	compress(state, block);
+	}
+	blocks_fn(state, p, n);
+}
+
+/* For tests: 1 selects the portable code, 0 the fastest again. */
+void mg_sha256_force_portable(int on)
+{
+	blocks_fn = on ? blocks_portable : NULL;
 }
 
 /* Starts a new hash (FIPS 180-4, 5.3.3 initial hash value). */
@@ -169,7 +193,7 @@ void mg_sha256_update(struct mg_sha256 *ctx, const void *data, size_t len)
 	const unsigned char *p = data;
 
 	ctx->length += len;
-	while (len > 0) {
+	if (ctx->used) {
 		size_t n = sizeof(ctx->block) - ctx->used;
 
 		if (n > len)
@@ -178,11 +202,19 @@ void mg_sha256_update(struct mg_sha256 *ctx, const void *data, size_t len)
 		ctx->used += n;
 		p += n;
 		len -= n;
-		if (ctx->used == sizeof(ctx->block)) {
-			compress_block(ctx->state, ctx->block);
-			ctx->used = 0;
-		}
+		if (ctx->used < sizeof(ctx->block))
+			return;
+		blocks(ctx->state, ctx->block, 1);
+		ctx->used = 0;
 	}
+	/* Whole blocks straight from the input, the tail into ctx->block. */
+	if (len >= 64) {
+		blocks(ctx->state, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
+	}
+	memcpy(ctx->block, p, len);
+	ctx->used = len;
 }
 
 /* Pads, writes the 32-byte digest, and leaves `ctx` to be re-initialised. */
@@ -194,13 +226,13 @@ void mg_sha256_final(struct mg_sha256 *ctx, unsigned char digest[32])
 	ctx->block[ctx->used++] = 0x80;
 	if (ctx->used > 56) {
 		memset(ctx->block + ctx->used, 0, sizeof(ctx->block) - ctx->used);
-		compress_block(ctx->state, ctx->block);
+		blocks(ctx->state, ctx->block, 1);
 		ctx->used = 0;
 	}
 	memset(ctx->block + ctx->used, 0, 56 - ctx->used);
 	for (i = 0; i < 8; i++)
 		ctx->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress_block(ctx->state, ctx->block);
+	blocks(ctx->state, ctx->block, 1);
 	for (i = 0; i < 8; i++) {
 		digest[4 * i] = (unsigned char)(ctx->state[i] >> 24);
 		digest[4 * i + 1] = (unsigned char)(ctx->state[i] >> 16);

@@ -72,7 +72,11 @@ void mg_strbuf_puts(struct mg_strbuf *b, const char *s)
 
 void mg_strbuf_putc(struct mg_strbuf *b, char c)
 {
-	mg_strbuf_putn(b, &c, 1);
+	/* Emitters write most text a character at a time. */
+	if (b->len + 2 > b->cap)
+		grow(b, 1);
+	b->ptr[b->len++] = c;
+	b->ptr[b->len] = '\0';
 }
 
 void mg_strbuf_vprintf(struct mg_strbuf *b, const char *fmt, va_list ap)
