@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,7 +51,16 @@ static void put_comment_text(struct mg_strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = 0;
 
+		/* A run of characters that pass as they are, in one piece. */
+		while (s[n] >= 0x20 && s[n] < 0x7f && s[n] != '*' && s[n] != '/' && s[n] != '?')
+			n++;
+		if (n) {
+			mg_strbuf_putn(b, s, n);
+			s += n - 1;
+			continue;
+		}
 		if (c == '*' && s[1] == '/') {
 			mg_strbuf_puts(b, "* ");
 		} else if (c == '/' && s[1] == '*') {
@@ -119,11 +129,22 @@ static void put_comment_wrapped(struct mg_strbuf *b, const char *indent, const c
 /* Appends the escaped bytes of `s` (no quotes). */
 static void put_c_escaped(struct mg_strbuf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, run;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		/* A run of characters that pass as they are, in one piece. */
+		for (run = i;
+		     run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f &&
+		     s[run] != '"' && s[run] != '\\' && s[run] != '?';
+		     run++)
+			;
+		if (run > i) {
+			mg_strbuf_putn(b, s + i, run - i);
+			i = run - 1;
+			continue;
+		}
 		switch (c) {
 		case '"':
 			mg_strbuf_puts(b, "\\\"");
@@ -503,19 +524,18 @@ static void put_comment_block_lines(struct mg_strbuf *b, const char *text)
 static void rebuild_table_ref(struct mg_strbuf *out, const struct plan_result *plan,
 			      const struct mg_table *t)
 {
-	size_t i;
+	/* By address range (as integers: pointers into different arrays do not
+	 * compare in C), so that a migration with many rebuilds stays linear. */
+	uintptr_t p = (uintptr_t)t;
+	uintptr_t a = (uintptr_t)plan->after.tables, b = (uintptr_t)plan->before.tables;
 
 	mg_strbuf_clear(out);
-	for (i = 0; i < plan->after.n_tables; i++)
-		if (&plan->after.tables[i] == t) {
-			mg_strbuf_printf(out, "&after_tables[%zu]", i);
-			return;
-		}
-	for (i = 0; i < plan->before.n_tables; i++)
-		if (&plan->before.tables[i] == t) {
-			mg_strbuf_printf(out, "&before_tables[%zu]", i);
-			return;
-		}
+	if (plan->after.n_tables && p >= a && p < a + plan->after.n_tables * sizeof(*t) &&
+	    (p - a) % sizeof(*t) == 0)
+		mg_strbuf_printf(out, "&after_tables[%zu]", (size_t)((p - a) / sizeof(*t)));
+	else if (plan->before.n_tables && p >= b && p < b + plan->before.n_tables * sizeof(*t) &&
+		 (p - b) % sizeof(*t) == 0)
+		mg_strbuf_printf(out, "&before_tables[%zu]", (size_t)((p - b) / sizeof(*t)));
 }
 
 /*

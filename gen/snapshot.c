@@ -55,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
@@ -939,7 +940,8 @@ static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct 
 	return 0;
 }
 
-/* Every foreign key points at a column of a table of the snapshot. */
+/* Every foreign key points at a column of a table of the snapshot (whose
+ * tables check_sorted has already found in order). */
 static int check_references(struct loader *ld, const struct mg_schema *s, const struct pos *tp)
 {
 	size_t i, j;
@@ -950,7 +952,7 @@ static int check_references(struct loader *ld, const struct mg_schema *s, const 
 
 		for (j = 0; j < t->n_foreign_keys; j++) {
 			const struct mg_foreign_key *fk = &t->foreign_keys[j];
-			const struct mg_table *rt = mg_schema_find_table(s, fk->ref_table);
+			const struct mg_table *rt = model_find_table(s, fk->ref_table);
 
 			if (!rt) {
 				fail_at(ld, pos_member(pos_elem(ap, j), "ref_table"), 0,
@@ -970,19 +972,16 @@ static int check_references(struct loader *ld, const struct mg_schema *s, const 
 	return 0;
 }
 
-/*
- * Parses snapshot text (see the format above). Returns 0 with `*out` (an
- * arena-owned schema; free with mg_schema_free), or -1 with one error in
- * `diags` and `*out` NULL.
- */
-static int parse(struct mg_schema **out, const char *text, const char *path,
-		 struct diag_list *diags, int whole)
+/* One pass of parse(); with `positions`, errors say where they are. */
+static int parse_pass(struct mg_schema **out, const char *text, const char *path,
+		      struct diag_list *diags, int whole, int positions)
 {
 	static const char *const root_keys[] = {"format", "tables", NULL};
 	struct loader ld = {path, diags, NULL, 0};
 	struct mg_arena *scratch = NULL;
 	struct scan sc;
 	struct pos root = {0};
+	const struct pos *rp = positions ? &root : NULL;
 	struct mg_schema *schema;
 	struct mg_table *tables;
 	const struct pos *tp;
@@ -1000,28 +999,30 @@ static int parse(struct mg_schema **out, const char *text, const char *path,
 		diag_error(diags, &loc, "invalid snapshot JSON: %s", err.text);
 		goto done;
 	}
-	scratch = mg_arena_new();
-	sc.p = text;
-	sc.line = 1;
-	sc.col = 1;
-	sc.arena = scratch;
-	scan_value(&sc, &root, 0);
+	if (positions) {
+		scratch = mg_arena_new();
+		sc.p = text;
+		sc.line = 1;
+		sc.col = 1;
+		sc.arena = scratch;
+		scan_value(&sc, &root, 0);
+	}
 
 	ld.arena = mg_arena_new();
 	schema = mg_arena_alloc(ld.arena, sizeof(*schema));
 	schema->owner = ld.arena;
-	if (check_keys(&ld, j, &root, "snapshot", root_keys, root_keys))
+	if (check_keys(&ld, j, rp, "snapshot", root_keys, root_keys))
 		goto done;
 	fmt = json_object_get(j, "format");
 	if (!json_is_integer(fmt) || json_integer_value(fmt) != SNAPSHOT_FORMAT) {
-		fail_at(&ld, pos_member(&root, "format"), 0,
+		fail_at(&ld, pos_member(rp, "format"), 0,
 			"unsupported snapshot format (this modelgen reads format %d)",
 			SNAPSHOT_FORMAT);
 		goto done;
 	}
-	if (!(a = get_array(&ld, j, &root, "snapshot", "tables")))
+	if (!(a = get_array(&ld, j, rp, "snapshot", "tables")))
 		goto done;
-	tp = pos_member(&root, "tables");
+	tp = pos_member(rp, "tables");
 	tables = mg_arena_calloc(ld.arena, json_array_size(a) + 1, sizeof(*tables));
 	for (i = 0; i < json_array_size(a); i++)
 		if (load_table(&ld, json_array_get(a, i), pos_elem(tp, i), &tables[i]))
@@ -1042,6 +1043,27 @@ done:
 	return rc;
 }
 
+/*
+ * Parses snapshot text (see the format above). Returns 0 with `*out` (an
+ * arena-owned schema; free with mg_schema_free), or -1 with one error in
+ * `diags` and `*out` NULL.
+ *
+ * Positions come from a second scan of the text that costs as much as the
+ * parse itself, and only a bad file needs them: a good one is read once
+ * without them, a bad one again with them to say where the error is.
+ */
+static int parse(struct mg_schema **out, const char *text, const char *path,
+		 struct diag_list *diags, int whole)
+{
+	struct diag_list quiet = {0};
+	int rc = parse_pass(out, text, path, &quiet, whole, 0);
+
+	if (rc != 0)
+		rc = parse_pass(out, text, path, diags, whole, 1);
+	diag_free(&quiet);
+	return rc;
+}
+
 int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
 		   struct diag_list *diags)
 {
@@ -1054,8 +1076,13 @@ int snapshot_parse_delta(struct mg_schema **out, const char *text, const char *p
 	return parse(out, text, path, diags, 0);
 }
 
-/* Reads the file at `path` and parses it with snapshot_parse. */
 int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags)
+{
+	return snapshot_load_hashed(out, NULL, path, diags);
+}
+
+int snapshot_load_hashed(struct mg_schema **out, char text_hash[72], const char *path,
+			 struct diag_list *diags)
 {
 	FILE *f = NULL;
 	char *text = NULL;
@@ -1101,6 +1128,10 @@ int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *di
 		goto done;
 	}
 	rc = snapshot_parse(out, text, path, diags);
+	if (rc == 0 && text_hash) {
+		memcpy(text_hash, "sha256:", 7);
+		mg_sha256_hex(text_hash + 7, text, len);
+	}
 done:
 	if (f)
 		fclose(f);

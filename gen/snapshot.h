@@ -35,6 +35,14 @@ int snapshot_parse_delta(struct mg_schema **out, const char *text, const char *p
  * is an error here; callers that accept one check first. */
 int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags);
 
+/* snapshot_load that also writes "sha256:" + the hex SHA-256 of the file's
+ * bytes to `text_hash` (72 bytes with the NUL) when it succeeds. When the
+ * file is canonical that is the schema hash, without dumping the schema
+ * again; when it is not, the two differ and callers fall back to
+ * snapshot_hash. */
+int snapshot_load_hashed(struct mg_schema **out, char text_hash[72], const char *path,
+			 struct diag_list *diags);
+
 /* The schema hash: "sha256:" + 64 hex digits of SHA-256 over the canonical
  * JSON. Writes 72 bytes including the NUL into `out`. An empty schema (no
  * tables) has the hash of its canonical JSON like any other. */

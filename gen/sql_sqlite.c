@@ -253,16 +253,19 @@ static int drop_cycle(struct mg_arena *arena, const struct diff_op *ops, size_t 
 /* Before ops[i] renames a column to a name that a dropped column of the
  * same table still holds, appends what moves that column out of the way:
  * DROP COLUMN where SQLite can (marking the drop done), else a rename to a
- * scratch name (the table is rebuilt, and the rebuild leaves it out). */
+ * scratch name (the table is rebuilt, and the rebuild leaves it out).
+ * `first` is the table's first table op and `next` the chain of the rest,
+ * so that a migration renaming a column in each of many tables stays
+ * linear. */
 static void clear_rename_target(struct mg_strbuf *b, const struct diff_op *ops, size_t n, size_t i,
-				unsigned char *done)
+				size_t first, const size_t *next, unsigned char *done)
 {
 	size_t j;
 
-	for (j = 0; j < n; j++) {
+	for (j = first; j < n; j = next[j]) {
 		const struct diff_op *d = &ops[j];
 
-		if (d->kind != DIFF_DROP_COLUMN || d->new_table != ops[i].new_table ||
+		if (d->kind != DIFF_DROP_COLUMN ||
 		    strcmp(d->old_column->name, ops[i].new_column->name) != 0)
 			continue;
 		mg_strbuf_puts(b, "ALTER TABLE ");
@@ -381,7 +384,8 @@ void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const st
 
 			mg_strbuf_clear(&b);
 			if (op->kind == DIFF_RENAME_COLUMN && final)
-				clear_rename_target(&b, ops, n, mv[k].op, done);
+				clear_rename_target(&b, ops, n, mv[k].op, head[group[mv[k].op]],
+						    next, done);
 			mg_strbuf_puts(&b, "ALTER TABLE ");
 			if (op->kind == DIFF_RENAME_TABLE) {
 				mg_sql_ident(&b, mv[k].from);
