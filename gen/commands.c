@@ -122,9 +122,10 @@ struct state {
 	char *snapshot_path;
 	char *registry_path;
 	size_t n_migs;
-	struct mig *migs;           /* readable ones sorted by number, then file name */
-	struct mg_schema *snapshot; /* NULL when absent */
-	char *registry_text;        /* NULL when absent */
+	struct mig *migs;            /* readable ones sorted by number, then file name */
+	struct mg_schema *snapshot;  /* NULL when absent */
+	char snapshot_text_hash[72]; /* of its bytes (snapshot_load_hashed) */
+	char *registry_text;         /* NULL when absent */
 	/* Replayed end state of the history (tables borrowed from migs),
 	 * made on first use. */
 	struct mg_schema replayed;
@@ -277,7 +278,8 @@ static int state_load(struct state *st, const char *dir, int full, struct diag_l
 		return -1;
 	}
 	if (access(st->snapshot_path, F_OK) == 0) {
-		if (snapshot_load(&st->snapshot, st->snapshot_path, diags) != 0)
+		if (snapshot_load_hashed(&st->snapshot, st->snapshot_text_hash, st->snapshot_path,
+					 diags) != 0)
 			return -1;
 	}
 	return 0;
@@ -394,7 +396,9 @@ static const struct mg_schema *current_schema(struct state *st, int *from_snapsh
 	const struct mg_schema *r;
 
 	*from_snapshot = 0;
-	if (st->snapshot && schema_has_hash(st->snapshot, hash)) {
+	/* A canonical file hashes to the schema hash as it is. */
+	if (st->snapshot && ((hash[0] && strcmp(st->snapshot_text_hash, hash) == 0) ||
+			     schema_has_hash(st->snapshot, hash))) {
 		*from_snapshot = 1;
 		return st->snapshot;
 	}
