@@ -94,7 +94,9 @@ static void blocks_portable(uint32_t state[8], const unsigned char *p, size_t n)
  * The compression function on the SHA-NI instructions (Intel's "SHA
  * extensions" paper): the state lives as ABEF/CDGH halves, sha256rnds2 does
  * two rounds, sha256msg1/msg2 extend the message schedule four words at a
- * time. Group g does rounds 4g..4g+3 with words W[4g..4g+3] in msg[g % 4].
+ * time. ROUNDS(g, m) does rounds 4g..4g+3 with W[4g..4g+3] in m; the words
+ * rotate through m0..m3, NEXT finishing the words four groups ahead of what
+ * MSG1 started.
  */
 __attribute__((target("sha,sse4.1,ssse3"))) static void
 blocks_shani(uint32_t state[8], const unsigned char *p, size_t n)
@@ -108,29 +110,65 @@ blocks_shani(uint32_t state[8], const unsigned char *p, size_t n)
 	st1 = _mm_blend_epi16(st1, tmp, 0xF0);                                      /* CDGH */
 
 	for (; n; n--, p += 64) {
-		__m128i msg[4], save0 = st0, save1 = st1;
-		unsigned g;
+		__m128i m0, m1, m2, m3, m, save0 = st0, save1 = st1;
 
-		for (g = 0; g < 16; g++) {
-			__m128i m;
-
-			if (g < 4)
-				msg[g] = _mm_shuffle_epi8(
-					_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
-			m = _mm_add_epi32(msg[g % 4], _mm_loadu_si128((const __m128i *)&k[4 * g]));
-			st1 = _mm_sha256rnds2_epu32(st1, st0, m);
-			if (g >= 3 && g <= 14) {
-				/* W[4g+4..4g+7], from the words msg1 prepared. */
-				__m128i *next = &msg[(g + 1) % 4];
-
-				tmp = _mm_alignr_epi8(msg[g % 4], msg[(g + 3) % 4], 4);
-				*next = _mm_sha256msg2_epu32(_mm_add_epi32(*next, tmp), msg[g % 4]);
-			}
-			st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0E));
-			if (g >= 1 && g <= 12)
-				msg[(g + 3) % 4] =
-					_mm_sha256msg1_epu32(msg[(g + 3) % 4], msg[g % 4]);
-		}
+		/* Unrolled by hand so that the message words stay in registers. */
+#define ROUNDS(g, cur)                                                                             \
+	m = _mm_add_epi32(cur, _mm_loadu_si128((const __m128i *)&k[4 * (g)]));                     \
+	st1 = _mm_sha256rnds2_epu32(st1, st0, m);                                                  \
+	st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(m, 0x0E))
+#define LOAD(i) _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (i))), bswap)
+#define NEXT(next, cur, prev)                                                                      \
+	next = _mm_sha256msg2_epu32(_mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4)), cur)
+#define MSG1(older, cur) older = _mm_sha256msg1_epu32(older, cur)
+		m0 = LOAD(0);
+		ROUNDS(0, m0);
+		m1 = LOAD(1);
+		ROUNDS(1, m1);
+		MSG1(m0, m1);
+		m2 = LOAD(2);
+		ROUNDS(2, m2);
+		MSG1(m1, m2);
+		m3 = LOAD(3);
+		ROUNDS(3, m3);
+		NEXT(m0, m3, m2);
+		MSG1(m2, m3);
+		ROUNDS(4, m0);
+		NEXT(m1, m0, m3);
+		MSG1(m3, m0);
+		ROUNDS(5, m1);
+		NEXT(m2, m1, m0);
+		MSG1(m0, m1);
+		ROUNDS(6, m2);
+		NEXT(m3, m2, m1);
+		MSG1(m1, m2);
+		ROUNDS(7, m3);
+		NEXT(m0, m3, m2);
+		MSG1(m2, m3);
+		ROUNDS(8, m0);
+		NEXT(m1, m0, m3);
+		MSG1(m3, m0);
+		ROUNDS(9, m1);
+		NEXT(m2, m1, m0);
+		MSG1(m0, m1);
+		ROUNDS(10, m2);
+		NEXT(m3, m2, m1);
+		MSG1(m1, m2);
+		ROUNDS(11, m3);
+		NEXT(m0, m3, m2);
+		MSG1(m2, m3);
+		ROUNDS(12, m0);
+		NEXT(m1, m0, m3);
+		MSG1(m3, m0);
+		ROUNDS(13, m1);
+		NEXT(m2, m1, m0);
+		ROUNDS(14, m2);
+		NEXT(m3, m2, m1);
+		ROUNDS(15, m3);
+#undef ROUNDS
+#undef LOAD
+#undef NEXT
+#undef MSG1
 		st0 = _mm_add_epi32(st0, save0);
 		st1 = _mm_add_epi32(st1, save1);
 	}

@@ -82,15 +82,23 @@ void mg_strbuf_putc(struct mg_strbuf *b, char c)
 void mg_strbuf_vprintf(struct mg_strbuf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
+	size_t room;
 	int n;
 
+	/* Usually the text fits in the room left: one formatting pass. */
+	grow(b, 63);
+	room = b->cap - b->len;
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(b->ptr + b->len, room, fmt, copy);
 	va_end(copy);
-	if (n <= 0)
+	if (n < 0) {
+		b->ptr[b->len] = '\0';
 		return;
-	grow(b, (size_t)n);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		grow(b, (size_t)n);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
