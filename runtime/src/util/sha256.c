@@ -9,6 +9,7 @@
  */
 #include "util/sha256.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -193,25 +194,35 @@ static int cpu_has_shani(void)
 }
 #endif
 
-static void (*blocks_fn)(uint32_t state[8], const unsigned char *p, size_t n);
+/* Which block function to use: 0 not chosen yet, 1 portable, 2 SHA-NI.
+ * Atomic because the runtime library may hash from several threads. */
+static atomic_int impl;
 
 /* Hashes whole blocks with the fastest implementation this CPU has. */
 static void blocks(uint32_t state[8], const unsigned char *p, size_t n)
 {
-	if (!blocks_fn) {
-		blocks_fn = blocks_portable;
+	int v = atomic_load_explicit(&impl, memory_order_relaxed);
+
+	if (!v) {
+		v = 1;
 #ifdef MG_SHA256_X86
 		if (cpu_has_shani())
-			blocks_fn = blocks_shani;
+			v = 2;
 #endif
+		atomic_store_explicit(&impl, v, memory_order_relaxed);
 	}
-	blocks_fn(state, p, n);
+#ifdef MG_SHA256_X86
+	if (v == 2) {
+		blocks_shani(state, p, n);
+		return;
+	}
+#endif
+	blocks_portable(state, p, n);
 }
 
-/* For tests: 1 selects the portable code, 0 the fastest again. */
 void mg_sha256_force_portable(int on)
 {
-	blocks_fn = on ? blocks_portable : NULL;
+	atomic_store_explicit(&impl, on ? 1 : 0, memory_order_relaxed);
 }
 
 /* Starts a new hash (FIPS 180-4, 5.3.3 initial hash value). */
