@@ -1,16 +1,34 @@
 /*
  * The SQLite driver: open with foreign keys on and double-quoted string
- * literals off, run statements with $N parameters, step rows.
+ * literals off, run statements with $N parameters, step rows; when a lock
+ * wait gives up, name the process that holds the lock.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "db_int.h"
 
 #define DEFAULT_LOCK_TIMEOUT_MS 60000u
+
+/*
+ * The POSIX advisory locks of SQLite's unix VFS (os_unix.c, wal.c). On the
+ * database file: PENDING is a write lock on byte 0x40000000, RESERVED on
+ * the next byte, and SHARED / EXCLUSIVE a read / write lock on the 510
+ * bytes after those. In WAL mode the writer instead holds a write lock on
+ * byte 120 of the -shm file (WAL_WRITE_LOCK, the first of its lock bytes).
+ */
+#define LOCK_PENDING_BYTE   0x40000000L
+#define LOCK_SHARED_FIRST   (LOCK_PENDING_BYTE + 2)
+#define LOCK_SHARED_SIZE    510L
+#define SHM_WRITE_LOCK_BYTE 120L
+/* Far beyond what a dbupdate opens; only bounds the scan in find_fds. */
+#define MAX_FD_SCAN 65536L
 
 /* Appends the first line of `sql` (at most 80 bytes) for error messages. */
 static void put_statement(struct mg_strbuf *b, const char *sql)
@@ -28,15 +46,138 @@ static void put_statement(struct mg_strbuf *b, const char *sql)
 	mg_strbuf_putc(b, '\'');
 }
 
+/*
+ * Finds descriptors this process already has open on the database file and
+ * its -shm file (fds[0], fds[1]; -1 when none). Asking the kernel through a
+ * descriptor of our own making would mean closing it afterwards, and a
+ * close() drops every POSIX lock the process holds on that file: in WAL mode
+ * SQLite keeps a SHARED lock on the database and the dead-man-switch lock on
+ * the -shm even outside transactions, and unlike SQLite (which defers such
+ * closes, see unixClose) we cannot know what other connections of the
+ * process hold. So we only borrow SQLite's own descriptors, found by inode.
+ */
+static void find_fds(int fds[2], const char *path)
+{
+	struct stat want[2], st;
+	struct mg_strbuf shm = {0};
+	int have[2], left = 0;
+	long fd, max = sysconf(_SC_OPEN_MAX);
+
+	fds[0] = fds[1] = -1;
+	mg_strbuf_puts(&shm, path);
+	mg_strbuf_puts(&shm, "-shm");
+	have[0] = stat(path, &want[0]) == 0;
+	have[1] = stat(mg_strbuf_cstr(&shm), &want[1]) == 0;
+	left = have[0] + have[1];
+	if (max < 0 || max > MAX_FD_SCAN)
+		max = MAX_FD_SCAN;
+	for (fd = 0; fd < max && left > 0; fd++) {
+		int i;
+
+		if (fstat((int)fd, &st) != 0)
+			continue;
+		for (i = 0; i < 2; i++)
+			if (have[i] && fds[i] < 0 && st.st_dev == want[i].st_dev &&
+			    st.st_ino == want[i].st_ino) {
+				fds[i] = (int)fd;
+				left--;
+			}
+	}
+	mg_strbuf_free(&shm);
+}
+
+/* The pid of another process holding a lock on bytes [start, start+len) of
+ * `fd`'s file that conflicts with a lock of `type`, or 0. The kernel never
+ * reports our own process's locks, nor a pid for open-file-description
+ * locks (l_pid -1) or for a holder outside our pid namespace (0). */
+static long lock_owner(int fd, short type, long start, long len)
+{
+	struct flock fl;
+
+	if (fd < 0)
+		return 0;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = (off_t)start;
+	fl.l_len = (off_t)len;
+	if (fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK || fl.l_pid <= 0)
+		return 0;
+	return (long)fl.l_pid;
+}
+
+/*
+ * Appends "process PID (NAME)" for the process that holds the lock this
+ * connection waited for, NAME from /proc/PID/comm where there is one.
+ * Returns 1 when it found one, 0 (and appends nothing) when the lock was
+ * released meanwhile, the holder is a connection of this process, or the
+ * VFS does not use POSIX locks.
+ */
+static int put_lock_holder(struct mg_strbuf *b, struct mg_db *db)
+{
+	const char *path = sqlite3_db_filename(db->sqlite, "main");
+	char name[64];
+	char file[64];
+	FILE *f;
+	long pid;
+	int fds[2];
+
+	if (!path || !*path)
+		return 0;
+	find_fds(fds, path);
+	/* A writer, never a mere reader: read-lock tests conflict only with
+	 * write locks (WAL writer; RESERVED, PENDING or EXCLUSIVE). */
+	pid = lock_owner(fds[1], F_RDLCK, SHM_WRITE_LOCK_BYTE, 1);
+	if (!pid)
+		pid = lock_owner(fds[0], F_RDLCK, LOCK_PENDING_BYTE,
+				 LOCK_SHARED_FIRST - LOCK_PENDING_BYTE + LOCK_SHARED_SIZE);
+	/* Inside our own write transaction, outside WAL mode, what blocks
+	 * us (committing) is a reader's SHARED lock. In WAL mode every
+	 * connection holds SHARED, so a reader found there would be nobody's
+	 * culprit. */
+	if (!pid && fds[1] < 0 && !sqlite3_get_autocommit(db->sqlite))
+		pid = lock_owner(fds[0], F_WRLCK, LOCK_SHARED_FIRST, LOCK_SHARED_SIZE);
+	if (!pid)
+		return 0;
+	mg_strbuf_printf(b, "process %ld", pid);
+	snprintf(file, sizeof(file), "/proc/%ld/comm", pid);
+	f = fopen(file, "r");
+	if (f) {
+		size_t n = fread(name, 1, sizeof(name) - 1, f), i;
+
+		fclose(f);
+		while (n > 0 && (name[n - 1] == '\n' || name[n - 1] == ' '))
+			n--;
+		/* A program may name itself anything; the message stays one
+		 * printable line. */
+		for (i = 0; i < n; i++)
+			if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] > 0x7e)
+				name[i] = '?';
+		if (n > 0) {
+			mg_strbuf_puts(b, " (");
+			mg_strbuf_putn(b, name, n);
+			mg_strbuf_putc(b, ')');
+		}
+	}
+	return 1;
+}
+
 static int stmt_error(struct mg_db *db, const char *sql)
 {
 	struct mg_strbuf b = {0};
+	struct mg_strbuf who = {0};
 	int code = sqlite3_errcode(db->sqlite);
 	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? MG_E_LOCKED : MG_E_SQL;
+	const char *msg = sqlite3_errmsg(db->sqlite);
 
 	mg_strbuf_puts(&b, "statement ");
 	put_statement(&b, sql);
-	db_errf(db, rc, "%s: %s", mg_strbuf_cstr(&b), sqlite3_errmsg(db->sqlite));
+	if (code == SQLITE_BUSY && put_lock_holder(&who, db))
+		db_errf(db, rc, "%s: %s, held by %s", mg_strbuf_cstr(&b), msg,
+			mg_strbuf_cstr(&who));
+	else
+		db_errf(db, rc, "%s: %s", mg_strbuf_cstr(&b), msg);
+	mg_strbuf_free(&who);
 	mg_strbuf_free(&b);
 	return rc;
 }
@@ -199,12 +340,20 @@ void sqlite_rows_free(struct mg_rows *rows)
 
 int sqlite_begin(struct mg_db *db)
 {
-	int rc = sqlite_exec(db, "BEGIN IMMEDIATE");
+	struct mg_strbuf who = {0};
+	int rc = 0;
 
-	if (rc == MG_E_LOCKED)
-		db_errf(db, rc,
-			"the database is locked by another process (waited %u ms; "
-			"raise --lock-timeout)",
-			db->lock_timeout_ms);
+	/* Not through sqlite_exec: its message for a lock wait would look the
+	 * holder up once more only to be replaced. */
+	if (sqlite3_exec(db->sqlite, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	if (sqlite3_errcode(db->sqlite) != SQLITE_BUSY)
+		return stmt_error(db, "BEGIN IMMEDIATE");
+	if (!put_lock_holder(&who, db))
+		mg_strbuf_puts(&who, "another process");
+	rc = db_errf(db, MG_E_LOCKED,
+		     "the database is locked by %s (waited %u ms; raise --lock-timeout)",
+		     mg_strbuf_cstr(&who), db->lock_timeout_ms);
+	mg_strbuf_free(&who);
 	return rc;
 }

@@ -309,7 +309,10 @@ time.sleep(30)
 PY
 	holder=$!
 	for _ in $(seq 100); do [ -e "$DB.held" ] && break; sleep 0.1; done
-	check sqlite/file_locked_by_other_process 3 "lock" -- "$prog" --lock-timeout 1 "$URL"
+	# The message names the holder: its pid and, on Linux, its program.
+	local who="locked.* by process $holder"
+	[ -r /proc/self/comm ] && who="$who \\(python3\\)"
+	check sqlite/file_locked_by_other_process 3 "$who" -- "$prog" --lock-timeout 1 "$URL"
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
 	holder=

@@ -7,7 +7,9 @@
 #       eight dbupdates at once, on an empty database and on one at
 #       migration 1 with rows: all exit 0, each migration applied once,
 #       schema verified, rows intact; with a short lock wait, a loser names
-#       the lock holder.
+#       the lock holder (SQLite: its pid and, on Linux, its program, also
+#       when the holder is the sqlite3 shell, on a rollback-journal and on
+#       a WAL database).
 #   run.sh crash sqlite|postgresql BINDIR [PG_URL_FILE]
 #       MG_CRASH_TRIALS times (default 20; MG_SOAK=1: 200): a dbupdate from
 #       migration 1 (with rows) killed with SIGKILL at a random moment,
@@ -59,6 +61,15 @@ with_rows() {
 	   INSERT INTO authors (name) SELECT 'author ' || i FROM n" >/dev/null
 	q "INSERT INTO books (author_id, title) SELECT id, 'book of ' || name FROM authors" >/dev/null
 }
+# names_holder FILE PID PROGRAM: FILE's one line names the SQLite lock
+# holder PID and, where /proc gives program names (Linux), PROGRAM.
+names_holder() {
+	if [ -r /proc/self/comm ]; then
+		grep -qF -- "by process $2 ($3)" "$1"
+	else
+		grep -qE -- "by process $2( |\$)" "$1"
+	fi
+}
 # finished N: at migration 6, each once, verified, N authors and N books.
 finished() {
 	local tag=$1 rows=$2
@@ -99,7 +110,8 @@ concurrent() {
 		[ $rc = 3 ] || fail "short lock wait: exit $rc, expected 3"
 		[ "$(grep -c . "$T/err$i")" = 1 ] || fail "short lock wait: not one line: $(cat "$T/err$i")"
 		if [ "$dialect" = sqlite ]; then
-			grep -q "locked by another process" "$T/err$i" || fail "no lock message: $(cat "$T/err$i")"
+			names_holder "$T/err$i" $holder test_dbupdate ||
+				fail "lock holder $holder not named: $(cat "$T/err$i")"
 		else
 			grep -q "holds the migration lock (server process [0-9]" "$T/err$i" ||
 				fail "no lock holder named: $(cat "$T/err$i")"
@@ -108,6 +120,41 @@ concurrent() {
 	wait $holder || fail "the lock holder failed: $(cat "$T/holder.err")"
 	finished "short lock wait" 10
 	echo "ok  short lock wait names the holder ($dialect)"
+	if [ "$dialect" = sqlite ]; then cli_holder; fi
+}
+
+# The holder may be any program: the sqlite3 shell inside BEGIN IMMEDIATE,
+# on a rollback-journal database (the lock is on the database file) and on
+# one an application switched to WAL (the lock is in the -shm file).
+cli_holder() {
+	local mode rc
+	for mode in delete wal; do
+		with_rows 10
+		[ "$(q "PRAGMA journal_mode = $mode")" = $mode ] || fail "journal_mode $mode"
+		rm -f "$T/fifo" "$T/held"
+		mkfifo "$T/fifo"
+		sqlite3 -batch "$DB" <"$T/fifo" >"$T/cli.out" 2>&1 &
+		local holder=$!
+		exec 7>"$T/fifo"
+		echo "BEGIN IMMEDIATE;" >&7
+		echo ".system touch '$T/held'" >&7
+		for _ in $(seq 100); do [ -e "$T/held" ] && break; sleep 0.1; done
+		[ -e "$T/held" ] || fail "sqlite3 shell ($mode): never took the lock"
+		"$prog" --lock-timeout 1 "$URL" >"$T/out1" 2>"$T/err1"
+		rc=$?
+		[ $rc = 3 ] || fail "sqlite3 shell holds the lock ($mode): exit $rc, expected 3"
+		[ "$(grep -c . "$T/err1")" = 1 ] || fail "sqlite3 shell ($mode): not one line: $(cat "$T/err1")"
+		names_holder "$T/err1" $holder sqlite3 ||
+			fail "sqlite3 shell ($mode): holder $holder not named: $(cat "$T/err1")"
+		echo "COMMIT;" >&7
+		exec 7>&-
+		wait $holder || fail "sqlite3 shell ($mode) failed: $(cat "$T/cli.out")"
+		"$prog" -q --lock-timeout 10 "$URL" >/dev/null 2>"$T/err1" ||
+			fail "after the sqlite3 shell ($mode): $(cat "$T/err1")"
+		finished "after the sqlite3 shell ($mode)" 10
+		[ "$(q "PRAGMA journal_mode")" = $mode ] || fail "journal mode $mode not kept"
+		echo "ok  sqlite3 shell holding the lock is named ($mode journal)"
+	done
 }
 
 crash() {

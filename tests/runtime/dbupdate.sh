@@ -267,9 +267,13 @@ expect 0 "$prog" --to 4 "$URL"
 MG_TEST_SLOW=3 "$prog" "$URL" >"$T/a.out" 2>"$T/a.err" &
 pa=$!
 sleep 1
+# The holder's program name as the kernel has it (under valgrind that is
+# valgrind's, not test_dbupdate); none where there is no /proc.
+pa_name=$(cat "/proc/$pa/comm" 2>/dev/null)
 expect 3 "$prog" --lock-timeout 1 "$URL"
 if [ "$dialect" = sqlite ]; then
-	has_err "locked by another process"
+	has_err "locked by process $pa "
+	if [ -n "$pa_name" ]; then has_err "locked by process $pa ($pa_name) (waited"; fi
 else
 	has_err "holds the migration lock (server process [0-9]"
 fi
