@@ -468,6 +468,26 @@ static void fsync_dir(const char *path)
  * On an error before the renames nothing in `dir` changes: temporaries and
  * folders this call created are removed. Returns 0 or -1 after printing.
  */
+/* write(2) until all `len` bytes are out (a big migration may take more
+ * than one call). Returns 0, or -1 with errno set. */
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static int write_files(const char *dir, struct out_file *files, size_t n, const char *remove_path)
 {
 	char *made_dir = NULL, *made_mig = NULL;
@@ -492,7 +512,7 @@ static int write_files(const char *dir, struct out_file *files, size_t n, const 
 			goto done;
 		}
 		files[i].renamed = 0;
-		if (fchmod(fd, 0644) != 0 || write(fd, files[i].text, len) != (ssize_t)len ||
+		if (fchmod(fd, 0644) != 0 || write_all(fd, files[i].text, len) != 0 ||
 		    fsync(fd) != 0) {
 			error("cannot write %s: %s", files[i].path, strerror(errno));
 			close(fd);
