@@ -7,7 +7,8 @@
 #   2. clang-14 with AddressSanitizer + UndefinedBehaviorSanitizer
 #      (-fno-sanitize-recover=all, leak detection on) and the libFuzzer
 #      targets: the suite again (minus tests that only run compilers or
-#      install), and each fuzz target for MG_FUZZ_SECONDS (default 30).
+#      install), with 30 other property-test seeds (101-130) instead of
+#      pass 1's 100, and each fuzz target for MG_FUZZ_SECONDS (default 30).
 #
 # Environment:
 #   MG_TEST_QUICK=1   pass 1 only, without valgrind (a developer's quick run)
@@ -41,7 +42,7 @@ echo "== pass 2: clang-14, ASan + UBSan, fuzz targets ${MG_FUZZ_SECONDS:-30} s e
 asan=$build-asan
 cmake -S . -B "$asan" -DCMAKE_C_COMPILER=clang-14 -DMG_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMG_SANITIZE=address,undefined -DMG_FUZZ=ON \
-	>/dev/null
+	-DMG_PROPERTY_START=101 -DMG_PROPERTY_HISTORIES=30 >/dev/null
 cmake --build "$asan" -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -10,6 +10,7 @@
 find_program(MG_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(MG_PYTHON3 NAMES python3)
 set(MG_PROPERTY_HISTORIES 100 CACHE STRING "Histories the property ctest runs")
+set(MG_PROPERTY_START 1 CACHE STRING "First seed of the property ctest")
 set(MG_PROPERTY_STEPS "2-5" CACHE STRING "Steps per history, MIN-MAX")
 set(MG_PROPERTY_TIMEOUT 480 CACHE STRING "Timeout of the property ctest, seconds")
 
@@ -38,8 +39,8 @@ if(MG_PYTHON3)
   endif()
 
   add_test(NAME property/evolve
-           COMMAND ${_mg_evolve} --count ${MG_PROPERTY_HISTORIES} --steps ${MG_PROPERTY_STEPS}
-                   --jobs 2)
+           COMMAND ${_mg_evolve} --start ${MG_PROPERTY_START} --count ${MG_PROPERTY_HISTORIES}
+                   --steps ${MG_PROPERTY_STEPS} --jobs 2)
   set_tests_properties(property/evolve PROPERTIES TIMEOUT ${MG_PROPERTY_TIMEOUT} PROCESSORS 2)
 
   file(GLOB _mg_regressions CONFIGURE_DEPENDS
