@@ -10,6 +10,10 @@
  * Annotations not starting with "mg." are left to other tools.
  *
  * Rules the generator applies (each breach is a file:line:col error):
+ * - Only a file-scope struct definition can be a table. MG_TABLE on a
+ *   union, an enum, a struct nested in another, or a struct declaration
+ *   without its body is refused, and so is any MG_* annotation on the
+ *   members of those or of a struct without MG_TABLE.
  * - Column lists ("a, b") name columns, i.e. the names after MG_COLUMN.
  * - Names are identifiers of at most 63 bytes, unique per schema (tables)
  *   or per table (columns) ignoring case, not starting with "modelgen_".
