@@ -26,20 +26,9 @@
 #include "util/arena.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "xalloc.h"
 
 /* ---- small helpers ----------------------------------------------------- */
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (!p) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	return memcpy(p, s, n);
-}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))

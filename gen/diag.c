@@ -8,18 +8,7 @@
 #include <string.h>
 
 #include "util/strbuf.h"
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (!p) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	return memcpy(p, s, n);
-}
+#include "xalloc.h"
 
 void diag_free(struct diag_list *list)
 {

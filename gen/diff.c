@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sql.h"
+#include "xalloc.h"
 
 struct op_list {
 	struct diff_op *v;
@@ -41,15 +42,6 @@ struct differ {
 	size_t n_pairs;
 	struct op_list ops;
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 static struct diff_op *push(struct op_list *l, enum diff_op_kind kind, const struct pair *p)
 {

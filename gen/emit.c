@@ -15,34 +15,11 @@
 #include "sql.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "xalloc.h"
 
 static const char *const dialect_names[MG_DIALECT_COUNT] = {"sqlite", "postgresql"};
 static const char *const dialect_titles[MG_DIALECT_COUNT] = {"SQLite", "PostgreSQL"};
 static const char *const dir_names[2] = {"up", "down"};
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = xcalloc(n + 1, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
 
 /* ---- text helpers ------------------------------------------------------ */
 
