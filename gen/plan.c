@@ -404,30 +404,60 @@ static int cmp_orig(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* 1 when `fk` points at what rename op `op` renames, named as on one side
- * (`after`): the table, or for a column rename that column of it. */
-static int fk_follows_rename(const struct mg_foreign_key *fk, const struct diff_op *op, int after)
-{
-	const struct mg_table *t = after ? op->new_table : op->old_table;
-	const struct mg_column *c = after ? op->new_column : op->old_column;
+/* What a rename op renames, named as on one side: a table (column NULL) or
+ * one column of it. */
+struct renamed {
+	const char *table, *column;
+};
 
-	if (op->kind != DIFF_RENAME_TABLE && op->kind != DIFF_RENAME_COLUMN)
-		return 0;
-	if (strcmp(fk->ref_table, t->name) != 0)
-		return 0;
-	return op->kind == DIFF_RENAME_TABLE || strcmp(fk->ref_column, c->name) == 0;
+static int cmp_renamed(const void *a, const void *b)
+{
+	const struct renamed *x = a, *y = b;
+	int c = strcmp(x->table, y->table);
+
+	if (c || x->column == y->column)
+		return c;
+	if (!x->column || !y->column)
+		return x->column ? 1 : -1;
+	return strcmp(x->column, y->column);
 }
 
-/* 1 when a foreign key of `t` follows one of the renames in `ops`. */
-static int follows_a_rename(const struct mg_table *t, const struct diff_op *ops, size_t n,
-			    int after)
+/* The renamed tables and columns of `ops` on one side, sorted. */
+static struct renamed *renamed_things(struct mg_arena *a, const struct diff_op *ops, size_t n,
+				      int after, size_t *n_out)
 {
-	size_t i, j;
+	struct renamed *v = mg_arena_calloc(a, n + 1, sizeof(*v));
+	size_t i, k = 0;
 
-	for (i = 0; i < t->n_foreign_keys; i++)
-		for (j = 0; j < n; j++)
-			if (fk_follows_rename(&t->foreign_keys[i], &ops[j], after))
-				return 1;
+	for (i = 0; i < n; i++) {
+		const struct diff_op *op = &ops[i];
+
+		if (op->kind != DIFF_RENAME_TABLE && op->kind != DIFF_RENAME_COLUMN)
+			continue;
+		v[k].table = (after ? op->new_table : op->old_table)->name;
+		v[k++].column = op->kind == DIFF_RENAME_TABLE
+					? NULL
+					: (after ? op->new_column : op->old_column)->name;
+	}
+	qsort(v, k, sizeof(*v), cmp_renamed);
+	*n_out = k;
+	return v;
+}
+
+/* 1 when a foreign key of `t` points at one of the `n` renamed things. */
+static int follows_a_rename(const struct mg_table *t, const struct renamed *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; n && i < t->n_foreign_keys; i++) {
+		const struct mg_foreign_key *fk = &t->foreign_keys[i];
+		struct renamed as_table = {fk->ref_table, NULL};
+		struct renamed as_column = {fk->ref_table, fk->ref_column};
+
+		if (bsearch(&as_table, v, n, sizeof(*v), cmp_renamed) ||
+		    bsearch(&as_column, v, n, sizeof(*v), cmp_renamed))
+			return 1;
+	}
 	return 0;
 }
 
@@ -443,8 +473,9 @@ static int follows_a_rename(const struct mg_table *t, const struct diff_op *ops,
 static void collect(struct frozen_set *set, struct mg_arena *a, const struct diff_op *ops, size_t n,
 		    const struct mg_schema *schema, int after)
 {
-	size_t n_schema = schema ? schema->n_tables : 0;
+	size_t n_schema = schema ? schema->n_tables : 0, n_renamed;
 	const struct mg_table **all = mg_arena_calloc(a, n + n_schema, sizeof(*all));
+	const struct renamed *renamed = renamed_things(a, ops, n, after, &n_renamed);
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -454,7 +485,7 @@ static void collect(struct frozen_set *set, struct mg_arena *a, const struct dif
 			all[k++] = t;
 	}
 	for (i = 0; i < n_schema; i++)
-		if (follows_a_rename(&schema->tables[i], ops, n, after))
+		if (follows_a_rename(&schema->tables[i], renamed, n_renamed))
 			all[k++] = &schema->tables[i];
 	qsort(all, k, sizeof(*all), cmp_orig);
 	set->orig = all;
