@@ -43,19 +43,23 @@ int bk_read(struct bk_state *out, struct mg_db *db)
 
 	memset(out, 0, sizeof(*out));
 	if (db->dialect == MG_DIALECT_SQLITE) {
-		rc = db_query_value(&v, db,
-				    "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-				    " AND name = 'modelgen_migrations'",
-				    0, NULL);
+		/* EXISTS stops at the first match instead of scanning the
+		 * whole schema (this runs on every start of dbupdate); its
+		 * "0" / "1" reads like the PostgreSQL counts below. */
+		rc = db_query_value(
+			&v, db,
+			"SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+			" AND name = 'modelgen_migrations')",
+			0, NULL);
 		if (rc)
 			goto done;
 		out->managed = v && strcmp(v, "0") != 0;
 		free(v);
 		v = NULL;
 		rc = db_query_value(&v, db,
-				    "SELECT count(*) FROM sqlite_schema"
+				    "SELECT EXISTS (SELECT 1 FROM sqlite_schema"
 				    " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-				    " AND name NOT LIKE 'modelgen\\_%' ESCAPE '\\'",
+				    " AND name NOT LIKE 'modelgen\\_%' ESCAPE '\\')",
 				    0, NULL);
 	} else {
 		rc = db_query_value(&v, db,
