@@ -23,12 +23,16 @@ chmod 755 "$T"
 pg_dbs=
 mounted=
 holder=
+pg_ts=
 cleanup() {
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
-	[ -n "$mounted" ] && umount "$mounted" 2>/dev/null
 	for d in $pg_dbs; do
-		psql -XAtq "$pg_base" -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1
+		psql -XAtq "$pg_base" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
 	done
+	# The tablespace on the tmpfs goes after the databases that use it,
+	# before the unmount.
+	[ -n "$pg_ts" ] && psql -XAtq "$pg_base" -c "DROP TABLESPACE IF EXISTS $pg_ts" >/dev/null 2>&1
+	[ -n "$mounted" ] && { umount "$mounted" 2>/dev/null || umount -l "$mounted" 2>/dev/null; }
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -282,6 +286,7 @@ db_cases() {
 			"$prog" "postgresql://postgres@127.0.0.1:1/x?connect_timeout=2"
 		check pg/no_such_database 3 "cannot connect to PostgreSQL.*does not exist" -- \
 			"$prog" "$(echo "$pg_base" | sed "s|@/postgres?|@/mg_no_such_db_$$?|")"
+		pg_disk_full
 		return
 	fi
 
@@ -342,6 +347,66 @@ PY
 	else
 		echo "skip sqlite/disk_full: cannot mount a tmpfs here"
 	fi
+	DB= PGDB=
+}
+
+# PostgreSQL: a full disk. The server PANICs when it cannot write WAL, and
+# it is shared with other tests, so WAL stays on the normal disk: only the
+# table that migration 5 grows (an UPDATE of every row writes a new version
+# of each) lives in a tablespace on a small tmpfs, filled up. The migration
+# must fail whole with SQLSTATE 53100 (disk_full), leave every row and no
+# lock, and a second dbupdate must finish once space is freed.
+pg_disk_full() {
+	local prog=$bindir/test_dbupdate fs=$T/pgfull failed_before=$failed
+	mkdir -p "$fs"
+	if ! id -u postgres >/dev/null 2>&1 ||
+		! mount -t tmpfs -o "size=4m,mode=700,uid=$(id -u postgres),gid=$(id -g postgres)" \
+			tmpfs "$fs" 2>/dev/null; then
+		echo "skip pg/disk_full: cannot mount a tmpfs for the postgres user here"
+		return
+	fi
+	mounted=$fs
+	pg_ts=mg_full_ts_$$
+	if ! psql -XAtq "$pg_base" -c "CREATE TABLESPACE $pg_ts LOCATION '$fs'" >/dev/null 2>"$T/err"; then
+		# A server that is not on this machine (or not run by postgres)
+		# cannot use the directory.
+		echo "skip pg/disk_full: no tablespace on the tmpfs: $(head -1 "$T/err")"
+		pg_ts=
+		return
+	fi
+	new_db
+	"$prog" -q --to 4 "$URL" >/dev/null || exit 1
+	q "ALTER TABLE books SET TABLESPACE $pg_ts" >/dev/null
+	q "INSERT INTO authors (full_name) SELECT 'author ' || i FROM generate_series(1, 100) i" >/dev/null
+	q "INSERT INTO books (author_id, title)
+	   SELECT (SELECT min(id) FROM authors) + i % 100, repeat('x', 80) || i
+	   FROM generate_series(1, 10000) i" >/dev/null
+	# Every page of books on the tmpfs before the rest is filled.
+	q CHECKPOINT >/dev/null
+	dd if=/dev/zero of="$fs/filler" bs=4k 2>/dev/null
+	check pg/disk_full 3 \
+		"migration 5 \(0005_fill_pages\).*No space left on device \(SQLSTATE 53100\)" -- \
+		"$prog" -q "$URL"
+	case_name=pg/disk_full_after
+	[ "$(q 'SELECT max(number) FROM modelgen_migrations')" = 4 ] ||
+		bad "not at migration 4 after a full disk"
+	[ "$(q 'SELECT count(*) FROM books WHERE pages = 0')" = 10000 ] ||
+		bad "rows lost or changed after a full disk"
+	[ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+		WHERE l.locktype = 'advisory' AND d.datname = current_database()")" = 0 ] ||
+		bad "a lock is left after a full disk"
+	rm -f "$fs/filler"
+	"$prog" -q "$URL" >/dev/null 2>"$T/err" || bad "dbupdate after freeing space failed"
+	[ "$(q 'SELECT max(number) FROM modelgen_migrations')" = 6 ] ||
+		bad "not at migration 6 after freeing space"
+	[ "$(q 'SELECT count(*) FROM books')" = 10000 ] || bad "rows lost after freeing space"
+	[ "$failed" = "$failed_before" ] && echo "ok  pg/disk_full_then_freed"
+	psql -XAtq "$pg_base" -c "DROP DATABASE $PGDB WITH (FORCE)" \
+		-c "DROP TABLESPACE $pg_ts" >/dev/null || exit 1
+	pg_dbs=${pg_dbs% $PGDB}
+	pg_ts=
+	umount "$fs" || exit 1
+	mounted=
 	DB= PGDB=
 }
 
