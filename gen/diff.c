@@ -193,9 +193,37 @@ static void settle_hints(long *hint, const long *self, size_t n_new, size_t *cla
 }
 
 /*
+ * 1 when column `i` of `nt` has a hint that swaps or chains names with the
+ * old table `ot`: its old name is still a column of `nt`, and its own name
+ * was already a column of `ot`. Such a hint may be new, or left from the
+ * migration that made the renames (the models keep it): names alone cannot
+ * tell. A hint whose own name is new is always new.
+ */
+static int column_chain_hint(const struct mg_table *ot, const struct mg_table *nt, size_t i)
+{
+	const char *from = nt->columns[i].renamed_from;
+
+	return from && strcmp(from, nt->columns[i].name) != 0 && column_pos(nt, from) >= 0 &&
+	       column_pos(ot, from) >= 0 && column_pos(ot, nt->columns[i].name) >= 0;
+}
+
+static int has_column_chain_hints(const struct mg_table *ot, const struct mg_table *nt)
+{
+	size_t i;
+
+	for (i = 0; i < nt->n_columns; i++)
+		if (column_chain_hint(ot, nt, i))
+			return 1;
+	return 0;
+}
+
+/*
  * Pairs the columns of a table pair: rename hints first (see settle_hints),
  * so a column may be renamed and another take its old name; then names pair
- * with names. A hint whose old name is gone was already applied.
+ * with names. A hint whose old name is gone was already applied; chain and
+ * swap hints on a table that is, hints aside, what it was are left from
+ * the migration that renamed them (applied again, they would swap the
+ * columns' data back).
  */
 static void pair_columns(struct pair *p, int no_hints)
 {
@@ -203,6 +231,8 @@ static void pair_columns(struct pair *p, int no_hints)
 	long *hint = xcalloc(n_new, sizeof(long)), *self = xcalloc(n_new, sizeof(long));
 	size_t *claims = xcalloc(n_old, sizeof(size_t));
 
+	if (has_column_chain_hints(p->old_t, p->new_t) && model_table_eq(p->old_t, p->new_t))
+		no_hints = 1;
 	p->old_of_new = xcalloc(n_new, sizeof(*p->old_of_new));
 	p->new_of_old = xcalloc(n_old, sizeof(*p->new_of_old));
 	for (i = 0; i < n_new; i++) {
@@ -672,6 +702,66 @@ static size_t *fk_order(const struct mg_table *const *tables, size_t n)
  *   added, altered, primary key, indexes and keys renamed, indexes added,
  *   6 tables created (parents first), 7 foreign keys added, 8 comments.
  */
+/* 1 when `op` only renames (a table, a column, or an index or key whose
+ * derived name follows one). */
+static int op_is_rename(const struct diff_op *op)
+{
+	return op->kind == DIFF_RENAME_TABLE || op->kind == DIFF_RENAME_COLUMN ||
+	       (op->kind == DIFF_ADD_INDEX && op->old_index) ||
+	       (op->kind == DIFF_ADD_FOREIGN_KEY && op->old_fk);
+}
+
+/*
+ * A chain or swap of names applied to a table that also changes otherwise
+ * may be new, or left in the models from an earlier migration, in which case
+ * applying it again would move the data of the renamed tables or columns
+ * back. Names cannot tell the two apart, so such a diff is refused: remove
+ * the hints, or make the renames alone in a migration of their own.
+ */
+static void refuse_ambiguous_chains(struct differ *d)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < d->n_pairs; i++) {
+		const struct pair *p = &d->pairs[i];
+		const struct mg_table *nt = p->new_t;
+		const struct mg_column *col = NULL;
+		int table_chained, other = 0;
+
+		for (j = 0; j < nt->n_columns && !col; j++)
+			if (column_chain_hint(p->old_t, nt, j) && p->old_of_new[j] &&
+			    strcmp(p->old_of_new[j]->name, nt->columns[j].name) != 0)
+				col = &nt->columns[j];
+		table_chained = strcmp(p->old_t->name, nt->name) != 0 &&
+				table_pos(d->new_s, p->old_t->name) >= 0 &&
+				table_pos(d->old_s, nt->name) >= 0;
+		if (!col && !table_chained)
+			continue;
+		for (k = 0; k < d->ops.n && !other; k++)
+			other = d->ops.v[k].new_table == nt && !op_is_rename(&d->ops.v[k]);
+		if (!other)
+			continue;
+		if (col)
+			diag_error(
+				d->diags, loc_of(d, nt, col),
+				"column '%s.%s': MG_RENAMED_FROM(\"%s\") swaps or chains names "
+				"with another column of '%s', and '%s' also changes otherwise: if "
+				"the hint is left from the migration that made the rename, remove "
+				"it; if the rename is new, make the renames alone first (a "
+				"`modelgen diff` with only them), then the other changes",
+				nt->name, col->name, col->renamed_from, nt->name, nt->name);
+		else
+			diag_error(
+				d->diags, loc_of(d, nt, NULL),
+				"table '%s': MG_RENAMED_FROM(\"%s\") swaps or chains names with "
+				"another table, and '%s' also changes otherwise: if the hint is "
+				"left from the migration that made the rename, remove it; if the "
+				"rename is new, make the renames alone first (a `modelgen diff` "
+				"with only them), then the other changes",
+				nt->name, nt->renamed_from, nt->name);
+	}
+}
+
 static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
 		    const struct mg_schema *new_schema, const struct model *model,
 		    const struct diff_options *opts, struct diag_list *diags, int no_hints)
@@ -701,6 +791,11 @@ static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
 		self[i] = table_pos(old_schema, new_schema->tables[i].name);
 		hint[i] = from && !no_hints ? table_pos(old_schema, from) : -1;
 		if (hint[i] == self[i])
+			hint[i] = -1;
+		/* A chain or swap hint on a table that is, hints aside, what
+		 * it was: left from the migration that renamed it. */
+		if (hint[i] >= 0 && self[i] >= 0 && table_pos(new_schema, from) >= 0 &&
+		    model_table_eq(&old_schema->tables[self[i]], &new_schema->tables[i]))
 			hint[i] = -1;
 	}
 	settle_hints(hint, self, new_schema->n_tables, claims, old_schema->n_tables);
@@ -794,6 +889,9 @@ static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
 	for (i = 0; i < new_schema->n_tables; i++)
 		if (d.pair_of_new[i])
 			diff_pair_comments(&d, d.pair_of_new[i]);
+
+	if (!no_hints)
+		refuse_ambiguous_chains(&d);
 
 	for (i = 0; i < d.n_pairs; i++) {
 		free(d.pairs[i].old_of_new);

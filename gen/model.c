@@ -219,6 +219,61 @@ static size_t validate_columns(const struct mg_table *t, const struct model_tabl
 	return errors;
 }
 
+static int str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int names_eq(size_t na, const char *const *a, size_t nb, const char *const *b)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (!str_eq(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+int model_table_eq(const struct mg_table *a, const struct mg_table *b)
+{
+	size_t i;
+
+	if (!str_eq(a->name, b->name) || !str_eq(a->comment, b->comment) ||
+	    a->n_columns != b->n_columns || a->n_indexes != b->n_indexes ||
+	    a->n_foreign_keys != b->n_foreign_keys ||
+	    !names_eq(a->n_primary_key, a->primary_key, b->n_primary_key, b->primary_key))
+		return 0;
+	for (i = 0; i < a->n_columns; i++) {
+		const struct mg_column *x = &a->columns[i], *y = &b->columns[i];
+
+		if (!str_eq(x->name, y->name) || x->type != y->type || x->length != y->length ||
+		    !str_eq(x->custom_type, y->custom_type) || !x->nullable != !y->nullable ||
+		    !x->identity != !y->identity || !str_eq(x->default_sql, y->default_sql) ||
+		    !str_eq(x->comment, y->comment))
+			return 0;
+	}
+	for (i = 0; i < a->n_indexes; i++) {
+		const struct mg_index *x = &a->indexes[i], *y = &b->indexes[i];
+
+		if (!str_eq(x->name, y->name) || !x->unique != !y->unique ||
+		    !names_eq(x->n_columns, x->columns, y->n_columns, y->columns))
+			return 0;
+	}
+	for (i = 0; i < a->n_foreign_keys; i++) {
+		const struct mg_foreign_key *x = &a->foreign_keys[i], *y = &b->foreign_keys[i];
+
+		if (!str_eq(x->name, y->name) || !str_eq(x->column, y->column) ||
+		    !str_eq(x->ref_table, y->ref_table) || !str_eq(x->ref_column, y->ref_column) ||
+		    x->on_delete != y->on_delete)
+			return 0;
+	}
+	return 1;
+}
+
 const struct mg_table *model_find_table(const struct mg_schema *s, const char *name)
 {
 	size_t lo = 0, hi = s->n_tables;

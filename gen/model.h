@@ -48,6 +48,11 @@ struct model {
  */
 const struct mg_table *model_find_table(const struct mg_schema *s, const char *name);
 
+/* 1 when two tables have the same definition: name, comment, columns in
+ * order, keys, indexes and foreign keys (renamed_from, generator input, is
+ * not compared). */
+int model_table_eq(const struct mg_table *a, const struct mg_table *b);
+
 /* Frees a model and everything it owns. Accepts NULL. */
 void model_free(struct model *model);
 
