@@ -19,8 +19,8 @@
 
 #define DEFAULT_LOCK_TIMEOUT_MS 60000u
 
-/* The library to load: the soname of libpq 9.x to 17, the ABI this file is
- * compiled against; $MODELGEN_LIBPQ may name another file. */
+/* The library to load: the soname every current libpq has (the ABI this
+ * file is compiled against); $MODELGEN_LIBPQ may name another file. */
 #define LIBPQ_SONAME "libpq.so.5"
 
 /* The advisory lock key: "modelgen" in ASCII as a bigint; as pg_locks shows
@@ -75,7 +75,8 @@ static void pq_load(void)
 		const char *why = dlerror();
 
 		snprintf(pq_error, sizeof(pq_error),
-			 "PostgreSQL needs libpq, which cannot be loaded (%s); install libpq5",
+			 "PostgreSQL needs libpq, which cannot be loaded (%s); install it "
+			 "(Debian: libpq5)",
 			 why ? why : file);
 		return;
 	}
