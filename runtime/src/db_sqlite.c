@@ -4,6 +4,7 @@
  * wait gives up, name the process that holds the lock.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,18 @@ int sqlite_exec(struct mg_db *db, const char *sql)
 			return stmt_error(db, start);
 		if (!stmt) /* whitespace or a comment */
 			continue;
+		/* An unbound placeholder would run as NULL: refuse it. */
+		if (sqlite3_bind_parameter_count(stmt) > 0) {
+			struct mg_strbuf b = {0};
+
+			put_statement(&b, start);
+			rc = db_errf(db, MG_E_USAGE,
+				     "statement %s has placeholders: run it with parameters",
+				     mg_strbuf_cstr(&b));
+			mg_strbuf_free(&b);
+			sqlite3_finalize(stmt);
+			return rc;
+		}
 		while ((s = sqlite3_step(stmt)) == SQLITE_ROW)
 			;
 		if (s != SQLITE_DONE) {
@@ -252,6 +265,27 @@ int sqlite_exec(struct mg_db *db, const char *sql)
 		}
 		sqlite3_finalize(stmt);
 	}
+	return rc;
+}
+
+/* MG_E_USAGE for parameters that do not match a statement's placeholders. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int
+param_error(struct mg_db *db, const char *sql, const char *fmt, ...)
+{
+	struct mg_strbuf b = {0};
+	va_list ap;
+	int rc;
+
+	put_statement(&b, sql);
+	mg_strbuf_puts(&b, ": ");
+	va_start(ap, fmt);
+	mg_strbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rc = db_errf(db, MG_E_USAGE, "statement %s", mg_strbuf_cstr(&b));
+	mg_strbuf_free(&b);
 	return rc;
 }
 
@@ -279,14 +313,27 @@ int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t
 				     "one statement expected with parameters, got more: '%s'", sql);
 			goto done;
 		}
+	/* Placeholders are exactly $1..$n_params, as on PostgreSQL: as many
+	 * distinct ones as parameters, each $i present. Anything else would
+	 * run with a parameter dropped or a placeholder bound to NULL. */
+	if ((size_t)sqlite3_bind_parameter_count(stmt) != n_params) {
+		rc = param_error(db, sql, "%d placeholders, %zu parameters given",
+				 sqlite3_bind_parameter_count(stmt), n_params);
+		goto done;
+	}
 	for (i = 0; i < n_params; i++) {
 		char name[24];
 		int idx;
 
 		snprintf(name, sizeof(name), "$%zu", i + 1);
 		idx = sqlite3_bind_parameter_index(stmt, name);
-		if (!idx)
-			continue;
+		if (!idx) {
+			rc = param_error(
+				db, sql,
+				"no placeholder %s for parameter %zu (write them $1, $2, ...)",
+				name, i + 1);
+			goto done;
+		}
 		if (sqlite3_bind_text(stmt, idx, params[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 			rc = stmt_error(db, sql);
 			goto done;
