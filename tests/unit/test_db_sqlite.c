@@ -2,7 +2,7 @@
  * The data API and introspection on real SQLite databases: parameters,
  * rows, transactions, error messages, DQS and foreign keys; a schema created
  * by the shared renderer reads back equal to itself; a big-table rebuild
- * through mg_update copies in chunks with progress and keeps every row and
+ * through mg_update reports progress while it copies and keeps every row and
  * child row; migration checksums.
  */
 #include <setjmp.h>
