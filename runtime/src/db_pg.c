@@ -38,16 +38,17 @@
 	X(PQconninfoFree)                                                                          \
 	X(PQconninfoParse)                                                                         \
 	X(PQerrorMessage)                                                                          \
-	X(PQexec)                                                                                  \
 	X(PQexecParams)                                                                            \
 	X(PQfinish)                                                                                \
 	X(PQfreemem)                                                                               \
+	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetvalue)                                                                              \
 	X(PQnfields)                                                                               \
 	X(PQntuples)                                                                               \
 	X(PQresultErrorField)                                                                      \
 	X(PQresultStatus)                                                                          \
+	X(PQsendQuery)                                                                             \
 	X(PQsetNoticeProcessor)                                                                    \
 	X(PQstatus)
 
@@ -122,16 +123,11 @@ static void ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* The statement of `sql` that holds 1-based character `pos` (the line). */
-static void put_statement_at(struct mg_strbuf *b, const char *sql, long pos)
+/* Appends the first line of the text at `start` (at most 80 bytes), quoted. */
+static void put_line(struct mg_strbuf *b, const char *start)
 {
-	const char *start = sql, *p;
 	size_t n = 0;
-	long i;
 
-	for (i = 1, p = sql; *p && i < pos; p++, i++)
-		if (*p == '\n')
-			start = p + 1;
 	while (start[n] && start[n] != '\n' && n < 80)
 		n++;
 	mg_strbuf_putc(b, '\'');
@@ -141,7 +137,110 @@ static void put_statement_at(struct mg_strbuf *b, const char *sql, long pos)
 	mg_strbuf_putc(b, '\'');
 }
 
-static int result_error(struct mg_db *db, const PGresult *res, const char *sql)
+/* The line of `sql` that holds 1-based character `pos`. */
+static const char *line_at(const char *sql, long pos)
+{
+	const char *start = sql, *p;
+	long i;
+
+	for (i = 1, p = sql; *p && i < pos; p++, i++)
+		if (*p == '\n')
+			start = p + 1;
+	return start;
+}
+
+/* Skips white space and comments ("--" to the end of the line, and
+ * possibly nested block comments). */
+static const char *skip_space(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			int depth = 0;
+
+			do {
+				if (p[0] == '/' && p[1] == '*')
+					depth++, p++;
+				else if (p[0] == '*' && p[1] == '/')
+					depth--, p++;
+				p++;
+			} while (*p && depth > 0);
+		} else {
+			return p;
+		}
+	}
+}
+
+/*
+ * Where statement `k` (0-based) of `sql` starts, for error messages: the
+ * statements of a simple query are split at the semicolons outside string
+ * literals ('...', E'...'), quoted identifiers, dollar quotes and comments,
+ * the way the server splits them. Past the end: the last statement.
+ */
+static const char *statement_start(const char *sql, size_t k)
+{
+	const char *p = skip_space(sql), *last = p;
+
+	while (*p && k > 0) {
+		if (*p == ';') {
+			p = skip_space(p + 1);
+			if (*p) {
+				last = p;
+				k--;
+			}
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			int backslash = q == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e');
+
+			for (p++; *p; p++) {
+				if (backslash && *p == '\\' && p[1]) {
+					p++;
+				} else if (*p == q) {
+					if (p[1] != q)
+						break;
+					p++; /* a doubled quote */
+				}
+			}
+			if (*p)
+				p++;
+			continue;
+		}
+		if (*p == '$') {
+			/* $tag$ ... $tag$, the tag an identifier or empty. */
+			size_t n = 1;
+
+			while (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
+			       (p[n] >= 'A' && p[n] <= 'Z') ||
+			       (n > 1 && p[n] >= '0' && p[n] <= '9'))
+				n++;
+			if (p[n] == '$') {
+				const char *end = p + n + 1;
+
+				while (*end && strncmp(end, p, n + 1) != 0)
+					end++;
+				p = *end ? end + n + 1 : end;
+				continue;
+			}
+		}
+		if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*')) {
+			p = skip_space(p);
+			continue;
+		}
+		p++;
+	}
+	return last;
+}
+
+/* The error of `res`, naming the statement: the one at the server's error
+ * position when it gives one, else statement `index` of `sql` (the first
+ * that did not complete). */
+static int result_error(struct mg_db *db, const PGresult *res, const char *sql, size_t index)
 {
 	struct mg_strbuf b = {0};
 	const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -153,7 +252,7 @@ static int result_error(struct mg_db *db, const PGresult *res, const char *sql)
 	if (state && strcmp(state, "55P03") == 0)
 		rc = MG_E_LOCKED;
 	mg_strbuf_puts(&b, "statement ");
-	put_statement_at(&b, sql, pos ? atol(pos) : 1);
+	put_line(&b, pos ? line_at(sql, atol(pos)) : statement_start(sql, index));
 	mg_strbuf_printf(&b, ": %s (SQLSTATE %s)", msg ? msg : pq.PQerrorMessage(db->pg),
 			 state ? state : "none");
 	if (detail)
@@ -231,13 +330,29 @@ void pg_close(struct mg_db *db)
 
 int pg_exec(struct mg_db *db, const char *sql)
 {
-	PGresult *res = pq.PQexec(db->pg, sql);
-	ExecStatusType st = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
+	PGresult *res, *failed = NULL;
+	size_t done = 0;
 	int rc = 0;
 
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
-		rc = result_error(db, res, sql);
-	pq.PQclear(res);
+	/* Sent whole (one round trip), the results read one per statement:
+	 * the count of those that completed says which one failed. */
+	if (!pq.PQsendQuery(db->pg, sql))
+		return result_error(db, NULL, sql, 0);
+	while ((res = pq.PQgetResult(db->pg)) != NULL) {
+		ExecStatusType st = pq.PQresultStatus(res);
+
+		if (!failed &&
+		    (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)) {
+			done++;
+		} else if (!failed) {
+			failed = res;
+			continue;
+		}
+		pq.PQclear(res);
+	}
+	if (failed)
+		rc = result_error(db, failed, sql, done);
+	pq.PQclear(failed);
 	return rc;
 }
 
@@ -252,7 +367,7 @@ int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_p
 	res = pq.PQexecParams(db->pg, sql, (int)n_params, NULL, params, NULL, NULL, 0);
 	st = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		int rc = result_error(db, res, sql);
+		int rc = result_error(db, res, sql, 0);
 
 		pq.PQclear(res);
 		return rc;

@@ -112,6 +112,17 @@ static void test_data_api(void **state)
 	assert_int_equal(mg_rows_next(rows), 0);
 	mg_rows_free(rows);
 
+	/* An error without a position names the statement that failed, not
+	 * the first of the batch; semicolons in literals, quoted names, dollar
+	 * quotes and comments do not split statements. */
+	assert_int_equal(mg_db_exec(db, "CREATE TABLE u1 (a text DEFAULT ';');\n"
+					"CREATE TABLE \"u;2\" (a text); /* ; */ -- ;\n"
+					"DO $x$ BEGIN PERFORM ';'; END $x$; SELECT E'\\';'\n"
+					"; CREATE TABLE u1 (b text);\nCREATE TABLE u3 (a int);"),
+			 MG_E_SQL);
+	assert_non_null(strstr(mg_db_errmsg(db), "SQLSTATE 42P07"));
+	assert_non_null(strstr(mg_db_errmsg(db), "'CREATE TABLE u1 (b text);'"));
+	assert_int_equal(mg_db_exec(db, "ROLLBACK"), 0);
 	assert_int_equal(mg_db_exec(db, "SELECT 1;\nSELECT nosuch FROM t;"), MG_E_SQL);
 	assert_non_null(strstr(mg_db_errmsg(db), "SQLSTATE 42703"));
 	assert_non_null(strstr(mg_db_errmsg(db), "'SELECT nosuch FROM t;'"));
