@@ -150,10 +150,10 @@ int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *
 		changes = &n;
 #ifdef MG_HAVE_POSTGRESQL
 	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		rc = pg_query(&rows, db, sql, n_params, params, changes);
+		rc = pg_query(&rows, db, sql, n_params, params, NULL, changes);
 	else
 #endif
-		rc = sqlite_query(&rows, db, sql, n_params, params, changes);
+		rc = sqlite_query(&rows, db, sql, n_params, params, NULL, changes);
 	mg_rows_free(rows);
 	return rc;
 }
@@ -163,9 +163,38 @@ int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t 
 {
 #ifdef MG_HAVE_POSTGRESQL
 	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_query(out, db, sql, n_params, params, NULL);
+		return pg_query(out, db, sql, n_params, params, NULL, NULL);
 #endif
-	return sqlite_query(out, db, sql, n_params, params, NULL);
+	return sqlite_query(out, db, sql, n_params, params, NULL, NULL);
+}
+
+int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values, const struct mg_value *values,
+		unsigned long long *changes)
+{
+	struct mg_rows *rows = NULL;
+	unsigned long long n = 0;
+	int rc;
+
+	if (!changes)
+		changes = &n;
+#ifdef MG_HAVE_POSTGRESQL
+	if (db->dialect == MG_DIALECT_POSTGRESQL)
+		rc = pg_query(&rows, db, sql, n_values, NULL, values, changes);
+	else
+#endif
+		rc = sqlite_query(&rows, db, sql, n_values, NULL, values, changes);
+	mg_rows_free(rows);
+	return rc;
+}
+
+int mg_db_queryv(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_values,
+		 const struct mg_value *values)
+{
+#ifdef MG_HAVE_POSTGRESQL
+	if (db->dialect == MG_DIALECT_POSTGRESQL)
+		return pg_query(out, db, sql, n_values, NULL, values, NULL);
+#endif
+	return sqlite_query(out, db, sql, n_values, NULL, values, NULL);
 }
 
 int mg_rows_next(struct mg_rows *rows)
@@ -190,6 +219,16 @@ const char *mg_rows_text(const struct mg_rows *rows, size_t i)
 		return pg_rows_text(rows, i);
 #endif
 	return sqlite_rows_text(rows, i);
+}
+
+const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
+{
+	assert(i < rows->n_columns);
+#ifdef MG_HAVE_POSTGRESQL
+	if (rows->db->dialect == MG_DIALECT_POSTGRESQL)
+		return pg_rows_blob(rows, i, len);
+#endif
+	return sqlite_rows_blob(rows, i, len);
 }
 
 void mg_rows_free(struct mg_rows *rows)

@@ -36,6 +36,8 @@ struct mg_rows {
 	struct sqlite3_stmt *stmt; /* SQLite */
 	void *res;                 /* PostgreSQL: PGresult */
 	int row, n_rows;           /* PostgreSQL: current row (-1 before) */
+	void **decoded;            /* PostgreSQL: per column, bytea decoded for
+				    * the current row by mg_rows_blob, or NULL */
 };
 
 /* Replaces the message with `code`'s one; returns `code`. */
@@ -71,10 +73,14 @@ int db_query_value(char **out, struct mg_db *db, const char *sql, size_t n_param
 int sqlite_open(struct mg_db **out, const char *path, char *errbuf, size_t errlen);
 void sqlite_close(struct mg_db *db);
 int sqlite_exec(struct mg_db *db, const char *sql);
+/* Parameters come as text (`params`) or as mg_values (`values`, when not
+ * NULL: then `params` is ignored). */
 int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-		 const char *const *params, unsigned long long *changes);
+		 const char *const *params, const struct mg_value *values,
+		 unsigned long long *changes);
 int sqlite_rows_next(struct mg_rows *rows);
 const char *sqlite_rows_text(const struct mg_rows *rows, size_t i);
+const void *sqlite_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
 void sqlite_rows_free(struct mg_rows *rows);
 int sqlite_begin(struct mg_db *db);
 
@@ -83,9 +89,10 @@ int pg_open(struct mg_db **out, const char *conninfo, char *errbuf, size_t errle
 void pg_close(struct mg_db *db);
 int pg_exec(struct mg_db *db, const char *sql);
 int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-	     const char *const *params, unsigned long long *changes);
+	     const char *const *params, const struct mg_value *values, unsigned long long *changes);
 int pg_rows_next(struct mg_rows *rows);
 const char *pg_rows_text(const struct mg_rows *rows, size_t i);
+const void *pg_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
 void pg_rows_free(struct mg_rows *rows);
 /* Takes the session advisory lock of modelgen, waiting at most
  * db->lock_timeout_ms; on timeout MG_E_LOCKED naming the holder's pid. */

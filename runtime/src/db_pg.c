@@ -41,6 +41,8 @@
 	X(PQexecParams)                                                                            \
 	X(PQfinish)                                                                                \
 	X(PQfreemem)                                                                               \
+	X(PQftype)                                                                                 \
+	X(PQgetlength)                                                                             \
 	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetvalue)                                                                              \
@@ -356,21 +358,69 @@ int pg_exec(struct mg_db *db, const char *sql)
 	return rc;
 }
 
+/* Frees the bytea columns mg_rows_blob decoded for the current row. */
+static void free_decoded(struct mg_rows *rows)
+{
+	size_t i;
+
+	for (i = 0; rows->decoded && i < rows->n_columns; i++) {
+		free(rows->decoded[i]);
+		rows->decoded[i] = NULL;
+	}
+}
+
 int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-	     const char *const *params, unsigned long long *changes)
+	     const char *const *params, const struct mg_value *values, unsigned long long *changes)
 {
 	struct mg_rows *rows;
-	PGresult *res;
+	PGresult *res = NULL;
 	ExecStatusType st;
+	const char **vals = NULL;
+	char **copies = NULL;
+	int *lengths = NULL, *formats = NULL;
+	size_t i;
+	int rc = 0;
 
 	*out = NULL;
-	res = pq.PQexecParams(db->pg, sql, (int)n_params, NULL, params, NULL, NULL, 0);
+	if (values) {
+		/* Binary values go with their length in binary format (bytea's
+		 * binary form is the bytes); text must end in a NUL for libpq. */
+		vals = calloc(n_params + 1, sizeof(*vals));
+		copies = calloc(n_params + 1, sizeof(*copies));
+		lengths = calloc(n_params + 1, sizeof(*lengths));
+		formats = calloc(n_params + 1, sizeof(*formats));
+		if (!vals || !copies || !lengths || !formats)
+			abort();
+		for (i = 0; i < n_params; i++) {
+			const struct mg_value *v = &values[i];
+
+			if (!v->data)
+				continue;
+			if (v->len > 0x7fffffff) {
+				rc = db_errf(db, MG_E_USAGE, "parameter %zu: %zu bytes is too long",
+					     i + 1, v->len);
+				goto done;
+			}
+			if (v->blob) {
+				vals[i] = v->data;
+				lengths[i] = (int)v->len;
+				formats[i] = 1;
+			} else {
+				copies[i] = malloc(v->len + 1);
+				if (!copies[i])
+					abort();
+				memcpy(copies[i], v->data, v->len);
+				copies[i][v->len] = '\0';
+				vals[i] = copies[i];
+			}
+		}
+		params = vals;
+	}
+	res = pq.PQexecParams(db->pg, sql, (int)n_params, NULL, params, lengths, formats, 0);
 	st = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		int rc = result_error(db, res, sql, 0);
-
-		pq.PQclear(res);
-		return rc;
+		rc = result_error(db, res, sql, 0);
+		goto done;
 	}
 	if (changes)
 		*changes = strtoull(pq.PQcmdTuples(res), NULL, 10);
@@ -382,12 +432,22 @@ int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_p
 	rows->row = -1;
 	rows->n_rows = pq.PQntuples(res);
 	rows->n_columns = (size_t)pq.PQnfields(res);
+	res = NULL;
 	*out = rows;
-	return 0;
+done:
+	for (i = 0; copies && i < n_params; i++)
+		free(copies[i]);
+	free(vals);
+	free(copies);
+	free(lengths);
+	free(formats);
+	pq.PQclear(res);
+	return rc;
 }
 
 int pg_rows_next(struct mg_rows *rows)
 {
+	free_decoded(rows);
 	if (rows->row + 1 >= rows->n_rows) {
 		rows->row = rows->n_rows;
 		return 0;
@@ -403,8 +463,65 @@ const char *pg_rows_text(const struct mg_rows *rows, size_t i)
 	return pq.PQgetvalue(rows->res, rows->row, (int)i);
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+#define BYTEAOID 17 /* pg_type.oid of bytea, fixed since PostgreSQL 7 */
+
+const void *pg_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
+{
+	const char *text = pg_rows_text(rows, i);
+	size_t n, k;
+	unsigned char *out;
+
+	*len = 0;
+	if (!text)
+		return NULL;
+	n = (size_t)pq.PQgetlength(rows->res, rows->row, (int)i);
+	/* bytea comes as text in the hex format ("\x" and two digits a
+	 * byte), the server's output since PostgreSQL 9.0. */
+	if (pq.PQftype(rows->res, (int)i) != BYTEAOID || n < 2 || text[0] != '\\' ||
+	    text[1] != 'x' || n % 2) {
+		*len = n;
+		return text;
+	}
+	if (!rows->decoded) {
+		rows->decoded = calloc(rows->n_columns, sizeof(*rows->decoded));
+		if (!rows->decoded)
+			abort();
+	}
+	free(rows->decoded[i]);
+	out = malloc(n / 2 > 0 ? n / 2 : 1);
+	if (!out)
+		abort();
+	for (k = 0; 2 + 2 * k < n; k++) {
+		int hi = hex_digit(text[2 + 2 * k]), lo = hex_digit(text[3 + 2 * k]);
+
+		if (hi < 0 || lo < 0) {
+			free(out);
+			rows->decoded[i] = NULL;
+			*len = n;
+			return text;
+		}
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+	rows->decoded[i] = out;
+	*len = k;
+	return out;
+}
+
 void pg_rows_free(struct mg_rows *rows)
 {
+	free_decoded(rows);
+	free(rows->decoded);
 	pq.PQclear(rows->res);
 	free(rows);
 }

@@ -289,8 +289,27 @@ param_error(struct mg_db *db, const char *sql, const char *fmt, ...)
 	return rc;
 }
 
+/* Binds parameter `i` (0-based) at placeholder `idx`: text, or an
+ * mg_value with its length. */
+static int bind_param(sqlite3_stmt *stmt, int idx, size_t i, const char *const *params,
+		      const struct mg_value *values)
+{
+	const struct mg_value *v = values ? &values[i] : NULL;
+
+	if (!v)
+		return sqlite3_bind_text(stmt, idx, params[i], -1, SQLITE_TRANSIENT);
+	if (!v->data)
+		return sqlite3_bind_null(stmt, idx);
+	if (v->blob)
+		return sqlite3_bind_blob64(stmt, idx, v->data, (sqlite3_uint64)v->len,
+					   SQLITE_TRANSIENT);
+	return sqlite3_bind_text64(stmt, idx, v->data, (sqlite3_uint64)v->len, SQLITE_TRANSIENT,
+				   SQLITE_UTF8);
+}
+
 int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-		 const char *const *params, unsigned long long *changes)
+		 const char *const *params, const struct mg_value *values,
+		 unsigned long long *changes)
 {
 	struct mg_rows *rows = NULL;
 	sqlite3_stmt *stmt = NULL;
@@ -334,7 +353,7 @@ int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t
 				name, i + 1);
 			goto done;
 		}
-		if (sqlite3_bind_text(stmt, idx, params[i], -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		if (bind_param(stmt, idx, i, params, values) != SQLITE_OK) {
 			rc = stmt_error(db, sql);
 			goto done;
 		}
@@ -377,6 +396,22 @@ int sqlite_rows_next(struct mg_rows *rows)
 const char *sqlite_rows_text(const struct mg_rows *rows, size_t i)
 {
 	return (const char *)sqlite3_column_text(rows->stmt, (int)i);
+}
+
+const void *sqlite_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
+{
+	const void *p;
+
+	*len = 0;
+	if (sqlite3_column_type(rows->stmt, (int)i) == SQLITE_NULL)
+		return NULL;
+	/* Text is returned as stored, a number as its text. */
+	p = sqlite3_column_type(rows->stmt, (int)i) == SQLITE_BLOB
+		    ? sqlite3_column_blob(rows->stmt, (int)i)
+		    : (const void *)sqlite3_column_text(rows->stmt, (int)i);
+	*len = (size_t)sqlite3_column_bytes(rows->stmt, (int)i);
+	/* A zero-length blob comes back as NULL: not SQL NULL. */
+	return p ? p : "";
 }
 
 void sqlite_rows_free(struct mg_rows *rows)

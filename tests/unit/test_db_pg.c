@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "blob_round_trip.h"
 #include "db_int.h"
 #include "sql.h"
 
@@ -306,12 +307,20 @@ static void test_lock(void **state)
 	mg_db_close(b);
 }
 
+static void test_blobs(void **state)
+{
+	struct mg_db *db = open_test();
+
+	(void)state;
+	blob_round_trip(db, "bytea");
+	mg_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_data_api),
-		cmocka_unit_test(test_keyword_value),
-		cmocka_unit_test(test_inspect_round_trip),
+		cmocka_unit_test(test_data_api),      cmocka_unit_test(test_blobs),
+		cmocka_unit_test(test_keyword_value), cmocka_unit_test(test_inspect_round_trip),
 		cmocka_unit_test(test_lock),
 	};
 

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "blob_round_trip.h"
 #include "db_int.h"
 #include "modelgen/update.h"
 #include "sql.h"
@@ -390,12 +391,20 @@ static void test_checksum(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static void test_blobs(void **state)
+{
+	struct mg_db *db = open_memory();
+
+	(void)state;
+	blob_round_trip(db, "BLOB");
+	mg_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_data_api),
-		cmocka_unit_test(test_inspect_round_trip),
-		cmocka_unit_test(test_big_rebuild),
+		cmocka_unit_test(test_data_api),           cmocka_unit_test(test_blobs),
+		cmocka_unit_test(test_inspect_round_trip), cmocka_unit_test(test_big_rebuild),
 		cmocka_unit_test(test_checksum),
 	};
 

@@ -77,6 +77,23 @@ int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *
 int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
 		const char *const *params);
 
+/*
+ * A parameter given with its length, for values that are not NUL-terminated
+ * text: `len` bytes at `data` (data NULL: SQL NULL), bound as binary when
+ * `blob` is nonzero (SQLite BLOB, PostgreSQL bytea), as text otherwise.
+ */
+struct mg_value {
+	const void *data;
+	size_t len;
+	int blob;
+};
+
+/* mg_db_execp and mg_db_query with mg_value parameters. */
+int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values, const struct mg_value *values,
+		unsigned long long *changes);
+int mg_db_queryv(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_values,
+		 const struct mg_value *values);
+
 /* Moves to the next row: returns 1 when there is one, 0 at the end, or a
  * negative MG_E_* code (message on the handle). */
 int mg_rows_next(struct mg_rows *rows);
@@ -87,6 +104,14 @@ size_t mg_rows_columns(const struct mg_rows *rows);
 /* Returns column `i` of the current row as text, or NULL for SQL NULL;
  * borrowed until the next mg_rows_next. PostgreSQL booleans are "t"/"f". */
 const char *mg_rows_text(const struct mg_rows *rows, size_t i);
+
+/*
+ * Returns column `i` of the current row as bytes, with their number in
+ * *len, or NULL for SQL NULL (*len 0): a BLOB as stored, a PostgreSQL
+ * bytea decoded, anything else as the text mg_rows_text gives. Borrowed
+ * until the next mg_rows_next.
+ */
+const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
 
 /* Frees a result. Accepts NULL. */
 void mg_rows_free(struct mg_rows *rows);
