@@ -9,11 +9,36 @@
 #include "modelgen/update.h"
 #include "util/sha256.h"
 
+/*
+ * The serialisation goes through a buffer and reaches SHA-256 in large
+ * pieces: a migration is hundreds of short strings and numbers, and
+ * hashing each on its own was most of an up-to-date dbupdate's own time.
+ */
+struct feed {
+	struct mg_sha256 h;
+	size_t n;
+	char buf[4096];
+};
+
+static void feed_bytes(struct feed *f, const void *p, size_t n)
+{
+	if (f->n + n > sizeof(f->buf)) {
+		mg_sha256_update(&f->h, f->buf, f->n);
+		f->n = 0;
+		if (n > sizeof(f->buf)) {
+			mg_sha256_update(&f->h, p, n);
+			return;
+		}
+	}
+	memcpy(f->buf + f->n, p, n);
+	f->n += n;
+}
+
 /* Strings are length-prefixed so that no two different inputs share a
  * serialisation; NULL differs from "". */
 /* Appends the decimal digits of `v` and `end` (no snprintf: this runs for
  * every migration on every start of an up-to-date dbupdate). */
-static void put_number(struct mg_sha256 *h, unsigned long long v, char end)
+static void put_number(struct feed *h, unsigned long long v, char end)
 {
 	char buf[24];
 	size_t i = sizeof(buf);
@@ -23,28 +48,28 @@ static void put_number(struct mg_sha256 *h, unsigned long long v, char end)
 		buf[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	mg_sha256_update(h, buf + i, sizeof(buf) - i);
+	feed_bytes(h, buf + i, sizeof(buf) - i);
 }
 
-static void put_str(struct mg_sha256 *h, const char *s)
+static void put_str(struct feed *h, const char *s)
 {
 	size_t n;
 
 	if (!s) {
-		mg_sha256_update(h, "-;", 2);
+		feed_bytes(h, "-;", 2);
 		return;
 	}
 	n = strlen(s);
 	put_number(h, n, ':');
-	mg_sha256_update(h, s, n);
+	feed_bytes(h, s, n);
 }
 
-static void put_uint(struct mg_sha256 *h, unsigned long long v)
+static void put_uint(struct feed *h, unsigned long long v)
 {
 	put_number(h, v, ';');
 }
 
-static void put_table(struct mg_sha256 *h, const struct mg_table *t)
+static void put_table(struct feed *h, const struct mg_table *t)
 {
 	size_t i, j;
 
@@ -88,7 +113,7 @@ static void put_table(struct mg_sha256 *h, const struct mg_table *t)
 	}
 }
 
-static void put_schema(struct mg_sha256 *h, const struct mg_schema *s)
+static void put_schema(struct feed *h, const struct mg_schema *s)
 {
 	size_t i;
 
@@ -101,7 +126,7 @@ static void put_schema(struct mg_sha256 *h, const struct mg_schema *s)
 		put_table(h, &s->tables[i]);
 }
 
-static void put_plan(struct mg_sha256 *h, const struct mg_plan *p)
+static void put_plan(struct feed *h, const struct mg_plan *p)
 {
 	size_t i, j;
 
@@ -128,12 +153,13 @@ static void put_plan(struct mg_sha256 *h, const struct mg_plan *p)
 void mg_migration_checksum(char out[72], const struct mg_migration *m)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct mg_sha256 h;
+	struct feed h;
 	unsigned char digest[32];
 	int d;
 	size_t i;
 
-	mg_sha256_init(&h);
+	mg_sha256_init(&h.h);
+	h.n = 0;
 	put_str(&h, "modelgen-migration-checksum-1");
 	put_uint(&h, m->number);
 	put_str(&h, m->name);
@@ -149,7 +175,8 @@ void mg_migration_checksum(char out[72], const struct mg_migration *m)
 	}
 	put_uint(&h, (unsigned)(m->run_up != NULL));
 	put_uint(&h, (unsigned)(m->run_down != NULL));
-	mg_sha256_final(&h, digest);
+	mg_sha256_update(&h.h, h.buf, h.n);
+	mg_sha256_final(&h.h, digest);
 	memcpy(out, "sha256:", 7);
 	for (i = 0; i < 32; i++) {
 		out[7 + 2 * i] = hex[digest[i] >> 4];
