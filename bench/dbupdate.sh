@@ -6,6 +6,8 @@
 #      the same SQL (`dbupdate --sql`) run by the sqlite3 CLI and by psql.
 #   3. a SQLite rebuild of a 1,000,000-row table, against the hand-written
 #      rebuild SQL in the sqlite3 CLI; dbupdate's peak RSS at 100k and 1M rows.
+#   4. as 1 on a small schema with the same long history (20 tables, 200
+#      migrations), printed after 1.
 #
 # Times are wall clock from bash's $EPOCHREALTIME (no helper process inside
 # the measured interval), medians of REPEAT runs; the load (uptime) is
@@ -19,7 +21,7 @@ root=$(pwd)
 build=${1:-build/bench}
 repeat=${REPEAT:-5}
 rows=${ROWS:-1000000}
-parts=" ${PARTS:-1 2 3} "
+parts=" ${PARTS:-1 2 3 4} "
 
 if [ ! -x "$build/gen/modelgen" ]; then
 	cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DMG_TESTS=OFF >/dev/null
@@ -111,6 +113,38 @@ mapfile -t sp < <(spawn_timed 101 /bin/true "sqlite3 :memory: 'SELECT 1'" "$h/db
 echo "   timed with posix_spawn + wait4 (median of 101 interleaved runs; wall ms, cpu ms):"
 echo "   floor: /bin/true ${sp[0]}, sqlite3 :memory: ${sp[1]}, dbupdate --version ${sp[2]}"
 echo "   sqlite3 CLI reading the bookkeeping ${sp[3]}; dbupdate on the up-to-date database ${sp[4]}"
+echo
+fi
+
+# 4. The same 200 migrations on a small schema: 20 tables, then 199
+#    migrations each adding a column to one of them (the start-up cost of
+#    a long history without SQLite's parse of a 200-table schema).
+if [[ $parts == *" 4 "* ]]; then
+h=$work/h20
+mkdir -p "$h"
+bash bench/gen_models.sh 20 "$h/models" 0
+(cd "$h" && "$modelgen" diff -m init >/dev/null)
+for ((k = 2; k <= 200; k++)); do
+	python3 - "$h/models" "$(printf 't%05d' $((k % 20)))" "$k" <<'PY'
+import glob, sys
+models, table, k = sys.argv[1:]
+key, pk = 'struct MG_TABLE("%s")' % table, "int64_t id MG_PRIMARY_KEY;\n"
+for f in glob.glob(models + "/*.h"):
+    s = open(f).read()
+    if key in s:
+        j = s.index(pk, s.index(key)) + len(pk)
+        open(f, "w").write(s[:j] + '\tint64_t c%s MG_DEFAULT("0");\n' % k + s[j:])
+PY
+	(cd "$h" && "$modelgen" diff -m "add c$k" >/dev/null)
+done
+build_dbupdate "$h"
+"$h/dbupdate" -q --to 1 "sqlite:$h/app.db" >/dev/null
+"$h/dbupdate" -q "sqlite:$h/app.db" >/dev/null
+echo "4. ($(load))"
+mapfile -t sp < <(spawn_timed 101 "sqlite3 $h/app.db 'SELECT count(*) FROM modelgen_migrations'" \
+	"$h/dbupdate sqlite:$h/app.db")
+echo "   20 tables, 200 migrations applied, up to date (posix_spawn + wait4, median of 101 interleaved runs; wall ms, cpu ms):"
+echo "   sqlite3 CLI reading the bookkeeping ${sp[0]}; dbupdate ${sp[1]}"
 echo
 fi
 
