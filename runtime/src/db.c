@@ -138,63 +138,54 @@ int mg_db_exec(struct mg_db *db, const char *sql)
 	return sqlite_exec(db, sql);
 }
 
-int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *const *params,
-		unsigned long long *changes)
+/* One statement with text `params` or mg_value `values` (the other NULL);
+ * with `changes`, run to its end and the rows it changed counted. */
+static int query_any(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n,
+		     const char *const *params, const struct mg_value *values,
+		     unsigned long long *changes)
+{
+#ifdef MG_HAVE_POSTGRESQL
+	if (db->dialect == MG_DIALECT_POSTGRESQL)
+		return pg_query(out, db, sql, n, params, values, changes);
+#endif
+	return sqlite_query(out, db, sql, n, params, values, changes);
+}
+
+static int exec_any(struct mg_db *db, const char *sql, size_t n, const char *const *params,
+		    const struct mg_value *values, unsigned long long *changes)
 {
 	struct mg_rows *rows = NULL;
-	unsigned long long n = 0;
+	unsigned long long count = 0;
 	int rc;
 
 	/* A changes counter makes the driver run the statement to its end. */
-	if (!changes)
-		changes = &n;
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		rc = pg_query(&rows, db, sql, n_params, params, NULL, changes);
-	else
-#endif
-		rc = sqlite_query(&rows, db, sql, n_params, params, NULL, changes);
+	rc = query_any(&rows, db, sql, n, params, values, changes ? changes : &count);
 	mg_rows_free(rows);
 	return rc;
+}
+
+int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *const *params,
+		unsigned long long *changes)
+{
+	return exec_any(db, sql, n_params, params, NULL, changes);
 }
 
 int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
 		const char *const *params)
 {
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_query(out, db, sql, n_params, params, NULL, NULL);
-#endif
-	return sqlite_query(out, db, sql, n_params, params, NULL, NULL);
+	return query_any(out, db, sql, n_params, params, NULL, NULL);
 }
 
 int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values, const struct mg_value *values,
 		unsigned long long *changes)
 {
-	struct mg_rows *rows = NULL;
-	unsigned long long n = 0;
-	int rc;
-
-	if (!changes)
-		changes = &n;
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		rc = pg_query(&rows, db, sql, n_values, NULL, values, changes);
-	else
-#endif
-		rc = sqlite_query(&rows, db, sql, n_values, NULL, values, changes);
-	mg_rows_free(rows);
-	return rc;
+	return exec_any(db, sql, n_values, NULL, values, changes);
 }
 
 int mg_db_queryv(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_values,
 		 const struct mg_value *values)
 {
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_query(out, db, sql, n_values, NULL, values, NULL);
-#endif
-	return sqlite_query(out, db, sql, n_values, NULL, values, NULL);
+	return query_any(out, db, sql, n_values, NULL, values, NULL);
 }
 
 int mg_rows_next(struct mg_rows *rows)
