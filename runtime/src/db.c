@@ -115,6 +115,21 @@ void db_prefix(struct mg_db *db, const char *fmt, ...)
 	db->err = b;
 }
 
+void db_put_statement(struct mg_strbuf *b, const char *sql)
+{
+	size_t n = 0;
+
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	while (sql[n] && sql[n] != '\n' && n < 80)
+		n++;
+	mg_strbuf_putc(b, '\'');
+	mg_strbuf_putn(b, sql, n);
+	if (sql[n] && sql[n] != '\n')
+		mg_strbuf_puts(b, "...");
+	mg_strbuf_putc(b, '\'');
+}
+
 void db_progress(struct mg_db *db, const char *fmt, ...)
 {
 	struct mg_strbuf b = {0};

@@ -54,6 +54,10 @@ void db_prefix(struct mg_db *db, const char *fmt, ...)
 #endif
 	;
 
+/* Appends the first line of the statement at `sql` (leading white space
+ * skipped, at most 80 bytes, "..." when cut), quoted, for error messages. */
+void db_put_statement(struct mg_strbuf *b, const char *sql);
+
 /* Reports a progress line when a callback is set. */
 void db_progress(struct mg_db *db, const char *fmt, ...)
 #if defined(__GNUC__)

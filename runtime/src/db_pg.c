@@ -125,20 +125,6 @@ static void ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* Appends the first line of the text at `start` (at most 80 bytes), quoted. */
-static void put_line(struct mg_strbuf *b, const char *start)
-{
-	size_t n = 0;
-
-	while (start[n] && start[n] != '\n' && n < 80)
-		n++;
-	mg_strbuf_putc(b, '\'');
-	mg_strbuf_putn(b, start, n);
-	if (start[n] && start[n] != '\n')
-		mg_strbuf_puts(b, "...");
-	mg_strbuf_putc(b, '\'');
-}
-
 /* The line of `sql` that holds 1-based character `pos`. */
 static const char *line_at(const char *sql, long pos)
 {
@@ -254,7 +240,7 @@ static int result_error(struct mg_db *db, const PGresult *res, const char *sql, 
 	if (state && strcmp(state, "55P03") == 0)
 		rc = MG_E_LOCKED;
 	mg_strbuf_puts(&b, "statement ");
-	put_line(&b, pos ? line_at(sql, atol(pos)) : statement_start(sql, index));
+	db_put_statement(&b, pos ? line_at(sql, atol(pos)) : statement_start(sql, index));
 	mg_strbuf_printf(&b, ": %s (SQLSTATE %s)", msg ? msg : pq.PQerrorMessage(db->pg),
 			 state ? state : "none");
 	if (detail)

@@ -31,22 +31,6 @@
 /* Far beyond what a dbupdate opens; only bounds the scan in find_fds. */
 #define MAX_FD_SCAN 65536L
 
-/* Appends the first line of `sql` (at most 80 bytes) for error messages. */
-static void put_statement(struct mg_strbuf *b, const char *sql)
-{
-	size_t n = 0;
-
-	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
-		sql++;
-	while (sql[n] && sql[n] != '\n' && n < 80)
-		n++;
-	mg_strbuf_putc(b, '\'');
-	mg_strbuf_putn(b, sql, n);
-	if (sql[n] && sql[n] != '\n')
-		mg_strbuf_puts(b, "...");
-	mg_strbuf_putc(b, '\'');
-}
-
 /*
  * Finds descriptors this process already has open on the database file and
  * its -shm file (fds[0], fds[1]; -1 when none). Asking the kernel through a
@@ -172,7 +156,7 @@ static int stmt_error(struct mg_db *db, const char *sql)
 	const char *msg = sqlite3_errmsg(db->sqlite);
 
 	mg_strbuf_puts(&b, "statement ");
-	put_statement(&b, sql);
+	db_put_statement(&b, sql);
 	if (code == SQLITE_BUSY && put_lock_holder(&who, db))
 		db_errf(db, rc, "%s: %s, held by %s", mg_strbuf_cstr(&b), msg,
 			mg_strbuf_cstr(&who));
@@ -248,7 +232,7 @@ int sqlite_exec(struct mg_db *db, const char *sql)
 		if (sqlite3_bind_parameter_count(stmt) > 0) {
 			struct mg_strbuf b = {0};
 
-			put_statement(&b, start);
+			db_put_statement(&b, start);
 			rc = db_errf(db, MG_E_USAGE,
 				     "statement %s has placeholders: run it with parameters",
 				     mg_strbuf_cstr(&b));
@@ -279,7 +263,7 @@ param_error(struct mg_db *db, const char *sql, const char *fmt, ...)
 	va_list ap;
 	int rc;
 
-	put_statement(&b, sql);
+	db_put_statement(&b, sql);
 	mg_strbuf_puts(&b, ": ");
 	va_start(ap, fmt);
 	mg_strbuf_vprintf(&b, fmt, ap);
