@@ -7,6 +7,7 @@
 #define MG_GEN_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "modelgen/schema.h"
@@ -47,6 +48,11 @@ struct model {
  * and plans keep them: a binary search, so large schemas stay fast.
  */
 const struct mg_table *model_find_table(const struct mg_schema *s, const char *name);
+
+/* Decodes the UTF-8 sequence at `s` into *cp; returns its length in bytes,
+ * or 0 when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF,
+ * truncated). */
+size_t model_utf8_decode(const unsigned char *s, uint32_t *cp);
 
 /* 1 when two tables have the same definition: name, comment, columns in
  * order, keys, indexes and foreign keys (renamed_from, generator input, is

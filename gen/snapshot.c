@@ -91,36 +91,6 @@ static void put_indent(struct writer *w)
 	mg_strbuf_putn(w->b, spaces, n);
 }
 
-/* Decodes one UTF-8 sequence at `s`; returns its length, or 0 when it is not
- * valid UTF-8 (overlong, surrogate, beyond U+10FFFF, truncated). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t c = s[0], min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0)
-		n = 2, c &= 0x1F, min = 0x80;
-	else if ((c & 0xF0) == 0xE0)
-		n = 3, c &= 0x0F, min = 0x800;
-	else if ((c & 0xF8) == 0xF0)
-		n = 4, c &= 0x07, min = 0x10000;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* A JSON string, ASCII only: the escapes jansson writes, non-ASCII as
  * \uXXXX (upper-case hex; surrogate pairs above U+FFFF). */
 static void put_string(struct writer *w, const char *str)
@@ -140,7 +110,7 @@ static void put_string(struct writer *w, const char *str)
 		mg_strbuf_putn(b, (const char *)run, (size_t)(s - run));
 		if (!*s)
 			break;
-		n = utf8_decode(s, &cp);
+		n = model_utf8_decode(s, &cp);
 		if (!n) {
 			/* Strings reach here validated (identifiers are ASCII,
 			 * model_validate checks comments and defaults are UTF-8);
