@@ -16,7 +16,7 @@
 #include "snapshot.h"
 
 static const char usage_text[] =
-	"usage: modelgen [-M DIR] [-G DIR] COMMAND [OPTIONS] [-- CLANG-ARGS...]\n"
+	"usage: modelgen [-M DIR]... [-G DIR] [-p DIR] COMMAND [OPTIONS] [-- CLANG-ARGS...]\n"
 	"\n"
 	"Generates numbered database migrations from annotated C structs.\n"
 	"\n"
@@ -28,8 +28,11 @@ static const char usage_text[] =
 	"  new          write an empty hand-written (data) migration\n"
 	"\n"
 	"options:\n"
-	"  -M DIR       model headers (default: models)\n"
+	"  -M DIR       model headers, subfolders included (default: models);\n"
+	"               may be given more than once\n"
 	"  -G DIR       generated files (default: generated)\n"
+	"  -p DIR       build directory with compile_commands.json for include paths\n"
+	"               (default: the first of ., build/, build/*/, cmake-build-*/)\n"
 	"  -h, --help   this text; `modelgen COMMAND --help` for a command\n"
 	"  --version    print the version\n"
 	"  -- ARGS      pass ARGS to the C parser (e.g. -I include -DFOO)\n"
@@ -46,16 +49,17 @@ static const struct command_help {
 		     "generated/schema.json holds) to standard output. Writes nothing.\n"
 		     "With FILE, reads that snapshot instead, checks it strictly and prints it\n"
 		     "in canonical form.\n"},
-	{"diff", "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
-		 "\n"
-		 "Compares the models with generated/schema.json and, where they differ, writes\n"
-		 "the next numbered migration, the new snapshot and the registry, and prints a\n"
-		 "summary of the operations (destructive ones marked).\n"
-		 "\n"
-		 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
-		 "  --dry-run              print what would be written; write nothing\n"
-		 "  --allow-drop           allow dropping tables and columns\n"
-		 "  --amend                regenerate the newest migration instead of adding one\n"},
+	{"diff",
+	 "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
+	 "\n"
+	 "Compares the models with generated/schema.json and, where they differ, writes\n"
+	 "the next numbered migration, the new snapshot and the registry, and prints a\n"
+	 "summary of the operations (destructive ones marked).\n"
+	 "\n"
+	 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
+	 "  --dry-run              print what would be written; write nothing\n"
+	 "  --allow-drop           allow dropping tables and columns\n"
+	 "  --amend                regenerate the newest migration instead of adding one\n"},
 	{"check", "usage: modelgen check\n"
 		  "\n"
 		  "Exits 0 when the models match the snapshot and the migration history is\n"
@@ -72,7 +76,8 @@ static const struct command_help {
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
-static int usage_error(const char *fmt, ...)
+static int
+usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -143,14 +148,19 @@ int main(int argc, char **argv)
 {
 	struct cli cli;
 	const char **args = calloc((size_t)argc + 1, sizeof(*args));
+	const char **models_dirs = calloc((size_t)argc + 1, sizeof(*models_dirs));
+	size_t n_models_dirs = 0;
 	int i, rc;
 	int want_help = 0;
 
-	if (!args)
+	if (!args || !models_dirs) {
+		free(args);
+		free(models_dirs);
 		return MG_EXIT_ERROR;
+	}
 	memset(&cli, 0, sizeof(cli));
 	cli.args = args;
-	cli.parse.models_dir = "models";
+	cli.parse.models_dirs = models_dirs;
 	cli.generated_dir = "generated";
 	cli.dialect = -1;
 
@@ -168,7 +178,11 @@ int main(int argc, char **argv)
 			rc = MG_EXIT_OK;
 			goto done;
 		} else if (strcmp(a, "-M") == 0 || strcmp(a, "--models") == 0) {
-			if ((rc = option_value(argc, argv, &i, &cli.parse.models_dir)))
+			if ((rc = option_value(argc, argv, &i, &models_dirs[n_models_dirs])))
+				goto done;
+			n_models_dirs++;
+		} else if (strcmp(a, "-p") == 0) {
+			if ((rc = option_value(argc, argv, &i, &cli.parse.compile_commands_dir)))
 				goto done;
 		} else if (strcmp(a, "-G") == 0 || strcmp(a, "--generated") == 0) {
 			if ((rc = option_value(argc, argv, &i, &cli.generated_dir)))
@@ -206,6 +220,7 @@ int main(int argc, char **argv)
 		}
 	}
 
+	cli.parse.n_models_dirs = n_models_dirs;
 	if (!cli.command) {
 		fputs(usage_text, want_help ? stdout : stderr);
 		rc = want_help ? MG_EXIT_OK : MG_EXIT_USAGE;
@@ -232,6 +247,7 @@ int main(int argc, char **argv)
 	else
 		rc = command_new(&cli);
 done:
+	free(models_dirs);
 	free(args);
 	return rc;
 }

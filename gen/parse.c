@@ -79,6 +79,9 @@ struct parser {
 	struct mg_arena *scratch; /* freed at the end of the run */
 	struct diag_list *diags;
 	const char *file; /* the model file being walked, as given */
+	/* Where include paths came from (for a "file not found" hint); NULL
+	 * when no compile_commands.json was found. */
+	const char *compile_commands;
 	struct table_build *tables;
 	size_t n_tables, cap_tables;
 };
@@ -1174,41 +1177,104 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Lists the *.h files of `dir`, sorted by name, as dir/name. */
-static int list_models(struct parser *p, const char *dir, struct model *m)
+/* A directory already walked, by identity, so that a symbolic link back up
+ * the tree is read once, not forever. */
+struct seen_dir {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct walk {
+	struct parser *p;
+	const char **paths;
+	size_t n, cap;
+	struct seen_dir *seen;
+	size_t n_seen, cap_seen;
+};
+
+static int seen_before(struct walk *w, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_seen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return 1;
+	w->seen = grow(w->p->scratch, w->seen, w->n_seen, &w->cap_seen, sizeof(*w->seen));
+	w->seen[w->n_seen].dev = st->st_dev;
+	w->seen[w->n_seen++].ino = st->st_ino;
+	return 0;
+}
+
+/*
+ * Adds the *.h files under `dir` (given as `dir`, without a trailing slash)
+ * to the walk, descending into subdirectories; names starting with '.' are
+ * skipped. Returns 0, or -1 after reporting a directory that cannot be read.
+ */
+static int walk_dir(struct walk *w, const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	size_t cap = 0, dlen = strlen(dir);
-	const char **names = NULL;
-	size_t n = 0;
+	struct stat st;
+	int rc = 0;
 
-	if (!d) {
-		diag_error(p->diags, NULL, "cannot open models directory '%s': %s", dir,
+	if (!d || fstat(dirfd(d), &st) != 0) {
+		diag_error(w->p->diags, NULL, "cannot open models directory '%s': %s", dir,
 			   strerror(errno));
+		if (d)
+			closedir(d);
 		return -1;
 	}
-	while (dlen > 1 && dir[dlen - 1] == '/')
-		dlen--;
-	while ((e = readdir(d))) {
+	if (seen_before(w, &st)) {
+		closedir(d);
+		return 0;
+	}
+	while ((e = readdir(d)) && rc == 0) {
 		size_t len = strlen(e->d_name);
 		const char *path;
-		struct stat st;
 
-		if (e->d_name[0] == '.' || len < 3 || strcmp(e->d_name + len - 2, ".h") != 0)
+		if (e->d_name[0] == '.')
 			continue;
-		path = mg_arena_printf(p->arena, "%.*s%s%s", (int)dlen, dir,
-				       dir[dlen - 1] == '/' ? "" : "/", e->d_name);
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		path = mg_arena_printf(w->p->arena, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0)
 			continue;
-		names = grow(p->arena, names, n, &cap, sizeof(*names));
-		names[n++] = path;
+		if (S_ISDIR(st.st_mode)) {
+			rc = walk_dir(w, path);
+		} else if (S_ISREG(st.st_mode) && len >= 3 &&
+			   strcmp(e->d_name + len - 2, ".h") == 0) {
+			w->paths = grow(w->p->arena, w->paths, w->n, &w->cap, sizeof(*w->paths));
+			w->paths[w->n++] = path;
+		}
 	}
 	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	m->sources = names;
-	m->n_sources = n;
+	return rc;
+}
+
+/*
+ * Lists the *.h files under every models directory, subdirectories
+ * included, sorted by path, so that moving a header between folders changes
+ * nothing but its path. A directory reached twice (overlapping -M, a
+ * symbolic link) is read once.
+ */
+static int list_models(struct parser *p, const struct parse_options *opts, struct model *m)
+{
+	struct walk w;
+	size_t i, n_dirs = opts->n_models_dirs ? opts->n_models_dirs : 1;
+
+	memset(&w, 0, sizeof(w));
+	w.p = p;
+	for (i = 0; i < n_dirs; i++) {
+		const char *dir = opts->n_models_dirs ? opts->models_dirs[i] : "models";
+		size_t dlen = strlen(dir);
+
+		while (dlen > 1 && dir[dlen - 1] == '/')
+			dlen--;
+		if (walk_dir(&w, mg_arena_strndup(p->scratch, dir, dlen)) != 0)
+			return -1;
+	}
+	if (w.n)
+		qsort(w.paths, w.n, sizeof(*w.paths), cmp_str);
+	m->sources = w.paths;
+	m->n_sources = w.n;
 	return 0;
 }
 
@@ -1323,6 +1389,24 @@ static void dropped_annotation(struct parser *p, CXTranslationUnit tu, CXDiagnos
 			   name);
 }
 
+/* What to add to clang's "'x.h' file not found": where include paths can
+ * come from. "" for other errors. */
+static const char *not_found_hint(struct parser *p, const char *text)
+{
+	if (!strstr(text, "' file not found"))
+		return "";
+	if (strstr(text, "'stddef.h' file not found") || strstr(text, "'stdbool.h' file not found"))
+		return " (clang's resource directory was not found; pass -- -resource-dir "
+		       "\"$(clang -print-resource-dir)\")";
+	if (p->compile_commands)
+		return mg_arena_printf(p->scratch,
+				       " (include directories came from %s; add others with "
+				       "`-- -I DIR`)",
+				       p->compile_commands);
+	return " (no compile_commands.json found in ., build/ or cmake-build-*/: point -p at "
+	       "the build directory that has one, or add include directories with `-- -I DIR`)";
+}
+
 /* Copies clang's errors for one translation unit into `diags`; returns how
  * many there were. */
 static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
@@ -1350,12 +1434,7 @@ static size_t clang_errors(struct parser *p, CXTranslationUnit tu)
 				clang_disposeDiagnostic(d);
 				continue;
 			}
-			diag_error(p->diags, f ? &loc : NULL, "%s%s", t,
-				   strstr(t, "'stddef.h' file not found") ||
-						   strstr(t, "'stdbool.h' file not found")
-					   ? " (clang's resource directory was not found; pass -- "
-					     "-resource-dir \"$(clang -print-resource-dir)\")"
-					   : "");
+			diag_error(p->diags, f ? &loc : NULL, "%s%s", t, not_found_hint(p, t));
 			clang_disposeString(text);
 		} else if (sev == CXDiagnostic_Warning) {
 			dropped_annotation(p, tu, d);
@@ -1404,18 +1483,105 @@ static size_t split_command(struct parser *p, const char *cmd, const char ***out
 	return n;
 }
 
-/*
- * Include paths from build/compile_commands.json (CMake's
- * CMAKE_EXPORT_COMPILE_COMMANDS), when there is one: every -I, -isystem
- * and -iquote of every entry, made absolute against the entry's directory,
- * first occurrence kept. Only include paths: defines and other flags belong
- * to the application's own build, not to its models. A missing or
- * unreadable file adds nothing.
- */
-static void compile_command_includes(struct parser *p, const char ***args, size_t *n_args,
-				     size_t *cap)
+/* 1 when `path` is a readable file. */
+static int readable(const char *path)
 {
-	json_t *root = json_load_file("build/compile_commands.json", 0, NULL);
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
+}
+
+/* The first DIR/PREFIX.../compile_commands.json in name order, or NULL. */
+static const char *first_in_subdirs(struct parser *p, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	const char **found = NULL;
+	size_t n = 0, cap = 0, plen = strlen(prefix);
+	struct dirent *e;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		const char *path;
+
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		path = mg_arena_printf(p->scratch, "%s/%s/compile_commands.json", dir, e->d_name);
+		if (!readable(path))
+			continue;
+		found = grow(p->scratch, found, n, &cap, sizeof(*found));
+		found[n++] = path;
+	}
+	closedir(d);
+	if (!n)
+		return NULL;
+	qsort(found, n, sizeof(*found), cmp_str);
+	return found[0];
+}
+
+/*
+ * The compile_commands.json to take include paths from: -p's (a build
+ * directory or the file itself), else the first of the project root's own,
+ * build/'s, one in a folder of build/ (a multi-configuration tree), in a
+ * cmake-build-X folder (CLion) and in a folder of out/build (Visual Studio). The project root is the current directory,
+ * then the parent of the first models directory when that is elsewhere (so
+ * `modelgen -M ../app/models` finds ../app's build). Returns NULL when there
+ * is none, or -1 in *bad after reporting a -p that names nothing.
+ */
+static const char *find_compile_commands(struct parser *p, const struct parse_options *opts,
+					 int *bad)
+{
+	const char *roots[2] = {".", NULL};
+	size_t i, n_roots = 1;
+
+	*bad = 0;
+	if (opts->compile_commands_dir) {
+		const char *dir = opts->compile_commands_dir;
+		const char *path = mg_arena_printf(p->scratch, "%s/compile_commands.json", dir);
+
+		if (readable(path))
+			return path;
+		if (readable(dir))
+			return dir;
+		diag_error(p->diags, NULL, "-p %s: no compile_commands.json there", dir);
+		*bad = -1;
+		return NULL;
+	}
+	if (opts->n_models_dirs) {
+		const char *slash = strrchr(opts->models_dirs[0], '/');
+
+		if (slash && slash != opts->models_dirs[0])
+			roots[n_roots++] = mg_arena_strndup(p->scratch, opts->models_dirs[0],
+							    (size_t)(slash - opts->models_dirs[0]));
+	}
+	for (i = 0; i < n_roots; i++) {
+		const char *r = roots[i], *path;
+		const char *build = mg_arena_printf(p->scratch, "%s/build", r);
+
+		if (readable(path = mg_arena_printf(p->scratch, "%s/compile_commands.json", r)) ||
+		    readable(path = mg_arena_printf(p->scratch, "%s/compile_commands.json",
+						    build)) ||
+		    (path = first_in_subdirs(p, build, "")) ||
+		    (path = first_in_subdirs(p, r, "cmake-build-")) ||
+		    (path = first_in_subdirs(p, mg_arena_printf(p->scratch, "%s/out/build", r),
+					     "")))
+			return strncmp(path, "./", 2) == 0 ? path + 2 : path;
+	}
+	return NULL;
+}
+
+/*
+ * Include paths from `file` (a compile_commands.json, as CMake's
+ * CMAKE_EXPORT_COMPILE_COMMANDS writes it): every -I, -isystem and -iquote
+ * of every entry, made absolute against the entry's directory, first
+ * occurrence kept. Only include paths: defines and other flags belong to
+ * the application's own build, not to its models. An unreadable file adds
+ * nothing.
+ */
+static void compile_command_includes(struct parser *p, const char *file, const char ***args,
+				     size_t *n_args, size_t *cap)
+{
+	json_t *root = json_load_file(file, 0, NULL);
 	size_t i, j, k;
 
 	if (!json_is_array(root))
@@ -1483,10 +1649,9 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	struct model *m = NULL;
 	CXIndex index = NULL;
 	const char **args = NULL;
-	const char *models_dir = opts->models_dir ? opts->models_dir : "models";
 	size_t n_args = 0, cap_args, i, errors_before = diags->n_errors;
 	struct mg_table *tables;
-	int rc = -1;
+	int rc = -1, bad_p;
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
@@ -1495,7 +1660,7 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	p.diags = diags;
 	m = mg_arena_alloc(p.arena, sizeof(*m));
 	m->arena = p.arena;
-	if (list_models(&p, models_dir, m))
+	if (list_models(&p, opts, m))
 		goto done;
 
 	cap_args = opts->n_clang_args + 16;
@@ -1513,7 +1678,11 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	for (i = 0; i < opts->n_clang_args; i++)
 		args[n_args++] = opts->clang_args[i];
 	/* After the user's own arguments, so that those win. */
-	compile_command_includes(&p, &args, &n_args, &cap_args);
+	p.compile_commands = find_compile_commands(&p, opts, &bad_p);
+	if (bad_p)
+		goto done;
+	if (p.compile_commands)
+		compile_command_includes(&p, p.compile_commands, &args, &n_args, &cap_args);
 
 	index = clang_createIndex(0, 0);
 	for (i = 0; i < m->n_sources; i++) {

@@ -14,7 +14,13 @@
 #include "model.h"
 
 struct parse_options {
-	const char *models_dir; /* "models" by default; every *.h in it */
+	/* Directories of model headers: every *.h under them, subdirectories
+	 * included; "models" when there are none. */
+	size_t n_models_dirs;
+	const char *const *models_dirs;
+	/* -p: the build directory holding compile_commands.json (or the file);
+	 * NULL to look in the usual places. */
+	const char *compile_commands_dir;
 	/* Extra arguments for the C parser (after `--` on the command line). */
 	size_t n_clang_args;
 	const char *const *clang_args;

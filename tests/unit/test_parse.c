@@ -66,7 +66,8 @@ static int parse(struct fixture *f)
 {
 	struct parse_options o = {0};
 
-	o.models_dir = f->dir;
+	o.n_models_dirs = 1;
+	o.models_dirs = (const char *const[]){f->dir};
 	model_free(f->model);
 	f->model = NULL;
 	diag_free(&f->diags);
@@ -236,7 +237,8 @@ static void test_missing_dir_and_include(void **state)
 	char cwd[4096];
 	int rc;
 
-	o.models_dir = "/nonexistent/models";
+	o.n_models_dirs = 1;
+	o.models_dirs = (const char *const[]){"/nonexistent/models"};
 	assert_int_equal(parse_models(&f->model, &o, &f->diags), -1);
 	assert_string_equal(f->diags.items[0].text,
 			    "cannot open models directory '/nonexistent/models': No such file or "
@@ -245,7 +247,8 @@ static void test_missing_dir_and_include(void **state)
 
 	/* An explicit include directory replaces the one found by default. */
 	write_file(f, "a.h", HEAD "struct MG_TABLE(\"t\") t { int64_t id MG_PRIMARY_KEY; };\n");
-	o.models_dir = f->dir;
+	o.n_models_dirs = 1;
+	o.models_dirs = (const char *const[]){f->dir};
 	o.include_dir = "/nonexistent/include";
 	/* Away from any build/compile_commands.json, which could supply it. */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
@@ -253,7 +256,11 @@ static void test_missing_dir_and_include(void **state)
 	rc = parse_models(&f->model, &o, &f->diags);
 	assert_int_equal(chdir(cwd), 0);
 	assert_int_equal(rc, -1);
-	assert_string_equal(f->diags.items[0].text, "'modelgen/model.h' file not found");
+	assert_string_equal(
+		f->diags.items[0].text,
+		"'modelgen/model.h' file not found (no compile_commands.json found in ., "
+		"build/ or cmake-build-*/: point -p at the build directory that has one, "
+		"or add include directories with `-- -I DIR`)");
 }
 
 static void test_clang_args(void **state)
@@ -263,7 +270,8 @@ static void test_clang_args(void **state)
 	const char *args[] = {"-DKEY_TYPE=int16_t"};
 
 	write_file(f, "a.h", HEAD "struct MG_TABLE(\"t\") t { KEY_TYPE id MG_PRIMARY_KEY; };\n");
-	o.models_dir = f->dir;
+	o.n_models_dirs = 1;
+	o.models_dirs = (const char *const[]){f->dir};
 	o.n_clang_args = 1;
 	o.clang_args = args;
 	assert_int_equal(parse_models(&f->model, &o, &f->diags), 0);
@@ -295,11 +303,116 @@ static void test_compile_commands(void **state)
 		 f->dir);
 	write_file(f, "build/compile_commands.json", json);
 	assert_int_equal(chdir(f->dir), 0);
-	o.models_dir = "models";
+	o.n_models_dirs = 1;
+	o.models_dirs = (const char *const[]){"models"};
 	assert_int_equal(parse_models(&f->model, &o, &f->diags), 0);
 	assert_int_equal(chdir(cwd), 0);
 	assert_int_equal(f->model->schema.tables[0].columns[0].type, MG_COL_SMALLINT);
 	assert_string_equal(f->model->sources[0], "models/m.h");
+}
+
+static void make_dir(struct fixture *f, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+}
+
+/* Headers in subfolders are models too, in path order; hidden folders and
+ * files are not; a directory named twice (overlapping -M) is read once. */
+static void test_models_in_folders(void **state)
+{
+	struct fixture *f = *state;
+	struct parse_options o = {0};
+	char logs[128];
+	const char *dirs[2];
+
+	make_dir(f, "logs");
+	make_dir(f, "logs/old");
+	make_dir(f, ".git");
+	write_file(f, "a.h", HEAD "struct MG_TABLE(\"t\") t { int64_t id MG_PRIMARY_KEY; };\n");
+	write_file(f, "logs/audit.h",
+		   HEAD "struct MG_TABLE(\"audit\") audit { int64_t id MG_PRIMARY_KEY; };\n");
+	write_file(f, "logs/old/x.h",
+		   HEAD "struct MG_TABLE(\"x\") x { int64_t id MG_PRIMARY_KEY; };\n");
+	write_file(f, ".git/y.h", "this is not C\n");
+	write_file(f, "logs/notes.txt", "not a header\n");
+	snprintf(logs, sizeof(logs), "%s/logs", f->dir);
+	dirs[0] = logs;
+	dirs[1] = f->dir;
+	o.n_models_dirs = 2;
+	o.models_dirs = dirs;
+	assert_int_equal(parse_models(&f->model, &o, &f->diags), 0);
+	assert_int_equal(f->model->n_sources, 3);
+	assert_int_equal(f->model->schema.n_tables, 3);
+	assert_string_equal(f->model->schema.tables[0].name, "audit");
+	assert_string_equal(f->model->schema.tables[2].name, "x");
+	/* Sorted by path; the file under both directories comes once. */
+	assert_non_null(strstr(f->model->sources[0], "/a.h"));
+	assert_non_null(strstr(f->model->sources[1], "/logs/audit.h"));
+	assert_non_null(strstr(f->model->sources[2], "/logs/old/x.h"));
+}
+
+/* -p names the build directory (or the file); without it the project
+ * root's own compile_commands.json, build/, build/<config>/ and
+ * cmake-build-* are looked at, also next to a models directory elsewhere. */
+static void test_compile_commands_places(void **state)
+{
+	struct fixture *f = *state;
+	struct parse_options o = {0};
+	char cwd[4096], json[1024];
+	const char *places[] = {"out/cc", "build/debug", "cmake-build-release", "."};
+	size_t i;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	make_dir(f, "app");
+	make_dir(f, "app/models");
+	make_dir(f, "app/inc");
+	make_dir(f, "app/out");
+	make_dir(f, "app/out/cc");
+	make_dir(f, "app/build");
+	make_dir(f, "app/build/debug");
+	make_dir(f, "app/cmake-build-release");
+	write_file(f, "app/inc/app_types.h", "typedef short app_small;\n");
+	write_file(f, "app/models/m.h",
+		   "#include <app_types.h>\n" HEAD
+		   "struct MG_TABLE(\"t\") t { app_small id MG_PRIMARY_KEY; };\n");
+	snprintf(json, sizeof(json),
+		 "[{\"directory\": \"%s/app\", \"arguments\": [\"cc\", \"-Iinc\", \"-c\", "
+		 "\"x.c\"], \"file\": \"x.c\"}]\n",
+		 f->dir);
+	assert_int_equal(chdir(f->dir), 0);
+	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		char file[256];
+
+		snprintf(file, sizeof(file), "app/%s/compile_commands.json", places[i]);
+		write_file(f, file, json);
+		model_free(f->model);
+		f->model = NULL;
+		diag_free(&f->diags);
+		memset(&o, 0, sizeof(o));
+		o.n_models_dirs = 1;
+		o.models_dirs = (const char *const[]){"app/models"};
+		if (i == 0)
+			o.compile_commands_dir = "app/out/cc";
+		assert_int_equal(parse_models(&f->model, &o, &f->diags), 0);
+		assert_int_equal(f->model->schema.tables[0].columns[0].type, MG_COL_SMALLINT);
+		/* Only the one just written may be found. */
+		assert_int_equal(unlink(file), 0);
+	}
+	/* None left: the missing header gets the hint. */
+	model_free(f->model);
+	f->model = NULL;
+	assert_int_equal(parse_models(&f->model, &o, &f->diags), -1);
+	assert_non_null(strstr(f->diags.items[0].text, "'app_types.h' file not found (no "
+						       "compile_commands.json found"));
+	diag_free(&f->diags);
+	o.compile_commands_dir = "app/nothing";
+	assert_int_equal(parse_models(&f->model, &o, &f->diags), -1);
+	assert_string_equal(f->diags.items[0].text,
+			    "-p app/nothing: no compile_commands.json there");
+	assert_int_equal(chdir(cwd), 0);
 }
 
 int main(void)
@@ -312,6 +425,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_dir_and_include, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clang_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compile_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_models_in_folders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compile_commands_places, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

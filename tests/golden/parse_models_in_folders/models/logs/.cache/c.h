@@ -1,0 +1,1 @@
+not a model: hidden folders are skipped
