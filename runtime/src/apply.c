@@ -707,9 +707,11 @@ static int set_fk(struct mg_db *db, int on)
 	return mg_db_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
 }
 
-int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_update_options *opts)
+int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_registry *reg,
+	      const struct mg_update_options *opts)
 {
 	static const struct mg_update_options none = {0};
+	struct mg_update_result res = {0, 0, 0};
 	struct bk_state st = {0};
 	unsigned target, flags;
 	int rc, locked = 0;
@@ -723,12 +725,13 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 			       reg->n_migrations);
 	db->progress = opts->progress;
 	db->progress_ctx = opts->progress_ctx;
-	rc = db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
-							   : DEFAULT_LOCK_TIMEOUT_MS);
+	rc = mg_db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
+							      : DEFAULT_LOCK_TIMEOUT_MS);
 	if (rc)
 		goto done;
 	if (flags & MG_UPDATE_DRY_RUN) {
 		rc = bk_read(&st, db);
+		res.from = res.to = st.current;
 		if (rc == 0)
 			rc = bk_check(db, &st, reg);
 		if (rc == 0)
@@ -750,8 +753,6 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 		if (rc)
 			goto done;
 	}
-	db->n_actions = 0;
-	db->first_current = db->last_current = 0;
 	for (;;) {
 		struct action peek, a;
 		int fk_off = 0;
@@ -768,9 +769,9 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 				/* Nothing to do in a consistent snapshot: check it and
 				 * stop, without waiting for the write lock. */
 				rc = bk_check(db, &st, reg);
-				if (!db->n_actions)
-					db->first_current = st.current;
-				db->last_current = st.current;
+				if (!res.actions)
+					res.from = st.current;
+				res.to = st.current;
 				break;
 			}
 			bk_state_free(&st);
@@ -788,9 +789,9 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 			rc = bk_check(db, &st, reg);
 		if (rc == 0) {
 			a = next_action(&st, reg, target);
-			if (!db->n_actions)
-				db->first_current = st.current;
-			db->last_current = st.current;
+			if (!res.actions)
+				res.from = st.current;
+			res.to = st.current;
 			if (a.kind == ACT_NONE) {
 				rc = mg_db_commit(db);
 				if (fk_off)
@@ -820,7 +821,7 @@ int mg_update(struct mg_db *db, const struct mg_registry *reg, const struct mg_u
 			if (rc == 0)
 				rc = mg_db_commit(db);
 			if (rc == 0)
-				db->n_actions++;
+				res.actions++;
 			else
 				mg_db_rollback(db);
 		} else if (db->in_tx) {
@@ -838,6 +839,8 @@ done:
 		unlock(db);
 	db->progress = NULL;
 	db->progress_ctx = NULL;
+	if (out)
+		*out = res;
 	return rc;
 }
 

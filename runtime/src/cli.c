@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db_int.h"
 #include "modelgen/dbupdate.h"
 #include "modelgen/update.h"
 
@@ -232,25 +231,24 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 	case MODE_UPDATE: {
 		/* No status reads around the update: an up-to-date database
 		 * costs one bookkeeping read and one checksum per migration. */
-		unsigned cur;
+		struct mg_update_result did;
 		const char *name;
 
-		rc = mg_update(db, reg, &opts);
+		rc = mg_update(&did, db, reg, &opts);
 		if (rc)
 			break;
-		cur = db->last_current;
-		name = cur ? reg->migrations[cur - 1]->name : "none";
-		if (db->n_actions == 0)
-			printf("database is up to date at migration %u (%s)\n", cur, name);
+		name = did.to ? reg->migrations[did.to - 1]->name : "none";
+		if (did.actions == 0)
+			printf("database is up to date at migration %u (%s)\n", did.to, name);
 		else
-			printf("database is at migration %u (%s), was %u\n", cur, name,
-			       db->first_current);
+			printf("database is at migration %u (%s), was %u\n", did.to, name,
+			       did.from);
 		break;
 	}
 	case MODE_SQL:
 		opts.flags |= MG_UPDATE_DRY_RUN;
 		opts.sql_out = stdout;
-		rc = mg_update(db, reg, &opts);
+		rc = mg_update(NULL, db, reg, &opts);
 		break;
 	case MODE_STATUS: {
 		struct mg_status s;
@@ -284,7 +282,7 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 	case MODE_BASELINE: {
 		char *report = NULL;
 
-		rc = db_set_lock_timeout(db, opts.lock_timeout_ms);
+		rc = mg_db_set_lock_timeout(db, opts.lock_timeout_ms);
 		if (rc == 0)
 			rc = mg_baseline(&report, db, reg, number);
 		if (rc == MG_E_DRIFT) {

@@ -309,10 +309,13 @@ done:
 	return rc;
 }
 
-int db_set_lock_timeout(struct mg_db *db, unsigned ms)
+int mg_db_set_lock_timeout(struct mg_db *db, unsigned ms)
 {
 	char sql[64];
 
+	/* PostgreSQL's lock_timeout 0 would mean waiting forever. */
+	if (ms == 0)
+		ms = 1;
 	db->lock_timeout_ms = ms;
 	if (db->dialect == MG_DIALECT_SQLITE)
 		return sqlite_exec(

@@ -23,11 +23,6 @@ struct mg_db {
 	unsigned lock_timeout_ms;
 	mg_progress_fn progress;
 	void *progress_ctx;
-	/* What the last mg_update did: the migration number it found first
-	 * and left last, and the migrations it applied, reverted or created. */
-	unsigned first_current, last_current;
-	unsigned n_actions; /* migrations applied, reverted or created by the
-			     * last mg_update */
 };
 
 struct mg_rows {
@@ -64,9 +59,6 @@ void db_progress(struct mg_db *db, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-
-/* Sets the lock wait: SQLite busy timeout; PostgreSQL lock_timeout. */
-int db_set_lock_timeout(struct mg_db *db, unsigned ms);
 
 /* Runs `sql` and returns the first column of its first row as a malloc'd
  * string in *out (NULL when no row or NULL). */

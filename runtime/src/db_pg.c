@@ -284,7 +284,7 @@ int pg_open(struct mg_db **out, const char *conninfo, char *errbuf, size_t errle
 		goto done;
 	}
 	pq.PQsetNoticeProcessor(db->pg, ignore_notice, NULL);
-	rc = db_set_lock_timeout(db, DEFAULT_LOCK_TIMEOUT_MS);
+	rc = mg_db_set_lock_timeout(db, DEFAULT_LOCK_TIMEOUT_MS);
 	if (rc) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot set up the PostgreSQL session: %s",

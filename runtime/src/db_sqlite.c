@@ -188,7 +188,7 @@ int sqlite_open(struct mg_db **out, const char *path, char *errbuf, size_t errle
 	/* "x" must name a column, never silently become a string. */
 	sqlite3_db_config(db->sqlite, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
 	sqlite3_db_config(db->sqlite, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
-	rc = db_set_lock_timeout(db, DEFAULT_LOCK_TIMEOUT_MS);
+	rc = mg_db_set_lock_timeout(db, DEFAULT_LOCK_TIMEOUT_MS);
 	if (rc == 0)
 		rc = sqlite_exec(db, "PRAGMA foreign_keys = ON");
 	if (rc) {

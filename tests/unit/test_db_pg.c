@@ -293,14 +293,14 @@ static void test_lock(void **state)
 	(void)state;
 	assert_int_equal(db_query_value(&pid, a, "SELECT pg_backend_pid()", 0, NULL), 0);
 	assert_int_equal(pg_lock(a), 0);
-	assert_int_equal(db_set_lock_timeout(b, 200), 0);
+	assert_int_equal(mg_db_set_lock_timeout(b, 200), 0);
 	assert_int_equal(pg_lock(b), MG_E_LOCKED);
 	snprintf(expect, sizeof(expect), "server process %s", pid);
 	assert_non_null(strstr(mg_db_errmsg(b), expect));
 	assert_non_null(strstr(mg_db_errmsg(b), "200 ms"));
 	/* A session that ends (or crashes) leaves no lock behind. */
 	mg_db_close(a);
-	assert_int_equal(db_set_lock_timeout(b, 5000), 0);
+	assert_int_equal(mg_db_set_lock_timeout(b, 5000), 0);
 	assert_int_equal(pg_lock(b), 0);
 	assert_int_equal(pg_unlock(b), 0);
 	free(pid);

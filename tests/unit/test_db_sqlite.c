@@ -336,7 +336,7 @@ static void test_big_rebuild(void **state)
 	assert_int_equal(mg_db_open(&db, url, err, sizeof(err)), 0);
 	opts.flags = MG_UPDATE_TO;
 	opts.to = 1;
-	assert_int_equal(mg_update(db, &r_reg, &opts), 0);
+	assert_int_equal(mg_update(NULL, db, &r_reg, &opts), 0);
 	assert_int_equal(mg_db_exec(db,
 				    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
 				    " WHERE i < 250000) INSERT INTO p SELECT i, CASE WHEN i % 2"
@@ -346,7 +346,7 @@ static void test_big_rebuild(void **state)
 	opts.flags = 0;
 	opts.progress = count_progress;
 	opts.progress_ctx = &lines;
-	assert_int_equal(mg_update(db, &r_reg, &opts), 0);
+	assert_int_equal(mg_update(NULL, db, &r_reg, &opts), 0);
 	/* One statement copies the rows; a progress handler still reports
 	 * about every tenth of them, in order, then the exact total. */
 	assert_true(lines.n >= 5);

@@ -1334,10 +1334,10 @@ static void e2e_run(const char *url, const struct mg_schema *from, const struct 
 	e2e_init(&e, from, to);
 	if (mg_db_open(&db, url, err, sizeof(err)))
 		fail_msg("open %s: %s", url, err);
-	must(db, mg_update(db, &e.r1, &up), "create at 1");
+	must(db, mg_update(NULL, db, &e.r1, &up), "create at 1");
 	must_verify(db, &e.r1);
 	must(db, mg_db_exec(db, rows_sql), "rows");
-	must(db, mg_update(db, &e.r2, &up), "migrate to 2");
+	must(db, mg_update(NULL, db, &e.r2, &up), "migrate to 2");
 	must_verify(db, &e.r2);
 	if (later_sql)
 		must(db, mg_db_exec(db, later_sql), "rows after the migration");
@@ -1352,7 +1352,7 @@ static void e2e_run(const char *url, const struct mg_schema *from, const struct 
 	assert_string_equal(mg_strbuf_cstr(&got), want);
 	down.flags = MG_UPDATE_TO | MG_UPDATE_FORCE;
 	down.to = 1;
-	must(db, mg_update(db, &e.r2, &down), "down to 1");
+	must(db, mg_update(NULL, db, &e.r2, &down), "down to 1");
 	must_verify(db, &e.r1);
 	mg_db_close(db);
 	mg_strbuf_free(&got);

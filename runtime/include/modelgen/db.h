@@ -116,6 +116,16 @@ const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
 /* Frees a result. Accepts NULL. */
 void mg_rows_free(struct mg_rows *rows);
 
+/*
+ * Sets how long calls on `db` wait for a lock another connection holds, in
+ * milliseconds (0 is taken as 1: do not wait): SQLite's busy timeout; on
+ * PostgreSQL the session's lock_timeout, which also bounds mg_update's and
+ * mg_baseline's wait for another dbupdate. A new connection waits 60000 ms;
+ * mg_update sets its own (mg_update_options.lock_timeout_ms). Returns 0 or
+ * MG_E_SQL.
+ */
+int mg_db_set_lock_timeout(struct mg_db *db, unsigned ms);
+
 /* Transactions. mg_db_begin starts one (on SQLite BEGIN IMMEDIATE, waiting
  * for the busy timeout); commit and rollback end it. Return 0 or MG_E_SQL
  * (MG_E_LOCKED when the wait timed out). A hand-written migration step

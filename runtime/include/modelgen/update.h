@@ -13,7 +13,7 @@
  *     char err[256];
  *     if (mg_db_open(&db, NULL, err, sizeof(err)) != 0)        // $DATABASE_URL
  *             die(err);
- *     if (mg_update(db, &modelgen_registry, NULL) != 0)
+ *     if (mg_update(NULL, db, &modelgen_registry, NULL) != 0)
  *             die(mg_db_errmsg(db));
  *     ... use db or open another connection ...
  *     mg_db_close(db);
@@ -49,16 +49,29 @@ struct mg_update_options {
 	void *progress_ctx;
 };
 
+/* What mg_update did. */
+struct mg_update_result {
+	unsigned from;    /* the database's migration before the first change
+			   * (0: none applied, or an empty database) */
+	unsigned to;      /* its migration when mg_update returned */
+	unsigned actions; /* migrations applied or reverted; creating an empty
+			   * database at the latest schema counts as one */
+};
+
 /*
  * Brings `db` to the latest migration of `reg` (or to opts->to). `opts` may
- * be NULL. Returns 0 (also when there was nothing to do) or a negative
- * MG_E_* code with a one-line message on `db` naming the migration and step:
- * MG_E_AHEAD, MG_E_CHECKSUM, MG_E_OTHER_BRANCH, MG_E_UNMANAGED, MG_E_DRIFT,
- * MG_E_IRREVERSIBLE, MG_E_LOCKED, MG_E_RANGE, MG_E_SQL, MG_E_FOREIGN_KEY or
- * a hand-written step's code. Nothing is changed by a refused or failed
- * migration; migrations applied before it stay applied.
+ * be NULL. When `out` is not NULL it receives what was done, also on
+ * failure (the migrations applied before the failing one stay applied).
+ * With MG_UPDATE_DRY_RUN nothing is done: from and to are the database's
+ * migration, actions 0. Returns 0 (also when there was nothing to do) or a
+ * negative MG_E_* code with a one-line message on `db` naming the migration
+ * and step: MG_E_AHEAD, MG_E_CHECKSUM, MG_E_OTHER_BRANCH, MG_E_UNMANAGED,
+ * MG_E_DRIFT, MG_E_IRREVERSIBLE, MG_E_LOCKED, MG_E_RANGE, MG_E_SQL,
+ * MG_E_FOREIGN_KEY, MG_E_NOMEM or a hand-written step's code. Nothing is
+ * changed by a refused or failed migration; migrations applied before it
+ * stay applied.
  */
-int mg_update(struct mg_db *db, const struct mg_registry *reg,
+int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_registry *reg,
 	      const struct mg_update_options *opts);
 
 /* What mg_status reports. */

@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "notes: %s\n", err);
 		return 3;
 	}
-	if (mg_update(db, &modelgen_registry, NULL) != 0) {
+	if (mg_update(NULL, db, &modelgen_registry, NULL) != 0) {
 		fprintf(stderr, "notes: %s\n", mg_db_errmsg(db));
 		goto done;
 	}
