@@ -41,7 +41,7 @@ trap cleanup EXIT
 build_dbupdate() {
 	local dir=$1
 	mkdir -p "$dir/obj"
-	printf '#include <modelgen/dbupdate.h>\nextern const struct mg_registry modelgen_registry;\nint main(int argc, char **argv) { return mg_cli_main(argc, argv, &modelgen_registry); }\n' >"$dir/main.c"
+	cp "$root/tools/dbupdate/main.c" "$dir/main.c"
 	ls "$dir"/generated/migrations/*.c "$dir/generated/registry.c" "$dir/main.c" |
 		xargs -P "$(nproc)" -I{} sh -c 'cc -O2 -c -I "$0" "$1" -o "$2/obj/$(basename "$1" .c).o"' \
 			"$root/runtime/include" {} "$dir"

@@ -15,8 +15,10 @@ endif()
 
 # dbupdate-like programs linked with a hand-written registry; variants for
 # the refusals (an edited migration, another branch's, an older program).
+# Each is dbupdate's front end (tools/dbupdate) over the registry.
 foreach(variant "" _edited _branch _short)
-  add_executable(test_dbupdate${variant} ${CMAKE_CURRENT_SOURCE_DIR}/runtime/demo_registry.c)
+  add_executable(test_dbupdate${variant} ${CMAKE_CURRENT_SOURCE_DIR}/runtime/demo_registry.c
+                 $<TARGET_OBJECTS:modelgen_dbupdate_main>)
   target_compile_options(test_dbupdate${variant} PRIVATE ${MG_WARNINGS})
   target_link_libraries(test_dbupdate${variant} PRIVATE modelgen_runtime)
   if(variant)
@@ -49,7 +51,8 @@ if(MG_WITH_POSTGRESQL)
 endif()
 
 # Every other operation kind with rows (ops_registry.c).
-add_executable(test_dbupdate_ops ${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops_registry.c)
+add_executable(test_dbupdate_ops ${CMAKE_CURRENT_SOURCE_DIR}/runtime/ops_registry.c
+               $<TARGET_OBJECTS:modelgen_dbupdate_main>)
 target_compile_options(test_dbupdate_ops PRIVATE ${MG_WARNINGS})
 target_link_libraries(test_dbupdate_ops PRIVATE modelgen_runtime)
 add_test(NAME runtime/ops_sqlite

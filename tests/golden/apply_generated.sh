@@ -24,17 +24,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-cat >"$work/main.c" <<'C'
-#include <modelgen/dbupdate.h>
-
-extern const struct mg_registry modelgen_registry;
-
-int main(int argc, char **argv)
-{
-	return mg_cli_main(argc, argv, &modelgen_registry);
-}
-C
-"$cc" -std=c11 -Wall -Wextra -Werror -I "$include" -o "$work/dbupdate" "$work/main.c" \
+# dbupdate's front end, as modelgen_add_dbupdate links it.
+main_c=$(cd "$(dirname "$0")/../.." && pwd)/tools/dbupdate/main.c
+"$cc" -std=c11 -Wall -Wextra -Werror -I "$include" -o "$work/dbupdate" "$main_c" \
 	"$dir/registry.c" "$dir"/migrations/*.c "$lib" "$@" || { echo "build failed"; exit 1; }
 db() { "$work/dbupdate" -q "$@"; }
 fail() { echo "FAILED ($dialect): $*"; exit 1; }

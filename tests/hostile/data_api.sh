@@ -85,12 +85,7 @@ PY
 	die "cannot put data_migration.c in place"
 fi
 (cd "$P" && "$mg" check) >"$T/out" 2>"$T/err" && ok || bad "modelgen check fails on the filled-in migration"
-cat >"$T/main.c" <<'C'
-#include <modelgen/dbupdate.h>
-extern const struct mg_registry modelgen_registry;
-int main(int argc, char **argv) { return mg_cli_main(argc, argv, &modelgen_registry); }
-C
-"$cc" -std=c11 -Wall -Wextra -Werror -I "$include" -o "$T/dbupdate" "$T/main.c" \
+"$cc" -std=c11 -Wall -Wextra -Werror -I "$include" -o "$T/dbupdate" "$here/../../tools/dbupdate/main.c" \
 	"$P/generated/registry.c" "$P"/generated/migrations/*.c "$lib" "$@" 2>"$T/err" ||
 	die "cannot build dbupdate"
 

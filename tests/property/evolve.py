@@ -1152,15 +1152,8 @@ def introspect(db, role):
 # The checker
 # --------------------------------------------------------------------------
 
-MAIN_C = """#include <modelgen/dbupdate.h>
-
-extern const struct mg_registry modelgen_registry;
-
-int main(int argc, char **argv)
-{
-	return mg_cli_main(argc, argv, &modelgen_registry);
-}
-"""
+# dbupdate's front end, compiled with each history's registry.
+DBUPDATE_MAIN = os.path.join(SOURCE_DIR, "tools", "dbupdate", "main.c")
 
 
 class Checker:
@@ -1203,9 +1196,7 @@ class Checker:
                 todo.append(s)
         main_o = os.path.join(obj, "main.o")
         if not os.path.exists(main_o):
-            with open(os.path.join(obj, "main.c"), "w") as f:
-                f.write(MAIN_C)
-            todo.append(os.path.join(obj, "main.c"))
+            todo.append(DBUPDATE_MAIN)
         run(self.cc + ["-c"] + todo, cwd=obj, what="cc (generated code)")
         exe = os.path.join(self.work, "dbupdate")
         run([self.o.cc] + self.o.ldflags + ["-o", exe] + objs + [main_o, self.o.runtime_lib] +

@@ -5,7 +5,6 @@
  * default filling existing NULLs (rebuild of a parent), change a foreign
  * key's ON DELETE, rename a table, drop an index, drop a table.
  */
-#include <modelgen/dbupdate.h>
 #include <modelgen/migration.h>
 
 static const char *const pk_id[] = {"id"};
@@ -219,9 +218,5 @@ static const struct mg_migration m8 = M(8, "0008_drop_scratch", &s_scratch, &s_e
 					m8_sqlite_down, m8_pg_down, MG_MIGRATION_IRREVERSIBLE);
 
 static const struct mg_migration *const migrations[] = {&m1, &m2, &m3, &m4, &m5, &m6, &m7, &m8};
-static const struct mg_registry registry = {8, migrations, &final_schema, ""};
-
-int main(int argc, char **argv)
-{
-	return mg_cli_main(argc, argv, &registry);
-}
+extern const struct mg_registry modelgen_registry;
+const struct mg_registry modelgen_registry = {8, migrations, &final_schema, ""};

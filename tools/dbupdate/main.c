@@ -1,5 +1,7 @@
 /*
- * dbupdate's command line (mg_cli_main): options, output, exit codes.
+ * dbupdate: the command line over the runtime's public API, for the
+ * migrations of the registry `modelgen_registry` (generated/registry.c) it
+ * is linked with (modelgen_add_dbupdate). Options, output, exit codes:
  * 0 success, 1 a check found something (pending migrations, drift, a
  * refusal), 2 bad usage, 3 any other error; every error one line on stderr.
  */
@@ -8,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modelgen/dbupdate.h"
-#include "modelgen/update.h"
+#include <modelgen/db.h>
+#include <modelgen/update.h>
 
 #ifndef MG_VERSION
 #define MG_VERSION "0"
@@ -129,7 +131,9 @@ static void print_status(const struct mg_status *s, const struct mg_registry *re
 		printf("  %s\n", reg->migrations[i]->name);
 }
 
-int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
+extern const struct mg_registry modelgen_registry;
+
+static int run(int argc, char **argv, const struct mg_registry *reg)
 {
 	const char *prog = prog_name(argc > 0 ? argv[0] : NULL);
 	const char *url = NULL, *env;
@@ -288,8 +292,7 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 		if (rc == MG_E_DRIFT) {
 			fprintf(stderr,
 				"%s: error: the database's schema is not the schema after "
-				"migration "
-				"%u; nothing changed\n",
+				"migration %u; nothing changed\n",
 				prog, number);
 			printf("%s", report ? report : "");
 			free(report);
@@ -309,4 +312,9 @@ int mg_cli_main(int argc, char **argv, const struct mg_registry *reg)
 done:
 	mg_db_close(db);
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	return run(argc, argv, &modelgen_registry);
 }
