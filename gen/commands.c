@@ -1106,7 +1106,8 @@ int command_check(const struct cli *cli)
 				if (!mg_schema_find_table(&before, after.tables[k].name))
 					mg_strbuf_printf(&names, "%s%s", names.len ? ", " : "",
 							 after.tables[k].name);
-			problem(&n_problems, cli->parse.n_models_dirs ? cli->parse.models_dirs[0] : "models",
+			problem(&n_problems,
+				cli->parse.n_models_dirs ? cli->parse.models_dirs[0] : "models",
 				"the models differ from the schema of the migrations (tables: %s); "
 				"run `modelgen diff`",
 				mg_strbuf_cstr(&names));

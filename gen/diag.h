@@ -44,7 +44,7 @@ void diag_add(struct diag_list *list, enum diag_level level, const struct diag_l
 #endif
 	;
 
-#define diag_error(list, loc, ...) diag_add((list), DIAG_ERROR, (loc), __VA_ARGS__)
+#define diag_error(list, loc, ...)   diag_add((list), DIAG_ERROR, (loc), __VA_ARGS__)
 #define diag_warning(list, loc, ...) diag_add((list), DIAG_WARNING, (loc), __VA_ARGS__)
 
 /* Sorts the list (stable: equal places keep the order they were added in)

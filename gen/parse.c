@@ -1523,8 +1523,9 @@ static const char *first_in_subdirs(struct parser *p, const char *dir, const cha
  * The compile_commands.json to take include paths from: -p's (a build
  * directory or the file itself), else the first of the project root's own,
  * build/'s, one in a folder of build/ (a multi-configuration tree), in a
- * cmake-build-X folder (CLion) and in a folder of out/build (Visual Studio). The project root is the current directory,
- * then the parent of the first models directory when that is elsewhere (so
+ * cmake-build-X folder (CLion) and in a folder of out/build (Visual
+ * Studio). The project root is the current directory, then the parent of
+ * the first models directory when that is elsewhere (so
  * `modelgen -M ../app/models` finds ../app's build). Returns NULL when there
  * is none, or -1 in *bad after reporting a -p that names nothing.
  */

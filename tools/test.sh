@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing (tools/setup.sh), then runs every test in two
-# passes, each a build and a ctest run:
+# Installs what is missing (tools/setup.sh), checks the formatting of the C
+# sources (tools/format.sh), then runs every test in two passes, each a build
+# and a ctest run:
 #
 #   1. gcc, -Werror: the whole suite, plus the runtime tests under valgrind
 #      (label "valgrind": zero memcheck errors, zero definite leaks);
@@ -29,6 +30,7 @@ valgrind=ON
 start=$SECONDS
 
 echo "== pass 1: gcc -Werror$([ "$valgrind" = ON ] && echo ", runtime tests also under valgrind")"
+bash tools/format.sh
 cmake -S . -B "$build" -DMG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DMG_VALGRIND="$valgrind" >/dev/null
 cmake --build "$build" -j"$(nproc)"

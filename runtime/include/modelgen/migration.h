@@ -44,8 +44,8 @@ struct mg_rebuild {
 
 struct mg_step {
 	enum mg_step_kind kind;
-	const char *summary; /* one line naming the operation */
-	const char *sql;     /* MG_STEP_SQL */
+	const char *summary;              /* one line naming the operation */
+	const char *sql;                  /* MG_STEP_SQL */
 	const struct mg_rebuild *rebuild; /* MG_STEP_REBUILD */
 };
 
@@ -56,24 +56,24 @@ struct mg_plan {
 };
 
 #define MG_MIGRATION_IRREVERSIBLE 0x1u /* down cannot bring data back */
-#define MG_MIGRATION_HANDWRITTEN 0x2u  /* made by `modelgen new` */
+#define MG_MIGRATION_HANDWRITTEN  0x2u /* made by `modelgen new` */
 
 /* A hand-written step. Runs inside the migration's transaction; returns 0 or
  * a negative MG_E* code, after setting the message with mg_db_error. */
 typedef int (*mg_migration_fn)(struct mg_db *db);
 
 struct mg_migration {
-	unsigned number;         /* 1, 2, ... */
-	const char *name;        /* "0003_rename_rating", the file's stem */
-	const char *parent_hash; /* schema hash before; "" for the first */
-	const char *result_hash; /* schema hash after */
-	unsigned flags;          /* MG_MIGRATION_* */
+	unsigned number;               /* 1, 2, ... */
+	const char *name;              /* "0003_rename_rating", the file's stem */
+	const char *parent_hash;       /* schema hash before; "" for the first */
+	const char *result_hash;       /* schema hash after */
+	unsigned flags;                /* MG_MIGRATION_* */
 	const char *irreversible_note; /* what `down` loses; NULL if nothing */
 	/* Frozen definitions of the tables the migration touches, as they are
 	 * before and after `up`; checked against the live database first. */
 	const struct mg_schema *before;
 	const struct mg_schema *after;
-	struct mg_plan up[MG_DIALECT_COUNT];   /* indexed by enum mg_dialect */
+	struct mg_plan up[MG_DIALECT_COUNT]; /* indexed by enum mg_dialect */
 	struct mg_plan down[MG_DIALECT_COUNT];
 	mg_migration_fn run_up;   /* hand-written; after the up steps; or NULL */
 	mg_migration_fn run_down; /* hand-written; before the down steps */
@@ -83,8 +83,8 @@ struct mg_migration {
 struct mg_registry {
 	size_t n_migrations;
 	const struct mg_migration *const *migrations; /* [i]->number == i + 1 */
-	const struct mg_schema *schema; /* after the last migration */
-	const char *schema_hash;        /* of `schema`; "" when no migration */
+	const struct mg_schema *schema;               /* after the last migration */
+	const char *schema_hash;                      /* of `schema`; "" when no migration */
 };
 
 #ifdef __cplusplus

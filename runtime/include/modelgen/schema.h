@@ -18,7 +18,7 @@ extern "C" {
 enum mg_dialect {
 	MG_DIALECT_SQLITE = 0,
 	MG_DIALECT_POSTGRESQL = 1,
-	MG_DIALECT_COUNT = 2
+	MG_DIALECT_COUNT = 2,
 };
 
 /*
@@ -43,7 +43,7 @@ enum mg_fk_action {
 	MG_FK_NO_ACTION = 0,
 	MG_FK_CASCADE,
 	MG_FK_SET_NULL,
-	MG_FK_RESTRICT
+	MG_FK_RESTRICT,
 };
 
 struct mg_column {
@@ -80,7 +80,7 @@ struct mg_foreign_key {
 
 struct mg_table {
 	const char *name;
-	const char *comment; /* NULL for none */
+	const char *comment;      /* NULL for none */
 	const char *renamed_from; /* generator input only, as for columns */
 	size_t n_columns;
 	const struct mg_column *columns; /* declaration order */
