@@ -29,6 +29,15 @@ cmake --build build -j2 >/dev/null
 ./build/notes_dbupdate "sqlite:$work/a.db"
 ./build/notes_dbupdate --status "sqlite:$work/a.db"
 ./build/notes_dbupdate --verify "sqlite:$work/a.db"
+# modelgen_add_check_test: `modelgen check` as the project's ctest, passing
+# while models and generated/ agree and failing once a model changes alone.
+ctest --test-dir build -R notes_models_check --output-on-failure >/dev/null
+cp models/note.h "$work/note.h.orig"
+sed -i 's|^};|\tint64_t added_later MG_NULLABLE;\n};|' models/note.h
+if ctest --test-dir build -R notes_models_check >/dev/null 2>&1; then
+	echo "modelgen_add_check_test passed with a model changed and no migration"; exit 1
+fi
+cp "$work/note.h.orig" models/note.h
 # libpq is loaded at run time for PostgreSQL URLs only, never linked: a run
 # on SQLite does not load it, and a missing libpq is one clear error line.
 if readelf -d build/notes_dbupdate | grep -q 'NEEDED.*libpq'; then
