@@ -7,18 +7,15 @@
  */
 #include "diff.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sql.h"
-#include "xalloc.h"
+#include "util/arena.h"
 
-struct op_list {
-	struct diff_op *v;
-	size_t n, cap;
-};
-
-/* A pair of tables: the same table before and after. */
+/* A pair of tables: the same table before and after, and how their
+ * columns, indexes and foreign keys pair. */
 struct pair {
 	const struct mg_table *old_t;
 	const struct mg_table *new_t;
@@ -26,9 +23,17 @@ struct pair {
 	const struct mg_column **old_of_new;
 	/* per column of old_t: its column in new_t, or NULL when dropped */
 	const struct mg_column **new_of_old;
+	/* likewise for indexes and foreign keys (see match_indexes) */
+	const struct mg_index **ix_old_of_new;
+	const struct mg_index **ix_new_of_old;
+	const struct mg_foreign_key **fk_old_of_new;
+	const struct mg_foreign_key **fk_new_of_old;
 };
 
+/* One run of the diff. Everything it allocates, the ops included, lives in
+ * `arena`. */
 struct differ {
+	struct mg_arena *arena;
 	const struct mg_schema *old_s;
 	const struct mg_schema *new_s;
 	const struct model *model;
@@ -40,21 +45,25 @@ struct differ {
 	struct pair **pair_of_new;
 	struct pair *pairs;
 	size_t n_pairs;
-	struct op_list ops;
+	size_t n_ops, cap_ops;
+	struct diff_op *ops;
 };
 
-static struct diff_op *push(struct op_list *l, enum diff_op_kind kind, const struct pair *p)
+/* Appends an op of `kind` on pair p (NULL: on no kept table). */
+static struct diff_op *push(struct differ *d, enum diff_op_kind kind, const struct pair *p)
 {
 	struct diff_op *op;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		l->v = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!l->v)
-			abort();
+	if (d->n_ops == d->cap_ops) {
+		struct diff_op *grown;
+
+		d->cap_ops = d->cap_ops ? 2 * d->cap_ops : 16;
+		grown = mg_arena_calloc(d->arena, d->cap_ops, sizeof(*grown));
+		if (d->n_ops)
+			memcpy(grown, d->ops, d->n_ops * sizeof(*grown));
+		d->ops = grown;
 	}
-	op = &l->v[l->n++];
-	memset(op, 0, sizeof(*op));
+	op = &d->ops[d->n_ops++];
 	op->kind = kind;
 	if (p) {
 		op->old_table = p->old_t;
@@ -225,16 +234,17 @@ static int has_column_chain_hints(const struct mg_table *ot, const struct mg_tab
  * the migration that renamed them (applied again, they would swap the
  * columns' data back).
  */
-static void pair_columns(struct pair *p, int no_hints)
+static void pair_columns(struct differ *d, struct pair *p, int no_hints)
 {
 	size_t i, n_new = p->new_t->n_columns, n_old = p->old_t->n_columns;
-	long *hint = xcalloc(n_new, sizeof(long)), *self = xcalloc(n_new, sizeof(long));
-	size_t *claims = xcalloc(n_old, sizeof(size_t));
+	long *hint = mg_arena_calloc(d->arena, n_new, sizeof(long));
+	long *self = mg_arena_calloc(d->arena, n_new, sizeof(long));
+	size_t *claims = mg_arena_calloc(d->arena, n_old, sizeof(size_t));
 
 	if (has_column_chain_hints(p->old_t, p->new_t) && model_table_eq(p->old_t, p->new_t))
 		no_hints = 1;
-	p->old_of_new = xcalloc(n_new, sizeof(*p->old_of_new));
-	p->new_of_old = xcalloc(n_old, sizeof(*p->new_of_old));
+	p->old_of_new = mg_arena_calloc(d->arena, n_new, sizeof(*p->old_of_new));
+	p->new_of_old = mg_arena_calloc(d->arena, n_old, sizeof(*p->new_of_old));
 	for (i = 0; i < n_new; i++) {
 		const char *from = p->new_t->columns[i].renamed_from;
 
@@ -257,9 +267,6 @@ static void pair_columns(struct pair *p, int no_hints)
 			p->new_of_old[o] = &p->new_t->columns[i];
 		}
 	}
-	free(hint);
-	free(self);
-	free(claims);
 }
 
 /* The new name of old table `name`, or NULL when it is dropped. */
@@ -302,38 +309,31 @@ static int index_same(const struct differ *d, const struct pair *p, const struct
 }
 
 static int pk_same(const struct differ *d, const struct pair *p);
-static void match_indexes(const struct differ *d, const struct pair *p,
-			  const struct mg_index **new_of_old, const struct mg_index **old_of_new);
 
 /* 1 when the key that old column `col` of old table `table` is referenced
  * through changes: its primary key changes or a unique index on exactly it
  * goes. PostgreSQL ties a foreign key to that key's index, so the foreign
- * key is dropped before and added again after. */
+ * key is dropped before and added again after. Needs the indexes of every
+ * pair matched. */
 static int parent_key_changed(const struct differ *d, const char *table, const char *col)
 {
 	long o = table_pos(d->old_s, table);
 	const struct pair *p;
-	const struct mg_index **a, **b;
 	size_t i;
-	int changed = 0;
 
 	if (o < 0 || !(p = d->pair_of_old[o]))
 		return 0;
 	for (i = 0; i < p->old_t->n_primary_key; i++)
 		if (strcmp(p->old_t->primary_key[i], col) == 0 && !pk_same(d, p))
 			return 1;
-	a = xcalloc(p->old_t->n_indexes, sizeof(*a));
-	b = xcalloc(p->new_t->n_indexes, sizeof(*b));
-	match_indexes(d, p, a, b);
 	for (i = 0; i < p->old_t->n_indexes; i++) {
 		const struct mg_index *ix = &p->old_t->indexes[i];
 
-		if (!a[i] && ix->unique && ix->n_columns == 1 && strcmp(ix->columns[0], col) == 0)
-			changed = 1;
+		if (!p->ix_new_of_old[i] && ix->unique && ix->n_columns == 1 &&
+		    strcmp(ix->columns[0], col) == 0)
+			return 1;
 	}
-	free(a);
-	free(b);
-	return changed;
+	return 0;
 }
 
 static int fk_same(const struct differ *d, const struct pair *p, const struct mg_foreign_key *of,
@@ -361,11 +361,16 @@ static int pk_same(const struct differ *d, const struct pair *p)
 
 /* Per old index of p: the new index it matches (NULL: dropped); and the
  * reverse. Names are compared last, so a match with another name is a
- * rename. */
-static void match_indexes(const struct differ *d, const struct pair *p,
-			  const struct mg_index **new_of_old, const struct mg_index **old_of_new)
+ * rename. Needs the columns of every pair paired. */
+static void match_indexes(struct differ *d, struct pair *p)
 {
+	const struct mg_index **new_of_old, **old_of_new;
 	size_t i, j;
+
+	new_of_old = p->ix_new_of_old =
+		mg_arena_calloc(d->arena, p->old_t->n_indexes, sizeof(void *));
+	old_of_new = p->ix_old_of_new =
+		mg_arena_calloc(d->arena, p->new_t->n_indexes, sizeof(void *));
 
 	/* Same name first, so that an unchanged index never pairs away. */
 	for (i = 0; i < p->old_t->n_indexes; i++)
@@ -385,11 +390,17 @@ static void match_indexes(const struct differ *d, const struct pair *p,
 			}
 }
 
-static void match_fks(const struct differ *d, const struct pair *p,
-		      const struct mg_foreign_key **new_of_old,
-		      const struct mg_foreign_key **old_of_new)
+/* As match_indexes, for foreign keys. Needs the indexes of every pair
+ * matched (a key whose parent key changes is dropped and added again). */
+static void match_fks(struct differ *d, struct pair *p)
 {
+	const struct mg_foreign_key **new_of_old, **old_of_new;
 	size_t i, j;
+
+	new_of_old = p->fk_new_of_old =
+		mg_arena_calloc(d->arena, p->old_t->n_foreign_keys, sizeof(void *));
+	old_of_new = p->fk_old_of_new =
+		mg_arena_calloc(d->arena, p->new_t->n_foreign_keys, sizeof(void *));
 
 	for (i = 0; i < p->old_t->n_foreign_keys; i++)
 		for (j = 0; j < p->new_t->n_foreign_keys; j++)
@@ -446,26 +457,14 @@ static void refuse_column_drop(struct differ *d, const struct pair *p, const str
 		   p->old_t->name, oc->name, oc->name);
 }
 
-/* The operations on one pair of tables, in the order of group 5 (see
- * diff_schemas): columns (dropped before renamed, so that down can
- * rename into the name of a column it drops), primary key, renamed indexes
- * and keys, new indexes. */
-static void diff_pair_columns(struct differ *d, struct pair *p)
+/* A hint not applied (its column's name is still in use: a hint left from
+ * an earlier rename) while its old name goes: the data would end up other
+ * than the hint says, so never without a word. */
+static void refuse_unapplied_column_hints(struct differ *d, const struct pair *p)
 {
 	const struct mg_table *ot = p->old_t, *nt = p->new_t;
-	const struct mg_index **ix_new_of_old = xcalloc(ot->n_indexes, sizeof(void *));
-	const struct mg_index **ix_old_of_new = xcalloc(nt->n_indexes, sizeof(void *));
-	const struct mg_foreign_key **fk_new_of_old = xcalloc(ot->n_foreign_keys, sizeof(void *));
-	const struct mg_foreign_key **fk_old_of_new = xcalloc(nt->n_foreign_keys, sizeof(void *));
-	struct diff_op *op;
 	size_t i;
 
-	match_indexes(d, p, ix_new_of_old, ix_old_of_new);
-	match_fks(d, p, fk_new_of_old, fk_old_of_new);
-
-	/* A hint not applied (its column's name is still in use: a hint left
-	 * from an earlier rename) while its old name goes: the data would
-	 * end up other than the hint says, so never without a word. */
 	for (i = 0; i < nt->n_columns; i++) {
 		const char *from = nt->columns[i].renamed_from;
 		long o = from ? column_pos(ot, from) : -1;
@@ -480,17 +479,61 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 				nt->name, nt->columns[i].name, from, ot->name, nt->columns[i].name,
 				ot->name, from);
 	}
+}
 
+/* The DIFF_ALTER_COLUMN of old column `oc` to new column `nc` of pair p,
+ * when anything changes. */
+static void alter_column(struct differ *d, const struct pair *p, const struct mg_column *oc,
+			 const struct mg_column *nc)
+{
+	struct diff_op *op;
+	unsigned changes = 0;
+
+	if (!same_type(oc, nc))
+		changes |= DIFF_CHANGE_TYPE;
+	if (!oc->nullable != !nc->nullable)
+		changes |= DIFF_CHANGE_NULLABLE;
+	if (!str_eq(oc->default_sql, nc->default_sql))
+		changes |= DIFF_CHANGE_DEFAULT;
+	if (!oc->identity != !nc->identity)
+		changes |= DIFF_CHANGE_IDENTITY;
+	if (!changes)
+		return;
+	op = push(d, DIFF_ALTER_COLUMN, p);
+	op->old_column = oc;
+	op->new_column = nc;
+	op->changes = changes;
+	op->destructive = (changes & DIFF_CHANGE_TYPE) && narrows(oc, nc);
+	if (oc->nullable && !nc->nullable && !nc->identity) {
+		if (nc->default_sql)
+			op->fill_nulls = 1;
+		else
+			diag_error(d->diags, loc_of(d, p->new_t, nc),
+				   "column '%s.%s' becomes NOT NULL without a default: existing "
+				   "rows holding NULL would have no value; add MG_DEFAULT(...)",
+				   p->new_t->name, nc->name);
+	}
+}
+
+/* The operations on one pair of tables in DIFF_GROUP_TABLE, in the order
+ * of enum diff_table_step. */
+static void diff_pair_columns(struct differ *d, struct pair *p)
+{
+	const struct mg_table *ot = p->old_t, *nt = p->new_t;
+	struct diff_op *op;
+	size_t i;
+
+	refuse_unapplied_column_hints(d, p);
 	for (i = 0; i < ot->n_columns; i++)
 		if (!p->new_of_old[i]) {
 			refuse_column_drop(d, p, &ot->columns[i]);
-			op = push(&d->ops, DIFF_DROP_COLUMN, p);
+			op = push(d, DIFF_DROP_COLUMN, p);
 			op->old_column = &ot->columns[i];
 			op->destructive = 1;
 		}
 	for (i = 0; i < nt->n_columns; i++)
 		if (p->old_of_new[i] && strcmp(p->old_of_new[i]->name, nt->columns[i].name) != 0) {
-			op = push(&d->ops, DIFF_RENAME_COLUMN, p);
+			op = push(d, DIFF_RENAME_COLUMN, p);
 			op->old_column = p->old_of_new[i];
 			op->new_column = &nt->columns[i];
 		}
@@ -504,109 +547,63 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 				   "new column '%s.%s' is NOT NULL without a default: existing "
 				   "rows would have no value; add MG_DEFAULT(...) or MG_NULLABLE",
 				   nt->name, nc->name);
-		op = push(&d->ops, DIFF_ADD_COLUMN, p);
+		op = push(d, DIFF_ADD_COLUMN, p);
 		op->new_column = nc;
 	}
-	for (i = 0; i < nt->n_columns; i++) {
-		const struct mg_column *nc = &nt->columns[i], *oc = p->old_of_new[i];
-		unsigned changes = 0;
-
-		if (!oc)
-			continue;
-		if (!same_type(oc, nc))
-			changes |= DIFF_CHANGE_TYPE;
-		if (!oc->nullable != !nc->nullable)
-			changes |= DIFF_CHANGE_NULLABLE;
-		if (!str_eq(oc->default_sql, nc->default_sql))
-			changes |= DIFF_CHANGE_DEFAULT;
-		if (!oc->identity != !nc->identity)
-			changes |= DIFF_CHANGE_IDENTITY;
-		if (!changes)
-			continue;
-		op = push(&d->ops, DIFF_ALTER_COLUMN, p);
-		op->old_column = oc;
-		op->new_column = nc;
-		op->changes = changes;
-		op->destructive = (changes & DIFF_CHANGE_TYPE) && narrows(oc, nc);
-		if (oc->nullable && !nc->nullable && !nc->identity) {
-			if (nc->default_sql)
-				op->fill_nulls = 1;
-			else
-				diag_error(d->diags, loc_of(d, nt, nc),
-					   "column '%s.%s' becomes NOT NULL without a default: "
-					   "existing rows holding NULL would have no value; add "
-					   "MG_DEFAULT(...)",
-					   nt->name, nc->name);
-		}
-	}
+	for (i = 0; i < nt->n_columns; i++)
+		if (p->old_of_new[i])
+			alter_column(d, p, p->old_of_new[i], &nt->columns[i]);
 	if (!pk_same(d, p))
-		push(&d->ops, DIFF_ALTER_PRIMARY_KEY, p);
+		push(d, DIFF_ALTER_PRIMARY_KEY, p);
 	for (i = 0; i < nt->n_indexes; i++)
-		if (ix_old_of_new[i] && strcmp(ix_old_of_new[i]->name, nt->indexes[i].name) != 0) {
-			op = push(&d->ops, DIFF_ADD_INDEX, p);
+		if (p->ix_old_of_new[i] &&
+		    strcmp(p->ix_old_of_new[i]->name, nt->indexes[i].name) != 0) {
+			op = push(d, DIFF_ADD_INDEX, p);
 			op->index = &nt->indexes[i];
-			op->old_index = ix_old_of_new[i];
+			op->old_index = p->ix_old_of_new[i];
 		}
 	for (i = 0; i < nt->n_foreign_keys; i++)
-		if (fk_old_of_new[i] &&
-		    strcmp(fk_old_of_new[i]->name, nt->foreign_keys[i].name) != 0) {
-			op = push(&d->ops, DIFF_ADD_FOREIGN_KEY, p);
+		if (p->fk_old_of_new[i] &&
+		    strcmp(p->fk_old_of_new[i]->name, nt->foreign_keys[i].name) != 0) {
+			op = push(d, DIFF_ADD_FOREIGN_KEY, p);
 			op->fk = &nt->foreign_keys[i];
-			op->old_fk = fk_old_of_new[i];
+			op->old_fk = p->fk_old_of_new[i];
 		}
 	for (i = 0; i < nt->n_indexes; i++)
-		if (!ix_old_of_new[i]) {
-			op = push(&d->ops, DIFF_ADD_INDEX, p);
-			op->index = &nt->indexes[i];
-		}
-	free(ix_new_of_old);
-	free(ix_old_of_new);
-	free(fk_new_of_old);
-	free(fk_old_of_new);
+		if (!p->ix_old_of_new[i])
+			push(d, DIFF_ADD_INDEX, p)->index = &nt->indexes[i];
 }
 
-/* Drops of indexes (drop_indexes) or foreign keys (else) of pair p. */
-static void diff_pair_drops(struct differ *d, struct pair *p, int drop_indexes)
+/* Groups DIFF_GROUP_DROP_FOREIGN_KEYS and _DROP_INDEXES: the keys and
+ * indexes of kept tables that go, in old name order. */
+static void drop_keys_and_indexes(struct differ *d)
 {
-	const struct mg_table *ot = p->old_t, *nt = p->new_t;
-	size_t i;
+	size_t i, j;
 
-	if (drop_indexes) {
-		const struct mg_index **a = xcalloc(ot->n_indexes, sizeof(void *));
-		const struct mg_index **b = xcalloc(nt->n_indexes, sizeof(void *));
+	for (i = 0; i < d->old_s->n_tables; i++) {
+		const struct pair *p = d->pair_of_old[i];
 
-		match_indexes(d, p, a, b);
-		for (i = 0; i < ot->n_indexes; i++)
-			if (!a[i])
-				push(&d->ops, DIFF_DROP_INDEX, p)->index = &ot->indexes[i];
-		free(a);
-		free(b);
-	} else {
-		const struct mg_foreign_key **a = xcalloc(ot->n_foreign_keys, sizeof(void *));
-		const struct mg_foreign_key **b = xcalloc(nt->n_foreign_keys, sizeof(void *));
+		for (j = 0; p && j < p->old_t->n_foreign_keys; j++)
+			if (!p->fk_new_of_old[j])
+				push(d, DIFF_DROP_FOREIGN_KEY, p)->fk = &p->old_t->foreign_keys[j];
+	}
+	for (i = 0; i < d->old_s->n_tables; i++) {
+		const struct pair *p = d->pair_of_old[i];
 
-		match_fks(d, p, a, b);
-		for (i = 0; i < ot->n_foreign_keys; i++)
-			if (!a[i])
-				push(&d->ops, DIFF_DROP_FOREIGN_KEY, p)->fk = &ot->foreign_keys[i];
-		free(a);
-		free(b);
+		for (j = 0; p && j < p->old_t->n_indexes; j++)
+			if (!p->ix_new_of_old[j])
+				push(d, DIFF_DROP_INDEX, p)->index = &p->old_t->indexes[j];
 	}
 }
 
+/* Group DIFF_GROUP_ADD_FOREIGN_KEYS for pair p. */
 static void diff_pair_adds(struct differ *d, struct pair *p)
 {
-	const struct mg_table *ot = p->old_t, *nt = p->new_t;
-	const struct mg_foreign_key **a = xcalloc(ot->n_foreign_keys, sizeof(void *));
-	const struct mg_foreign_key **b = xcalloc(nt->n_foreign_keys, sizeof(void *));
 	size_t i;
 
-	match_fks(d, p, a, b);
-	for (i = 0; i < nt->n_foreign_keys; i++)
-		if (!b[i])
-			push(&d->ops, DIFF_ADD_FOREIGN_KEY, p)->fk = &nt->foreign_keys[i];
-	free(a);
-	free(b);
+	for (i = 0; i < p->new_t->n_foreign_keys; i++)
+		if (!p->fk_old_of_new[i])
+			push(d, DIFF_ADD_FOREIGN_KEY, p)->fk = &p->new_t->foreign_keys[i];
 }
 
 static void diff_pair_comments(struct differ *d, struct pair *p)
@@ -615,13 +612,13 @@ static void diff_pair_comments(struct differ *d, struct pair *p)
 	struct diff_op *op;
 
 	if (!str_eq(p->old_t->comment, p->new_t->comment))
-		push(&d->ops, DIFF_SET_COMMENT, p);
+		push(d, DIFF_SET_COMMENT, p);
 	for (i = 0; i < p->new_t->n_columns; i++) {
 		const struct mg_column *oc = p->old_of_new[i];
 
 		if (!oc || str_eq(oc->comment, p->new_t->columns[i].comment))
 			continue;
-		op = push(&d->ops, DIFF_SET_COMMENT, p);
+		op = push(d, DIFF_SET_COMMENT, p);
 		op->old_column = oc;
 		op->new_column = &p->new_t->columns[i];
 	}
@@ -631,7 +628,8 @@ void diff_result_free(struct diff_result *result)
 {
 	if (!result)
 		return;
-	free(result->ops);
+	mg_arena_free(result->arena);
+	result->arena = NULL;
 	result->ops = NULL;
 	result->n_ops = 0;
 }
@@ -687,21 +685,14 @@ static void refuse_table_drop(struct differ *d, const struct mg_table *t)
 }
 
 /* Orders `tables` (n) for creation: parents first, name as the tie-break. */
-static size_t *fk_order(const struct mg_table *const *tables, size_t n)
+static size_t *fk_order(struct differ *d, const struct mg_table *const *tables, size_t n)
 {
-	size_t *order = xcalloc(n, sizeof(size_t));
+	size_t *order = mg_arena_calloc(d->arena, n, sizeof(size_t));
 
 	mg_sql_table_order(order, tables, n);
 	return order;
 }
 
-/*
- * The operations come out in groups, which the planner relies on:
- *   1 foreign keys dropped, 2 indexes dropped, 3 tables dropped (children
- *   first), 4 tables renamed, 5 per kept table: columns dropped, renamed,
- *   added, altered, primary key, indexes and keys renamed, indexes added,
- *   6 tables created (parents first), 7 foreign keys added, 8 comments.
- */
 /* 1 when `op` only renames (a table, a column, or an index or key whose
  * derived name follows one). */
 static int op_is_rename(const struct diff_op *op)
@@ -737,8 +728,8 @@ static void refuse_ambiguous_chains(struct differ *d)
 				table_pos(d->old_s, nt->name) >= 0;
 		if (!col && !table_chained)
 			continue;
-		for (k = 0; k < d->ops.n && !other; k++)
-			other = d->ops.v[k].new_table == nt && !op_is_rename(&d->ops.v[k]);
+		for (k = 0; k < d->n_ops && !other; k++)
+			other = d->ops[k].new_table == nt && !op_is_rename(&d->ops[k]);
 		if (!other)
 			continue;
 		if (col)
@@ -762,146 +753,297 @@ static void refuse_ambiguous_chains(struct differ *d)
 	}
 }
 
-static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
-		    const struct mg_schema *new_schema, const struct model *model,
-		    const struct diff_options *opts, struct diag_list *diags, int no_hints)
+enum diff_group diff_op_group(const struct diff_op *op, enum diff_table_step *step)
 {
-	struct differ d = {0};
-	size_t i, n_dropped = 0, n_created = 0, n_errors = diags->n_errors;
-	const struct mg_table **dropped, **created;
-	size_t *order, *claims;
-	long *hint, *self;
+	enum diff_table_step in_table = DIFF_STEP_DROP_COLUMN;
+	enum diff_group group = DIFF_GROUP_TABLE;
 
-	d.old_s = old_schema;
-	d.new_s = new_schema;
-	d.model = model;
-	d.diags = diags;
-	d.allow_drop = opts && opts->allow_drop;
-	d.pair_of_old = xcalloc(old_schema->n_tables, sizeof(*d.pair_of_old));
-	d.pair_of_new = xcalloc(new_schema->n_tables, sizeof(*d.pair_of_new));
-	d.pairs = xcalloc(new_schema->n_tables, sizeof(*d.pairs));
+	switch (op->kind) {
+	case DIFF_DROP_FOREIGN_KEY:
+		group = DIFF_GROUP_DROP_FOREIGN_KEYS;
+		break;
+	case DIFF_DROP_INDEX:
+		group = DIFF_GROUP_DROP_INDEXES;
+		break;
+	case DIFF_DROP_TABLE:
+		group = DIFF_GROUP_DROP_TABLES;
+		break;
+	case DIFF_RENAME_TABLE:
+		group = DIFF_GROUP_RENAME_TABLES;
+		break;
+	case DIFF_CREATE_TABLE:
+		group = DIFF_GROUP_CREATE_TABLES;
+		break;
+	case DIFF_SET_COMMENT:
+		group = DIFF_GROUP_COMMENTS;
+		break;
+	case DIFF_DROP_COLUMN:
+		in_table = DIFF_STEP_DROP_COLUMN;
+		break;
+	case DIFF_RENAME_COLUMN:
+		in_table = DIFF_STEP_RENAME_COLUMN;
+		break;
+	case DIFF_ADD_COLUMN:
+		in_table = DIFF_STEP_ADD_COLUMN;
+		break;
+	case DIFF_ALTER_COLUMN:
+		in_table = DIFF_STEP_ALTER_COLUMN;
+		break;
+	case DIFF_ALTER_PRIMARY_KEY:
+		in_table = DIFF_STEP_PRIMARY_KEY;
+		break;
+	case DIFF_ADD_INDEX:
+		in_table = op->old_index ? DIFF_STEP_RENAME_INDEX : DIFF_STEP_ADD_INDEX;
+		break;
+	case DIFF_ADD_FOREIGN_KEY:
+		if (!op->old_fk)
+			group = DIFF_GROUP_ADD_FOREIGN_KEYS;
+		in_table = DIFF_STEP_RENAME_FOREIGN_KEY;
+		break;
+	}
+	if (step)
+		*step = group == DIFF_GROUP_TABLE ? in_table : DIFF_STEP_DROP_COLUMN;
+	return group;
+}
 
-	/* Tables pair as columns do (see pair_columns): hints first. */
-	hint = xcalloc(new_schema->n_tables, sizeof(long));
-	self = xcalloc(new_schema->n_tables, sizeof(long));
-	claims = xcalloc(old_schema->n_tables, sizeof(size_t));
-	for (i = 0; i < new_schema->n_tables; i++) {
-		const char *from = new_schema->tables[i].renamed_from;
+/* An op's table (as an integer, to order unrelated pointers) and index. */
+struct table_op {
+	uintptr_t table;
+	size_t op;
+};
 
-		self[i] = table_pos(old_schema, new_schema->tables[i].name);
-		hint[i] = from && !no_hints ? table_pos(old_schema, from) : -1;
+static int cmp_table_op(const void *a, const void *b)
+{
+	const struct table_op *x = a, *y = b;
+
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	return x->op < y->op ? -1 : x->op > y->op;
+}
+
+/* diff_table_groups over the ops i with in[i] set (in NULL: all). */
+static size_t *table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n,
+			    const unsigned char *in)
+{
+	size_t *first = mg_arena_calloc(arena, n, sizeof(size_t));
+	struct table_op *v = mg_arena_calloc(arena, n, sizeof(*v));
+	size_t i, k = 0, run;
+
+	for (i = 0; i < n; i++) {
+		first[i] = i;
+		if (ops[i].old_table && ops[i].new_table && (!in || in[i])) {
+			v[k].table = (uintptr_t)ops[i].new_table;
+			v[k++].op = i;
+		}
+	}
+	qsort(v, k, sizeof(*v), cmp_table_op);
+	for (i = 0; i < k; i = run)
+		for (run = i; run < k && v[run].table == v[i].table; run++)
+			first[v[run].op] = v[i].op;
+	return first;
+}
+
+size_t *diff_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n)
+{
+	return table_groups(arena, ops, n, NULL);
+}
+
+/* An op's place in diff order (see diff_sort). */
+struct place {
+	enum diff_group group;
+	size_t table;
+	enum diff_table_step step;
+	size_t seq;
+};
+
+static int cmp_place(const void *a, const void *b)
+{
+	const struct place *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	if (x->step != y->step)
+		return x->step < y->step ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diff_sort(struct diff_op *ops, size_t n, struct mg_arena *arena)
+{
+	struct place *v = mg_arena_calloc(arena, n, sizeof(*v));
+	struct diff_op *copy = mg_arena_calloc(arena, n, sizeof(*copy));
+	unsigned char *in_table = mg_arena_calloc(arena, n, 1);
+	size_t *table, i;
+
+	for (i = 0; i < n; i++) {
+		v[i].group = diff_op_group(&ops[i], &v[i].step);
+		v[i].seq = i;
+		in_table[i] = v[i].group == DIFF_GROUP_TABLE;
+	}
+	table = table_groups(arena, ops, n, in_table);
+	for (i = 0; i < n; i++)
+		v[i].table = in_table[i] ? table[i] : 0;
+	qsort(v, n, sizeof(*v), cmp_place);
+	if (n)
+		memcpy(copy, ops, n * sizeof(*ops));
+	for (i = 0; i < n; i++)
+		ops[i] = copy[v[i].seq];
+}
+
+static void add_pair(struct differ *d, long old_pos, size_t new_pos)
+{
+	struct pair *p = &d->pairs[d->n_pairs++];
+
+	p->old_t = &d->old_s->tables[old_pos];
+	p->new_t = &d->new_s->tables[new_pos];
+	d->pair_of_old[old_pos] = d->pair_of_new[new_pos] = p;
+}
+
+/* Pairs the tables of the two schemas as pair_columns pairs columns: rename
+ * hints first, then names. */
+static void pair_tables(struct differ *d, int no_hints)
+{
+	const struct mg_schema *old_s = d->old_s, *new_s = d->new_s;
+	long *hint = mg_arena_calloc(d->arena, new_s->n_tables, sizeof(long));
+	long *self = mg_arena_calloc(d->arena, new_s->n_tables, sizeof(long));
+	size_t *claims = mg_arena_calloc(d->arena, old_s->n_tables, sizeof(size_t));
+	size_t i;
+
+	d->pair_of_old = mg_arena_calloc(d->arena, old_s->n_tables, sizeof(*d->pair_of_old));
+	d->pair_of_new = mg_arena_calloc(d->arena, new_s->n_tables, sizeof(*d->pair_of_new));
+	d->pairs = mg_arena_calloc(d->arena, new_s->n_tables, sizeof(*d->pairs));
+	for (i = 0; i < new_s->n_tables; i++) {
+		const char *from = new_s->tables[i].renamed_from;
+
+		self[i] = table_pos(old_s, new_s->tables[i].name);
+		hint[i] = from && !no_hints ? table_pos(old_s, from) : -1;
 		if (hint[i] == self[i])
 			hint[i] = -1;
 		/* A chain or swap hint on a table that is, hints aside, what
 		 * it was: left from the migration that renamed it. */
-		if (hint[i] >= 0 && self[i] >= 0 && table_pos(new_schema, from) >= 0 &&
-		    model_table_eq(&old_schema->tables[self[i]], &new_schema->tables[i]))
+		if (hint[i] >= 0 && self[i] >= 0 && table_pos(new_s, from) >= 0 &&
+		    model_table_eq(&old_s->tables[self[i]], &new_s->tables[i]))
 			hint[i] = -1;
 	}
-	settle_hints(hint, self, new_schema->n_tables, claims, old_schema->n_tables);
-	for (i = 0; i < new_schema->n_tables; i++) {
-		long o = hint[i];
+	settle_hints(hint, self, new_s->n_tables, claims, old_s->n_tables);
+	for (i = 0; i < new_s->n_tables; i++)
+		if (hint[i] >= 0)
+			add_pair(d, hint[i], i);
+	for (i = 0; i < new_s->n_tables; i++)
+		if (!d->pair_of_new[i] && self[i] >= 0 && !d->pair_of_old[self[i]])
+			add_pair(d, self[i], i);
+}
 
-		if (o < 0)
-			continue;
-		d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
-		d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
-		d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
-	}
-	for (i = 0; i < new_schema->n_tables; i++) {
-		long o = self[i];
+/* A table hint not applied while its old name goes: as for columns (see
+ * diff_pair_columns), never without a word. */
+static void refuse_unapplied_table_hints(struct differ *d)
+{
+	size_t i;
 
-		if (!d.pair_of_new[i] && o >= 0 && !d.pair_of_old[o]) {
-			d.pairs[d.n_pairs].old_t = &old_schema->tables[o];
-			d.pairs[d.n_pairs].new_t = &new_schema->tables[i];
-			d.pair_of_old[o] = d.pair_of_new[i] = &d.pairs[d.n_pairs++];
-		}
-	}
-	free(hint);
-	free(self);
-	free(claims);
-	for (i = 0; i < d.n_pairs; i++)
-		pair_columns(&d.pairs[i], no_hints);
+	for (i = 0; i < d->new_s->n_tables; i++) {
+		const struct mg_table *nt = &d->new_s->tables[i];
+		long o = nt->renamed_from ? table_pos(d->old_s, nt->renamed_from) : -1;
 
-	/* Groups 1 and 2, in old name order. */
-	for (i = 0; i < old_schema->n_tables; i++)
-		if (d.pair_of_old[i])
-			diff_pair_drops(&d, d.pair_of_old[i], 0);
-	for (i = 0; i < old_schema->n_tables; i++)
-		if (d.pair_of_old[i])
-			diff_pair_drops(&d, d.pair_of_old[i], 1);
-
-	/* A table hint not applied while its old name goes: as for columns. */
-	for (i = 0; i < new_schema->n_tables; i++) {
-		const struct mg_table *nt = &new_schema->tables[i];
-		long o = nt->renamed_from ? table_pos(old_schema, nt->renamed_from) : -1;
-
-		if (o >= 0 && !d.pair_of_old[o])
-			diag_error(diags, loc_of(&d, nt, NULL),
+		if (o >= 0 && !d->pair_of_old[o])
+			diag_error(d->diags, loc_of(d, nt, NULL),
 				   "table '%s' has MG_RENAMED_FROM(\"%s\") but keeps its own table "
 				   "'%s', so '%s' would be dropped: remove the hint if it is left "
 				   "from an earlier rename, or rename in a migration of its own",
 				   nt->name, nt->renamed_from, nt->name, nt->renamed_from);
 	}
+}
 
-	/* Group 3. */
-	dropped = xcalloc(old_schema->n_tables, sizeof(*dropped));
-	for (i = 0; i < old_schema->n_tables; i++)
-		if (!d.pair_of_old[i])
-			dropped[n_dropped++] = &old_schema->tables[i];
-	order = fk_order(dropped, n_dropped);
+/* Group DIFF_GROUP_DROP_TABLES: children first. */
+static void drop_tables(struct differ *d)
+{
+	const struct mg_table **dropped =
+		mg_arena_calloc(d->arena, d->old_s->n_tables, sizeof(*dropped));
+	size_t i, n_dropped = 0, *order;
+
+	for (i = 0; i < d->old_s->n_tables; i++)
+		if (!d->pair_of_old[i])
+			dropped[n_dropped++] = &d->old_s->tables[i];
+	order = fk_order(d, dropped, n_dropped);
 	for (i = n_dropped; i-- > 0;) {
-		struct diff_op *op = push(&d.ops, DIFF_DROP_TABLE, NULL);
+		struct diff_op *op = push(d, DIFF_DROP_TABLE, NULL);
 
 		op->old_table = dropped[order[i]];
 		op->destructive = 1;
-		refuse_table_drop(&d, op->old_table);
+		refuse_table_drop(d, op->old_table);
 	}
-	free(order);
-	free(dropped);
+}
 
-	/* Groups 4 and 5, in new name order. */
+/* Group DIFF_GROUP_CREATE_TABLES: parents first. */
+static void create_tables(struct differ *d)
+{
+	const struct mg_table **created =
+		mg_arena_calloc(d->arena, d->new_s->n_tables, sizeof(*created));
+	size_t i, n_created = 0, *order;
+
+	for (i = 0; i < d->new_s->n_tables; i++)
+		if (!d->pair_of_new[i])
+			created[n_created++] = &d->new_s->tables[i];
+	order = fk_order(d, created, n_created);
+	for (i = 0; i < n_created; i++)
+		push(d, DIFF_CREATE_TABLE, NULL)->new_table = created[order[i]];
+}
+
+/*
+ * One diff: pairs tables, then their columns, indexes and keys (each stage
+ * needs the one before on every pair), then emits the groups in diff order.
+ * With `no_hints`, rename hints are ignored.
+ */
+static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
+		    const struct mg_schema *new_schema, const struct model *model,
+		    const struct diff_options *opts, struct diag_list *diags, int no_hints)
+{
+	struct differ d = {0};
+	size_t i, n_errors = diags->n_errors;
+
+	d.arena = mg_arena_new();
+	d.old_s = old_schema;
+	d.new_s = new_schema;
+	d.model = model;
+	d.diags = diags;
+	d.allow_drop = opts && opts->allow_drop;
+
+	pair_tables(&d, no_hints);
+	for (i = 0; i < d.n_pairs; i++)
+		pair_columns(&d, &d.pairs[i], no_hints);
+	for (i = 0; i < d.n_pairs; i++)
+		match_indexes(&d, &d.pairs[i]);
+	for (i = 0; i < d.n_pairs; i++)
+		match_fks(&d, &d.pairs[i]);
+
+	drop_keys_and_indexes(&d);
+	refuse_unapplied_table_hints(&d);
+	drop_tables(&d);
 	for (i = 0; i < new_schema->n_tables; i++) {
 		struct pair *p = d.pair_of_new[i];
 
 		if (p && strcmp(p->old_t->name, p->new_t->name) != 0)
-			push(&d.ops, DIFF_RENAME_TABLE, p);
+			push(&d, DIFF_RENAME_TABLE, p);
 	}
 	for (i = 0; i < new_schema->n_tables; i++)
 		if (d.pair_of_new[i])
 			diff_pair_columns(&d, d.pair_of_new[i]);
-
-	/* Group 6. */
-	created = xcalloc(new_schema->n_tables, sizeof(*created));
-	for (i = 0; i < new_schema->n_tables; i++)
-		if (!d.pair_of_new[i])
-			created[n_created++] = &new_schema->tables[i];
-	order = fk_order(created, n_created);
-	for (i = 0; i < n_created; i++)
-		push(&d.ops, DIFF_CREATE_TABLE, NULL)->new_table = created[order[i]];
-	free(order);
-	free(created);
-
-	/* Groups 7 and 8. */
+	create_tables(&d);
 	for (i = 0; i < new_schema->n_tables; i++)
 		if (d.pair_of_new[i])
 			diff_pair_adds(&d, d.pair_of_new[i]);
 	for (i = 0; i < new_schema->n_tables; i++)
 		if (d.pair_of_new[i])
 			diff_pair_comments(&d, d.pair_of_new[i]);
-
 	if (!no_hints)
 		refuse_ambiguous_chains(&d);
+	/* Already in diff order by construction: the sort makes it the one
+	 * order that the planners also sort down steps by. */
+	diff_sort(d.ops, d.n_ops, d.arena);
 
-	for (i = 0; i < d.n_pairs; i++) {
-		free(d.pairs[i].old_of_new);
-		free(d.pairs[i].new_of_old);
-	}
-	free(d.pairs);
-	free(d.pair_of_old);
-	free(d.pair_of_new);
-	out->ops = d.ops.v;
-	out->n_ops = d.ops.n;
+	out->ops = d.ops;
+	out->n_ops = d.n_ops;
+	out->arena = d.arena;
 	return diags->n_errors > n_errors ? -1 : 0;
 }
 

@@ -13,6 +13,8 @@
 #include "model.h"
 #include "modelgen/schema.h"
 
+struct mg_arena;
+
 enum diff_op_kind {
 	DIFF_CREATE_TABLE = 1,
 	DIFF_DROP_TABLE,
@@ -61,11 +63,63 @@ struct diff_op {
 	const struct mg_foreign_key *old_fk;
 };
 
-struct diff_result {
-	size_t n_ops;
-	struct diff_op *ops; /* malloc'd; free with diff_result_free */
+/*
+ * Diff order: the operations come out in these groups, in this order, and
+ * the planners rely on it (renames before what names the new names, keys
+ * dropped before what they point at, new tables in foreign-key order).
+ * Within DIFF_GROUP_TABLE, the ops of one kept table are together, in the
+ * order of enum diff_table_step.
+ */
+enum diff_group {
+	DIFF_GROUP_DROP_FOREIGN_KEYS = 1,
+	DIFF_GROUP_DROP_INDEXES,
+	DIFF_GROUP_DROP_TABLES, /* children first */
+	DIFF_GROUP_RENAME_TABLES,
+	DIFF_GROUP_TABLE,         /* per kept table, in new name order */
+	DIFF_GROUP_CREATE_TABLES, /* parents first */
+	DIFF_GROUP_ADD_FOREIGN_KEYS,
+	DIFF_GROUP_COMMENTS
 };
 
+/* The place of an op of one kept table within DIFF_GROUP_TABLE. Columns
+ * are dropped before renamed, so that down can rename into the name of a
+ * column it drops. */
+enum diff_table_step {
+	DIFF_STEP_DROP_COLUMN,
+	DIFF_STEP_RENAME_COLUMN,
+	DIFF_STEP_ADD_COLUMN,
+	DIFF_STEP_ALTER_COLUMN,
+	DIFF_STEP_PRIMARY_KEY,
+	DIFF_STEP_RENAME_INDEX,
+	DIFF_STEP_RENAME_FOREIGN_KEY,
+	DIFF_STEP_ADD_INDEX
+};
+
+/* The group of `op` in diff order; `*step` (may be NULL) receives its
+ * place within its table for DIFF_GROUP_TABLE, DIFF_STEP_DROP_COLUMN
+ * otherwise. */
+enum diff_group diff_op_group(const struct diff_op *op, enum diff_table_step *step);
+
+/* Returns, per op, the index of the first op on the same kept table (one
+ * that exists before and after: both old_table and new_table set), or the
+ * op's own index for ops on created or dropped tables. Allocated from the
+ * arena; O(n log n), so plans stay fast on thousands of tables. */
+size_t *diff_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n);
+
+/* Puts ops[0..n) in diff order: by group; in DIFF_GROUP_TABLE, by table
+ * (the order of each table's first op in that group) then step; otherwise
+ * as given. The
+ * diff's own output is in this order; the planner sorts the inverse ops of
+ * down with it. Scratch memory from the arena. */
+void diff_sort(struct diff_op *ops, size_t n, struct mg_arena *arena);
+
+struct diff_result {
+	size_t n_ops;
+	struct diff_op *ops;    /* in diff order (diff_op_group) */
+	struct mg_arena *arena; /* owns `ops`; NULL for a result built by hand */
+};
+
+/* Frees what diff_schemas allocated; accepts a zeroed result. */
 void diff_result_free(struct diff_result *result);
 
 /* Options from the command line. */

@@ -2,12 +2,11 @@
  * Operations -> per-dialect migration steps (see plan.h). This file owns what
  * both dialects share: the frozen table copies, the inverse operations for
  * `down` (put back in diff order so that renames still come first), the
- * summary, the review notes and what down cannot bring back. The statements
- * themselves come from sql_pg.c and sql_sqlite.c.
+ * summary, the review notes and what down cannot bring back. The steps
+ * themselves come from each dialect's planner (sql_dialect.h).
  */
 #include "plan.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,192 +14,6 @@
 #include "sql_dialect.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
-
-void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const char *summary,
-			  const char *sql)
-{
-	struct mg_step *s;
-
-	if (l->n == l->cap) {
-		struct mg_step *v;
-
-		l->cap = l->cap ? 2 * l->cap : 8;
-		v = mg_arena_calloc(arena, l->cap, sizeof(*v));
-		if (l->n)
-			memcpy(v, l->v, l->n * sizeof(*v));
-		l->v = v;
-	}
-	s = &l->v[l->n++];
-	s->kind = MG_STEP_SQL;
-	s->summary = summary;
-	s->sql = mg_arena_strdup(arena, sql);
-	s->rebuild = NULL;
-}
-
-/* An op's table (as an integer, to order unrelated pointers) and index. */
-struct table_op {
-	uintptr_t table;
-	size_t op;
-};
-
-static int cmp_table_op(const void *a, const void *b)
-{
-	const struct table_op *x = a, *y = b;
-
-	if (x->table != y->table)
-		return x->table < y->table ? -1 : 1;
-	return x->op < y->op ? -1 : x->op > y->op;
-}
-
-size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n)
-{
-	size_t *first = mg_arena_calloc(arena, n, sizeof(size_t));
-	struct table_op *v = mg_arena_calloc(arena, n, sizeof(*v));
-	size_t i, k = 0, run;
-
-	for (i = 0; i < n; i++) {
-		first[i] = i;
-		if (ops[i].old_table && ops[i].new_table) {
-			v[k].table = (uintptr_t)ops[i].new_table;
-			v[k++].op = i;
-		}
-	}
-	qsort(v, k, sizeof(*v), cmp_table_op);
-	for (i = 0; i < k; i = run)
-		for (run = i; run < k && v[run].table == v[i].table; run++)
-			first[v[run].op] = v[i].op;
-	return first;
-}
-
-int sql_dialect_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *end)
-{
-	size_t j;
-
-	if (ops[i].kind != DIFF_RENAME_TABLE && ops[i].kind != DIFF_RENAME_COLUMN)
-		return 0;
-	if (i > 0 && ops[i - 1].kind == ops[i].kind &&
-	    (ops[i].kind == DIFF_RENAME_TABLE || ops[i - 1].new_table == ops[i].new_table))
-		return 0;
-	for (j = i + 1; j < n && ops[j].kind == ops[i].kind &&
-			(ops[i].kind == DIFF_RENAME_TABLE || ops[j].new_table == ops[i].new_table);
-	     j++)
-		;
-	*end = j;
-	return 1;
-}
-
-const char *sql_dialect_rename_from(const struct diff_op *op)
-{
-	switch (op->kind) {
-	case DIFF_RENAME_TABLE:
-		return op->old_table->name;
-	case DIFF_ADD_INDEX:
-		return op->old_index->name;
-	case DIFF_ADD_FOREIGN_KEY:
-		return op->old_fk->name;
-	default:
-		return op->old_column->name;
-	}
-}
-
-const char *sql_dialect_rename_to(const struct diff_op *op)
-{
-	switch (op->kind) {
-	case DIFF_RENAME_TABLE:
-		return op->new_table->name;
-	case DIFF_ADD_INDEX:
-		return op->index->name;
-	case DIFF_ADD_FOREIGN_KEY:
-		return op->fk->name;
-	default:
-		return op->new_column->name;
-	}
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena,
-				const struct diff_op *ops, const size_t *idx, size_t k)
-{
-	size_t i, j, n_out = 0, n_tmp = 0, left = k;
-	struct rename_move *v = mg_arena_calloc(arena, 2 * k, sizeof(*v));
-	const char **cur = mg_arena_calloc(arena, k, sizeof(char *));
-	const char **sorted = mg_arena_calloc(arena, k, sizeof(char *));
-	unsigned char *moved = mg_arena_calloc(arena, k, 1);
-	int conflict = 0;
-
-	for (i = 0; i < k; i++)
-		sorted[i] = cur[i] = sql_dialect_rename_from(&ops[idx[i]]);
-	qsort(sorted, k, sizeof(char *), cmp_str);
-	for (i = 0; i < k && !conflict; i++) {
-		const char *to = sql_dialect_rename_to(&ops[idx[i]]);
-
-		conflict = bsearch(&to, sorted, k, sizeof(char *), cmp_str) != NULL;
-	}
-	while (left) {
-		int progress = 0;
-
-		for (i = 0; i < k; i++) {
-			const char *to = sql_dialect_rename_to(&ops[idx[i]]);
-			int busy = 0;
-
-			if (moved[i])
-				continue;
-			for (j = 0; conflict && j < k && !busy; j++)
-				busy = j != i && !moved[j] && strcmp(cur[j], to) == 0;
-			if (busy)
-				continue;
-			v[n_out++] = (struct rename_move){idx[i], cur[i], to};
-			moved[i] = 1;
-			left--;
-			progress = 1;
-		}
-		if (progress)
-			continue;
-		/* Only cycles are left: move the first one's name aside. */
-		for (i = 0; moved[i]; i++)
-			;
-		v[n_out].op = idx[i];
-		v[n_out].from = cur[i];
-		cur[i] = mg_arena_printf(arena, "modelgen_rename_%zu", ++n_tmp);
-		v[n_out++].to = cur[i];
-	}
-	*out = v;
-	return n_out;
-}
-
-size_t *sql_dialect_range(struct mg_arena *arena, size_t from, size_t end)
-{
-	size_t *v = mg_arena_calloc(arena, end - from, sizeof(size_t)), i;
-
-	for (i = from; i < end; i++)
-		v[i - from] = i;
-	return v;
-}
-
-const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col)
-{
-	if (col->default_sql)
-		return col->default_sql;
-	switch (col->type) {
-	case MG_COL_BOOLEAN:
-		return "FALSE";
-	case MG_COL_VARCHAR:
-	case MG_COL_TEXT:
-		return "''";
-	case MG_COL_BLOB:
-		return dialect == MG_DIALECT_SQLITE ? "X''" : "''";
-	case MG_COL_CUSTOM:
-		/* No zero is known for a custom type: NOT NULL then fails
-		 * loudly rather than inventing a value. */
-		return "NULL";
-	default:
-		return "0";
-	}
-}
 
 /* "text", "varchar(64)", "timestamptz": the type as a reader knows it. */
 static void type_text(struct mg_strbuf *b, const struct mg_table *t, const struct mg_column *c)
@@ -218,7 +31,9 @@ static void name_list(struct mg_strbuf *b, size_t n, const char *const *names)
 	mg_strbuf_putc(b, ')');
 }
 
-const char *sql_dialect_op_summary(struct mg_arena *arena, const struct diff_op *op)
+/* One-line summary of an operation ("add column users.email (text,
+ * nullable)"), allocated from the arena. */
+static const char *op_summary(struct mg_arena *arena, const struct diff_op *op)
 {
 	struct mg_strbuf b = {0};
 	const struct mg_table *t = op->new_table ? op->new_table : op->old_table;
@@ -524,40 +339,6 @@ static const struct mg_table *frozen_of(const struct plan_ctx *ctx, const struct
 	return f ? f : find_frozen(&m->before, t);
 }
 
-/* Place of an op in diff order (see diff.c): group * 16 + rank in group. */
-static int op_rank(const struct diff_op *op)
-{
-	switch (op->kind) {
-	case DIFF_DROP_FOREIGN_KEY:
-		return 1 * 16;
-	case DIFF_DROP_INDEX:
-		return 2 * 16;
-	case DIFF_DROP_TABLE:
-		return 3 * 16;
-	case DIFF_RENAME_TABLE:
-		return 4 * 16;
-	case DIFF_DROP_COLUMN:
-		return 5 * 16 + 0;
-	case DIFF_RENAME_COLUMN:
-		return 5 * 16 + 1;
-	case DIFF_ADD_COLUMN:
-		return 5 * 16 + 2;
-	case DIFF_ALTER_COLUMN:
-		return 5 * 16 + 3;
-	case DIFF_ALTER_PRIMARY_KEY:
-		return 5 * 16 + 4;
-	case DIFF_ADD_INDEX:
-		return op->old_index ? 5 * 16 + 5 : 5 * 16 + 7;
-	case DIFF_ADD_FOREIGN_KEY:
-		return op->old_fk ? 5 * 16 + 6 : 7 * 16;
-	case DIFF_CREATE_TABLE:
-		return 6 * 16;
-	case DIFF_SET_COMMENT:
-		return 8 * 16;
-	}
-	return 0;
-}
-
 static struct diff_op invert(const struct diff_op *op)
 {
 	struct diff_op r = *op;
@@ -616,46 +397,16 @@ static struct diff_op invert(const struct diff_op *op)
 	return r;
 }
 
-struct keyed {
-	int rank;
-	size_t table; /* group 5: order of the table's first op */
-	size_t seq;
-};
-
-static int cmp_keyed(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-
-	if (x->rank / 16 != y->rank / 16)
-		return x->rank / 16 < y->rank / 16 ? -1 : 1;
-	if (x->table != y->table)
-		return x->table < y->table ? -1 : 1;
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* The inverse of every op, in diff order for the way back. */
 static struct diff_op *down_ops(struct mg_arena *a, const struct diff_result *diff)
 {
 	size_t n = diff->n_ops, i;
-	struct diff_op *rev = mg_arena_calloc(a, n, sizeof(*rev));
-	struct diff_op *out = mg_arena_calloc(a, n, sizeof(*out));
-	struct keyed *keys = mg_arena_calloc(a, n, sizeof(*keys));
-	size_t *group;
+	struct diff_op *down = mg_arena_calloc(a, n, sizeof(*down));
 
 	for (i = 0; i < n; i++)
-		rev[i] = invert(&diff->ops[n - 1 - i]);
-	group = sql_dialect_table_groups(a, rev, n);
-	for (i = 0; i < n; i++) {
-		keys[i].rank = op_rank(&rev[i]);
-		keys[i].seq = i;
-		keys[i].table = keys[i].rank / 16 == 5 ? group[i] : 0;
-	}
-	qsort(keys, n, sizeof(*keys), cmp_keyed);
-	for (i = 0; i < n; i++)
-		out[i] = rev[keys[i].seq];
-	return out;
+		down[i] = invert(&diff->ops[n - 1 - i]);
+	diff_sort(down, n, a);
+	return down;
 }
 
 /* Review notes about what can fail on existing rows. `refits` is 1 for a
@@ -786,67 +537,51 @@ static unsigned char *refitted_keys(struct mg_arena *a, const struct diff_op *op
 	return out;
 }
 
-int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
-		   const struct mg_schema *old_schema, const struct mg_schema *new_schema,
-		   struct diag_list *diags)
+/* The dialect planners, by enum mg_dialect. */
+static const struct sql_dialect *const dialects[MG_DIALECT_COUNT] = {
+	[MG_DIALECT_SQLITE] = &sql_dialect_sqlite,
+	[MG_DIALECT_POSTGRESQL] = &sql_dialect_pg,
+};
+
+/* The summary of each of ops[0..n), allocated from the arena. */
+static const char **summaries(struct mg_arena *arena, const struct diff_op *ops, size_t n)
 {
-	struct frozen_map map = {0};
-	struct plan_ctx ctx = {arena, frozen_of, &map, NULL};
-	struct step_list l;
-	struct diff_op *down;
-	struct mg_strbuf notes = {0}, lost = {0};
-	unsigned char *rebuilt, *refits;
-	const char **up_summaries, **down_summaries;
-	size_t *group;
+	const char **v = mg_arena_calloc(arena, n, sizeof(char *));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = op_summary(arena, &ops[i]);
+	return v;
+}
+
+/* The steps of ops[0..n) (one direction) on dialect `d`, named by
+ * `names`; `rebuilt` as for struct sql_dialect's plan. */
+static struct mg_plan plan_steps(struct plan_ctx *ctx, enum mg_dialect d, const struct diff_op *ops,
+				 size_t n, const char *const *names, unsigned char *rebuilt)
+{
+	struct step_list l = {0};
+	struct mg_plan plan;
+
+	ctx->summaries = names;
+	dialects[d]->plan(&l, ctx, ops, n, rebuilt);
+	plan.n_steps = l.n_steps;
+	plan.steps = l.steps;
+	return plan;
+}
+
+/* The review notes of the up ops: what can fail on existing rows, and what
+ * each SQLite rebuild does (once per rebuilt table). */
+static void review_notes(struct plan_result *out, struct mg_arena *arena,
+			 const struct diff_result *diff, const unsigned char *rebuilt)
+{
+	const struct diff_op *ops = diff->ops;
 	size_t n = diff->n_ops, i;
-	int d;
+	size_t *group = diff_table_groups(arena, ops, n);
+	unsigned char *refits = refitted_keys(arena, ops, n, group);
+	struct mg_strbuf notes = {0};
 
-	(void)diags;
-	memset(out, 0, sizeof(*out));
-	collect(&map.before, arena, diff->ops, n, old_schema, 0);
-	collect(&map.after, arena, diff->ops, n, new_schema, 1);
-	out->before.n_tables = map.before.n;
-	out->before.tables = map.before.copies;
-	out->after.n_tables = map.after.n;
-	out->after.tables = map.after.copies;
-
-	out->n_summary = n;
-	out->summary = mg_arena_calloc(arena, n, sizeof(*out->summary));
-	up_summaries = mg_arena_calloc(arena, n, sizeof(char *));
-	for (i = 0; i < n; i++) {
-		up_summaries[i] = sql_dialect_op_summary(arena, &diff->ops[i]);
-		out->summary[i].text = up_summaries[i];
-		out->summary[i].destructive = diff->ops[i].destructive;
-	}
-
-	down = down_ops(arena, diff);
-	down_summaries = mg_arena_calloc(arena, n, sizeof(char *));
 	for (i = 0; i < n; i++)
-		down_summaries[i] = sql_dialect_op_summary(arena, &down[i]);
-	rebuilt = mg_arena_calloc(arena, n, 1);
-	for (d = 0; d < MG_DIALECT_COUNT; d++) {
-		memset(&l, 0, sizeof(l));
-		ctx.summaries = up_summaries;
-		if (d == MG_DIALECT_SQLITE)
-			sql_sqlite_plan(&l, &ctx, diff->ops, n, rebuilt);
-		else
-			sql_pg_plan(&l, &ctx, diff->ops, n);
-		out->up[d].n_steps = l.n;
-		out->up[d].steps = l.v;
-		memset(&l, 0, sizeof(l));
-		ctx.summaries = down_summaries;
-		if (d == MG_DIALECT_SQLITE)
-			sql_sqlite_plan(&l, &ctx, down, n, NULL);
-		else
-			sql_pg_plan(&l, &ctx, down, n);
-		out->down[d].n_steps = l.n;
-		out->down[d].steps = l.v;
-	}
-
-	group = sql_dialect_table_groups(arena, diff->ops, n);
-	refits = refitted_keys(arena, diff->ops, n, group);
-	for (i = 0; i < n; i++)
-		add_notes(&notes, &diff->ops[i], refits[i]);
+		add_notes(&notes, &ops[i], refits[i]);
 	for (i = 0; i < n; i++) {
 		if (rebuilt[i] && group[i] == i)
 			mg_strbuf_printf(
@@ -856,11 +591,20 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 				"renames the new one and recreates its indexes, triggers "
 				"and views, with foreign keys off and checked before "
 				"commit; time and disk space grow with the rows.\n",
-				diff->ops[i].new_table->name);
+				ops[i].new_table->name);
 	}
 	out->notes = split_lines(arena, mg_strbuf_cstr(&notes), &out->n_notes);
+	mg_strbuf_free(&notes);
+}
 
-	for (i = 0; i < n; i++) {
+/* What running down cannot bring back, or NULL. */
+static const char *irreversible_note(struct mg_arena *arena, const struct diff_result *diff)
+{
+	struct mg_strbuf lost = {0};
+	const char *note = NULL;
+	size_t i;
+
+	for (i = 0; i < diff->n_ops; i++) {
 		const struct diff_op *op = &diff->ops[i];
 
 		if (op->kind == DIFF_DROP_TABLE)
@@ -872,12 +616,46 @@ int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct
 					 op->old_column->name);
 	}
 	if (lost.len)
-		out->irreversible_note = mg_arena_printf(
+		note = mg_arena_printf(
 			arena,
 			"down restores the structure but not the data: %s (restored NOT NULL "
 			"columns hold their default or a zero value)",
 			mg_strbuf_cstr(&lost));
-	mg_strbuf_free(&notes);
 	mg_strbuf_free(&lost);
-	return 0;
+	return note;
+}
+
+void plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
+		    const struct mg_schema *old_schema, const struct mg_schema *new_schema)
+{
+	struct frozen_map map = {0};
+	struct plan_ctx ctx = {arena, frozen_of, &map, NULL};
+	size_t n = diff->n_ops, i;
+	struct diff_op *down = down_ops(arena, diff);
+	const char **up_names = summaries(arena, diff->ops, n);
+	const char **down_names = summaries(arena, down, n);
+	unsigned char *rebuilt = mg_arena_calloc(arena, n, 1);
+	int d;
+
+	memset(out, 0, sizeof(*out));
+	collect(&map.before, arena, diff->ops, n, old_schema, 0);
+	collect(&map.after, arena, diff->ops, n, new_schema, 1);
+	out->before.n_tables = map.before.n;
+	out->before.tables = map.before.copies;
+	out->after.n_tables = map.after.n;
+	out->after.tables = map.after.copies;
+
+	out->n_summary = n;
+	out->summary = mg_arena_calloc(arena, n, sizeof(*out->summary));
+	for (i = 0; i < n; i++) {
+		out->summary[i].text = up_names[i];
+		out->summary[i].destructive = diff->ops[i].destructive;
+	}
+	for (d = 0; d < MG_DIALECT_COUNT; d++) {
+		out->up[d] = plan_steps(&ctx, (enum mg_dialect)d, diff->ops, n, up_names,
+					d == MG_DIALECT_SQLITE ? rebuilt : NULL);
+		out->down[d] = plan_steps(&ctx, (enum mg_dialect)d, down, n, down_names, NULL);
+	}
+	review_notes(out, arena, diff, rebuilt);
+	out->irreversible_note = irreversible_note(arena, diff);
 }

@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 
-#include "diag.h"
 #include "diff.h"
 #include "modelgen/migration.h"
 
@@ -41,11 +40,10 @@ struct plan_result {
 
 /*
  * Plans the operations of `diff` (from `old_schema` to `new_schema`).
- * Everything in `out` is allocated from `arena`. Returns 0, or -1 with
- * errors in `diags`.
+ * Everything in `out` is allocated from `arena`. Cannot fail: what the
+ * databases refuse was refused by the diff.
  */
-int plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
-		   const struct mg_schema *old_schema, const struct mg_schema *new_schema,
-		   struct diag_list *diags);
+void plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
+		    const struct mg_schema *old_schema, const struct mg_schema *new_schema);
 
 #endif

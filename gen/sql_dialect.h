@@ -1,8 +1,10 @@
 /*
- * The per-dialect halves of the planner (plan.c): sql_pg.c turns operations
- * into native PostgreSQL statements, sql_sqlite.c into native SQLite
- * statements and table rebuilds. Both take the operations of one direction
- * in diff order (see diff.c's groups) and append steps.
+ * The dialect planners and what they share. plan.c hands the operations of
+ * one direction, in diff order (diff_sort), to each dialect's entry in
+ * the table below; sql_pg.c and sql_sqlite.c fill their entries and build
+ * their steps with the helpers of sql_dialect.c (steps, renames in a safe
+ * order, the keys between dropped tables). Files depend in one direction:
+ * plan.c -> sql_pg.c, sql_sqlite.c -> sql_dialect.c.
  */
 #ifndef MG_GEN_SQL_DIALECT_H
 #define MG_GEN_SQL_DIALECT_H
@@ -13,6 +15,8 @@
 #include "modelgen/migration.h"
 
 struct mg_arena;
+struct mg_strbuf;
+struct named_op;
 
 /* What both dialect planners need from plan.c. */
 struct plan_ctx {
@@ -27,68 +31,91 @@ struct plan_ctx {
 
 /* A growing list of steps, allocated from the arena. */
 struct step_list {
-	struct mg_step *v;
-	size_t n, cap;
+	size_t n_steps, cap;
+	struct mg_step *steps;
 };
 
+/* One dialect's planner. */
+struct sql_dialect {
+	enum mg_dialect id;
+	/* Appends the steps of ops[0..n) to `out`. `rebuilt`, when not NULL,
+	 * receives per op 1 when its table is rebuilt (for review notes). */
+	void (*plan)(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		     size_t n, unsigned char *rebuilt);
+};
+
+extern const struct sql_dialect sql_dialect_pg;     /* sql_pg.c */
+extern const struct sql_dialect sql_dialect_sqlite; /* sql_sqlite.c */
+
 /* Appends an MG_STEP_SQL step; `summary` is kept (arena memory), `sql`
- * copied. */
-void sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, const char *summary,
-			  const char *sql);
+ * copied. Returns the step, valid until the next push. */
+struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena,
+				     const char *summary, const char *sql);
 
 /* The value that stands in for a lost one of column `col` when a NOT NULL
  * column must be filled and has no default (down of a drop): the default
  * when there is one, else a zero of the type ("0", "''", FALSE, ...). */
 const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col);
 
-/* One-line summary of an operation ("add column users.email (text,
- * nullable)"), allocated from the arena. */
-const char *sql_dialect_op_summary(struct mg_arena *arena, const struct diff_op *op);
-
-/* Returns, per op, the index of the first op on the same kept table (one
- * that exists before and after: both old_table and new_table set), or the
- * op's own index for ops on created or dropped tables. Allocated from the
- * arena; O(n log n), so plans stay fast on thousands of tables. */
-size_t *sql_dialect_table_groups(struct mg_arena *arena, const struct diff_op *ops, size_t n);
-
-/* One rename as it runs: op `op` (a DIFF_RENAME_TABLE or _COLUMN) moves its
- * table or column from name `from` to `to`; `to` is a temporary name when
- * the op's renames form a cycle (a swap), and a second move then ends it. */
-struct rename_move {
-	size_t op;
-	const char *from;
-	const char *to;
+/* The tables that ops of one kind (DIFF_CREATE_TABLE: the new name;
+ * DIFF_DROP_TABLE: the old one) create or drop, sorted by name for
+ * sql_dialect_find_table. */
+struct table_ops {
+	size_t n_tables;
+	struct named_op *tables;
 };
+
+void sql_dialect_table_ops(struct table_ops *out, struct mg_arena *arena, const struct diff_op *ops,
+			   size_t n, enum diff_op_kind kind);
+
+/* Index of the op of `t` that creates/drops table `name`, or (size_t)-1. */
+size_t sql_dialect_find_table(const struct table_ops *t, const char *name);
+
+/* A foreign key of a dropped table to a table dropped before it. */
+struct cycle_key {
+	const struct mg_table *table;
+	const struct mg_foreign_key *fk;
+};
+
+/* The keys between dropped tables that a cycle leaves: dropped tables come
+ * children first (diff group 3), so within a cycle some table still points
+ * at one dropped before it. Returns how many (arena memory in `*out`). */
+size_t sql_dialect_cycle_keys(struct cycle_key **out, struct mg_arena *arena,
+			      const struct diff_op *ops, size_t n);
 
 /* 1 when ops[i] starts a run of renames of one namespace: the table renames,
  * or the column renames of one table (diff order keeps each run together);
  * `*end` is then one past its last op. */
 int sql_dialect_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *end);
 
-/* The moves of the renames ops[idx[0..k)) of one namespace (table, column,
- * index or constraint renames: DIFF_ADD_INDEX / _FOREIGN_KEY with old_index
- * / old_fk), ordered so that no rename targets a name still in use: a chain
- * from its end, a cycle through a temporary name (modelgen_rename_N;
- * 'modelgen_' names are reserved in models). Without a conflict, the given
- * order. Returns the number of moves (arena memory in `*out`). Both SQLite
- * and PostgreSQL refuse a rename onto an existing name. */
-size_t sql_dialect_rename_moves(struct rename_move **out, struct mg_arena *arena,
-				const struct diff_op *ops, const size_t *idx, size_t k);
-
-/* The name a rename op (see sql_dialect_rename_moves) moves from / to. */
+/* The name a rename op (a DIFF_RENAME_TABLE or _COLUMN, or a DIFF_ADD_INDEX
+ * / _FOREIGN_KEY with old_index / old_fk) moves from / to. */
 const char *sql_dialect_rename_from(const struct diff_op *op);
 const char *sql_dialect_rename_to(const struct diff_op *op);
 
+/* Renders one rename move: op `op` moves its thing from name `from` to
+ * `to`; `final` is 0 for the first half of a swap (to a temporary name).
+ * `data` is the caller's. */
+typedef void (*sql_rename_fn)(struct mg_strbuf *b, const struct diff_op *op, const char *from,
+			      const char *to, int final, void *data);
+
+/*
+ * Appends the renames ops[idx[0..k)) of one namespace (table, column, index
+ * or constraint names), one step per move, ordered so that no rename
+ * targets a name still in use: a chain from its end, a cycle through a
+ * temporary name (modelgen_rename_N; 'modelgen_' names are reserved in
+ * models), with the summary "... (first to modelgen_rename_N: names swap)".
+ * Without a conflict, the given order. Both SQLite and PostgreSQL refuse a
+ * rename onto an existing name. `render` writes each move's SQL.
+ */
+void sql_dialect_push_renames(struct step_list *out, const struct plan_ctx *ctx,
+			      const struct diff_op *ops, const size_t *idx, size_t k,
+			      sql_rename_fn render, void *data);
+
+/* strcmp for qsort/bsearch over arrays of `const char *`. */
+int sql_dialect_cmp_str(const void *a, const void *b);
+
 /* The indexes ops[from..end), allocated from the arena. */
 size_t *sql_dialect_range(struct mg_arena *arena, size_t from, size_t end);
-
-/* Appends the PostgreSQL steps of ops[0..n) to `out`. */
-void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
-		 size_t n);
-
-/* Appends the SQLite steps of ops[0..n) to `out`. `rebuilt`, when not NULL,
- * receives for each op 1 when its table is rebuilt (for review notes). */
-void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
-		     size_t n, unsigned char *rebuilt);
 
 #endif

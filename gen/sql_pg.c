@@ -282,65 +282,20 @@ static void op_sql(struct mg_strbuf *b, const struct diff_op *op, const unsigned
 	}
 }
 
-/* Tables created (or dropped) by the ops, by name, with their op's index:
- * look-ups in O(log n) keep plans of thousands of tables fast. */
-struct named {
-	const char *name;
-	size_t op;
-};
-
-static int cmp_named(const void *a, const void *b)
-{
-	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
-}
-
-static struct named *index_ops(const struct plan_ctx *ctx, const struct diff_op *ops, size_t n,
-			       enum diff_op_kind kind, size_t *n_out)
-{
-	struct named *v = mg_arena_calloc(ctx->arena, n, sizeof(*v));
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (ops[i].kind == kind) {
-			v[k].name = kind == DIFF_CREATE_TABLE ? ops[i].new_table->name
-							      : ops[i].old_table->name;
-			v[k++].op = i;
-		}
-	qsort(v, k, sizeof(*v), cmp_named);
-	*n_out = k;
-	return v;
-}
-
-/* Index of the op that creates/drops table `name`, or (size_t)-1. */
-static size_t find_op(const struct named *v, size_t n, const char *name)
-{
-	struct named key = {name, 0};
-	const struct named *hit = bsearch(&key, v, n, sizeof(*v), cmp_named);
-
-	return hit ? hit->op : (size_t)-1;
-}
-
-/* Dropped tables come children first; in a cycle some table still points
- * at one dropped before it. Those keys go first, in one step. */
+/* Drops the keys between dropped tables that a cycle leaves (see
+ * sql_dialect_cycle_keys), in one step before the first DROP TABLE. */
 static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
-		       size_t first, size_t n)
+		       size_t n)
 {
 	struct mg_strbuf b = {0};
-	size_t i, j, k, n_dropped;
-	struct named *dropped = index_ops(ctx, ops, n, DIFF_DROP_TABLE, &n_dropped);
+	struct cycle_key *keys;
+	size_t i, n_keys = sql_dialect_cycle_keys(&keys, ctx->arena, ops, n);
 
-	for (i = first; i < n && ops[i].kind == DIFF_DROP_TABLE; i++) {
-		const struct mg_table *t = ops[i].old_table;
-
-		for (j = 0; j < t->n_foreign_keys; j++) {
-			k = find_op(dropped, n_dropped, t->foreign_keys[j].ref_table);
-			if (k == (size_t)-1 || k < first || k >= i)
-				continue;
-			alter_table(&b, t->name);
-			mg_strbuf_puts(&b, "DROP CONSTRAINT ");
-			mg_sql_ident(&b, t->foreign_keys[j].name);
-			mg_strbuf_puts(&b, ";\n");
-		}
+	for (i = 0; i < n_keys; i++) {
+		alter_table(&b, keys[i].table->name);
+		mg_strbuf_puts(&b, "DROP CONSTRAINT ");
+		mg_sql_ident(&b, keys[i].fk->name);
+		mg_strbuf_puts(&b, ";\n");
 	}
 	if (b.len)
 		sql_dialect_push_sql(out, ctx->arena,
@@ -349,44 +304,34 @@ static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const 
 	mg_strbuf_free(&b);
 }
 
-/* Appends the renames ops[idx[0..k)) of one namespace, in a safe order (see
- * sql_dialect_rename_moves), one step per move. */
-static void push_moves(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
-		       const size_t *idx, size_t k)
+/* One rename move (see sql_dialect_push_renames): a table, a column, an
+ * index or a constraint. */
+static void rename_sql(struct mg_strbuf *b, const struct diff_op *op, const char *from,
+		       const char *to, int final, void *data)
 {
-	struct mg_strbuf b = {0};
-	struct rename_move *mv;
-	size_t n_mv = sql_dialect_rename_moves(&mv, ctx->arena, ops, idx, k), i;
-
-	for (i = 0; i < n_mv; i++) {
-		const struct diff_op *r = &ops[mv[i].op];
-		int final = strcmp(mv[i].to, sql_dialect_rename_to(r)) == 0;
-
-		mg_strbuf_clear(&b);
-		if (r->kind == DIFF_RENAME_TABLE) {
-			rename_table_sql(&b, r, mv[i].from, mv[i].to);
-		} else if (r->kind == DIFF_RENAME_COLUMN) {
-			rename_column_sql(&b, r, mv[i].from, mv[i].to);
-		} else {
-			if (r->kind == DIFF_ADD_INDEX) {
-				mg_strbuf_puts(&b, "ALTER INDEX ");
-			} else {
-				alter_table(&b, r->new_table->name);
-				mg_strbuf_puts(&b, "RENAME CONSTRAINT ");
-			}
-			mg_sql_ident(&b, mv[i].from);
-			mg_strbuf_puts(&b, r->kind == DIFF_ADD_INDEX ? " RENAME TO " : " TO ");
-			mg_sql_ident(&b, mv[i].to);
-			mg_strbuf_puts(&b, ";\n");
-		}
-		sql_dialect_push_sql(out, ctx->arena,
-				     final ? ctx->summaries[mv[i].op]
-					   : mg_arena_printf(ctx->arena,
-							     "%s (first to %s: names swap)",
-							     ctx->summaries[mv[i].op], mv[i].to),
-				     mg_strbuf_cstr(&b));
+	(void) final;
+	(void)data;
+	switch (op->kind) {
+	case DIFF_RENAME_TABLE:
+		rename_table_sql(b, op, from, to);
+		return;
+	case DIFF_RENAME_COLUMN:
+		rename_column_sql(b, op, from, to);
+		return;
+	case DIFF_ADD_INDEX:
+		mg_strbuf_puts(b, "ALTER INDEX ");
+		mg_sql_ident(b, from);
+		mg_strbuf_puts(b, " RENAME TO ");
+		break;
+	default:
+		alter_table(b, op->new_table->name);
+		mg_strbuf_puts(b, "RENAME CONSTRAINT ");
+		mg_sql_ident(b, from);
+		mg_strbuf_puts(b, " TO ");
+		break;
 	}
-	mg_strbuf_free(&b);
+	mg_sql_ident(b, to);
+	mg_strbuf_puts(b, ";\n");
 }
 
 /* As sql_dialect_rename_run, for the renamed foreign keys of one table
@@ -406,11 +351,6 @@ static int fk_rename_run(const struct diff_op *ops, size_t n, size_t i, size_t *
 		;
 	*end = j;
 	return 1;
-}
-
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Index names are one namespace for the whole schema, and the renames of
@@ -433,11 +373,11 @@ static size_t index_batch(const struct plan_ctx *ctx, const struct diff_op *ops,
 			from[m++] = ops[i].old_index->name;
 		}
 	*k = m;
-	qsort(from, m, sizeof(char *), cmp_cstr);
+	qsort(from, m, sizeof(char *), sql_dialect_cmp_str);
 	for (i = 0; i < n && m && !conflict; i++)
 		if (ops[i].kind == DIFF_ADD_INDEX)
 			conflict = bsearch(&ops[i].index->name, from, m, sizeof(char *),
-					   cmp_cstr) != NULL;
+					   sql_dialect_cmp_str) != NULL;
 	if (!conflict)
 		return n;
 	for (i = 0; i < n && at == n; i++)
@@ -447,14 +387,41 @@ static size_t index_batch(const struct plan_ctx *ctx, const struct diff_op *ops,
 	return at;
 }
 
-void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
-		 size_t n)
+/* Per foreign key of the table that op `i` creates: 1 when CREATE TABLE
+ * holds it, 0 when it is added after all the new tables exist (appended to
+ * `later`): a key to a table created further down closes a cycle, and a
+ * key to a unique column of its own table needs that table's indexes. */
+static unsigned char *inline_keys(struct mg_strbuf *later, const struct plan_ctx *ctx,
+				  const struct table_ops *created, const struct diff_op *ops,
+				  size_t i)
+{
+	const struct mg_table *t = ops[i].new_table;
+	unsigned char *keep = mg_arena_calloc(ctx->arena, t->n_foreign_keys, 1);
+	size_t j;
+
+	for (j = 0; j < t->n_foreign_keys; j++) {
+		const struct mg_foreign_key *fk = &t->foreign_keys[j];
+		size_t parent = sql_dialect_find_table(created, fk->ref_table);
+
+		keep[j] = (parent == (size_t)-1 || parent <= i) && !mg_sql_fk_after_indexes(t, fk);
+		if (!keep[j])
+			mg_sql_add_foreign_key(later, t, fk);
+	}
+	return keep;
+}
+
+/* Appends the PostgreSQL steps of ops[0..n): one per op, in the order
+ * given, with renames in a safe order. */
+static void pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
+		    size_t n, unsigned char *rebuilt)
 {
 	struct mg_strbuf b = {0}, later = {0};
-	size_t i, j, k, end, last_create = n, n_created, n_ix_ren, *ix_ren;
-	struct named *created = index_ops(ctx, ops, n, DIFF_CREATE_TABLE, &n_created);
+	size_t i, end, last_create = n, n_ix_ren, *ix_ren;
+	struct table_ops created;
 	size_t ix_batch = index_batch(ctx, ops, n, &ix_ren, &n_ix_ren);
 
+	(void)rebuilt; /* PostgreSQL never rebuilds */
+	sql_dialect_table_ops(&created, ctx->arena, ops, n, DIFF_CREATE_TABLE);
 	for (i = 0; i < n; i++)
 		if (ops[i].kind == DIFF_CREATE_TABLE)
 			last_create = i;
@@ -464,31 +431,20 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 
 		mg_strbuf_clear(&b);
 		if (ix_batch < n && i == ix_batch)
-			push_moves(out, ctx, ops, ix_ren, n_ix_ren);
+			sql_dialect_push_renames(out, ctx, ops, ix_ren, n_ix_ren, rename_sql, NULL);
 		if (ix_batch < n && op->kind == DIFF_ADD_INDEX && op->old_index)
 			continue; /* in the batch above */
 		if (sql_dialect_rename_run(ops, n, i, &end) || fk_rename_run(ops, n, i, &end)) {
-			/* Renames in an order that never targets a name in use. */
-			push_moves(out, ctx, ops, sql_dialect_range(ctx->arena, i, end), end - i);
+			sql_dialect_push_renames(out, ctx, ops,
+						 sql_dialect_range(ctx->arena, i, end), end - i,
+						 rename_sql, NULL);
 			i = end - 1;
 			continue;
 		}
 		if (op->kind == DIFF_DROP_TABLE && (i == 0 || ops[i - 1].kind != DIFF_DROP_TABLE))
-			cycle_keys(out, ctx, ops, i, n);
-		if (op->kind == DIFF_CREATE_TABLE && op->new_table->n_foreign_keys) {
-			/* A key to a table created further down closes a cycle:
-			 * it is added once all the new tables exist. */
-			keep = mg_arena_calloc(ctx->arena, op->new_table->n_foreign_keys, 1);
-			for (j = 0; j < op->new_table->n_foreign_keys; j++) {
-				const struct mg_foreign_key *fk = &op->new_table->foreign_keys[j];
-
-				k = find_op(created, n_created, fk->ref_table);
-				keep[j] = (k == (size_t)-1 || k <= i) &&
-					  !mg_sql_fk_after_indexes(op->new_table, fk);
-				if (!keep[j])
-					mg_sql_add_foreign_key(&later, op->new_table, fk);
-			}
-		}
+			cycle_keys(out, ctx, ops, n);
+		if (op->kind == DIFF_CREATE_TABLE && op->new_table->n_foreign_keys)
+			keep = inline_keys(&later, ctx, &created, ops, i);
 		op_sql(&b, op, keep);
 		if (b.len)
 			sql_dialect_push_sql(out, ctx->arena, ctx->summaries[i],
@@ -501,3 +457,5 @@ void sql_pg_plan(struct step_list *out, const struct plan_ctx *ctx, const struct
 	mg_strbuf_free(&b);
 	mg_strbuf_free(&later);
 }
+
+const struct sql_dialect sql_dialect_pg = {MG_DIALECT_POSTGRESQL, pg_plan};

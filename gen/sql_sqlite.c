@@ -1,10 +1,11 @@
 /*
  * SQLite half of the planner: native ALTER where SQLite can (rename table
  * and column, add a column, drop a plain column, indexes), otherwise one
- * table rebuild per table that folds every change to it. The order: indexes
- * dropped, renames (natively, so that SQLite rewrites the references of
- * other tables and each rebuild sees the table under its final names), new
- * tables, each kept table's rebuild or native steps, dropped tables.
+ * table rebuild per table that folds every change to it. One pass per kind
+ * of step, in this order: indexes dropped, tables dropped, renames
+ * (natively, so that SQLite rewrites the references of other tables and
+ * each rebuild sees the table under its final names), new tables, then each
+ * kept table's rebuild or native steps.
  */
 #include "sql_dialect.h"
 
@@ -118,8 +119,7 @@ static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct 
 		if (ops[members[j]].kind == DIFF_SET_COMMENT ||
 		    ops[members[j]].kind == DIFF_DROP_INDEX)
 			continue;
-		mg_strbuf_printf(summary, "%s%s", sep,
-				 sql_dialect_op_summary(ctx->arena, &ops[members[j]]));
+		mg_strbuf_printf(summary, "%s%s", sep, ctx->summaries[members[j]]);
 		sep = "; ";
 	}
 	mg_strbuf_putc(summary, ')');
@@ -169,10 +169,8 @@ static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct 
 static void push_rebuild(struct step_list *l, struct mg_arena *arena, const char *summary,
 			 const struct mg_rebuild *rb)
 {
-	struct mg_step *s;
+	struct mg_step *s = sql_dialect_push_sql(l, arena, summary, "");
 
-	sql_dialect_push_sql(l, arena, summary, "");
-	s = &l->v[l->n - 1];
 	s->kind = MG_STEP_REBUILD;
 	s->sql = NULL;
 	s->rebuild = rb;
@@ -209,71 +207,137 @@ static void native_sql(struct mg_strbuf *b, const struct diff_op *op)
 	}
 }
 
-struct named_op {
-	const char *name;
-	size_t op;
+/* One SQLite plan in the making: the ops and, per table group (see
+ * diff_table_groups: the ops on one kept table), whether the table
+ * is rebuilt and the chain of its table ops, in op order. A migration that
+ * changes each of many tables stays linear. */
+struct sqlite_plan {
+	struct step_list *out;
+	const struct plan_ctx *ctx;
+	const struct diff_op *ops;
+	size_t n;
+	size_t *group;          /* per op: its group (the group's first op) */
+	unsigned char *rebuild; /* per group: the table is rebuilt */
+	size_t *head;           /* per group: its first table op, or n */
+	size_t *next;           /* per table op: the next of its group, or n */
+	unsigned char *done;    /* per op: its native step is already out */
 };
 
-static int cmp_named_op(const void *a, const void *b)
+/* Groups the table ops (renames are not table ops) of kept tables and
+ * decides which tables are rebuilt. */
+static void group_tables(struct sqlite_plan *p)
 {
-	return strcmp(((const struct named_op *)a)->name, ((const struct named_op *)b)->name);
-}
+	struct mg_arena *arena = p->ctx->arena;
+	size_t *last = mg_arena_calloc(arena, p->n, sizeof(size_t));
+	size_t i;
 
-/* 1 when a dropped table has a foreign key to a table dropped before it (a
- * cycle: tables drop children first). With foreign keys on, the implicit
- * DELETE of DROP TABLE would then fail on the rows that still point at it;
- * deferred, the check happens at commit, when both tables are gone. */
-static int drop_cycle(struct mg_arena *arena, const struct diff_op *ops, size_t n)
-{
-	struct named_op *v = mg_arena_calloc(arena, n, sizeof(*v));
-	size_t i, j, k = 0;
+	p->group = diff_table_groups(arena, p->ops, p->n);
+	p->rebuild = mg_arena_calloc(arena, p->n, 1);
+	p->head = mg_arena_calloc(arena, p->n, sizeof(size_t));
+	p->next = mg_arena_calloc(arena, p->n, sizeof(size_t));
+	p->done = mg_arena_calloc(arena, p->n, 1);
+	for (i = 0; i < p->n; i++)
+		p->next[i] = p->head[i] = p->n;
+	for (i = 0; i < p->n; i++) {
+		const struct diff_op *op = &p->ops[i];
+		size_t g = p->group[i];
 
-	for (i = 0; i < n; i++)
-		if (ops[i].kind == DIFF_DROP_TABLE) {
-			v[k].name = ops[i].old_table->name;
-			v[k++].op = i;
-		}
-	qsort(v, k, sizeof(*v), cmp_named_op);
-	for (i = 0; i < n; i++) {
-		const struct mg_table *t = ops[i].old_table;
-
-		if (ops[i].kind != DIFF_DROP_TABLE)
+		if (!op->old_table || !op->new_table || !table_op(op))
 			continue;
-		for (j = 0; j < t->n_foreign_keys; j++) {
-			struct named_op key = {t->foreign_keys[j].ref_table, 0};
-			const struct named_op *hit = bsearch(&key, v, k, sizeof(*v), cmp_named_op);
-
-			if (hit && hit->op < i)
-				return 1;
-		}
+		if (needs_rebuild(op))
+			p->rebuild[g] = 1;
+		if (p->head[g] == p->n)
+			p->head[g] = i;
+		else
+			p->next[last[g]] = i;
+		last[g] = i;
 	}
-	return 0;
 }
 
-/* Before ops[i] renames a column to a name that a dropped column of the
- * same table still holds, appends what moves that column out of the way:
- * DROP COLUMN where SQLite can (marking the drop done), else a rename to a
- * scratch name (the table is rebuilt, and the rebuild leaves it out).
- * `first` is the table's first table op and `next` the chain of the rest,
- * so that a migration renaming a column in each of many tables stays
- * linear. */
-static void clear_rename_target(struct mg_strbuf *b, const struct diff_op *ops, size_t n, size_t i,
-				size_t first, const size_t *next, unsigned char *done)
+/* Indexes that go or get another name, first: a new table may reuse their
+ * names. Harmless before a rebuild, which drops the old table with its
+ * indexes anyway. */
+static void drop_indexes(struct sqlite_plan *p)
 {
+	struct mg_strbuf b = {0};
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct diff_op *op = &p->ops[i];
+		const struct mg_index *ix = op->kind == DIFF_DROP_INDEX  ? op->index
+					    : op->kind == DIFF_ADD_INDEX ? op->old_index
+									 : NULL;
+
+		if (!ix)
+			continue;
+		mg_strbuf_clear(&b);
+		mg_strbuf_puts(&b, "DROP INDEX ");
+		mg_sql_ident(&b, ix->name);
+		mg_strbuf_puts(&b, ";\n");
+		sql_dialect_push_sql(p->out, p->ctx->arena,
+				     op->kind == DIFF_DROP_INDEX
+					     ? p->ctx->summaries[i]
+					     : mg_arena_printf(p->ctx->arena,
+							       "drop index %s (renamed to %s)",
+							       ix->name, op->index->name),
+				     mg_strbuf_cstr(&b));
+	}
+	mg_strbuf_free(&b);
+}
+
+/* Dropped tables, before the renames, which may reuse their names. Keys of
+ * kept tables that pointed at them come off in rebuilds below, and a plan
+ * with a rebuild runs with foreign keys off, so no row of a kept table is
+ * touched. When a dropped table references one dropped before it (a cycle:
+ * tables drop children first), the implicit DELETE of DROP TABLE would fail
+ * on the rows that still point at it with foreign keys on; deferred, the
+ * check happens at commit, when both tables are gone. */
+static void drop_tables(struct sqlite_plan *p)
+{
+	struct mg_strbuf b = {0};
+	struct cycle_key *keys;
+	size_t i;
+
+	if (sql_dialect_cycle_keys(&keys, p->ctx->arena, p->ops, p->n))
+		sql_dialect_push_sql(p->out, p->ctx->arena,
+				     "defer foreign key checks to commit (the dropped tables "
+				     "reference each other)",
+				     "PRAGMA defer_foreign_keys = ON;\n");
+	for (i = 0; i < p->n; i++) {
+		if (p->ops[i].kind != DIFF_DROP_TABLE)
+			continue;
+		mg_strbuf_clear(&b);
+		mg_strbuf_puts(&b, "DROP TABLE ");
+		mg_sql_ident(&b, p->ops[i].old_table->name);
+		mg_strbuf_puts(&b, ";\n");
+		sql_dialect_push_sql(p->out, p->ctx->arena, p->ctx->summaries[i],
+				     mg_strbuf_cstr(&b));
+	}
+	mg_strbuf_free(&b);
+}
+
+/* Before op `i` renames a column to a name that a dropped column of the
+ * same table still holds (down of "rename b to c, add a new b"), appends
+ * what moves that column out of the way: DROP COLUMN where SQLite can
+ * (marking the drop done), else a rename to a scratch name (the table is
+ * rebuilt, and the rebuild leaves it out). */
+static void clear_rename_target(struct mg_strbuf *b, struct sqlite_plan *p, size_t i)
+{
+	const struct diff_op *op = &p->ops[i];
 	size_t j;
 
-	for (j = first; j < n; j = next[j]) {
-		const struct diff_op *d = &ops[j];
+	for (j = p->head[p->group[i]]; j < p->n; j = p->next[j]) {
+		const struct diff_op *d = &p->ops[j];
 
 		if (d->kind != DIFF_DROP_COLUMN ||
-		    strcmp(d->old_column->name, ops[i].new_column->name) != 0)
+		    strcmp(d->old_column->name, op->new_column->name) != 0)
 			continue;
 		mg_strbuf_puts(b, "ALTER TABLE ");
-		mg_sql_ident(b, ops[i].new_table->name);
+		mg_sql_ident(b, op->new_table->name);
 		if (drop_native(d->old_table, d->old_column)) {
 			mg_strbuf_puts(b, " DROP COLUMN ");
 			mg_sql_ident(b, d->old_column->name);
-			done[j] = 1;
+			p->done[j] = 1;
 		} else {
 			struct mg_strbuf scratch = {0};
 
@@ -288,163 +352,118 @@ static void clear_rename_target(struct mg_strbuf *b, const struct diff_op *ops, 
 	}
 }
 
-void sql_sqlite_plan(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
-		     size_t n, unsigned char *rebuilt)
+/* One rename move (see sql_dialect_push_renames) of a table or column. */
+static void rename_sql(struct mg_strbuf *b, const struct diff_op *op, const char *from,
+		       const char *to, int final, void *data)
 {
-	struct mg_arena *arena = ctx->arena;
-	size_t *group = sql_dialect_table_groups(arena, ops, n);
-	unsigned char *rb = mg_arena_calloc(arena, n, 1); /* per group head: rebuilt */
-	/* Per group: its first table op (renames are not table ops) and the
-	 * chain of its table ops through `next`, in op order. */
-	size_t *next = mg_arena_calloc(arena, n, sizeof(size_t));
-	size_t *head = mg_arena_calloc(arena, n, sizeof(size_t));
-	size_t *last = mg_arena_calloc(arena, n, sizeof(size_t));
-	size_t *members = mg_arena_calloc(arena, n, sizeof(size_t));
-	unsigned char *done = mg_arena_calloc(arena, n, 1); /* native step already out */
-	struct mg_strbuf b = {0}, s = {0};
-	size_t i, j, m;
+	struct sqlite_plan *p = data;
 
-	for (i = 0; i < n; i++)
-		next[i] = head[i] = n;
-	for (i = 0; i < n; i++) {
-		size_t g = group[i];
-
-		if (!ops[i].old_table || !ops[i].new_table || !table_op(&ops[i]))
-			continue;
-		if (needs_rebuild(&ops[i]))
-			rb[g] = 1;
-		if (head[g] == n)
-			head[g] = i;
-		else
-			next[last[g]] = i;
-		last[g] = i;
+	if (op->kind == DIFF_RENAME_COLUMN && final)
+		clear_rename_target(b, p, (size_t)(op - p->ops));
+	mg_strbuf_puts(b, "ALTER TABLE ");
+	if (op->kind == DIFF_RENAME_TABLE) {
+		mg_sql_ident(b, from);
+		mg_strbuf_puts(b, " RENAME TO ");
+	} else {
+		mg_sql_ident(b, op->new_table->name);
+		mg_strbuf_puts(b, " RENAME COLUMN ");
+		mg_sql_ident(b, from);
+		mg_strbuf_puts(b, " TO ");
 	}
-	if (rebuilt)
-		for (i = 0; i < n; i++)
-			rebuilt[i] = ops[i].old_table && ops[i].new_table && rb[group[i]];
+	mg_sql_ident(b, to);
+	mg_strbuf_puts(b, ";\n");
+}
 
-	/* Indexes that go or get another name, first: a new table may reuse
-	 * their names. Harmless before a rebuild, which drops the old table
-	 * with its indexes anyway. */
-	for (i = 0; i < n; i++) {
-		const struct mg_index *ix = ops[i].kind == DIFF_DROP_INDEX  ? ops[i].index
-					    : ops[i].kind == DIFF_ADD_INDEX ? ops[i].old_index
-									    : NULL;
+/* Renames, natively, for every table (so that SQLite rewrites the
+ * references of other tables and each rebuild sees its table under its
+ * final names), each run of them in a safe order. */
+static void renames(struct sqlite_plan *p)
+{
+	size_t i, end;
 
-		if (!ix)
+	for (i = 0; i < p->n; i++) {
+		if (!sql_dialect_rename_run(p->ops, p->n, i, &end))
 			continue;
-		mg_strbuf_clear(&b);
-		mg_strbuf_puts(&b, "DROP INDEX ");
-		mg_sql_ident(&b, ix->name);
-		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena,
-				     ops[i].kind == DIFF_DROP_INDEX
-					     ? ctx->summaries[i]
-					     : mg_arena_printf(arena,
-							       "drop index %s (renamed to %s)",
-							       ix->name, ops[i].index->name),
-				     mg_strbuf_cstr(&b));
-	}
-	/* Dropped tables, before the renames, which may reuse their names.
-	 * Keys of kept tables that pointed at them come off in rebuilds below,
-	 * and a plan with a rebuild runs with foreign keys off, so no row of
-	 * a kept table is touched. */
-	if (drop_cycle(arena, ops, n))
-		sql_dialect_push_sql(out, arena,
-				     "defer foreign key checks to commit (the dropped tables "
-				     "reference each other)",
-				     "PRAGMA defer_foreign_keys = ON;\n");
-	for (i = 0; i < n; i++) {
-		if (ops[i].kind != DIFF_DROP_TABLE)
-			continue;
-		mg_strbuf_clear(&b);
-		mg_strbuf_puts(&b, "DROP TABLE ");
-		mg_sql_ident(&b, ops[i].old_table->name);
-		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
-	}
-	/* Renames, natively, for every table, each run of them ordered so that
-	 * no rename targets a name still in use (chains, swaps: see
-	 * sql_dialect_rename_moves). A column renamed to the name of a column
-	 * that goes (down of "rename b to c, add a new b") needs that column
-	 * out of the way first. */
-	for (i = 0; i < n; i++) {
-		struct rename_move *mv;
-		size_t end, n_mv, k;
-
-		if (!sql_dialect_rename_run(ops, n, i, &end))
-			continue;
-		n_mv = sql_dialect_rename_moves(&mv, arena, ops, sql_dialect_range(arena, i, end),
-						end - i);
-		for (k = 0; k < n_mv; k++) {
-			const struct diff_op *op = &ops[mv[k].op];
-			int final = strcmp(mv[k].to, op->kind == DIFF_RENAME_TABLE
-							     ? op->new_table->name
-							     : op->new_column->name) == 0;
-
-			mg_strbuf_clear(&b);
-			if (op->kind == DIFF_RENAME_COLUMN && final)
-				clear_rename_target(&b, ops, n, mv[k].op, head[group[mv[k].op]],
-						    next, done);
-			mg_strbuf_puts(&b, "ALTER TABLE ");
-			if (op->kind == DIFF_RENAME_TABLE) {
-				mg_sql_ident(&b, mv[k].from);
-				mg_strbuf_puts(&b, " RENAME TO ");
-			} else {
-				mg_sql_ident(&b, op->new_table->name);
-				mg_strbuf_puts(&b, " RENAME COLUMN ");
-				mg_sql_ident(&b, mv[k].from);
-				mg_strbuf_puts(&b, " TO ");
-			}
-			mg_sql_ident(&b, mv[k].to);
-			mg_strbuf_puts(&b, ";\n");
-			sql_dialect_push_sql(
-				out, arena,
-				final ? ctx->summaries[mv[k].op]
-				      : mg_arena_printf(arena, "%s (first to %s: names swap)",
-							ctx->summaries[mv[k].op], mv[k].to),
-				mg_strbuf_cstr(&b));
-		}
+		sql_dialect_push_renames(p->out, p->ctx, p->ops,
+					 sql_dialect_range(p->ctx->arena, i, end), end - i,
+					 rename_sql, p);
 		i = end - 1;
 	}
-	/* New tables before the rebuilds, so that a rebuilt table's new key
-	 * never points at a missing table (foreign_key_check would report
-	 * its rows). */
-	for (i = 0; i < n; i++) {
-		const struct mg_table *t = ops[i].new_table;
+}
 
-		if (ops[i].kind != DIFF_CREATE_TABLE)
+/* New tables before the rebuilds, so that a rebuilt table's new key never
+ * points at a missing table (foreign_key_check would report its rows). */
+static void create_tables(struct sqlite_plan *p)
+{
+	struct mg_strbuf b = {0};
+	size_t i, j;
+
+	for (i = 0; i < p->n; i++) {
+		const struct mg_table *t = p->ops[i].new_table;
+
+		if (p->ops[i].kind != DIFF_CREATE_TABLE)
 			continue;
 		mg_strbuf_clear(&b);
 		mg_sql_create_table(&b, MG_DIALECT_SQLITE, t, NULL, 0);
 		for (j = 0; j < t->n_indexes; j++)
 			mg_sql_create_index(&b, MG_DIALECT_SQLITE, t, &t->indexes[j]);
-		sql_dialect_push_sql(out, arena, ctx->summaries[i], mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(p->out, p->ctx->arena, p->ctx->summaries[i],
+				     mg_strbuf_cstr(&b));
 	}
-	/* Each kept table, at its first op: one rebuild, or its native steps. */
-	for (i = 0; i < n; i++) {
-		const struct mg_rebuild *r;
+	mg_strbuf_free(&b);
+}
 
-		if (!ops[i].old_table || !ops[i].new_table || head[group[i]] != i)
+/* Each kept table, at its first op: one rebuild, or its native steps. */
+static void kept_tables(struct sqlite_plan *p)
+{
+	struct mg_arena *arena = p->ctx->arena;
+	size_t *members = mg_arena_calloc(arena, p->n, sizeof(size_t));
+	struct mg_strbuf b = {0};
+	size_t i, j, m;
+
+	for (i = 0; i < p->n; i++) {
+		if (!p->ops[i].old_table || !p->ops[i].new_table || p->head[p->group[i]] != i)
 			continue;
-		for (m = 0, j = i; j < n; j = next[j])
+		for (m = 0, j = i; j < p->n; j = p->next[j])
 			members[m++] = j;
-		if (rb[group[i]]) {
-			mg_strbuf_clear(&s);
-			r = make_rebuild(ctx, ops, members, m, &s);
-			push_rebuild(out, arena, mg_arena_strdup(arena, mg_strbuf_cstr(&s)), r);
+		if (p->rebuild[p->group[i]]) {
+			const struct mg_rebuild *r;
+
+			mg_strbuf_clear(&b);
+			r = make_rebuild(p->ctx, p->ops, members, m, &b);
+			push_rebuild(p->out, arena, mg_arena_strdup(arena, mg_strbuf_cstr(&b)), r);
 			continue;
 		}
 		for (j = 0; j < m; j++) {
-			if (ops[members[j]].kind == DIFF_DROP_INDEX || done[members[j]])
+			if (p->ops[members[j]].kind == DIFF_DROP_INDEX || p->done[members[j]])
 				continue;
 			mg_strbuf_clear(&b);
-			native_sql(&b, &ops[members[j]]);
+			native_sql(&b, &p->ops[members[j]]);
 			if (b.len)
-				sql_dialect_push_sql(out, arena, ctx->summaries[members[j]],
+				sql_dialect_push_sql(p->out, arena, p->ctx->summaries[members[j]],
 						     mg_strbuf_cstr(&b));
 		}
 	}
 	mg_strbuf_free(&b);
-	mg_strbuf_free(&s);
 }
+
+/* Appends the SQLite steps of ops[0..n), pass by pass in the order of the
+ * file comment. */
+static void sqlite_plan(struct step_list *out, const struct plan_ctx *ctx,
+			const struct diff_op *ops, size_t n, unsigned char *rebuilt)
+{
+	struct sqlite_plan p = {out, ctx, ops, n, NULL, NULL, NULL, NULL, NULL};
+	size_t i;
+
+	group_tables(&p);
+	if (rebuilt)
+		for (i = 0; i < n; i++)
+			rebuilt[i] = ops[i].old_table && ops[i].new_table && p.rebuild[p.group[i]];
+	drop_indexes(&p);
+	drop_tables(&p);
+	renames(&p);
+	create_tables(&p);
+	kept_tables(&p);
+}
+
+const struct sql_dialect sql_dialect_sqlite = {MG_DIALECT_SQLITE, sqlite_plan};

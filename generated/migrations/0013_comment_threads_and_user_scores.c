@@ -13,7 +13,7 @@
  * parent: sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d
  * result: sha256:18b4f3a3d7f6147ba0cb6c6fd0b69c1ebe591e315d6b1e59d8e5094e6823b9f6
  * allow-drop: no
- * checksum: sha256:271c2a43b51d5fb4217256ceba598b0ed6422564ecc05552e3c065acb96d727d
+ * checksum: sha256:0a9426405cfcbbdac9f9f8c1c77ba4d07734270c7af77687ad1da80a3d993230
  */
 
 /*
@@ -167,13 +167,13 @@ static const char postgresql_down_2[] =
 static const char postgresql_down_3[] =
 	"DROP INDEX ix_comments_entry_id_created_at;\n";
 
-/* postgresql down 4: drop column comments.parent_id (its values are lost) */
+/* postgresql down 4: drop column users.score (its values are lost) */
 static const char postgresql_down_4[] =
-	"ALTER TABLE comments DROP COLUMN parent_id;\n";
-
-/* postgresql down 5: drop column users.score (its values are lost) */
-static const char postgresql_down_5[] =
 	"ALTER TABLE users DROP COLUMN score;\n";
+
+/* postgresql down 5: drop column comments.parent_id (its values are lost) */
+static const char postgresql_down_5[] =
+	"ALTER TABLE comments DROP COLUMN parent_id;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */
 
@@ -448,10 +448,10 @@ static const struct mg_step postgresql_down[] = {
 	 .summary = "drop index ix_comments_entry_id_created_at on comments",
 	 .sql = postgresql_down_3},
 	{.kind = MG_STEP_SQL,
-	 .summary = "drop column comments.parent_id (its values are lost)",
+	 .summary = "drop column users.score (its values are lost)",
 	 .sql = postgresql_down_4},
 	{.kind = MG_STEP_SQL,
-	 .summary = "drop column users.score (its values are lost)",
+	 .summary = "drop column comments.parent_id (its values are lost)",
 	 .sql = postgresql_down_5},
 };
 

@@ -406,7 +406,7 @@ static void test_slug(void **state)
 {
 	char s[EMIT_SLUG_MAX + 1];
 	struct diff_op ops[2];
-	struct diff_result diff = {1, ops};
+	struct diff_result diff = {1, ops, NULL};
 
 	(void)state;
 	emit_slug(s, "Add e-mail to Users!", NULL, 0);
