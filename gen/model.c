@@ -94,17 +94,40 @@ static size_t find_col(const struct mg_table *t, const char *name)
 	return (size_t)-1;
 }
 
-/* Two columns hold the same values when their SQL types are equal; identity
- * is how a value is produced, not its type. */
-static int same_type(const struct mg_column *a, const struct mg_column *b)
+/* The family of a type for foreign keys: PostgreSQL accepts a key between
+ * two types of one family (its btree operator families: the integers, the
+ * strings, the floating-point types) and refuses one across families;
+ * SQLite accepts any. 0 for a type alone in its family. */
+static int key_family(enum mg_coltype t)
 {
-	if (a->type != b->type)
+	switch (t) {
+	case MG_COL_SMALLINT:
+	case MG_COL_INTEGER:
+	case MG_COL_BIGINT:
+		return 1;
+	case MG_COL_VARCHAR:
+	case MG_COL_TEXT:
+		return 2;
+	case MG_COL_REAL:
+	case MG_COL_DOUBLE:
+		return 3;
+	default:
 		return 0;
-	if (a->type == MG_COL_VARCHAR)
-		return a->length == b->length;
-	if (a->type == MG_COL_CUSTOM)
-		return strcasecmp(a->custom_type, b->custom_type) == 0;
-	return 1;
+	}
+}
+
+/* 1 when a foreign key column of type `a` may reference a key of type `b`:
+ * both databases accept it. A smallint may reference a bigint key (it then
+ * cannot reference the keys beyond its range, which is the model's
+ * choice), a varchar(16) a text key. A custom type only matches itself:
+ * nothing is known about what it compares with. */
+static int key_types_match(const struct mg_column *a, const struct mg_column *b)
+{
+	if (a->type == MG_COL_CUSTOM || b->type == MG_COL_CUSTOM)
+		return a->type == b->type && strcasecmp(a->custom_type, b->custom_type) == 0;
+	if (a->type == b->type)
+		return 1;
+	return key_family(a->type) && key_family(a->type) == key_family(b->type);
 }
 
 static const char *type_text(struct mg_arena *a, const struct mg_column *c)
@@ -341,13 +364,14 @@ static size_t validate_keys(struct mg_arena *scratch, const struct mg_schema *s,
 
 			for (j = 0; j < ix->n_columns && same; j++)
 				same = strcmp(ix->columns[j], t->primary_key[j]) == 0;
-			if (same) {
-				diag_error(
-					diags, loc,
-					"unique constraint '%s' repeats the primary key; remove it",
-					ix->name);
-				errors++;
-			}
+			/* Both databases accept it: a second index on the key's
+			 * columns, which only costs writes. */
+			if (same)
+				diag_warning(diags, loc,
+					     "unique constraint '%s' repeats the primary key: a "
+					     "second index on the same columns, which only costs "
+					     "writes; remove it",
+					     ix->name);
 		}
 	}
 
@@ -383,13 +407,17 @@ static size_t validate_keys(struct mg_arena *scratch, const struct mg_schema *s,
 			errors++;
 			continue;
 		}
-		if (!same_type(&t->columns[c], rc)) {
-			diag_error(
-				diags, &ci->references,
-				"foreign key column '%s' is %s but '%s.%s' is %s; the types must "
-				"match",
-				fk->column, type_text(scratch, &t->columns[c]), fk->ref_table,
-				fk->ref_column, type_text(scratch, rc));
+		if (!key_types_match(&t->columns[c], rc)) {
+			int custom =
+				t->columns[c].type == MG_COL_CUSTOM || rc->type == MG_COL_CUSTOM;
+
+			diag_error(diags, &ci->references,
+				   "foreign key column '%s' is %s but '%s.%s' is %s: %s",
+				   fk->column, type_text(scratch, &t->columns[c]), fk->ref_table,
+				   fk->ref_column, type_text(scratch, rc),
+				   custom ? "with an MG_TYPE on either side the types must be the "
+					    "same (nothing is known about how they compare)"
+					  : "PostgreSQL refuses a foreign key between these types");
 			errors++;
 		} else if (!is_single_key(rt, fk->ref_column)) {
 			diag_error(diags, &ci->references,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "sql.h"
 #include "sql_dialect.h"
 #include "util/arena.h"
@@ -476,6 +477,46 @@ static void add_notes(struct mg_strbuf *notes, const struct diff_op *op, int ref
 	}
 }
 
+/* The widths of the integer types, 0 for other types. */
+static int int_width(enum mg_coltype t)
+{
+	switch (t) {
+	case MG_COL_SMALLINT:
+		return 16;
+	case MG_COL_INTEGER:
+		return 32;
+	case MG_COL_BIGINT:
+		return 64;
+	default:
+		return 0;
+	}
+}
+
+/* A note for foreign key `fk` of table `t` (created or added by this
+ * migration) when its column is a narrower integer than the key it
+ * references in `schema` (the schema after): both databases accept it, but
+ * the parent rows beyond the column's range cannot be referenced. */
+static void narrow_key_note(struct mg_strbuf *notes, const struct mg_schema *schema,
+			    const struct mg_table *t, const struct mg_foreign_key *fk)
+{
+	const struct mg_table *parent = model_find_table(schema, fk->ref_table);
+	const struct mg_column *c = mg_table_find_column(t, fk->column);
+	const struct mg_column *key = parent ? mg_table_find_column(parent, fk->ref_column) : NULL;
+	int cw, kw;
+
+	if (!c || !key)
+		return;
+	cw = int_width(c->type);
+	kw = int_width(key->type);
+	if (cw && kw && cw < kw)
+		mg_strbuf_printf(notes,
+				 "%s.%s (%s) references %s.%s (%s): rows of %s whose %s is "
+				 "beyond the range of %s cannot be referenced from %s.\n",
+				 t->name, c->name, mg_coltype_name(c->type), parent->name,
+				 key->name, mg_coltype_name(key->type), parent->name, key->name,
+				 mg_coltype_name(c->type), t->name);
+}
+
 /* Splits the lines of `text` into an arena array. */
 static const char **split_lines(struct mg_arena *a, const char *text, size_t *n_out)
 {
@@ -572,7 +613,8 @@ static struct mg_plan plan_steps(struct plan_ctx *ctx, enum mg_dialect d, const 
 /* The review notes of the up ops: what can fail on existing rows, and what
  * each SQLite rebuild does (once per rebuilt table). */
 static void review_notes(struct plan_result *out, struct mg_arena *arena,
-			 const struct diff_result *diff, const unsigned char *rebuilt)
+			 const struct diff_result *diff, const struct mg_schema *new_schema,
+			 const unsigned char *rebuilt)
 {
 	const struct diff_op *ops = diff->ops;
 	size_t n = diff->n_ops, i;
@@ -580,8 +622,17 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 	unsigned char *refits = refitted_keys(arena, ops, n, group);
 	struct mg_strbuf notes = {0};
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		size_t j;
+
 		add_notes(&notes, &ops[i], refits[i]);
+		if (ops[i].kind == DIFF_ADD_FOREIGN_KEY && !ops[i].old_fk)
+			narrow_key_note(&notes, new_schema, ops[i].new_table, ops[i].fk);
+		for (j = 0;
+		     ops[i].kind == DIFF_CREATE_TABLE && j < ops[i].new_table->n_foreign_keys; j++)
+			narrow_key_note(&notes, new_schema, ops[i].new_table,
+					&ops[i].new_table->foreign_keys[j]);
+	}
 	for (i = 0; i < n; i++) {
 		if (rebuilt[i] && group[i] == i)
 			mg_strbuf_printf(
@@ -656,6 +707,6 @@ void plan_migration(struct plan_result *out, struct mg_arena *arena, const struc
 					d == MG_DIALECT_SQLITE ? rebuilt : NULL);
 		out->down[d] = plan_steps(&ctx, (enum mg_dialect)d, down, n, down_names, NULL);
 	}
-	review_notes(out, arena, diff, rebuilt);
+	review_notes(out, arena, diff, new_schema, rebuilt);
 	out->irreversible_note = irreversible_note(arena, diff);
 }

@@ -219,14 +219,14 @@ static void test_validation_errors(void **state)
 	write_file(f, "a.h",
 		   HEAD "struct MG_TABLE(\"t\") t {\n"
 			"\tint64_t id;\n"
-			"\tint32_t x MG_REFERENCES(\"t\", \"id\") MG_DEFAULT(\"(\");\n"
+			"\tdouble  x MG_REFERENCES(\"t\", \"id\") MG_DEFAULT(\"(\");\n"
 			"};\n");
 	assert_int_equal(parse(f), -1);
 	assert_string_equal(printed(f),
 			    "M/a.h:4:8: error: table 't' has no primary key (MG_PRIMARY_KEY or "
 			    "MG_PRIMARY_KEY_ON)\n"
-			    "M/a.h:6:12: error: foreign key column 'x' is integer but 't.id' is "
-			    "bigint; the types must match\n"
+			    "M/a.h:6:12: error: foreign key column 'x' is double but 't.id' is "
+			    "bigint: PostgreSQL refuses a foreign key between these types\n"
 			    "M/a.h:6:37: error: MG_DEFAULT(\"(\"): unbalanced parentheses\n");
 }
 
