@@ -52,8 +52,10 @@ static void alter_column_sql(struct mg_strbuf *b, const struct diff_op *op)
 		mg_strbuf_puts(b, "DROP IDENTITY IF EXISTS;\n");
 	}
 	/* A default of the old type may not convert: drop it around the type
-	 * change and set it again after. */
-	if (oc->default_sql && (ch & (DIFF_CHANGE_DEFAULT | DIFF_CHANGE_TYPE))) {
+	 * change and set it again after. Otherwise SET DEFAULT replaces it,
+	 * and only a default that goes is dropped. */
+	if (oc->default_sql &&
+	    ((ch & DIFF_CHANGE_TYPE) || ((ch & DIFF_CHANGE_DEFAULT) && !nc->default_sql))) {
 		alter_column(b, t, c);
 		mg_strbuf_puts(b, "DROP DEFAULT;\n");
 		redo_default = 1;

@@ -13,7 +13,7 @@
  * parent: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
  * result: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
  * allow-drop: no
- * checksum: sha256:a1edc924d114a2eb445993e410c854dd4039122d74750cb0d758d8ccfc96da46
+ * checksum: sha256:10d5e1d1b3c1ea42280f7d4ae51619442a206c8e8a903633d8ab41d4ee562b21
  */
 
 /*
@@ -90,8 +90,6 @@ static const char postgresql_up_1[] =
 
 /* postgresql up 2: alter column tags.colour: default 0 */
 static const char postgresql_up_2[] =
-	"ALTER TABLE tags ALTER COLUMN colour DROP DEFAULT;\n"
-
 	"ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 0;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
@@ -102,8 +100,6 @@ static const char postgresql_down_1[] =
 
 /* postgresql down 2: alter column tags.colour: default 16777215 */
 static const char postgresql_down_2[] =
-	"ALTER TABLE tags ALTER COLUMN colour DROP DEFAULT;\n"
-
 	"ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 16777215;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:c45b4bad478686dc43809f4eb739724cdc9cec53efc4dc9109206cc518490133
  * allow-drop: no
- * checksum: sha256:9f1172b3e8cadfd04e3b1f578f709e9bd6fa333809ce328bea1270a66c88178b
+ * checksum: sha256:da30d3c2ae6c1138440e6b9e6ce4475c6ae5bcddb3905fe169b37a1183f15df5
  */
 
 /*
@@ -87,16 +87,12 @@
 
 /* postgresql up 1: alter column users.is_admin: default true */
 static const char postgresql_up_1[] =
-	"ALTER TABLE users ALTER COLUMN is_admin DROP DEFAULT;\n"
-
 	"ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT true;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
 /* postgresql down 1: alter column users.is_admin: default false */
 static const char postgresql_down_1[] =
-	"ALTER TABLE users ALTER COLUMN is_admin DROP DEFAULT;\n"
-
 	"ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT false;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */
