@@ -648,7 +648,26 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 	mg_strbuf_free(&notes);
 }
 
-/* What running down cannot bring back, or NULL. */
+/* What down puts in dropped column `c` of the rows it keeps: ADD COLUMN
+ * (or a rebuild) fills them with the column's default. */
+static void restored_values(struct mg_strbuf *b, const struct mg_column *c)
+{
+	if (c->identity)
+		mg_strbuf_puts(b, "new generated values");
+	else if (c->default_sql)
+		mg_strbuf_printf(b, "its default %s", c->default_sql);
+	else if (c->nullable)
+		mg_strbuf_puts(b, "NULL");
+	else if (c->type == MG_COL_CUSTOM)
+		/* sql_dialect_fill_value knows no zero: down fails on rows */
+		mg_strbuf_puts(b, "no value (down fails while the table has rows)");
+	else
+		mg_strbuf_printf(b, "%s", sql_dialect_fill_value(MG_DIALECT_POSTGRESQL, c));
+}
+
+/* What running down cannot bring back, or NULL: the rows of dropped tables
+ * (they come back empty) and the values of dropped columns (each says what
+ * down puts there instead). */
 static const char *irreversible_note(struct mg_arena *arena, const struct diff_result *diff)
 {
 	struct mg_strbuf lost = {0};
@@ -658,20 +677,20 @@ static const char *irreversible_note(struct mg_arena *arena, const struct diff_r
 	for (i = 0; i < diff->n_ops; i++) {
 		const struct diff_op *op = &diff->ops[i];
 
-		if (op->kind == DIFF_DROP_TABLE)
-			mg_strbuf_printf(&lost, "%sthe rows of table %s", lost.len ? "; " : "",
-					 op->old_table->name);
-		else if (op->kind == DIFF_DROP_COLUMN)
-			mg_strbuf_printf(&lost, "%sthe values of column %s.%s",
-					 lost.len ? "; " : "", op->old_table->name,
-					 op->old_column->name);
+		if (op->kind == DIFF_DROP_TABLE) {
+			mg_strbuf_printf(&lost, "%sthe rows of table %s (it comes back empty)",
+					 lost.len ? "; " : "", op->old_table->name);
+		} else if (op->kind == DIFF_DROP_COLUMN) {
+			mg_strbuf_printf(
+				&lost, "%sthe values of column %s.%s (it comes back holding ",
+				lost.len ? "; " : "", op->old_table->name, op->old_column->name);
+			restored_values(&lost, op->old_column);
+			mg_strbuf_putc(&lost, ')');
+		}
 	}
 	if (lost.len)
-		note = mg_arena_printf(
-			arena,
-			"down restores the structure but not the data: %s (restored NOT NULL "
-			"columns hold their default or a zero value)",
-			mg_strbuf_cstr(&lost));
+		note = mg_arena_printf(arena, "down restores the structure but not the data: %s",
+				       mg_strbuf_cstr(&lost));
 	mg_strbuf_free(&lost);
 	return note;
 }

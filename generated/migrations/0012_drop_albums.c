@@ -13,7 +13,7 @@
  * parent: sha256:b7d26873db575f302f4b0a8a2d601ff7b7b37458d27c27c61b7c12a194c0cf59
  * result: sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d
  * allow-drop: yes
- * checksum: sha256:f8d454252be047ca69a8ae5bf708167c660d30fb3630735cb5bb3248715c800f
+ * checksum: sha256:049dc663930babcc8836fe481b60302a3c3c5de837a46e4a1fadbe7a3e155f02
  */
 
 /*
@@ -23,9 +23,9 @@
  *   2. [!] drop column media_entries.album_id (its values are lost)
  *
  * Irreversible: down restores the structure only.
- *   down restores the structure but not the data: the rows of table albums;
- *   the values of column media_entries.album_id (restored NOT NULL columns
- *   hold their default or a zero value)
+ *   down restores the structure but not the data: the rows of table albums
+ *   (it comes back empty); the values of column media_entries.album_id (it
+ *   comes back holding NULL)
  *
  * Generated with --allow-drop.
  */
@@ -298,7 +298,7 @@ const struct mg_migration mg_migration_0012 = {
 	.parent_hash = "sha256:b7d26873db575f302f4b0a8a2d601ff7b7b37458d27c27c61b7c12a194c0cf59",
 	.result_hash = "sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d",
 	.flags = MG_MIGRATION_IRREVERSIBLE,
-	.irreversible_note = "down restores the structure but not the data: the rows of table albums; the values of column media_entries.album_id (restored NOT NULL columns hold their default or a zero value)",
+	.irreversible_note = "down restores the structure but not the data: the rows of table albums (it comes back empty); the values of column media_entries.album_id (it comes back holding NULL)",
 	.before = &before_schema,
 	.after = &after_schema,
 	.up = {

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:0065bf77b73f5a3ba6983946a198052dc007078a41ff59e506f89a755b8f907d
  * allow-drop: yes
- * checksum: sha256:38685a6b9fb041ed3099dbbb1764d2e150f7492fc96a31e7eaae37e2be9dcd78
+ * checksum: sha256:4113bbc895c7af6ffa3521a8443253d1b360be21d64228f052d13b41e8bc6a3b
  */
 
 /*
@@ -23,8 +23,7 @@
  *
  * Irreversible: down restores the structure only.
  *   down restores the structure but not the data: the values of column
- *   users.rating (restored NOT NULL columns hold their default or a zero
- *   value)
+ *   users.rating (it comes back holding 0)
  *
  * Generated with --allow-drop.
  */
@@ -181,7 +180,7 @@ const struct mg_migration mg_migration_0002 = {
 	.parent_hash = "sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026",
 	.result_hash = "sha256:0065bf77b73f5a3ba6983946a198052dc007078a41ff59e506f89a755b8f907d",
 	.flags = MG_MIGRATION_IRREVERSIBLE,
-	.irreversible_note = "down restores the structure but not the data: the values of column users.rating (restored NOT NULL columns hold their default or a zero value)",
+	.irreversible_note = "down restores the structure but not the data: the values of column users.rating (it comes back holding 0)",
 	.before = &before_schema,
 	.after = &after_schema,
 	.up = {

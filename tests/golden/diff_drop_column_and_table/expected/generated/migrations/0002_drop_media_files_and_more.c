@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:446934806f90368de154e1fdf1d35b5bee3da97f486eabf246f0f92a5b533e66
  * allow-drop: yes
- * checksum: sha256:5b2693eee1312a0f5bf7d58e2e9e6ea392bd5ec164b4e4ae0de33e6b59aba79f
+ * checksum: sha256:d96974eb3d5709dffd04bafcb72128cbfeef79256b254ba76676f37146361453
  */
 
 /*
@@ -24,8 +24,8 @@
  *
  * Irreversible: down restores the structure only.
  *   down restores the structure but not the data: the rows of table
- *   media_files; the values of column users.rating (restored NOT NULL columns
- *   hold their default or a zero value)
+ *   media_files (it comes back empty); the values of column users.rating (it
+ *   comes back holding 0)
  *
  * Generated with --allow-drop.
  */
@@ -246,7 +246,7 @@ const struct mg_migration mg_migration_0002 = {
 	.parent_hash = "sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026",
 	.result_hash = "sha256:446934806f90368de154e1fdf1d35b5bee3da97f486eabf246f0f92a5b533e66",
 	.flags = MG_MIGRATION_IRREVERSIBLE,
-	.irreversible_note = "down restores the structure but not the data: the rows of table media_files; the values of column users.rating (restored NOT NULL columns hold their default or a zero value)",
+	.irreversible_note = "down restores the structure but not the data: the rows of table media_files (it comes back empty); the values of column users.rating (it comes back holding 0)",
 	.before = &before_schema,
 	.after = &after_schema,
 	.up = {

@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e30fc76b1a4fe370fd67791b9cac65a9d84e78caf81a4d945d72cc0366fec0cd
  * allow-drop: yes
- * checksum: sha256:078854e01d88679d6cefa66628421c0a5ba80f87336ea2abc31a9aebf3b23c4e
+ * checksum: sha256:820cc4d013e69a5f8f4a8f4d0335123697029252e2221ea157e621514dd34425
  */
 
 /*
@@ -23,8 +23,7 @@
  *
  * Irreversible: down restores the structure only.
  *   down restores the structure but not the data: the rows of table
- *   media_files (restored NOT NULL columns hold their default or a zero
- *   value)
+ *   media_files (it comes back empty)
  *
  * Generated with --allow-drop.
  */
@@ -137,7 +136,7 @@ const struct mg_migration mg_migration_0002 = {
 	.parent_hash = "sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026",
 	.result_hash = "sha256:e30fc76b1a4fe370fd67791b9cac65a9d84e78caf81a4d945d72cc0366fec0cd",
 	.flags = MG_MIGRATION_IRREVERSIBLE,
-	.irreversible_note = "down restores the structure but not the data: the rows of table media_files (restored NOT NULL columns hold their default or a zero value)",
+	.irreversible_note = "down restores the structure but not the data: the rows of table media_files (it comes back empty)",
 	.before = &before_schema,
 	.after = &after_schema,
 	.up = {
