@@ -725,7 +725,7 @@ int command_diff(const struct cli *cli)
 	if (parse_models(&model, &cli->parse, &diags) != 0)
 		goto done;
 	{
-		struct diff_options opts = {cli->allow_drop};
+		struct diff_options opts = {cli->allow_drop, cli->n_fills, cli->fills};
 
 		if (diff_schemas(&diff, base, &model->schema, model, &opts, &diags) != 0)
 			goto done;

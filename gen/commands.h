@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "diff.h"
 #include "parse.h"
 
 enum {
@@ -23,6 +24,8 @@ struct cli {
 	const char *message;        /* -m */
 	int dialect;                /* --dialect; -1 when not given */
 	int dry_run, allow_drop, amend, down;
+	size_t n_fills; /* --fill TABLE.COLUMN=SQL, repeatable */
+	const struct diff_fill *fills;
 	size_t n_args; /* positional arguments after the command */
 	const char **args;
 };

@@ -39,6 +39,9 @@ struct differ {
 	const struct model *model;
 	struct diag_list *diags;
 	int allow_drop;
+	size_t n_fills;
+	const struct diff_fill *fills;
+	unsigned char *fill_used; /* per fill */
 	/* per old table: its pair or NULL when dropped; per new table: its
 	 * pair or NULL when created */
 	struct pair **pair_of_old;
@@ -457,6 +460,42 @@ static void refuse_column_drop(struct differ *d, const struct pair *p, const str
 		   p->old_t->name, oc->name, oc->name);
 }
 
+/* The --fill for column `c` of new table `t`, marked used, or NULL. */
+static const char *take_fill(struct differ *d, const struct mg_table *t, const struct mg_column *c)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_fills; i++)
+		if (strcmp(d->fills[i].table, t->name) == 0 &&
+		    strcmp(d->fills[i].column, c->name) == 0) {
+			d->fill_used[i] = 1;
+			return d->fills[i].sql;
+		}
+	return NULL;
+}
+
+/* Refuses a --fill that is not a single SQL expression in UTF-8 (the rules
+ * of MG_DEFAULT), or that no column took: one given for nothing would be
+ * lost without a word. */
+static void check_fills(struct differ *d)
+{
+	size_t i;
+	const char *why = NULL;
+
+	for (i = 0; i < d->n_fills; i++) {
+		const struct diff_fill *f = &d->fills[i];
+
+		if (!mg_sql_default_valid(f->sql, &why) || !model_utf8_valid(f->sql))
+			diag_error(d->diags, NULL, "--fill %s.%s=%s: %s", f->table, f->column,
+				   f->sql, why ? why : "not valid UTF-8");
+		else if (!d->fill_used[i])
+			diag_error(d->diags, NULL,
+				   "--fill %s.%s: no column '%s.%s' becomes NOT NULL in this "
+				   "migration (added NOT NULL, or tightened from MG_NULLABLE)",
+				   f->table, f->column, f->table, f->column);
+	}
+}
+
 /* A hint not applied (its column's name is still in use: a hint left from
  * an earlier rename) while its old name goes: the data would end up other
  * than the hint says, so never without a word. */
@@ -505,13 +544,16 @@ static void alter_column(struct differ *d, const struct pair *p, const struct mg
 	op->changes = changes;
 	op->destructive = (changes & DIFF_CHANGE_TYPE) && narrows(oc, nc);
 	if (oc->nullable && !nc->nullable && !nc->identity) {
-		if (nc->default_sql)
+		op->fill_sql = take_fill(d, p->new_t, nc);
+		if (nc->default_sql || op->fill_sql)
 			op->fill_nulls = 1;
 		else
 			diag_error(d->diags, loc_of(d, p->new_t, nc),
 				   "column '%s.%s' becomes NOT NULL without a default: existing "
-				   "rows holding NULL would have no value; add MG_DEFAULT(...)",
-				   p->new_t->name, nc->name);
+				   "rows holding NULL would have no value; add MG_DEFAULT(...) to "
+				   "keep a default, or give them a value in this migration only "
+				   "with --fill %s.%s=SQL",
+				   p->new_t->name, nc->name, p->new_t->name, nc->name);
 	}
 }
 
@@ -540,15 +582,21 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 	for (i = 0; i < nt->n_columns; i++) {
 		const struct mg_column *nc = &nt->columns[i];
 
+		const char *fill;
+
 		if (p->old_of_new[i])
 			continue;
-		if (!nc->nullable && !nc->default_sql && !nc->identity)
+		fill = !nc->nullable && !nc->identity ? take_fill(d, nt, nc) : NULL;
+		if (!nc->nullable && !nc->default_sql && !nc->identity && !fill)
 			diag_error(d->diags, loc_of(d, nt, nc),
 				   "new column '%s.%s' is NOT NULL without a default: existing "
-				   "rows would have no value; add MG_DEFAULT(...) or MG_NULLABLE",
-				   nt->name, nc->name);
+				   "rows would have no value; add MG_DEFAULT(...) or MG_NULLABLE, "
+				   "or give them a value in this migration only with --fill "
+				   "%s.%s=SQL",
+				   nt->name, nc->name, nt->name, nc->name);
 		op = push(d, DIFF_ADD_COLUMN, p);
 		op->new_column = nc;
+		op->fill_sql = fill;
 	}
 	for (i = 0; i < nt->n_columns; i++)
 		if (p->old_of_new[i])
@@ -1007,6 +1055,9 @@ static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
 	d.model = model;
 	d.diags = diags;
 	d.allow_drop = opts && opts->allow_drop;
+	d.n_fills = opts ? opts->n_fills : 0;
+	d.fills = opts ? opts->fills : NULL;
+	d.fill_used = mg_arena_calloc(d.arena, d.n_fills + 1, 1);
 
 	pair_tables(&d, no_hints);
 	for (i = 0; i < d.n_pairs; i++)
@@ -1037,6 +1088,7 @@ static int diff_run(struct diff_result *out, const struct mg_schema *old_schema,
 			diff_pair_comments(&d, d.pair_of_new[i]);
 	if (!no_hints)
 		refuse_ambiguous_chains(&d);
+	check_fills(&d);
 	/* Already in diff order by construction: the sort makes it the one
 	 * order that the planners also sort down steps by. */
 	diff_sort(d.ops, d.n_ops, d.arena);

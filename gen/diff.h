@@ -52,9 +52,13 @@ struct diff_op {
 	const struct mg_foreign_key *fk; /* foreign key ops */
 	unsigned changes;                /* DIFF_ALTER_COLUMN */
 	int destructive;                 /* loses data when applied (a drop, a narrowing) */
-	/* ALTER_COLUMN tightened to NOT NULL: fill existing NULLs from the
-	 * new default first. */
+	/* ALTER_COLUMN tightened to NOT NULL: fill existing NULLs first, from
+	 * fill_sql or else the new default. */
 	int fill_nulls;
+	/* A one-off fill (diff_options.fills) for the existing rows of an
+	 * ALTER_COLUMN tightened to NOT NULL or an ADD_COLUMN that is NOT
+	 * NULL; never the column's default. NULL when none was given. */
+	const char *fill_sql;
 	/* DIFF_ADD_INDEX with old_index set: a rename of old_index (same
 	 * columns after table/column renames, new derived name), no data
 	 * change. DIFF_ADD_FOREIGN_KEY with old_fk set: likewise for a
@@ -122,9 +126,21 @@ struct diff_result {
 /* Frees what diff_schemas allocated; accepts a zeroed result. */
 void diff_result_free(struct diff_result *result);
 
+/* A one-off fill (--fill TABLE.COLUMN=SQL): the value the existing rows
+ * get in a column that becomes NOT NULL in this migration (added, or
+ * tightened from nullable), in this migration only; unlike MG_DEFAULT it is
+ * not kept as the column's default. Names are the new ones. */
+struct diff_fill {
+	const char *table;
+	const char *column;
+	const char *sql;
+};
+
 /* Options from the command line. */
 struct diff_options {
 	int allow_drop; /* --allow-drop */
+	size_t n_fills;
+	const struct diff_fill *fills; /* --fill; each must be used */
 };
 
 /*

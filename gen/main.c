@@ -14,6 +14,7 @@
 #include "model.h"
 #include "parse.h"
 #include "snapshot.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
 	"usage: modelgen [-M DIR]... [-G DIR] [-p DIR] COMMAND [OPTIONS] [-- CLANG-ARGS...]\n"
@@ -49,17 +50,20 @@ static const struct command_help {
 		     "generated/schema.json holds) to standard output. Writes nothing.\n"
 		     "With FILE, reads that snapshot instead, checks it strictly and prints it\n"
 		     "in canonical form.\n"},
-	{"diff",
-	 "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
-	 "\n"
-	 "Compares the models with generated/schema.json and, where they differ, writes\n"
-	 "the next numbered migration, the new snapshot and the registry, and prints a\n"
-	 "summary of the operations (destructive ones marked).\n"
-	 "\n"
-	 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
-	 "  --dry-run              print what would be written; write nothing\n"
-	 "  --allow-drop           allow dropping tables and columns\n"
-	 "  --amend                regenerate the newest migration instead of adding one\n"},
+	{"diff", "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
+		 "                     [--fill TABLE.COLUMN=SQL]...\n"
+		 "\n"
+		 "Compares the models with generated/schema.json and, where they differ, writes\n"
+		 "the next numbered migration, the new snapshot and the registry, and prints a\n"
+		 "summary of the operations (destructive ones marked).\n"
+		 "\n"
+		 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
+		 "  --dry-run              print what would be written; write nothing\n"
+		 "  --allow-drop           allow dropping tables and columns\n"
+		 "  --amend                regenerate the newest migration instead of adding one\n"
+		 "  --fill TABLE.COLUMN=SQL  the value existing rows get in a column that\n"
+		 "                         becomes NOT NULL, in this migration only (not kept\n"
+		 "                         as its default, unlike MG_DEFAULT)\n"},
 	{"check", "usage: modelgen check\n"
 		  "\n"
 		  "Exits 0 when the models match the snapshot and the migration history is\n"
@@ -144,23 +148,46 @@ static int option_value(int argc, char **argv, int *i, const char **out)
 	return 0;
 }
 
+/* Splits a --fill value TABLE.COLUMN=SQL into `out` (pointers into a copy
+ * in `*copy`, which the caller frees). */
+static int fill_value(struct diff_fill *out, char **copy, const char *value)
+{
+	char *eq, *dot;
+
+	*copy = xstrdup(value);
+	eq = strchr(*copy, '=');
+	dot = eq ? memchr(*copy, '.', (size_t)(eq - *copy)) : NULL;
+	if (!dot || dot == *copy || dot + 1 == eq || !eq[1])
+		return usage_error("--fill '%s': expected TABLE.COLUMN=SQL", value);
+	*dot = *eq = '\0';
+	out->table = *copy;
+	out->column = dot + 1;
+	out->sql = eq + 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
 	const char **args = calloc((size_t)argc + 1, sizeof(*args));
 	const char **models_dirs = calloc((size_t)argc + 1, sizeof(*models_dirs));
-	size_t n_models_dirs = 0;
+	struct diff_fill *fills = calloc((size_t)argc + 1, sizeof(*fills));
+	char **fill_copies = calloc((size_t)argc + 1, sizeof(*fill_copies));
+	size_t n_models_dirs = 0, n;
 	int i, rc;
 	int want_help = 0;
 
-	if (!args || !models_dirs) {
+	if (!args || !models_dirs || !fills || !fill_copies) {
 		free(args);
 		free(models_dirs);
+		free(fills);
+		free(fill_copies);
 		return MG_EXIT_ERROR;
 	}
 	memset(&cli, 0, sizeof(cli));
 	cli.args = args;
 	cli.parse.models_dirs = models_dirs;
+	cli.fills = fills;
 	cli.generated_dir = "generated";
 	cli.dialect = -1;
 
@@ -210,6 +237,13 @@ int main(int argc, char **argv)
 			cli.amend = 1;
 		} else if (strcmp(a, "--down") == 0) {
 			cli.down = 1;
+		} else if (strcmp(a, "--fill") == 0) {
+			const char *v;
+
+			if ((rc = option_value(argc, argv, &i, &v)) ||
+			    (rc = fill_value(&fills[cli.n_fills], &fill_copies[cli.n_fills], v)))
+				goto done;
+			cli.n_fills++;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			rc = usage_error("unknown option '%s'", a);
 			goto done;
@@ -247,6 +281,10 @@ int main(int argc, char **argv)
 	else
 		rc = command_new(&cli);
 done:
+	for (n = 0; n < (size_t)argc; n++)
+		free(fill_copies[n]);
+	free(fill_copies);
+	free(fills);
 	free(models_dirs);
 	free(args);
 	return rc;

@@ -49,7 +49,7 @@ size_t model_utf8_decode(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
-static int utf8_valid(const char *s)
+int model_utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t cp;
@@ -223,12 +223,12 @@ static size_t validate_columns(const struct mg_table *t, const struct model_tabl
 			diag_error(diags, &ci->default_sql, "MG_DEFAULT(\"%s\"): %s",
 				   c->default_sql, why);
 			errors++;
-		} else if (c->default_sql && !utf8_valid(c->default_sql)) {
+		} else if (c->default_sql && !model_utf8_valid(c->default_sql)) {
 			diag_error(diags, &ci->default_sql, "MG_DEFAULT is not valid UTF-8");
 			errors++;
 		}
-		if (c->type == MG_COL_CUSTOM &&
-		    (!mg_sql_default_valid(c->custom_type, &why) || !utf8_valid(c->custom_type))) {
+		if (c->type == MG_COL_CUSTOM && (!mg_sql_default_valid(c->custom_type, &why) ||
+						 !model_utf8_valid(c->custom_type))) {
 			diag_error(diags, &ci->type, "MG_TYPE(\"%s\"): %s", c->custom_type,
 				   why ? why : "not valid UTF-8");
 			errors++;
@@ -239,7 +239,7 @@ static size_t validate_columns(const struct mg_table *t, const struct model_tabl
 				   c->name);
 			errors++;
 		}
-		if (c->comment && !utf8_valid(c->comment)) {
+		if (c->comment && !model_utf8_valid(c->comment)) {
 			diag_error(diags, &info->column_locs[i], "doc comment is not valid UTF-8");
 			errors++;
 		}
@@ -504,7 +504,7 @@ size_t model_validate(const struct model *model, struct diag_list *diags)
 					break;
 				}
 		}
-		if (t->comment && !utf8_valid(t->comment)) {
+		if (t->comment && !model_utf8_valid(t->comment)) {
 			diag_error(diags, &info->loc, "doc comment is not valid UTF-8");
 			errors++;
 		}

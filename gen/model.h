@@ -54,6 +54,9 @@ const struct mg_table *model_find_table(const struct mg_schema *s, const char *n
  * truncated). */
 size_t model_utf8_decode(const unsigned char *s, uint32_t *cp);
 
+/* 1 when the NUL-terminated `s` is valid UTF-8 (model_utf8_decode). */
+int model_utf8_valid(const char *s);
+
 /* 1 when two tables have the same definition: name, comment, columns in
  * order, keys, indexes and foreign keys (renamed_from, generator input, is
  * not compared). */

@@ -63,6 +63,8 @@ static const char *op_summary(struct mg_arena *arena, const struct diff_op *op)
 		mg_strbuf_puts(&b, op->new_column->nullable ? ", nullable" : ", not null");
 		if (op->new_column->default_sql)
 			mg_strbuf_printf(&b, ", default %s", op->new_column->default_sql);
+		if (op->fill_sql)
+			mg_strbuf_printf(&b, ", existing rows set to %s", op->fill_sql);
 		mg_strbuf_putc(&b, ')');
 		break;
 	case DIFF_DROP_COLUMN:
@@ -90,7 +92,8 @@ static const char *op_summary(struct mg_arena *arena, const struct diff_op *op)
 								  : "set not null");
 			if (op->fill_nulls)
 				mg_strbuf_printf(&b, " (NULLs set to %s)",
-						 op->new_column->default_sql
+						 op->fill_sql ? op->fill_sql
+						 : op->new_column->default_sql
 							 ? op->new_column->default_sql
 							 : "a zero value");
 			sep = ", ";
@@ -350,6 +353,7 @@ static struct diff_op invert(const struct diff_op *op)
 	r.new_column = op->old_column;
 	r.destructive = 0;
 	r.fill_nulls = 0;
+	r.fill_sql = NULL;
 	switch (op->kind) {
 	case DIFF_CREATE_TABLE:
 		r.kind = DIFF_DROP_TABLE;
@@ -431,8 +435,21 @@ static void add_notes(struct mg_strbuf *notes, const struct diff_op *op, int ref
 			mg_strbuf_putc(notes, '\n');
 		}
 		break;
+	case DIFF_ADD_COLUMN:
+		if (op->fill_sql)
+			mg_strbuf_printf(notes,
+					 "%s.%s is added NOT NULL: existing rows get %s, in this "
+					 "migration only (--fill; not the column's default).\n",
+					 t->name, op->new_column->name, op->fill_sql);
+		break;
 	case DIFF_ALTER_COLUMN:
-		if (op->fill_nulls)
+		if (op->fill_nulls && op->fill_sql)
+			mg_strbuf_printf(notes,
+					 "%s.%s becomes NOT NULL: existing NULLs are first set to "
+					 "%s, in this migration only (--fill; not the column's "
+					 "default).\n",
+					 t->name, op->new_column->name, op->fill_sql);
+		else if (op->fill_nulls)
 			mg_strbuf_printf(notes,
 					 "%s.%s becomes NOT NULL: existing NULLs are first set to "
 					 "its default %s.\n",

@@ -55,6 +55,11 @@ const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_colu
 	}
 }
 
+const char *sql_dialect_op_fill(enum mg_dialect dialect, const struct diff_op *op)
+{
+	return op->fill_sql ? op->fill_sql : sql_dialect_fill_value(dialect, op->new_column);
+}
+
 /* A table created or dropped by op `op`. */
 struct named_op {
 	const char *name;

@@ -57,6 +57,11 @@ struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena
  * when there is one, else a zero of the type ("0", "''", FALSE, ...). */
 const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_column *col);
 
+/* The value existing rows get in the column of `op` (an ADD_COLUMN or an
+ * ALTER_COLUMN with fill_nulls): its one-off fill, else
+ * sql_dialect_fill_value of the new column. */
+const char *sql_dialect_op_fill(enum mg_dialect dialect, const struct diff_op *op);
+
 /* The tables that ops of one kind (DIFF_CREATE_TABLE: the new name;
  * DIFF_DROP_TABLE: the old one) create or drop, sorted by name for
  * sql_dialect_find_table. */

@@ -87,7 +87,7 @@ static void alter_column_sql(struct mg_strbuf *b, const struct diff_op *op)
 				mg_strbuf_puts(b, " SET ");
 				mg_sql_ident(b, c);
 				mg_strbuf_printf(b, " = %s WHERE ",
-						 sql_dialect_fill_value(MG_DIALECT_POSTGRESQL, nc));
+						 sql_dialect_op_fill(MG_DIALECT_POSTGRESQL, op));
 				mg_sql_ident(b, c);
 				mg_strbuf_puts(b, " IS NULL;\n");
 			}
@@ -121,8 +121,24 @@ static void add_column_sql(struct mg_strbuf *b, const struct diff_op *op)
 
 	alter_table(b, t);
 	mg_strbuf_puts(b, "ADD COLUMN ");
-	mg_sql_column_def(b, MG_DIALECT_POSTGRESQL, op->new_table, nc);
-	if (!nc->nullable && !nc->default_sql && !nc->identity) {
+	if (op->fill_sql) {
+		/* A one-off fill may read other columns, which no DEFAULT can:
+		 * add the column nullable, fill it, then tighten it. */
+		struct mg_column loose = *nc;
+
+		loose.nullable = 1;
+		mg_sql_column_def(b, MG_DIALECT_POSTGRESQL, op->new_table, &loose);
+		mg_strbuf_puts(b, ";\nUPDATE ");
+		mg_sql_ident(b, t);
+		mg_strbuf_puts(b, " SET ");
+		mg_sql_ident(b, nc->name);
+		mg_strbuf_printf(b, " = %s;\n", op->fill_sql);
+		alter_column(b, t, nc->name);
+		mg_strbuf_puts(b, "SET NOT NULL");
+	} else {
+		mg_sql_column_def(b, MG_DIALECT_POSTGRESQL, op->new_table, nc);
+	}
+	if (!op->fill_sql && !nc->nullable && !nc->default_sql && !nc->identity) {
 		/* Only down restoring a dropped column gets here (diff refuses
 		 * it up): fill the rows with a stand-in, then drop it. */
 		mg_strbuf_printf(b, " DEFAULT %s;\n",

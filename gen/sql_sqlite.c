@@ -63,7 +63,9 @@ static int needs_rebuild(const struct diff_op *op)
 {
 	switch (op->kind) {
 	case DIFF_ADD_COLUMN:
-		return !add_native(op->new_table, op->new_column);
+		/* A one-off fill may read other columns: it is the rebuild's
+		 * copy expression. */
+		return op->fill_sql || !add_native(op->new_table, op->new_column);
 	case DIFF_DROP_COLUMN:
 		return !drop_native(op->old_table, op->old_column);
 	case DIFF_ALTER_COLUMN:
@@ -140,17 +142,18 @@ static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct 
 		}
 		mg_strbuf_clear(&e);
 		if (added) {
-			/* New rows get the column's default; a NOT NULL column
-			 * without one (down of a drop) gets a stand-in, an
-			 * identity its rowid. */
-			if (c->nullable || c->default_sql || c->identity)
+			/* Existing rows get the one-off fill, else the column's
+			 * default; a NOT NULL column without one (down of a
+			 * drop) gets a stand-in, an identity its rowid. */
+			if (!added->fill_sql && (c->nullable || c->default_sql || c->identity))
 				continue;
-			mg_strbuf_puts(&e, sql_dialect_fill_value(MG_DIALECT_SQLITE, c));
+			mg_strbuf_puts(&e, sql_dialect_op_fill(MG_DIALECT_SQLITE, added));
 		} else if (altered && altered->old_column->nullable && !c->nullable &&
 			   !c->identity) {
 			mg_strbuf_puts(&e, "COALESCE(");
 			mg_sql_ident(&e, c->name);
-			mg_strbuf_printf(&e, ", %s)", sql_dialect_fill_value(MG_DIALECT_SQLITE, c));
+			mg_strbuf_printf(&e, ", %s)",
+					 sql_dialect_op_fill(MG_DIALECT_SQLITE, altered));
 		} else {
 			/* Values are copied as they are: SQLite applies the new
 			 * column's affinity, and nothing is silently CAST. */

@@ -47,7 +47,7 @@ struct result {
 static void run(struct result *res, const struct mg_schema *a, const struct mg_schema *b,
 		const struct model *model, int allow_drop)
 {
-	struct diff_options o = {allow_drop};
+	struct diff_options o = {allow_drop, 0, NULL};
 
 	memset(res, 0, sizeof(*res));
 	res->rc = diff_schemas(&res->r, a, b, model, &o, &res->d);
@@ -512,7 +512,8 @@ static void test_tighten_refused_at_column(void **state)
 	assert_string_equal(
 		r.d.items[0].text,
 		"column 't.m' becomes NOT NULL without a default: existing rows holding "
-		"NULL would have no value; add MG_DEFAULT(...)");
+		"NULL would have no value; add MG_DEFAULT(...) to keep a default, or give "
+		"them a value in this migration only with --fill t.m=SQL");
 	done(&r);
 }
 

@@ -348,15 +348,23 @@ struct planned {
 	struct diag_list diags;
 };
 
-static void plan_of(struct planned *p, const struct mg_schema *from, const struct mg_schema *to,
-		    int allow_drop)
+/* Plans from -> to with --allow-drop and, when `fill` is not NULL, that one
+ * --fill. */
+static void plan_with(struct planned *p, const struct mg_schema *from, const struct mg_schema *to,
+		      int allow_drop, size_t n_fills, const struct diff_fill *fills)
 {
-	struct diff_options opts = {allow_drop};
+	struct diff_options opts = {allow_drop, n_fills, fills};
 
 	memset(p, 0, sizeof(*p));
 	p->arena = mg_arena_new();
 	assert_int_equal(diff_schemas(&p->diff, from, to, NULL, &opts, &p->diags), 0);
 	plan_migration(&p->plan, p->arena, &p->diff, from, to);
+}
+
+static void plan_of(struct planned *p, const struct mg_schema *from, const struct mg_schema *to,
+		    int allow_drop)
+{
+	plan_with(p, from, to, allow_drop, 0, NULL);
 }
 
 static void planned_free(struct planned *p)
@@ -1280,12 +1288,16 @@ static void fill_migration(struct mg_migration *m, unsigned number, const char *
 	}
 }
 
+/* --fill options for the next e2e_init (tests set and clear them). */
+static size_t e2e_n_fills;
+static const struct diff_fill *e2e_fills;
+
 static void e2e_init(struct e2e *e, const struct mg_schema *from, const struct mg_schema *to)
 {
 	static const struct mg_schema empty = {0, NULL, NULL};
 
 	plan_of(&e->p1, &empty, from, 0);
-	plan_of(&e->p2, from, to, 1);
+	plan_with(&e->p2, from, to, 1, e2e_n_fills, e2e_fills);
 	fill_migration(&e->m1, 1, "0001_from", "", "h1", &e->p1.plan);
 	fill_migration(&e->m2, 2, "0002_to", "h1", "h2", &e->p2.plan);
 	e->list[0] = &e->m1;
@@ -1359,6 +1371,56 @@ static void e2e_run(const char *url, const struct mg_schema *from, const struct 
 	e2e_free(&e);
 }
 
+/* ---- f1 -> f2: one-off fills (--fill), from other columns ------------- */
+
+static const struct mg_column f1_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "title", .type = MG_COL_TEXT},
+	{.name = "created", .type = MG_COL_BIGINT},
+	{.name = "due", .type = MG_COL_BIGINT, .nullable = 1},
+};
+static const struct mg_column f2_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "title", .type = MG_COL_TEXT},
+	{.name = "created", .type = MG_COL_BIGINT},
+	{.name = "due", .type = MG_COL_BIGINT},
+	{.name = "priority", .type = MG_COL_INTEGER},
+};
+static const struct mg_table f1_tables[] = {
+	{.name = "tasks",
+	 .n_columns = 4,
+	 .columns = f1_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_table f2_tables[] = {
+	{.name = "tasks",
+	 .n_columns = 5,
+	 .columns = f2_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_schema f1 = {1, f1_tables, NULL}, f2 = {1, f2_tables, NULL};
+static const struct diff_fill f_fills[] = {
+	{"tasks", "due", "created + 10"},
+	{"tasks", "priority", "length(title)"},
+};
+static const char f_rows[] = "INSERT INTO tasks (title, created, due) VALUES ('a', 100, NULL), "
+			     "('bbb', 200, 50);";
+static const char f_check[] = "SELECT id, due, priority FROM tasks ORDER BY id";
+static const char f_want[] = "1|110|1\n2|50|3\n";
+
+/* The fills reach the rows on `url` and are not kept as defaults (verify
+ * compares the columns, defaults included, after up and after down). */
+static void e2e_fills_run(const char *url)
+{
+	e2e_n_fills = 2;
+	e2e_fills = f_fills;
+	e2e_run(url, &f1, &f2, f_rows, f_check, f_want, NULL);
+	e2e_n_fills = 0;
+	e2e_fills = NULL;
+}
+
 static char *sqlite_url(const char *name)
 {
 	struct mg_strbuf b = {0};
@@ -1409,6 +1471,9 @@ static void test_runtime_sqlite(void **state)
 	free(url);
 	url = sqlite_url("t");
 	e2e_run(url, &t1, &t2, t_rows, t_check, t_want, NULL);
+	free(url);
+	url = sqlite_url("f");
+	e2e_fills_run(url);
 	free(url);
 }
 
@@ -1729,6 +1794,9 @@ static void test_runtime_pg(void **state)
 	free(db);
 	db = pg_database(url, "mg_plan_d");
 	e2e_run(db, &d1, &d2, d_rows, "SELECT id FROM keep", "7\n", NULL);
+	free(db);
+	db = pg_database(url, "mg_plan_f");
+	e2e_fills_run(db);
 	free(db);
 }
 #endif
