@@ -40,6 +40,34 @@ static void create_index_or_rename(struct mg_strbuf *b, const struct diff_op *op
 	mg_sql_create_index(b, MG_DIALECT_POSTGRESQL, op->new_table, op->index);
 }
 
+/* The numbers and the strings: PostgreSQL's assignment casts convert
+ * within each, and from a number or a boolean to a string. */
+static int is_number(enum mg_coltype t)
+{
+	return t == MG_COL_SMALLINT || t == MG_COL_INTEGER || t == MG_COL_BIGINT ||
+	       t == MG_COL_REAL || t == MG_COL_DOUBLE;
+}
+
+static int is_string(enum mg_coltype t)
+{
+	return t == MG_COL_VARCHAR || t == MG_COL_TEXT;
+}
+
+/* 1 when PostgreSQL has an assignment cast from `from` to `to`, which ALTER
+ * ... TYPE uses when USING is left out: a value that does not fit (too long
+ * for a varchar, out of an integer's range) is then an error. An explicit
+ * cast (USING c::varchar(16)) cuts a string silently instead, so it is
+ * written only where no assignment cast exists. */
+static int assignable(const struct mg_column *from, const struct mg_column *to)
+{
+	if (is_number(from->type) && is_number(to->type))
+		return 1;
+	if (is_string(to->type))
+		return is_string(from->type) || is_number(from->type) ||
+		       from->type == MG_COL_BOOLEAN;
+	return 0;
+}
+
 static void alter_column_sql(struct mg_strbuf *b, const struct diff_op *op)
 {
 	const struct mg_column *oc = op->old_column, *nc = op->new_column;
@@ -65,9 +93,13 @@ static void alter_column_sql(struct mg_strbuf *b, const struct diff_op *op)
 
 		mg_sql_column_type(&type, MG_DIALECT_POSTGRESQL, op->new_table, nc);
 		alter_column(b, t, c);
-		mg_strbuf_printf(b, "TYPE %s USING ", mg_strbuf_cstr(&type));
-		mg_sql_ident(b, c);
-		mg_strbuf_printf(b, "::%s;\n", mg_strbuf_cstr(&type));
+		mg_strbuf_printf(b, "TYPE %s", mg_strbuf_cstr(&type));
+		if (!assignable(oc, nc)) {
+			mg_strbuf_puts(b, " USING ");
+			mg_sql_ident(b, c);
+			mg_strbuf_printf(b, "::%s", mg_strbuf_cstr(&type));
+		}
+		mg_strbuf_puts(b, ";\n");
 		mg_strbuf_free(&type);
 	}
 	if (nc->default_sql && !nc->identity && (redo_default || (ch & DIFF_CHANGE_DEFAULT))) {

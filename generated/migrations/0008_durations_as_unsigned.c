@@ -13,7 +13,7 @@
  * parent: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
  * result: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
  * allow-drop: no
- * checksum: sha256:f422b566f455974ce703310fd1d7bc4f60348c7581bbdd2eac253341d181d717
+ * checksum: sha256:189a1f6f4279364f851783de317def23146d5d8e3a436ed80da62f62ad55047f
  */
 
 /*
@@ -113,7 +113,7 @@
 static const char postgresql_up_1[] =
 	"ALTER TABLE media_entries ALTER COLUMN duration_ms DROP DEFAULT;\n"
 
-	"ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE bigint USING duration_ms::bigint;\n"
+	"ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE bigint;\n"
 
 	"ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n";
 
@@ -124,7 +124,7 @@ static const char postgresql_up_1[] =
 static const char postgresql_down_1[] =
 	"ALTER TABLE media_entries ALTER COLUMN duration_ms DROP DEFAULT;\n"
 
-	"ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE integer USING duration_ms::integer;\n"
+	"ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE integer;\n"
 
 	"ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n";
 

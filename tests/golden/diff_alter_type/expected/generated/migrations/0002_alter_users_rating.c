@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:1bc144af4ad5d943bf123ffa3fb14d11c54c3bb9311e1db8c5c92c7af504529d
  * allow-drop: no
- * checksum: sha256:d6a246d8f00b9acb455843521c21ba2141714803e86764d5c1886eccf1952b11
+ * checksum: sha256:73f71614873630c9c33bbe330d12e159f9698a2848754e4a13b043cc46c1912e
  */
 
 /*
@@ -91,14 +91,14 @@
 /* postgresql up 1: alter column users.rating: type double precision ->
  * real */
 static const char postgresql_up_1[] =
-	"ALTER TABLE users ALTER COLUMN rating TYPE real USING rating::real;\n";
+	"ALTER TABLE users ALTER COLUMN rating TYPE real;\n";
 
 /* ---- SQL: PostgreSQL, down --------------------------------------------- */
 
 /* postgresql down 1: alter column users.rating: type real -> double
  * precision */
 static const char postgresql_down_1[] =
-	"ALTER TABLE users ALTER COLUMN rating TYPE double precision USING rating::double precision;\n";
+	"ALTER TABLE users ALTER COLUMN rating TYPE double precision;\n";
 
 /* ---- Frozen tables, as they are before up ------------------------------ */
 

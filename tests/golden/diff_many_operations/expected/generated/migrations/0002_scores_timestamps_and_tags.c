@@ -13,7 +13,7 @@
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
  * allow-drop: no
- * checksum: sha256:05a8716a37d4976a5e80e75bac0fe9d5651443c28955d7b8bd1e01852410866f
+ * checksum: sha256:1009da264e579e61a845d4d46f50fbf6478a23f27e97b072c04ca9960c2528f0
  */
 
 /*
@@ -185,7 +185,7 @@ static const char postgresql_up_4[] =
 
 /* postgresql up 5: alter column users.score: type double precision -> real */
 static const char postgresql_up_5[] =
-	"ALTER TABLE users ALTER COLUMN score TYPE real USING score::real;\n";
+	"ALTER TABLE users ALTER COLUMN score TYPE real;\n";
 
 /* postgresql up 6: create table tags */
 static const char postgresql_up_6[] =
@@ -226,7 +226,7 @@ static const char postgresql_down_4[] =
 /* postgresql down 5: alter column users.rating: type real -> double
  * precision */
 static const char postgresql_down_5[] =
-	"ALTER TABLE users ALTER COLUMN rating TYPE double precision USING rating::double precision;\n";
+	"ALTER TABLE users ALTER COLUMN rating TYPE double precision;\n";
 
 /* postgresql down 6: add index ix_users_email on users (email) */
 static const char postgresql_down_6[] =
