@@ -19,11 +19,11 @@
 
 #include "bookkeeping.h"
 #include "db_int.h"
+#include "drift.h"
 #include "inspect.h"
 #include "sql.h"
 
-#define DEFAULT_LOCK_TIMEOUT_MS 60000u
-#define PROGRESS_MIN_ROWS       100000LL /* a rebuild reports progress from here */
+#define PROGRESS_MIN_ROWS 100000LL /* a rebuild reports progress from here */
 /* VM instructions between two looks at a big copy's progress: a few
  * hundred rows, so the look costs nothing next to the copy. */
 #define PROGRESS_INTERVAL 10000
@@ -98,16 +98,16 @@ static int plan_needs_fk_off(const struct mg_plan *p)
  * with mg_schema_free. */
 static struct mg_schema *schema_at(const struct mg_registry *reg, unsigned number)
 {
-	struct mg_arena *arena = mg_arena_new();
 	const struct mg_table **tables;
 	size_t n = 0, cap, i, j, k;
-	struct sb s;
+	struct schema_builder s;
 
 	cap = reg->schema ? reg->schema->n_tables : 0;
 	for (k = number; k < reg->n_migrations; k++)
 		if (reg->migrations[k]->before)
 			cap += reg->migrations[k]->before->n_tables;
-	tables = mg_arena_calloc(arena, cap + 1, sizeof(*tables));
+	schema_builder_init(&s);
+	tables = mg_arena_calloc(s.arena, cap + 1, sizeof(*tables));
 	for (i = 0; reg->schema && i < reg->schema->n_tables; i++)
 		tables[n++] = &reg->schema->tables[i];
 	for (k = reg->n_migrations; k > number; k--) {
@@ -122,10 +122,9 @@ static struct mg_schema *schema_at(const struct mg_registry *reg, unsigned numbe
 		for (i = 0; m->before && i < m->before->n_tables; i++)
 			tables[n++] = &m->before->tables[i];
 	}
-	sb_init(&s, arena);
 	for (i = 0; i < n; i++)
-		sb_add_table(&s, tables[i]);
-	return sb_finish(&s);
+		schema_builder_add_copy(&s, tables[i]);
+	return schema_builder_finish(&s);
 }
 
 /*
@@ -166,7 +165,7 @@ static int compare_live(struct mg_db *db, struct mg_strbuf *report,
 			goto done;
 	}
 	if (norm)
-		diffs = inspect_compare(report, db->dialect, norm, live, !full);
+		diffs = drift_report(report, db->driver->loose_custom_types, norm, live, !full);
 	else if (full)
 		for (i = 0; i < live->n_tables; i++, diffs++)
 			mg_strbuf_printf(report, "unexpected table %s\n", live->tables[i].name);
@@ -217,10 +216,11 @@ static int drift_check(struct mg_db *db, const struct mg_migration *m, int up)
 	rc = compare_live(db, &report, expect ? expect : &none, 0, absent);
 	if (rc == MG_E_DRIFT) {
 		report_line(&line, &report);
-		db_errf(db, rc,
-			"migration %u (%s): the live tables are not what it expects %s: %s; "
-			"nothing changed",
-			m->number, m->name, up ? "before it" : "to undo it", mg_strbuf_cstr(&line));
+		mg_db_error(db, rc,
+			    "migration %u (%s): the live tables are not what it expects %s: %s; "
+			    "nothing changed",
+			    m->number, m->name, up ? "before it" : "to undo it",
+			    mg_strbuf_cstr(&line));
 	} else if (rc) {
 		db_prefix(db, "migration %u (%s): drift check", m->number, m->name);
 	}
@@ -301,13 +301,16 @@ static int copy_progress_cb(void *arg)
 	return 0;
 }
 
+/* The SQLite connection of `db` (rebuilds are SQLite's only). */
+static sqlite3 *sqlite_conn(struct mg_db *db)
+{
+	return db->conn;
+}
+
 /* The error of the copy statement, worded as the driver words them. */
 static int copy_error(struct mg_db *db, const char *sql)
 {
-	int n = (int)strcspn(sql, "\n");
-
-	return db_errf(db, MG_E_SQL, "statement '%.*s%s': %s", n > 80 ? 80 : n, sql,
-		       n > 80 ? "..." : "", sqlite3_errmsg(db->sqlite));
+	return db_statement_error(db, MG_E_SQL, sql, sqlite3_errmsg(sqlite_conn(db)));
 }
 
 /*
@@ -333,23 +336,23 @@ static int copy_rows(struct mg_db *db, const char *sql, const struct mg_rebuild 
 			goto done;
 		p.total = v ? atoll(v) : 0;
 	}
-	if (sqlite3_prepare_v2(db->sqlite, sql, -1, &p.stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(sqlite_conn(db), sql, -1, &p.stmt, NULL) != SQLITE_OK) {
 		rc = copy_error(db, sql);
 		goto done;
 	}
 	p.next_report = p.total / 10;
 	if (p.total >= PROGRESS_MIN_ROWS)
-		sqlite3_progress_handler(db->sqlite, PROGRESS_INTERVAL, copy_progress_cb, &p);
+		sqlite3_progress_handler(sqlite_conn(db), PROGRESS_INTERVAL, copy_progress_cb, &p);
 	while ((s = sqlite3_step(p.stmt)) == SQLITE_ROW)
 		;
-	sqlite3_progress_handler(db->sqlite, 0, NULL, NULL);
+	sqlite3_progress_handler(sqlite_conn(db), 0, NULL, NULL);
 	if (s != SQLITE_DONE) {
 		rc = copy_error(db, sql);
 		goto done;
 	}
 	if (p.total >= PROGRESS_MIN_ROWS)
 		db_progress(db, "rebuild %s: %lld of %lld rows copied", p.table,
-			    (long long)sqlite3_changes64(db->sqlite), p.total);
+			    (long long)sqlite3_changes64(sqlite_conn(db)), p.total);
 done:
 	sqlite3_finalize(p.stmt);
 	mg_strbuf_free(&count);
@@ -440,28 +443,6 @@ done:
 	return rc;
 }
 
-/* PRAGMA foreign_key_check: MG_E_FOREIGN_KEY naming the first violation. */
-static int fk_check(struct mg_db *db)
-{
-	struct mg_rows *rows = NULL;
-	int rc = mg_db_query(&rows, db, "PRAGMA foreign_key_check", 0, NULL);
-
-	if (rc)
-		goto done;
-	rc = mg_rows_next(rows);
-	if (rc == 1) {
-		const char *rowid = mg_rows_text(rows, 1);
-
-		rc = db_errf(db, MG_E_FOREIGN_KEY,
-			     "foreign key check failed: row %s of table %s references a missing "
-			     "row of table %s",
-			     rowid ? rowid : "?", mg_rows_text(rows, 0), mg_rows_text(rows, 2));
-	}
-done:
-	mg_rows_free(rows);
-	return rc;
-}
-
 /* ---- Running a migration ----------------------------------------------- */
 
 static int run_plan(struct mg_db *db, const struct mg_migration *m, const struct mg_plan *p,
@@ -478,9 +459,9 @@ static int run_plan(struct mg_db *db, const struct mg_migration *m, const struct
 		else if (st->kind == MG_STEP_REBUILD && db->dialect == MG_DIALECT_SQLITE)
 			rc = run_rebuild(db, st->rebuild);
 		else if (st->kind == MG_STEP_REBUILD)
-			rc = db_errf(db, MG_E_USAGE, "a table rebuild step is for SQLite only");
+			rc = mg_db_error(db, MG_E_USAGE, "a table rebuild step is for SQLite only");
 		else
-			rc = db_errf(db, MG_E_USAGE, "unknown step kind %d", (int)st->kind);
+			rc = mg_db_error(db, MG_E_USAGE, "unknown step kind %d", (int)st->kind);
 		if (rc)
 			db_prefix(db, "migration %u (%s), %s step %zu (%s)", m->number, m->name,
 				  dir, i + 1, st->summary ? st->summary : "");
@@ -499,7 +480,7 @@ static int run_hand(struct mg_db *db, const struct mg_migration *m, mg_migration
 	rc = fn(db);
 	if (rc) {
 		if (!db->err.len)
-			db_errf(db, rc, "%s", mg_strerror(rc));
+			mg_db_error(db, rc, "%s", mg_strerror(rc));
 		db_prefix(db, "migration %u (%s), hand-written %s step", m->number, m->name, dir);
 		if (rc > 0)
 			rc = MG_E_STEP;
@@ -518,12 +499,13 @@ static int refuse_irreversible(struct mg_db *db, const struct mg_registry *reg, 
 		const struct mg_migration *m = reg->migrations[n - 1];
 
 		if (m->flags & MG_MIGRATION_IRREVERSIBLE)
-			return db_errf(db, MG_E_IRREVERSIBLE,
-				       "migration %u (%s) is irreversible (%s); "
-				       "run again with --force to accept that; nothing changed",
-				       m->number, m->name,
-				       m->irreversible_note ? m->irreversible_note
-							    : "undoing it loses data it changed");
+			return mg_db_error(db, MG_E_IRREVERSIBLE,
+					   "migration %u (%s) is irreversible (%s); "
+					   "run again with --force to accept that; nothing changed",
+					   m->number, m->name,
+					   m->irreversible_note
+						   ? m->irreversible_note
+						   : "undoing it loses data it changed");
 	}
 	return 0;
 }
@@ -575,9 +557,10 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 			rc = bk_unstamp(db, a->m->number);
 		break;
 	case ACT_UNMANAGED:
-		rc = db_errf(db, MG_E_UNMANAGED,
-			     "the database has tables but no modelgen bookkeeping: adopt it with "
-			     "--baseline N (N: the migration its schema matches); nothing changed");
+		rc = mg_db_error(
+			db, MG_E_UNMANAGED,
+			"the database has tables but no modelgen bookkeeping: adopt it with "
+			"--baseline N (N: the migration its schema matches); nothing changed");
 		break;
 	case ACT_NONE:
 		break;
@@ -661,29 +644,16 @@ static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_st
 
 /* ---- Public ------------------------------------------------------------ */
 
+/* dbupdate's lock, where the dialect needs one beyond the transaction. */
 static int lock(struct mg_db *db)
 {
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_lock(db);
-#endif
-	(void)db;
-	return 0;
+	return db->driver->lock ? db->driver->lock(db) : 0;
 }
 
 static void unlock(struct mg_db *db)
 {
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL) {
-		struct mg_strbuf saved = db->err;
-
-		db->err = (struct mg_strbuf){0};
-		pg_unlock(db);
-		mg_strbuf_free(&db->err);
-		db->err = saved;
-	}
-#endif
-	(void)db;
+	if (db->driver->unlock)
+		db->driver->unlock(db);
 }
 
 /* SQLite: the bookkeeping read in one read transaction (a consistent
@@ -704,7 +674,7 @@ static int read_snapshot(struct bk_state *out, struct mg_db *db)
 
 static int set_fk(struct mg_db *db, int on)
 {
-	return mg_db_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+	return db->driver->set_foreign_keys(db, on);
 }
 
 int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_registry *reg,
@@ -721,12 +691,12 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 	flags = opts->flags;
 	target = (flags & MG_UPDATE_TO) ? opts->to : (unsigned)reg->n_migrations;
 	if (target > reg->n_migrations)
-		return db_errf(db, MG_E_RANGE, "no migration %u: the latest is %zu", target,
-			       reg->n_migrations);
+		return mg_db_error(db, MG_E_RANGE, "no migration %u: the latest is %zu", target,
+				   reg->n_migrations);
 	db->progress = opts->progress;
 	db->progress_ctx = opts->progress_ctx;
 	rc = mg_db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
-							      : DEFAULT_LOCK_TIMEOUT_MS);
+							      : MG_DEFAULT_LOCK_TIMEOUT_MS);
 	if (rc)
 		goto done;
 	if (flags & MG_UPDATE_DRY_RUN) {
@@ -760,7 +730,7 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 		/* SQLite: peek before the write transaction, since foreign keys
 		 * can only be switched off before BEGIN (rebuilds and drops need
 		 * that). */
-		if (db->dialect == MG_DIALECT_SQLITE) {
+		if (db->driver->set_foreign_keys) {
 			rc = read_snapshot(&st, db);
 			if (rc)
 				break;
@@ -798,7 +768,7 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 					set_fk(db, 1);
 				break;
 			}
-			if (db->dialect == MG_DIALECT_SQLITE && !fk_off &&
+			if (db->driver->set_foreign_keys && !fk_off &&
 			    plan_needs_fk_off(action_plan(&a, db->dialect))) {
 				/* Another process moved the database on
 				 * meanwhile: start over. */
@@ -817,7 +787,7 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 					    reg->migrations[reg->n_migrations - 1]->name);
 			rc = do_action(db, reg, &a, &st, flags);
 			if (rc == 0 && fk_off)
-				rc = fk_check(db);
+				rc = db->driver->foreign_key_check(db);
 			if (rc == 0)
 				rc = mg_db_commit(db);
 			if (rc == 0)
@@ -876,8 +846,9 @@ static int check_against(char **report, struct mg_db *db, const struct mg_regist
 		struct mg_strbuf line = {0};
 
 		report_line(&line, &r);
-		db_errf(db, rc, "the live schema differs from the schema after migration %u: %s",
-			number, mg_strbuf_cstr(&line));
+		mg_db_error(db, rc,
+			    "the live schema differs from the schema after migration %u: %s",
+			    number, mg_strbuf_cstr(&line));
 		mg_strbuf_free(&line);
 		if (report) {
 			*report = mg_strbuf_detach(&r);
@@ -901,14 +872,15 @@ int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg, in
 		return rc;
 	if (!use_number) {
 		if (!status.managed && !status.empty)
-			return db_errf(db, MG_E_UNMANAGED,
-				       "the database has tables but no modelgen bookkeeping: "
-				       "nothing to verify against (adopt it with --baseline N)");
+			return mg_db_error(
+				db, MG_E_UNMANAGED,
+				"the database has tables but no modelgen bookkeeping: "
+				"nothing to verify against (adopt it with --baseline N)");
 		number = status.current;
 	}
 	if (number > reg->n_migrations)
-		return db_errf(db, MG_E_RANGE, "no migration %u: the latest is %zu", number,
-			       reg->n_migrations);
+		return mg_db_error(db, MG_E_RANGE, "no migration %u: the latest is %zu", number,
+				   reg->n_migrations);
 	return check_against(report, db, reg, number);
 }
 
@@ -921,8 +893,9 @@ int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, 
 	if (report)
 		*report = NULL;
 	if (number < 1 || number > reg->n_migrations)
-		return db_errf(db, MG_E_RANGE, "--baseline %u: migrations are numbered 1 to %zu",
-			       number, reg->n_migrations);
+		return mg_db_error(db, MG_E_RANGE,
+				   "--baseline %u: migrations are numbered 1 to %zu", number,
+				   reg->n_migrations);
 	rc = lock(db);
 	if (rc)
 		goto done;
@@ -932,10 +905,10 @@ int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, 
 		goto done;
 	rc = bk_read(&st, db);
 	if (rc == 0 && st.managed && st.n_rows)
-		rc = db_errf(db, MG_E_INCONSISTENT,
-			     "the database already has modelgen bookkeeping (at migration %u): "
-			     "--baseline is only for databases without it",
-			     st.current);
+		rc = mg_db_error(db, MG_E_INCONSISTENT,
+				 "the database already has modelgen bookkeeping (at migration %u): "
+				 "--baseline is only for databases without it",
+				 st.current);
 	if (rc == 0)
 		rc = check_against(report, db, reg, number);
 	if (rc == 0)

@@ -42,43 +42,13 @@ int bk_read(struct bk_state *out, struct mg_db *db)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (db->dialect == MG_DIALECT_SQLITE) {
-		/* EXISTS stops at the first match instead of scanning the
-		 * whole schema (this runs on every start of dbupdate); its
-		 * "0" / "1" reads like the PostgreSQL counts below. */
-		rc = db_query_value(
-			&v, db,
-			"SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table'"
-			" AND name = 'modelgen_migrations')",
-			0, NULL);
-		if (rc)
-			goto done;
-		out->managed = v && strcmp(v, "0") != 0;
-		free(v);
-		v = NULL;
-		rc = db_query_value(&v, db,
-				    "SELECT EXISTS (SELECT 1 FROM sqlite_schema"
-				    " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-				    " AND name NOT LIKE 'modelgen\\_%' ESCAPE '\\')",
-				    0, NULL);
-	} else {
-		rc = db_query_value(&v, db,
-				    "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
-				    " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
-				    " AND c.relname = 'modelgen_migrations' AND c.relkind = 'r'",
-				    0, NULL);
-		if (rc)
-			goto done;
-		out->managed = v && strcmp(v, "0") != 0;
-		free(v);
-		v = NULL;
-		rc = db_query_value(&v, db,
-				    "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
-				    " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
-				    " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
-				    " AND c.relname NOT LIKE 'modelgen\\_%'",
-				    0, NULL);
-	}
+	rc = db_query_value(&v, db, db->driver->sql_managed, 0, NULL);
+	if (rc)
+		goto done;
+	out->managed = v && strcmp(v, "0") != 0;
+	free(v);
+	v = NULL;
+	rc = db_query_value(&v, db, db->driver->sql_user_objects, 0, NULL);
 	if (rc)
 		goto done;
 	out->user_objects = v && strcmp(v, "0") != 0;
@@ -133,10 +103,11 @@ int bk_check(struct mg_db *db, const struct bk_state *st, const struct mg_regist
 	if (st->current > reg->n_migrations) {
 		const struct bk_row *last = &st->rows[st->n_rows - 1];
 
-		return db_errf(db, MG_E_AHEAD,
-			       "the database is at migration %u (%s), ahead of this program "
-			       "(latest %zu): deploy the newer program's dbupdate; nothing changed",
-			       last->number, last->name, reg->n_migrations);
+		return mg_db_error(
+			db, MG_E_AHEAD,
+			"the database is at migration %u (%s), ahead of this program "
+			"(latest %zu): deploy the newer program's dbupdate; nothing changed",
+			last->number, last->name, reg->n_migrations);
 	}
 	for (i = 0; i < st->n_rows; i++) {
 		const struct bk_row *r = &st->rows[i];
@@ -144,13 +115,14 @@ int bk_check(struct mg_db *db, const struct bk_state *st, const struct mg_regist
 		char sum[72];
 
 		if (r->number != i + 1)
-			return db_errf(db, MG_E_INCONSISTENT,
-				       "the bookkeeping lists migration %u but not migration %zu; "
-				       "nothing changed",
-				       r->number, i + 1);
+			return mg_db_error(
+				db, MG_E_INCONSISTENT,
+				"the bookkeeping lists migration %u but not migration %zu; "
+				"nothing changed",
+				r->number, i + 1);
 		m = reg->migrations[i];
 		if (strcmp(r->name, m->name) != 0)
-			return db_errf(
+			return mg_db_error(
 				db, MG_E_OTHER_BRANCH,
 				"migration %u applied to the database is %s, but this "
 				"program's migration %u is %s: another branch's migration "
@@ -158,7 +130,7 @@ int bk_check(struct mg_db *db, const struct bk_state *st, const struct mg_regist
 				r->number, r->name, m->number, m->name);
 		mg_migration_checksum(sum, m);
 		if (strcmp(r->checksum, sum) != 0)
-			return db_errf(
+			return mg_db_error(
 				db, MG_E_CHECKSUM,
 				"migration %u (%s) was edited after it was applied "
 				"(checksum %.19s... in the database, %.19s... in this "
@@ -193,13 +165,7 @@ int bk_stamp(struct mg_db *db, const struct mg_migration *m, const char *how)
 	params[5] = MG_VERSION;
 	params[6] = how;
 	params[7] = when;
-	rc = mg_db_execp(
-		db,
-		db->dialect == MG_DIALECT_SQLITE
-			? "INSERT INTO modelgen_migrations VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-			: "INSERT INTO modelgen_migrations VALUES ($1::integer, $2, $3, $4, $5,"
-			  " $6, $7, $8)",
-		8, params, NULL);
+	rc = mg_db_execp(db, db->driver->sql_stamp, 8, params, NULL);
 	if (rc)
 		db_prefix(db, "recording migration %u (%s)", m->number, m->name);
 	return rc;
@@ -211,9 +177,5 @@ int bk_unstamp(struct mg_db *db, unsigned number)
 	const char *params[1] = {n};
 
 	snprintf(n, sizeof(n), "%u", number);
-	return mg_db_execp(db,
-			   db->dialect == MG_DIALECT_SQLITE
-				   ? "DELETE FROM modelgen_migrations WHERE number = $1"
-				   : "DELETE FROM modelgen_migrations WHERE number = $1::integer",
-			   1, params, NULL);
+	return mg_db_execp(db, db->driver->sql_unstamp, 1, params, NULL);
 }

@@ -1,9 +1,8 @@
 /*
- * Connections: open by URL, error messages on the handle, and dispatch of the
- * data API to the SQLite or PostgreSQL driver.
+ * The data API (statements, rows, transactions, the lock wait), passed on
+ * to the handle's driver.
  */
 #include <assert.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,161 +10,18 @@
 #include "db_int.h"
 #include "url.h"
 
-int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen)
-{
-	struct mg_url u;
-	int rc;
-
-	*out = NULL;
-	if (errbuf && errlen)
-		errbuf[0] = 0;
-	rc = mg_url_parse(&u, mg_url_resolve(url), errbuf, errlen);
-	if (rc)
-		return rc;
-	if (u.dialect == MG_DIALECT_SQLITE) {
-		rc = sqlite_open(out, u.target, errbuf, errlen);
-	} else {
-#ifdef MG_HAVE_POSTGRESQL
-		rc = pg_open(out, u.target, errbuf, errlen);
-#else
-		if (errbuf && errlen)
-			snprintf(errbuf, errlen,
-				 "PostgreSQL support is not built in (MG_WITH_POSTGRESQL=OFF)");
-		rc = MG_E_UNSUPPORTED;
-#endif
-	}
-	mg_url_free(&u);
-	return rc;
-}
-
-void mg_db_close(struct mg_db *db)
-{
-	if (!db)
-		return;
-	if (db->dialect == MG_DIALECT_SQLITE)
-		sqlite_close(db);
-#ifdef MG_HAVE_POSTGRESQL
-	else
-		pg_close(db);
-#endif
-	mg_strbuf_free(&db->err);
-	free(db);
-}
-
 enum mg_dialect mg_db_dialect(const struct mg_db *db)
 {
 	return db->dialect;
 }
 
-const char *mg_db_errmsg(const struct mg_db *db)
-{
-	return mg_strbuf_cstr(&db->err);
-}
-
-static int verrf(struct mg_db *db, int code, const char *fmt, va_list ap)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 0)))
-#endif
-	;
-
-static int verrf(struct mg_db *db, int code, const char *fmt, va_list ap)
-{
-	mg_strbuf_clear(&db->err);
-	mg_strbuf_vprintf(&db->err, fmt, ap);
-	/* One line: the database's own messages may carry newlines. */
-	for (size_t i = 0; i < db->err.len; i++)
-		if (db->err.ptr[i] == '\n' || db->err.ptr[i] == '\r')
-			db->err.ptr[i] = ' ';
-	while (db->err.len && db->err.ptr[db->err.len - 1] == ' ')
-		db->err.ptr[--db->err.len] = 0;
-	return code;
-}
-
-int mg_db_error(struct mg_db *db, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verrf(db, code, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-int db_errf(struct mg_db *db, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verrf(db, code, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-void db_prefix(struct mg_db *db, const char *fmt, ...)
-{
-	struct mg_strbuf b = {0};
-	va_list ap;
-
-	va_start(ap, fmt);
-	mg_strbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	mg_strbuf_puts(&b, ": ");
-	mg_strbuf_puts(&b, mg_strbuf_cstr(&db->err));
-	mg_strbuf_free(&db->err);
-	db->err = b;
-}
-
-void db_put_statement(struct mg_strbuf *b, const char *sql)
-{
-	size_t n = 0;
-
-	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
-		sql++;
-	while (sql[n] && sql[n] != '\n' && n < 80)
-		n++;
-	mg_strbuf_putc(b, '\'');
-	mg_strbuf_putn(b, sql, n);
-	if (sql[n] && sql[n] != '\n')
-		mg_strbuf_puts(b, "...");
-	mg_strbuf_putc(b, '\'');
-}
-
-void db_progress(struct mg_db *db, const char *fmt, ...)
-{
-	struct mg_strbuf b = {0};
-	va_list ap;
-
-	if (!db->progress)
-		return;
-	va_start(ap, fmt);
-	mg_strbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	db->progress(db->progress_ctx, mg_strbuf_cstr(&b));
-	mg_strbuf_free(&b);
-}
-
 int mg_db_exec(struct mg_db *db, const char *sql)
 {
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_exec(db, sql);
-#endif
-	return sqlite_exec(db, sql);
+	return db->driver->exec(db, sql);
 }
 
-/* One statement with text `params` or mg_value `values` (the other NULL);
- * with `changes`, run to its end and the rows it changed counted. */
-static int query_any(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n,
-		     const char *const *params, const struct mg_value *values,
-		     unsigned long long *changes)
-{
-#ifdef MG_HAVE_POSTGRESQL
-	if (db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_query(out, db, sql, n, params, values, changes);
-#endif
-	return sqlite_query(out, db, sql, n, params, values, changes);
-}
-
+/* One statement with text `params` or mg_value `values` (the other NULL),
+ * run to its end; the rows it changed in *changes when not NULL. */
 static int exec_any(struct mg_db *db, const char *sql, size_t n, const char *const *params,
 		    const struct mg_value *values, unsigned long long *changes)
 {
@@ -174,7 +30,7 @@ static int exec_any(struct mg_db *db, const char *sql, size_t n, const char *con
 	int rc;
 
 	/* A changes counter makes the driver run the statement to its end. */
-	rc = query_any(&rows, db, sql, n, params, values, changes ? changes : &count);
+	rc = db->driver->query(&rows, db, sql, n, params, values, changes ? changes : &count);
 	mg_rows_free(rows);
 	return rc;
 }
@@ -188,7 +44,7 @@ int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *
 int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
 		const char *const *params)
 {
-	return query_any(out, db, sql, n_params, params, NULL, NULL);
+	return db->driver->query(out, db, sql, n_params, params, NULL, NULL);
 }
 
 int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values, const struct mg_value *values,
@@ -200,16 +56,12 @@ int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values, const struct
 int mg_db_queryv(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_values,
 		 const struct mg_value *values)
 {
-	return query_any(out, db, sql, n_values, NULL, values, NULL);
+	return db->driver->query(out, db, sql, n_values, NULL, values, NULL);
 }
 
 int mg_rows_next(struct mg_rows *rows)
 {
-#ifdef MG_HAVE_POSTGRESQL
-	if (rows->db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_rows_next(rows);
-#endif
-	return sqlite_rows_next(rows);
+	return rows->db->driver->rows_next(rows);
 }
 
 size_t mg_rows_columns(const struct mg_rows *rows)
@@ -220,44 +72,25 @@ size_t mg_rows_columns(const struct mg_rows *rows)
 const char *mg_rows_text(const struct mg_rows *rows, size_t i)
 {
 	assert(i < rows->n_columns);
-#ifdef MG_HAVE_POSTGRESQL
-	if (rows->db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_rows_text(rows, i);
-#endif
-	return sqlite_rows_text(rows, i);
+	return rows->db->driver->rows_text(rows, i);
 }
 
 const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
 {
 	assert(i < rows->n_columns);
-#ifdef MG_HAVE_POSTGRESQL
-	if (rows->db->dialect == MG_DIALECT_POSTGRESQL)
-		return pg_rows_blob(rows, i, len);
-#endif
-	return sqlite_rows_blob(rows, i, len);
+	return rows->db->driver->rows_blob(rows, i, len);
 }
 
 void mg_rows_free(struct mg_rows *rows)
 {
-	if (!rows)
-		return;
-#ifdef MG_HAVE_POSTGRESQL
-	if (rows->db->dialect == MG_DIALECT_POSTGRESQL) {
-		pg_rows_free(rows);
-		return;
-	}
-#endif
-	sqlite_rows_free(rows);
+	if (rows)
+		rows->db->driver->rows_free(rows);
 }
 
 int mg_db_begin(struct mg_db *db)
 {
-	int rc;
+	int rc = db->driver->begin(db);
 
-	if (db->dialect == MG_DIALECT_SQLITE)
-		rc = sqlite_begin(db);
-	else
-		rc = mg_db_exec(db, "BEGIN");
 	if (rc == 0)
 		db->in_tx = 1;
 	return rc;
@@ -273,16 +106,22 @@ int mg_db_commit(struct mg_db *db)
 
 int mg_db_rollback(struct mg_db *db)
 {
-	struct mg_strbuf saved = db->err;
+	struct mg_strbuf saved;
 	int rc;
 
 	/* Keep the error that made the caller roll back. */
-	db->err = (struct mg_strbuf){0};
+	db_save_error(db, &saved);
 	rc = mg_db_exec(db, "ROLLBACK");
-	mg_strbuf_free(&db->err);
-	db->err = saved;
+	db_restore_error(db, &saved);
 	db->in_tx = 0;
 	return rc;
+}
+
+int mg_db_set_lock_timeout(struct mg_db *db, unsigned ms)
+{
+	/* PostgreSQL's lock_timeout 0 would mean waiting forever. */
+	db->lock_timeout_ms = ms ? ms : 1;
+	return db->driver->apply_lock_timeout(db);
 }
 
 int db_query_value(char **out, struct mg_db *db, const char *sql, size_t n_params,
@@ -307,19 +146,4 @@ int db_query_value(char **out, struct mg_db *db, const char *sql, size_t n_param
 done:
 	mg_rows_free(rows);
 	return rc;
-}
-
-int mg_db_set_lock_timeout(struct mg_db *db, unsigned ms)
-{
-	char sql[64];
-
-	/* PostgreSQL's lock_timeout 0 would mean waiting forever. */
-	if (ms == 0)
-		ms = 1;
-	db->lock_timeout_ms = ms;
-	if (db->dialect == MG_DIALECT_SQLITE)
-		return sqlite_exec(
-			db, (snprintf(sql, sizeof(sql), "PRAGMA busy_timeout = %u", ms), sql));
-	snprintf(sql, sizeof(sql), "SET lock_timeout = %u", ms);
-	return mg_db_exec(db, sql);
 }

@@ -16,8 +16,7 @@
 #include <libpq-fe.h>
 
 #include "db_int.h"
-
-#define DEFAULT_LOCK_TIMEOUT_MS 60000u
+#include "inspect_pg.h"
 
 /* The library to load: the soname every current libpq has (the ABI this
  * file is compiled against); $MODELGEN_LIBPQ may name another file. */
@@ -28,6 +27,22 @@
 #define LOCK_KEY     "7885631859322217838"
 #define LOCK_CLASSID "1836016741"
 #define LOCK_OBJID   "1818715502"
+
+/* A result: all its rows, read from the server at once. */
+struct pg_rows {
+	struct mg_rows base;
+	PGresult *res;
+	int row, n_rows; /* the current row (-1 before the first) */
+	void **decoded;  /* per column, bytea decoded for the current row by
+			  * mg_rows_blob, or NULL */
+};
+
+static PGconn *conn(const struct mg_db *db)
+{
+	return db->conn;
+}
+
+static void pg_close(struct mg_db *db);
 
 /* Every libpq function this file calls, typed from <libpq-fe.h> so that a
  * call through the table is checked like a direct one. */
@@ -239,57 +254,60 @@ static int result_error(struct mg_db *db, const PGresult *res, const char *sql, 
 
 	if (state && strcmp(state, "55P03") == 0)
 		rc = MG_E_LOCKED;
-	mg_strbuf_puts(&b, "statement ");
-	db_put_statement(&b, pos ? line_at(sql, atol(pos)) : statement_start(sql, index));
-	mg_strbuf_printf(&b, ": %s (SQLSTATE %s)", msg ? msg : pq.PQerrorMessage(db->pg),
+	mg_strbuf_printf(&b, "%s (SQLSTATE %s)", msg ? msg : pq.PQerrorMessage(conn(db)),
 			 state ? state : "none");
 	if (detail)
 		mg_strbuf_printf(&b, ": %s", detail);
-	db_errf(db, rc, "%s", mg_strbuf_cstr(&b));
+	db_statement_error(db, rc, pos ? line_at(sql, atol(pos)) : statement_start(sql, index),
+			   mg_strbuf_cstr(&b));
 	mg_strbuf_free(&b);
 	return rc;
 }
 
-int pg_open(struct mg_db **out, const char *conninfo, char *errbuf, size_t errlen)
+static int pg_exec(struct mg_db *db, const char *sql);
+
+static int pg_apply_lock_timeout(struct mg_db *db)
 {
-	struct mg_db *db;
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "SET lock_timeout = %u", db->lock_timeout_ms);
+	return pg_exec(db, sql);
+}
+
+static int pg_open(struct mg_db *db, const char *conninfo, char *errbuf, size_t errlen)
+{
 	char *perr = NULL;
 	PQconninfoOption *opts;
 	int rc;
 
-	*out = NULL;
 	rc = pq_ready(errbuf, errlen);
 	if (rc)
 		return rc;
-	db = calloc(1, sizeof(*db));
-	if (!db)
-		return MG_E_NOMEM;
-	db->dialect = MG_DIALECT_POSTGRESQL;
 	/* A malformed string is a URL error, not a failed connection. */
 	opts = pq.PQconninfoParse(conninfo, &perr);
 	if (!opts) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "database URL '%s': %s", conninfo,
 				 perr ? perr : "out of memory");
-		rc = MG_E_URL;
+		rc = perr ? MG_E_URL : MG_E_NOMEM;
 		goto done;
 	}
 	pq.PQconninfoFree(opts);
-	db->pg = pq.PQconnectdb(conninfo);
-	if (!db->pg || pq.PQstatus(db->pg) != CONNECTION_OK) {
+	db->conn = pq.PQconnectdb(conninfo);
+	if (!db->conn || pq.PQstatus(conn(db)) != CONNECTION_OK) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot connect to PostgreSQL: %s",
-				 db->pg ? pq.PQerrorMessage(db->pg) : "out of memory");
-		rc = MG_E_CONNECT;
+				 db->conn ? pq.PQerrorMessage(conn(db)) : "out of memory");
+		rc = db->conn ? MG_E_CONNECT : MG_E_NOMEM;
 		goto done;
 	}
-	pq.PQsetNoticeProcessor(db->pg, ignore_notice, NULL);
-	rc = mg_db_set_lock_timeout(db, DEFAULT_LOCK_TIMEOUT_MS);
+	pq.PQsetNoticeProcessor(conn(db), ignore_notice, NULL);
+	rc = pg_apply_lock_timeout(db);
 	if (rc) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot set up the PostgreSQL session: %s",
 				 mg_db_errmsg(db));
-		rc = MG_E_CONNECT;
+		rc = rc == MG_E_NOMEM ? rc : MG_E_CONNECT;
 	}
 done:
 	pq.PQfreemem(perr);
@@ -301,22 +319,18 @@ done:
 				*nl = 0;
 		}
 		pg_close(db);
-		mg_strbuf_free(&db->err);
-		free(db);
-		return rc;
 	}
-	*out = db;
-	return 0;
+	return rc;
 }
 
-void pg_close(struct mg_db *db)
+static void pg_close(struct mg_db *db)
 {
-	if (db->pg)
-		pq.PQfinish(db->pg);
-	db->pg = NULL;
+	if (db->conn)
+		pq.PQfinish(conn(db));
+	db->conn = NULL;
 }
 
-int pg_exec(struct mg_db *db, const char *sql)
+static int pg_exec(struct mg_db *db, const char *sql)
 {
 	PGresult *res, *failed = NULL;
 	size_t done = 0;
@@ -324,9 +338,9 @@ int pg_exec(struct mg_db *db, const char *sql)
 
 	/* Sent whole (one round trip), the results read one per statement:
 	 * the count of those that completed says which one failed. */
-	if (!pq.PQsendQuery(db->pg, sql))
+	if (!pq.PQsendQuery(conn(db), sql))
 		return result_error(db, NULL, sql, 0);
-	while ((res = pq.PQgetResult(db->pg)) != NULL) {
+	while ((res = pq.PQgetResult(conn(db))) != NULL) {
 		ExecStatusType st = pq.PQresultStatus(res);
 
 		if (!failed &&
@@ -345,20 +359,21 @@ int pg_exec(struct mg_db *db, const char *sql)
 }
 
 /* Frees the bytea columns mg_rows_blob decoded for the current row. */
-static void free_decoded(struct mg_rows *rows)
+static void free_decoded(struct pg_rows *rows)
 {
 	size_t i;
 
-	for (i = 0; rows->decoded && i < rows->n_columns; i++) {
+	for (i = 0; rows->decoded && i < rows->base.n_columns; i++) {
 		free(rows->decoded[i]);
 		rows->decoded[i] = NULL;
 	}
 }
 
-int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-	     const char *const *params, const struct mg_value *values, unsigned long long *changes)
+static int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
+		    const char *const *params, const struct mg_value *values,
+		    unsigned long long *changes)
 {
-	struct mg_rows *rows;
+	struct pg_rows *rows;
 	PGresult *res = NULL;
 	ExecStatusType st;
 	const char **vals = NULL;
@@ -383,8 +398,9 @@ int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_p
 			if (!v->data)
 				continue;
 			if (v->len > 0x7fffffff) {
-				rc = db_errf(db, MG_E_USAGE, "parameter %zu: %zu bytes is too long",
-					     i + 1, v->len);
+				rc = mg_db_error(db, MG_E_USAGE,
+						 "parameter %zu: %zu bytes is too long", i + 1,
+						 v->len);
 				goto done;
 			}
 			if (v->blob) {
@@ -402,7 +418,7 @@ int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_p
 		}
 		params = vals;
 	}
-	res = pq.PQexecParams(db->pg, sql, (int)n_params, NULL, params, lengths, formats, 0);
+	res = pq.PQexecParams(conn(db), sql, (int)n_params, NULL, params, lengths, formats, 0);
 	st = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		rc = result_error(db, res, sql, 0);
@@ -413,13 +429,13 @@ int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_p
 	rows = calloc(1, sizeof(*rows));
 	if (!rows)
 		abort();
-	rows->db = db;
+	rows->base.db = db;
+	rows->base.n_columns = (size_t)pq.PQnfields(res);
 	rows->res = res;
 	rows->row = -1;
 	rows->n_rows = pq.PQntuples(res);
-	rows->n_columns = (size_t)pq.PQnfields(res);
 	res = NULL;
-	*out = rows;
+	*out = &rows->base;
 done:
 	for (i = 0; copies && i < n_params; i++)
 		free(copies[i]);
@@ -431,8 +447,10 @@ done:
 	return rc;
 }
 
-int pg_rows_next(struct mg_rows *rows)
+static int pg_rows_next(struct mg_rows *base)
 {
+	struct pg_rows *rows = (struct pg_rows *)base;
+
 	free_decoded(rows);
 	if (rows->row + 1 >= rows->n_rows) {
 		rows->row = rows->n_rows;
@@ -442,8 +460,10 @@ int pg_rows_next(struct mg_rows *rows)
 	return 1;
 }
 
-const char *pg_rows_text(const struct mg_rows *rows, size_t i)
+static const char *pg_rows_text(const struct mg_rows *base, size_t i)
 {
+	const struct pg_rows *rows = (const struct pg_rows *)base;
+
 	if (pq.PQgetisnull(rows->res, rows->row, (int)i))
 		return NULL;
 	return pq.PQgetvalue(rows->res, rows->row, (int)i);
@@ -462,9 +482,10 @@ static int hex_digit(char c)
 
 #define BYTEAOID 17 /* pg_type.oid of bytea, fixed since PostgreSQL 7 */
 
-const void *pg_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
+static const void *pg_rows_blob(struct mg_rows *base, size_t i, size_t *len)
 {
-	const char *text = pg_rows_text(rows, i);
+	struct pg_rows *rows = (struct pg_rows *)base;
+	const char *text = pg_rows_text(base, i);
 	size_t n, k;
 	unsigned char *out;
 
@@ -480,7 +501,7 @@ const void *pg_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
 		return text;
 	}
 	if (!rows->decoded) {
-		rows->decoded = calloc(rows->n_columns, sizeof(*rows->decoded));
+		rows->decoded = calloc(base->n_columns, sizeof(*rows->decoded));
 		if (!rows->decoded)
 			abort();
 	}
@@ -504,15 +525,41 @@ const void *pg_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
 	return out;
 }
 
-void pg_rows_free(struct mg_rows *rows)
+static void pg_rows_free(struct mg_rows *base)
 {
+	struct pg_rows *rows = (struct pg_rows *)base;
+
 	free_decoded(rows);
 	free(rows->decoded);
 	pq.PQclear(rows->res);
 	free(rows);
 }
 
-int pg_lock(struct mg_db *db)
+static int pg_begin(struct mg_db *db)
+{
+	return pg_exec(db, "BEGIN");
+}
+
+/* The first column of the first row of `sql` as a malloc'd string in *out
+ * (NULL when no row or NULL). */
+static int pg_value(char **out, struct mg_db *db, const char *sql)
+{
+	struct mg_rows *rows = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = pg_query(&rows, db, sql, 0, NULL, NULL, NULL);
+	if (rc == 0 && pg_rows_next(rows) == 1 && pg_rows_text(rows, 0)) {
+		*out = strdup(pg_rows_text(rows, 0));
+		if (!*out)
+			abort();
+	}
+	if (rows)
+		pg_rows_free(rows);
+	return rc;
+}
+
+static int pg_lock(struct mg_db *db)
 {
 	char *holder = NULL;
 	int rc = pg_exec(db, "SELECT pg_advisory_lock(" LOCK_KEY ")");
@@ -521,24 +568,63 @@ int pg_lock(struct mg_db *db)
 		return rc;
 	/* Say who holds it; the query may find nobody when the holder has
 	 * just let go. */
-	db_query_value(&holder, db,
-		       "SELECT l.pid || coalesce(' (' || nullif(a.application_name, '') || ')', '')"
-		       " || coalesce(', since ' || a.backend_start::text, '')"
-		       " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-		       " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " LOCK_CLASSID
-		       " AND l.objid = " LOCK_OBJID " AND l.objsubid = 1"
-		       " AND l.database = (SELECT oid FROM pg_database"
-		       " WHERE datname = current_database())",
-		       0, NULL);
-	rc = db_errf(db, MG_E_LOCKED,
-		     "another dbupdate holds the migration lock (server process %s); gave up "
-		     "after %u ms (raise --lock-timeout)",
-		     holder ? holder : "unknown", db->lock_timeout_ms);
+	pg_value(&holder, db,
+		 "SELECT l.pid || coalesce(' (' || nullif(a.application_name, '') || ')', '')"
+		 " || coalesce(', since ' || a.backend_start::text, '')"
+		 " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+		 " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " LOCK_CLASSID
+		 " AND l.objid = " LOCK_OBJID " AND l.objsubid = 1"
+		 " AND l.database = (SELECT oid FROM pg_database"
+		 " WHERE datname = current_database())");
+	rc = mg_db_error(db, MG_E_LOCKED,
+			 "another dbupdate holds the migration lock (server process %s); gave up "
+			 "after %u ms (raise --lock-timeout)",
+			 holder ? holder : "unknown", db->lock_timeout_ms);
 	free(holder);
 	return rc;
 }
 
-int pg_unlock(struct mg_db *db)
+static void pg_unlock(struct mg_db *db)
 {
-	return pg_exec(db, "SELECT pg_advisory_unlock(" LOCK_KEY ")");
+	struct mg_strbuf saved;
+
+	db_save_error(db, &saved);
+	pg_exec(db, "SELECT pg_advisory_unlock(" LOCK_KEY ")");
+	db_restore_error(db, &saved);
 }
+
+const struct mg_driver mg_pg_driver = {
+	.dialect = MG_DIALECT_POSTGRESQL,
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.query = pg_query,
+	.rows_next = pg_rows_next,
+	.rows_text = pg_rows_text,
+	.rows_blob = pg_rows_blob,
+	.rows_free = pg_rows_free,
+	.begin = pg_begin,
+	.apply_lock_timeout = pg_apply_lock_timeout,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.inspect = inspect_pg,
+	.normalize = inspect_normalize_pg,
+	.loose_custom_types = 0,
+	.sql_managed = "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+		       " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+		       " AND c.relname = 'modelgen_migrations' AND c.relkind = 'r'",
+	.sql_user_objects = "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+			    " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+			    " AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+			    " AND c.relname NOT LIKE 'modelgen\\_%'",
+	.sql_table_names = "SELECT c.relname FROM pg_class c JOIN pg_namespace n"
+			   " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+			   " AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'modelgen\\_%'"
+			   " ORDER BY c.relname COLLATE \"C\"",
+	.sql_stamp = "INSERT INTO modelgen_migrations VALUES ($1::integer, $2, $3, $4, $5, $6, $7,"
+		     " $8)",
+	.sql_unstamp = "DELETE FROM modelgen_migrations WHERE number = $1::integer",
+	/* Drops and rebuilds run with keys on; there are no rebuilds. */
+	.set_foreign_keys = NULL,
+	.foreign_key_check = NULL,
+};

@@ -14,8 +14,21 @@
 #include <sqlite3.h>
 
 #include "db_int.h"
+#include "inspect_sqlite.h"
 
-#define DEFAULT_LOCK_TIMEOUT_MS 60000u
+/* A result: the statement being stepped. */
+struct sqlite_rows {
+	struct mg_rows base;
+	sqlite3_stmt *stmt;
+};
+
+static sqlite3 *conn(const struct mg_db *db)
+{
+	return db->conn;
+}
+
+static int sqlite_exec(struct mg_db *db, const char *sql);
+static void sqlite_close(struct mg_db *db);
 
 /*
  * The POSIX advisory locks of SQLite's unix VFS (os_unix.c, wal.c). On the
@@ -100,7 +113,7 @@ static long lock_owner(int fd, short type, long start, long len)
  */
 static int put_lock_holder(struct mg_strbuf *b, struct mg_db *db)
 {
-	const char *path = sqlite3_db_filename(db->sqlite, "main");
+	const char *path = sqlite3_db_filename(conn(db), "main");
 	char name[64];
 	char file[64];
 	FILE *f;
@@ -120,7 +133,7 @@ static int put_lock_holder(struct mg_strbuf *b, struct mg_db *db)
 	 * us (committing) is a reader's SHARED lock. In WAL mode every
 	 * connection holds SHARED, so a reader found there would be nobody's
 	 * culprit. */
-	if (!pid && fds[1] < 0 && !sqlite3_get_autocommit(db->sqlite))
+	if (!pid && fds[1] < 0 && !sqlite3_get_autocommit(conn(db)))
 		pid = lock_owner(fds[0], F_WRLCK, LOCK_SHARED_FIRST, LOCK_SHARED_SIZE);
 	if (!pid)
 		return 0;
@@ -147,74 +160,74 @@ static int put_lock_holder(struct mg_strbuf *b, struct mg_db *db)
 	return 1;
 }
 
+/* The error of the last call on the connection, for statement `sql`. */
 static int stmt_error(struct mg_db *db, const char *sql)
 {
-	struct mg_strbuf b = {0};
-	struct mg_strbuf who = {0};
-	int code = sqlite3_errcode(db->sqlite);
+	struct mg_strbuf why = {0};
+	int code = sqlite3_errcode(conn(db));
 	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? MG_E_LOCKED : MG_E_SQL;
-	const char *msg = sqlite3_errmsg(db->sqlite);
 
-	mg_strbuf_puts(&b, "statement ");
-	db_put_statement(&b, sql);
-	if (code == SQLITE_BUSY && put_lock_holder(&who, db))
-		db_errf(db, rc, "%s: %s, held by %s", mg_strbuf_cstr(&b), msg,
-			mg_strbuf_cstr(&who));
-	else
-		db_errf(db, rc, "%s: %s", mg_strbuf_cstr(&b), msg);
-	mg_strbuf_free(&who);
-	mg_strbuf_free(&b);
+	mg_strbuf_puts(&why, sqlite3_errmsg(conn(db)));
+	if (code == SQLITE_BUSY) {
+		size_t len = why.len;
+
+		mg_strbuf_puts(&why, ", held by ");
+		if (!put_lock_holder(&why, db)) {
+			why.len = len;
+			why.ptr[len] = 0;
+		}
+	}
+	db_statement_error(db, rc, sql, mg_strbuf_cstr(&why));
+	mg_strbuf_free(&why);
 	return rc;
 }
 
-int sqlite_open(struct mg_db **out, const char *path, char *errbuf, size_t errlen)
+static int sqlite_apply_lock_timeout(struct mg_db *db)
 {
-	struct mg_db *db = calloc(1, sizeof(*db));
-	int rc = 0;
+	char sql[64];
 
-	*out = NULL;
-	if (!db)
-		return MG_E_NOMEM;
-	db->dialect = MG_DIALECT_SQLITE;
-	if (sqlite3_open_v2(path, &db->sqlite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	snprintf(sql, sizeof(sql), "PRAGMA busy_timeout = %u", db->lock_timeout_ms);
+	return sqlite_exec(db, sql);
+}
+
+static int sqlite_open(struct mg_db *db, const char *path, char *errbuf, size_t errlen)
+{
+	sqlite3 *c = NULL;
+	int rc;
+
+	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot open SQLite database '%s': %s", path,
-				 db->sqlite ? sqlite3_errmsg(db->sqlite) : "out of memory");
-		rc = MG_E_CONNECT;
-		goto done;
+				 c ? sqlite3_errmsg(c) : "out of memory");
+		sqlite3_close_v2(c);
+		return c ? MG_E_CONNECT : MG_E_NOMEM;
 	}
-	sqlite3_extended_result_codes(db->sqlite, 0);
+	db->conn = c;
+	sqlite3_extended_result_codes(c, 0);
 	/* "x" must name a column, never silently become a string. */
-	sqlite3_db_config(db->sqlite, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
-	sqlite3_db_config(db->sqlite, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
-	rc = mg_db_set_lock_timeout(db, DEFAULT_LOCK_TIMEOUT_MS);
+	sqlite3_db_config(c, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_db_config(c, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+	rc = sqlite_apply_lock_timeout(db);
 	if (rc == 0)
 		rc = sqlite_exec(db, "PRAGMA foreign_keys = ON");
 	if (rc) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot open SQLite database '%s': %s", path,
 				 mg_db_errmsg(db));
-		rc = MG_E_CONNECT;
-	}
-done:
-	if (rc) {
 		sqlite_close(db);
-		mg_strbuf_free(&db->err);
-		free(db);
-		return rc;
+		return rc == MG_E_NOMEM ? rc : MG_E_CONNECT;
 	}
-	*out = db;
 	return 0;
 }
 
-void sqlite_close(struct mg_db *db)
+static void sqlite_close(struct mg_db *db)
 {
-	sqlite3_close_v2(db->sqlite);
-	db->sqlite = NULL;
+	sqlite3_close_v2(conn(db));
+	db->conn = NULL;
 }
 
-int sqlite_exec(struct mg_db *db, const char *sql)
+static int sqlite_exec(struct mg_db *db, const char *sql)
 {
 	const char *tail = sql;
 	int rc = 0;
@@ -224,7 +237,7 @@ int sqlite_exec(struct mg_db *db, const char *sql)
 		const char *start = tail;
 		int s;
 
-		if (sqlite3_prepare_v2(db->sqlite, start, -1, &stmt, &tail) != SQLITE_OK)
+		if (sqlite3_prepare_v2(conn(db), start, -1, &stmt, &tail) != SQLITE_OK)
 			return stmt_error(db, start);
 		if (!stmt) /* whitespace or a comment */
 			continue;
@@ -233,9 +246,9 @@ int sqlite_exec(struct mg_db *db, const char *sql)
 			struct mg_strbuf b = {0};
 
 			db_put_statement(&b, start);
-			rc = db_errf(db, MG_E_USAGE,
-				     "statement %s has placeholders: run it with parameters",
-				     mg_strbuf_cstr(&b));
+			rc = mg_db_error(db, MG_E_USAGE,
+					 "statement %s has placeholders: run it with parameters",
+					 mg_strbuf_cstr(&b));
 			mg_strbuf_free(&b);
 			sqlite3_finalize(stmt);
 			return rc;
@@ -253,23 +266,23 @@ int sqlite_exec(struct mg_db *db, const char *sql)
 }
 
 /* MG_E_USAGE for parameters that do not match a statement's placeholders. */
+static int param_error(struct mg_db *db, const char *sql, const char *fmt, ...)
 #if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
+	__attribute__((format(printf, 3, 4)))
 #endif
-static int
-param_error(struct mg_db *db, const char *sql, const char *fmt, ...)
+	;
+
+static int param_error(struct mg_db *db, const char *sql, const char *fmt, ...)
 {
-	struct mg_strbuf b = {0};
+	struct mg_strbuf why = {0};
 	va_list ap;
 	int rc;
 
-	db_put_statement(&b, sql);
-	mg_strbuf_puts(&b, ": ");
 	va_start(ap, fmt);
-	mg_strbuf_vprintf(&b, fmt, ap);
+	mg_strbuf_vprintf(&why, fmt, ap);
 	va_end(ap);
-	rc = db_errf(db, MG_E_USAGE, "statement %s", mg_strbuf_cstr(&b));
-	mg_strbuf_free(&b);
+	rc = db_statement_error(db, MG_E_USAGE, sql, mg_strbuf_cstr(&why));
+	mg_strbuf_free(&why);
 	return rc;
 }
 
@@ -291,29 +304,30 @@ static int bind_param(sqlite3_stmt *stmt, int idx, size_t i, const char *const *
 				   SQLITE_UTF8);
 }
 
-int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-		 const char *const *params, const struct mg_value *values,
-		 unsigned long long *changes)
+static int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
+			const char *const *params, const struct mg_value *values,
+			unsigned long long *changes)
 {
-	struct mg_rows *rows = NULL;
+	struct sqlite_rows *rows = NULL;
 	sqlite3_stmt *stmt = NULL;
 	const char *tail = NULL;
 	size_t i;
 	int rc = 0;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(db->sqlite, sql, -1, &stmt, &tail) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(conn(db), sql, -1, &stmt, &tail) != SQLITE_OK) {
 		rc = stmt_error(db, sql);
 		goto done;
 	}
 	if (!stmt) {
-		rc = db_errf(db, MG_E_USAGE, "no statement in '%s'", sql);
+		rc = mg_db_error(db, MG_E_USAGE, "no statement in '%s'", sql);
 		goto done;
 	}
 	for (; *tail; tail++)
 		if (*tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != ';') {
-			rc = db_errf(db, MG_E_USAGE,
-				     "one statement expected with parameters, got more: '%s'", sql);
+			rc = mg_db_error(db, MG_E_USAGE,
+					 "one statement expected with parameters, got more: '%s'",
+					 sql);
 			goto done;
 		}
 	/* Placeholders are exactly $1..$n_params, as on PostgreSQL: as many
@@ -351,75 +365,143 @@ int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t
 			rc = stmt_error(db, sql);
 			goto done;
 		}
-		*changes = (unsigned long long)sqlite3_changes64(db->sqlite);
+		*changes = (unsigned long long)sqlite3_changes64(conn(db));
 	}
 	rows = calloc(1, sizeof(*rows));
 	if (!rows)
 		abort();
-	rows->db = db;
+	rows->base.db = db;
+	rows->base.n_columns = (size_t)sqlite3_column_count(stmt);
 	rows->stmt = stmt;
-	rows->n_columns = (size_t)sqlite3_column_count(stmt);
 	stmt = NULL;
-	*out = rows;
+	*out = &rows->base;
 done:
 	sqlite3_finalize(stmt);
 	return rc;
 }
 
-int sqlite_rows_next(struct mg_rows *rows)
+static sqlite3_stmt *stmt_of(const struct mg_rows *rows)
 {
-	int s = sqlite3_step(rows->stmt);
+	return ((const struct sqlite_rows *)rows)->stmt;
+}
+
+static int sqlite_rows_next(struct mg_rows *rows)
+{
+	int s = sqlite3_step(stmt_of(rows));
 
 	if (s == SQLITE_ROW)
 		return 1;
 	if (s == SQLITE_DONE)
 		return 0;
-	return stmt_error(rows->db, sqlite3_sql(rows->stmt));
+	return stmt_error(rows->db, sqlite3_sql(stmt_of(rows)));
 }
 
-const char *sqlite_rows_text(const struct mg_rows *rows, size_t i)
+static const char *sqlite_rows_text(const struct mg_rows *rows, size_t i)
 {
-	return (const char *)sqlite3_column_text(rows->stmt, (int)i);
+	return (const char *)sqlite3_column_text(stmt_of(rows), (int)i);
 }
 
-const void *sqlite_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
+static const void *sqlite_rows_blob(struct mg_rows *rows, size_t i, size_t *len)
 {
+	sqlite3_stmt *stmt = stmt_of(rows);
 	const void *p;
 
 	*len = 0;
-	if (sqlite3_column_type(rows->stmt, (int)i) == SQLITE_NULL)
+	if (sqlite3_column_type(stmt, (int)i) == SQLITE_NULL)
 		return NULL;
 	/* Text is returned as stored, a number as its text. */
-	p = sqlite3_column_type(rows->stmt, (int)i) == SQLITE_BLOB
-		    ? sqlite3_column_blob(rows->stmt, (int)i)
-		    : (const void *)sqlite3_column_text(rows->stmt, (int)i);
-	*len = (size_t)sqlite3_column_bytes(rows->stmt, (int)i);
+	p = sqlite3_column_type(stmt, (int)i) == SQLITE_BLOB
+		    ? sqlite3_column_blob(stmt, (int)i)
+		    : (const void *)sqlite3_column_text(stmt, (int)i);
+	*len = (size_t)sqlite3_column_bytes(stmt, (int)i);
 	/* A zero-length blob comes back as NULL: not SQL NULL. */
 	return p ? p : "";
 }
 
-void sqlite_rows_free(struct mg_rows *rows)
+static void sqlite_rows_free(struct mg_rows *rows)
 {
-	sqlite3_finalize(rows->stmt);
+	sqlite3_finalize(stmt_of(rows));
 	free(rows);
 }
 
-int sqlite_begin(struct mg_db *db)
+static int sqlite_begin(struct mg_db *db)
 {
 	struct mg_strbuf who = {0};
 	int rc = 0;
 
 	/* Not through sqlite_exec: its message for a lock wait would look the
 	 * holder up once more only to be replaced. */
-	if (sqlite3_exec(db->sqlite, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+	if (sqlite3_exec(conn(db), "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
-	if (sqlite3_errcode(db->sqlite) != SQLITE_BUSY)
+	if (sqlite3_errcode(conn(db)) != SQLITE_BUSY)
 		return stmt_error(db, "BEGIN IMMEDIATE");
 	if (!put_lock_holder(&who, db))
 		mg_strbuf_puts(&who, "another process");
-	rc = db_errf(db, MG_E_LOCKED,
-		     "the database is locked by %s (waited %u ms; raise --lock-timeout)",
-		     mg_strbuf_cstr(&who), db->lock_timeout_ms);
+	rc = mg_db_error(db, MG_E_LOCKED,
+			 "the database is locked by %s (waited %u ms; raise --lock-timeout)",
+			 mg_strbuf_cstr(&who), db->lock_timeout_ms);
 	mg_strbuf_free(&who);
 	return rc;
 }
+
+static int sqlite_set_foreign_keys(struct mg_db *db, int on)
+{
+	return sqlite_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
+static int sqlite_foreign_key_check(struct mg_db *db)
+{
+	struct mg_rows *rows = NULL;
+	int rc = sqlite_query(&rows, db, "PRAGMA foreign_key_check", 0, NULL, NULL, NULL);
+
+	if (rc)
+		goto done;
+	rc = sqlite_rows_next(rows);
+	if (rc == 1) {
+		const char *rowid = sqlite_rows_text(rows, 1);
+
+		rc = mg_db_error(db, MG_E_FOREIGN_KEY,
+				 "foreign key check failed: row %s of table %s references a "
+				 "missing row of table %s",
+				 rowid ? rowid : "?", sqlite_rows_text(rows, 0),
+				 sqlite_rows_text(rows, 2));
+	}
+done:
+	if (rows)
+		sqlite_rows_free(rows);
+	return rc;
+}
+
+const struct mg_driver mg_sqlite_driver = {
+	.dialect = MG_DIALECT_SQLITE,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.exec = sqlite_exec,
+	.query = sqlite_query,
+	.rows_next = sqlite_rows_next,
+	.rows_text = sqlite_rows_text,
+	.rows_blob = sqlite_rows_blob,
+	.rows_free = sqlite_rows_free,
+	.begin = sqlite_begin,
+	.apply_lock_timeout = sqlite_apply_lock_timeout,
+	/* BEGIN IMMEDIATE is the lock. */
+	.lock = NULL,
+	.unlock = NULL,
+	.inspect = inspect_sqlite,
+	.normalize = inspect_normalize_sqlite,
+	.loose_custom_types = 1,
+	/* EXISTS stops at the first match instead of scanning the whole
+	 * schema (this runs on every start of dbupdate). */
+	.sql_managed = "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+		       " AND name = 'modelgen_migrations')",
+	.sql_user_objects = "SELECT EXISTS (SELECT 1 FROM sqlite_schema"
+			    " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+			    " AND name NOT LIKE 'modelgen\\_%' ESCAPE '\\')",
+	.sql_table_names = "SELECT name FROM sqlite_schema WHERE type = 'table'"
+			   " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+			   " AND name NOT LIKE 'modelgen\\_%' ESCAPE '\\' ORDER BY name",
+	.sql_stamp = "INSERT INTO modelgen_migrations VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	.sql_unstamp = "DELETE FROM modelgen_migrations WHERE number = $1",
+	.set_foreign_keys = sqlite_set_foreign_keys,
+	.foreign_key_check = sqlite_foreign_key_check,
+};

@@ -1,6 +1,14 @@
 /*
- * mg_strerror: the fixed descriptions of the MG_E_* codes.
+ * Errors: the fixed descriptions of the MG_E_* codes (mg_strerror) and the
+ * one-line message on a handle that goes with a code (mg_db_error,
+ * mg_db_errmsg and the helpers every part of the runtime words its
+ * messages with).
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db_int.h"
 #include "modelgen/errors.h"
 
 const char *mg_strerror(int code)
@@ -49,4 +57,104 @@ const char *mg_strerror(int code)
 	default:
 		return "unknown error";
 	}
+}
+
+const char *mg_db_errmsg(const struct mg_db *db)
+{
+	return mg_strbuf_cstr(&db->err);
+}
+
+static int verror(struct mg_db *db, int code, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 0)))
+#endif
+	;
+
+static int verror(struct mg_db *db, int code, const char *fmt, va_list ap)
+{
+	mg_strbuf_clear(&db->err);
+	mg_strbuf_vprintf(&db->err, fmt, ap);
+	/* One line: the database's own messages may carry newlines. */
+	for (size_t i = 0; i < db->err.len; i++)
+		if (db->err.ptr[i] == '\n' || db->err.ptr[i] == '\r')
+			db->err.ptr[i] = ' ';
+	while (db->err.len && db->err.ptr[db->err.len - 1] == ' ')
+		db->err.ptr[--db->err.len] = 0;
+	return code;
+}
+
+int mg_db_error(struct mg_db *db, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(db, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void db_prefix(struct mg_db *db, const char *fmt, ...)
+{
+	struct mg_strbuf b = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	mg_strbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	mg_strbuf_puts(&b, ": ");
+	mg_strbuf_puts(&b, mg_strbuf_cstr(&db->err));
+	mg_strbuf_free(&db->err);
+	db->err = b;
+}
+
+void db_put_statement(struct mg_strbuf *b, const char *sql)
+{
+	size_t n = 0;
+
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	while (sql[n] && sql[n] != '\n' && n < 80)
+		n++;
+	mg_strbuf_putc(b, '\'');
+	mg_strbuf_putn(b, sql, n);
+	if (sql[n] && sql[n] != '\n')
+		mg_strbuf_puts(b, "...");
+	mg_strbuf_putc(b, '\'');
+}
+
+int db_statement_error(struct mg_db *db, int code, const char *sql, const char *why)
+{
+	struct mg_strbuf b = {0};
+
+	db_put_statement(&b, sql);
+	mg_db_error(db, code, "statement %s: %s", mg_strbuf_cstr(&b), why);
+	mg_strbuf_free(&b);
+	return code;
+}
+
+void db_save_error(struct mg_db *db, struct mg_strbuf *saved)
+{
+	*saved = db->err;
+	db->err = (struct mg_strbuf){0};
+}
+
+void db_restore_error(struct mg_db *db, struct mg_strbuf *saved)
+{
+	mg_strbuf_free(&db->err);
+	db->err = *saved;
+	*saved = (struct mg_strbuf){0};
+}
+
+void db_progress(struct mg_db *db, const char *fmt, ...)
+{
+	struct mg_strbuf b = {0};
+	va_list ap;
+
+	if (!db->progress)
+		return;
+	va_start(ap, fmt);
+	mg_strbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	db->progress(db->progress_ctx, mg_strbuf_cstr(&b));
+	mg_strbuf_free(&b);
 }

@@ -1,56 +1,46 @@
 /*
- * Building introspected schemas in an arena (inspect.c), shared by the
- * per-dialect readers and by the schema replay of apply.c.
+ * Introspection shared by the dialects: reading live tables through the
+ * driver (mg_db_inspect), the list of user tables, the expected schema as
+ * the database would store it, and reading a declared type back.
  */
 #ifndef MG_INSPECT_H
 #define MG_INSPECT_H
 
 #include <stddef.h>
 
-#include "modelgen/schema.h"
-#include "util/arena.h"
+#include "db_int.h"
+#include "schema_builder.h"
 
-/* One table being built. */
-struct ib {
-	struct mg_arena *arena;
-	const char *name;
-	struct mg_column *cols;
-	size_t n_cols, cap_cols;
-	const char **pk;
-	size_t n_pk, cap_pk;
-	struct mg_index *ix;
-	size_t n_ix, cap_ix;
-	const char ***ix_cols; /* per index, its column array */
-	size_t *ix_cap;
-	struct mg_foreign_key *fk;
-	size_t n_fk, cap_fk;
+/* The names of every user table (not modelgen_*, not sqlite_*), sorted,
+ * malloc'd; free with inspect_names_free. */
+int inspect_table_names(char ***out, size_t *n_out, struct mg_db *db);
+void inspect_names_free(char **names, size_t n);
+
+/*
+ * The expected schema as this database would store it: types and defaults
+ * normalised the way introspection reads them back (on PostgreSQL by
+ * creating the columns in a scratch schema that is rolled back). *out is
+ * freed with mg_schema_free.
+ */
+int inspect_normalize(struct mg_schema **out, struct mg_db *db, const struct mg_schema *expected);
+
+/* How a dialect spells a logical type. */
+struct inspect_type_name {
+	const char *spelling;
+	enum mg_coltype type;
 };
 
-/* A schema being built: tables in any order, sorted at the end. */
-struct sb {
-	struct mg_arena *arena;
-	struct mg_table *tables;
-	size_t n, cap;
-};
+/*
+ * Sets col->type (and length, custom_type) from `sql_type` as the database
+ * spells it: one of `names` (compared ignoring case and blank runs),
+ * `varchar_prefix` + N + ")" for VARCHAR(N), anything else MG_COL_CUSTOM
+ * with the text copied into `arena`.
+ */
+void inspect_parse_type(struct mg_column *col, const char *sql_type,
+			const struct inspect_type_name *names, size_t n_names,
+			const char *varchar_prefix, struct mg_arena *arena);
 
-void ib_init(struct ib *b, struct mg_arena *arena, const char *name);
-struct mg_column *ib_column(struct ib *b);
-void ib_pk(struct ib *b, const char *column);
-size_t ib_index(struct ib *b, const char *name, int unique);
-void ib_index_column(struct ib *b, size_t index, const char *column);
-struct mg_foreign_key *ib_fk(struct ib *b);
-
-void sb_init(struct sb *s, struct mg_arena *arena);
-/* Adds the table of `b` (indexes and keys sorted by name). */
-void sb_add(struct sb *s, struct ib *b);
-/* Adds a copy of `t` (pointers shared; the caller keeps `t` alive). */
-void sb_add_table(struct sb *s, const struct mg_table *t);
-/* Returns the schema (tables sorted by name), owned by the arena. */
-struct mg_schema *sb_finish(struct sb *s);
-
-/* Maps a declared type back to a logical type (SQLite spelling or
- * PostgreSQL format_type spelling). */
-void inspect_parse_type(struct mg_column *col, enum mg_dialect dialect, const char *sql_type,
-			struct mg_arena *arena);
+/* 1 when `a` equals `b` ignoring ASCII case and runs of blanks. */
+int inspect_loose_eq(const char *a, const char *b);
 
 #endif

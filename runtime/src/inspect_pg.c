@@ -7,21 +7,38 @@
  * so types and defaults compare in the server's own spelling
  * ('x'::character varying, timestamp with time zone, ...).
  */
+#include "inspect_pg.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db_int.h"
-#include "inspect.h"
 #include "sql.h"
 
-static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, const char *name)
+/* The logical types as format_type spells them. */
+static const struct inspect_type_name type_names[] = {
+	{"boolean", MG_COL_BOOLEAN}, {"smallint", MG_COL_SMALLINT},
+	{"integer", MG_COL_INTEGER}, {"bigint", MG_COL_BIGINT},
+	{"real", MG_COL_REAL},       {"double precision", MG_COL_DOUBLE},
+	{"text", MG_COL_TEXT},       {"bytea", MG_COL_BLOB},
+};
+
+static void parse_type(struct mg_column *col, const char *sql_type, struct mg_arena *arena)
+{
+	inspect_parse_type(col, sql_type, type_names, sizeof(type_names) / sizeof(type_names[0]),
+			   "character varying(", arena);
+}
+
+/* Adds table `name` of schema `schema_name` (NULL: the current schema) to
+ * `s` when it exists. */
+static int read_table(struct schema_builder *s, struct mg_db *db, const char *schema_name,
+		      const char *name)
 {
 	struct mg_rows *rows = NULL;
 	char *oid = NULL, *comment = NULL;
 	const char *p2[2] = {schema_name, name};
 	const char *p1[1];
-	struct ib b;
+	struct table_builder b;
 	int rc;
 
 	rc = db_query_value(
@@ -33,7 +50,7 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	if (rc || !oid)
 		goto done;
 	p1[0] = oid;
-	ib_init(&b, s->arena, name);
+	table_builder_init(&b, s, name);
 	rc = mg_db_query(&rows, db,
 			 "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
 			 " a.attidentity, pg_get_expr(d.adbin, d.adrelid),"
@@ -46,11 +63,10 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
-		struct mg_column *c = ib_column(&b);
+		struct mg_column *c = table_builder_column(&b, mg_rows_text(rows, 0));
 		const char *dflt = mg_rows_text(rows, 4);
 
-		c->name = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
-		inspect_parse_type(c, MG_DIALECT_POSTGRESQL, mg_rows_text(rows, 1), s->arena);
+		parse_type(c, mg_rows_text(rows, 1), s->arena);
 		c->nullable = strcmp(mg_rows_text(rows, 2), "t") != 0;
 		c->identity = mg_rows_text(rows, 3)[0] != 0;
 		c->default_sql = dflt ? mg_arena_strdup(s->arena, dflt) : NULL;
@@ -71,7 +87,7 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1)
-		ib_pk(&b, mg_rows_text(rows, 0));
+		table_builder_primary_key(&b, mg_rows_text(rows, 0));
 	if (rc < 0)
 		goto done;
 	mg_rows_free(rows);
@@ -94,11 +110,11 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 
 		while ((rc = mg_rows_next(rows)) == 1) {
 			if (!last || strcmp(last, mg_rows_text(rows, 0)) != 0) {
-				ix = ib_index(&b, mg_rows_text(rows, 0),
-					      strcmp(mg_rows_text(rows, 1), "t") == 0);
-				last = b.ix[ix].name;
+				ix = table_builder_index(&b, mg_rows_text(rows, 0),
+							 strcmp(mg_rows_text(rows, 1), "t") == 0);
+				last = b.indexes[ix].name;
 			}
-			ib_index_column(&b, ix, mg_rows_text(rows, 2));
+			table_builder_index_column(&b, ix, mg_rows_text(rows, 2));
 		}
 	}
 	if (rc < 0)
@@ -118,7 +134,7 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
-		struct mg_foreign_key *fk = ib_fk(&b);
+		struct mg_foreign_key *fk = table_builder_foreign_key(&b);
 		const char *act = mg_rows_text(rows, 4);
 
 		fk->name = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
@@ -137,8 +153,7 @@ static int pg_table(struct sb *s, struct mg_db *db, const char *schema_name, con
 	rc = db_query_value(&comment, db, "SELECT obj_description($1::oid, 'pg_class')", 1, p1);
 	if (rc)
 		goto done;
-	sb_add(s, &b);
-	s->tables[s->n - 1].comment = mg_arena_strdup(s->arena, comment);
+	schema_builder_add(s, &b)->comment = mg_arena_strdup(s->arena, comment);
 done:
 	mg_rows_free(rows);
 	free(comment);
@@ -146,45 +161,33 @@ done:
 	return rc;
 }
 
-int inspect_pg(struct mg_schema **out, struct mg_db *db, const char *schema_name, size_t n_names,
-	       const char *const *names)
+/* Adds the tables named in `names` of schema `schema_name` (NULL: the
+ * current schema) that exist to `s`. */
+static int read_tables(struct schema_builder *s, struct mg_db *db, const char *schema_name,
+		       size_t n_names, const char *const *names)
 {
-	struct mg_arena *arena = mg_arena_new();
-	struct sb s;
-	char **all = NULL;
-	size_t n_all = 0, i;
+	size_t i;
 	int rc = 0;
 
-	*out = NULL;
-	sb_init(&s, arena);
-	if (!n_names) {
-		rc = inspect_table_names(&all, &n_all, db);
-		if (rc)
-			goto done;
-		names = (const char *const *)all;
-		n_names = n_all;
-	}
 	for (i = 0; i < n_names && rc == 0; i++)
-		rc = pg_table(&s, db, schema_name, names[i]);
-	if (rc)
-		goto done;
-	*out = sb_finish(&s);
-	arena = NULL;
-done:
-	inspect_names_free(all, n_all);
-	mg_arena_free(arena);
+		rc = read_table(s, db, schema_name, names[i]);
 	return rc;
+}
+
+int inspect_pg(struct schema_builder *out, struct mg_db *db, size_t n_names,
+	       const char *const *names)
+{
+	return read_tables(out, db, NULL, n_names, names);
 }
 
 int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct mg_schema *expected)
 {
 	struct mg_strbuf sql = {0};
+	struct schema_builder read = {0}, s = {0};
 	struct mg_schema *scratch = NULL;
-	struct mg_arena *arena = NULL;
 	const char **names = NULL;
 	char *temp_schema = NULL;
 	int was_in_tx = db->in_tx, rc, rb;
-	struct sb s;
 	size_t i, j;
 
 	*out = NULL;
@@ -222,9 +225,13 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 			&temp_schema, db,
 			"SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()", 0,
 			NULL);
-	if (rc == 0)
-		rc = inspect_pg(&scratch, db, temp_schema ? temp_schema : "pg_temp",
-				expected->n_tables, names);
+	if (rc == 0) {
+		schema_builder_init(&read);
+		rc = read_tables(&read, db, temp_schema ? temp_schema : "pg_temp",
+				 expected->n_tables, names);
+		if (rc == 0)
+			scratch = schema_builder_finish(&read);
+	}
 	rb = mg_db_exec(db, was_in_tx ? "ROLLBACK TO SAVEPOINT modelgen_normalize;"
 					" RELEASE SAVEPOINT modelgen_normalize"
 				      : "ROLLBACK");
@@ -236,12 +243,11 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		rc = rb;
 		goto done;
 	}
-	arena = mg_arena_new();
-	sb_init(&s, arena);
+	schema_builder_init(&s);
 	for (i = 0; i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
 		const struct mg_table *st = mg_schema_find_table(scratch, t->name);
-		struct mg_column *cols = mg_arena_calloc(arena, t->n_columns + 1, sizeof(*cols));
+		struct mg_column *cols = mg_arena_calloc(s.arena, t->n_columns + 1, sizeof(*cols));
 		struct mg_table copy = *t;
 
 		for (j = 0; j < t->n_columns; j++) {
@@ -253,19 +259,18 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 				continue;
 			cols[j].type = sc->type;
 			cols[j].length = sc->length;
-			cols[j].custom_type = mg_arena_strdup(arena, sc->custom_type);
+			cols[j].custom_type = mg_arena_strdup(s.arena, sc->custom_type);
 			cols[j].default_sql =
-				cols[j].identity ? NULL : mg_arena_strdup(arena, sc->default_sql);
+				cols[j].identity ? NULL : mg_arena_strdup(s.arena, sc->default_sql);
 			if (cols[j].identity)
 				cols[j].nullable = 0;
 		}
 		copy.columns = cols;
-		sb_add_table(&s, &copy);
+		schema_builder_add_copy(&s, &copy);
 	}
-	*out = sb_finish(&s);
-	arena = NULL;
+	*out = schema_builder_finish(&s);
 done:
-	mg_arena_free(arena);
+	schema_builder_abandon(&read);
 	mg_schema_free(scratch);
 	free(temp_schema);
 	free(names);

@@ -18,6 +18,8 @@
 
 #include "blob_round_trip.h"
 #include "db_int.h"
+#include "drift.h"
+#include "inspect.h"
 #include "sql.h"
 
 #ifdef MG_HAVE_POSTGRESQL
@@ -260,7 +262,7 @@ static void test_inspect_round_trip(void **state)
 	assert_int_equal(b->indexes[0].n_columns, 2);
 
 	assert_int_equal(inspect_normalize(&norm, db, &schema), 0);
-	assert_int_equal(inspect_compare(&report, MG_DIALECT_POSTGRESQL, norm, live, 0), 0);
+	assert_int_equal(drift_report(&report, 0, norm, live, 0), 0);
 	assert_string_equal(mg_strbuf_cstr(&report), "");
 	/* The temporary tables are gone again. */
 	assert_int_equal(db_query_value(&v, db,
@@ -273,7 +275,7 @@ static void test_inspect_round_trip(void **state)
 	assert_int_equal(mg_db_exec(db, "ALTER TABLE a ALTER COLUMN name SET DEFAULT 'x'"), 0);
 	mg_schema_free(live);
 	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
-	assert_int_equal(inspect_compare(&report, MG_DIALECT_POSTGRESQL, norm, live, 0), 1);
+	assert_int_equal(drift_report(&report, 0, norm, live, 0), 1);
 	assert_non_null(strstr(
 		mg_strbuf_cstr(&report),
 		"table a: column name: expected varchar(64) NOT NULL DEFAULT 'it''s'::character "
@@ -292,17 +294,17 @@ static void test_lock(void **state)
 
 	(void)state;
 	assert_int_equal(db_query_value(&pid, a, "SELECT pg_backend_pid()", 0, NULL), 0);
-	assert_int_equal(pg_lock(a), 0);
+	assert_int_equal(a->driver->lock(a), 0);
 	assert_int_equal(mg_db_set_lock_timeout(b, 200), 0);
-	assert_int_equal(pg_lock(b), MG_E_LOCKED);
+	assert_int_equal(b->driver->lock(b), MG_E_LOCKED);
 	snprintf(expect, sizeof(expect), "server process %s", pid);
 	assert_non_null(strstr(mg_db_errmsg(b), expect));
 	assert_non_null(strstr(mg_db_errmsg(b), "200 ms"));
 	/* A session that ends (or crashes) leaves no lock behind. */
 	mg_db_close(a);
 	assert_int_equal(mg_db_set_lock_timeout(b, 5000), 0);
-	assert_int_equal(pg_lock(b), 0);
-	assert_int_equal(pg_unlock(b), 0);
+	assert_int_equal(b->driver->lock(b), 0);
+	b->driver->unlock(b);
 	free(pid);
 	mg_db_close(b);
 }

@@ -1,0 +1,210 @@
+/*
+ * The drift report: an expected schema (normalised as the database stores
+ * it) compared with the live one, one line per difference. Compared:
+ * columns by name (type, length, nullability, identity, default), primary
+ * key, indexes and foreign keys by name; not compared: column order and
+ * comments.
+ */
+#include "drift.h"
+
+#include <string.h>
+
+#include "inspect.h"
+
+static void describe_column(struct mg_strbuf *b, const struct mg_column *c)
+{
+	if (c->type == MG_COL_CUSTOM)
+		mg_strbuf_puts(b, c->custom_type);
+	else if (c->type == MG_COL_VARCHAR)
+		mg_strbuf_printf(b, "varchar(%u)", c->length);
+	else
+		mg_strbuf_puts(b, mg_coltype_name(c->type) ? mg_coltype_name(c->type) : "?");
+	mg_strbuf_puts(b, c->nullable ? " NULL" : " NOT NULL");
+	if (c->identity)
+		mg_strbuf_puts(b, " identity");
+	if (c->default_sql)
+		mg_strbuf_printf(b, " DEFAULT %s", c->default_sql);
+}
+
+static int same_column(int loose_types, const struct mg_column *a, const struct mg_column *b)
+{
+	if (a->type != b->type || a->length != b->length || !a->nullable != !b->nullable ||
+	    !a->identity != !b->identity)
+		return 0;
+	if (a->type == MG_COL_CUSTOM &&
+	    !(loose_types ? inspect_loose_eq(a->custom_type, b->custom_type)
+			  : strcmp(a->custom_type, b->custom_type) == 0))
+		return 0;
+	if (!a->default_sql != !b->default_sql)
+		return 0;
+	return !a->default_sql || strcmp(a->default_sql, b->default_sql) == 0;
+}
+
+static void describe_list(struct mg_strbuf *b, size_t n, const char *const *names)
+{
+	size_t i;
+
+	mg_strbuf_putc(b, '(');
+	for (i = 0; i < n; i++)
+		mg_strbuf_printf(b, "%s%s", i ? ", " : "", names[i]);
+	mg_strbuf_putc(b, ')');
+}
+
+static int same_list(size_t na, const char *const *a, size_t nb, const char *const *b)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static void describe_fk(struct mg_strbuf *b, const struct mg_foreign_key *fk)
+{
+	mg_strbuf_printf(b, "(%s) -> %s(%s) on delete %s", fk->column, fk->ref_table,
+			 fk->ref_column, mg_fk_action_name(fk->on_delete));
+}
+
+static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct mg_table *e,
+			    const struct mg_table *l)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < e->n_columns; i++) {
+		const struct mg_column *ec = &e->columns[i];
+		const struct mg_column *lc = mg_table_find_column(l, ec->name);
+
+		if (!lc) {
+			mg_strbuf_printf(r, "table %s: column %s is missing (expected ", e->name,
+					 ec->name);
+			describe_column(r, ec);
+			mg_strbuf_puts(r, ")\n");
+			n++;
+		} else if (!same_column(loose_types, ec, lc)) {
+			mg_strbuf_printf(r, "table %s: column %s: expected ", e->name, ec->name);
+			describe_column(r, ec);
+			mg_strbuf_puts(r, ", found ");
+			describe_column(r, lc);
+			mg_strbuf_putc(r, '\n');
+			n++;
+		}
+	}
+	for (i = 0; i < l->n_columns; i++)
+		if (!mg_table_find_column(e, l->columns[i].name)) {
+			mg_strbuf_printf(r, "table %s: unexpected column %s (", e->name,
+					 l->columns[i].name);
+			describe_column(r, &l->columns[i]);
+			mg_strbuf_puts(r, ")\n");
+			n++;
+		}
+	if (!same_list(e->n_primary_key, e->primary_key, l->n_primary_key, l->primary_key)) {
+		mg_strbuf_printf(r, "table %s: primary key: expected ", e->name);
+		describe_list(r, e->n_primary_key, e->primary_key);
+		mg_strbuf_puts(r, ", found ");
+		describe_list(r, l->n_primary_key, l->primary_key);
+		mg_strbuf_putc(r, '\n');
+		n++;
+	}
+	for (i = 0; i < e->n_indexes; i++) {
+		const struct mg_index *ei = &e->indexes[i], *li = NULL;
+		size_t j;
+
+		for (j = 0; j < l->n_indexes; j++)
+			if (strcmp(l->indexes[j].name, ei->name) == 0)
+				li = &l->indexes[j];
+		if (li && !li->unique == !ei->unique &&
+		    same_list(ei->n_columns, ei->columns, li->n_columns, li->columns))
+			continue;
+		mg_strbuf_printf(r, "table %s: index %s: expected %s", e->name, ei->name,
+				 ei->unique ? "unique " : "");
+		describe_list(r, ei->n_columns, ei->columns);
+		if (li) {
+			mg_strbuf_printf(r, ", found %s", li->unique ? "unique " : "");
+			describe_list(r, li->n_columns, li->columns);
+		} else {
+			mg_strbuf_puts(r, ", missing");
+		}
+		mg_strbuf_putc(r, '\n');
+		n++;
+	}
+	for (i = 0; i < l->n_indexes; i++) {
+		size_t j;
+		int found = 0;
+
+		for (j = 0; j < e->n_indexes; j++)
+			found |= strcmp(l->indexes[i].name, e->indexes[j].name) == 0;
+		if (!found) {
+			mg_strbuf_printf(r, "table %s: unexpected %sindex %s ", e->name,
+					 l->indexes[i].unique ? "unique " : "", l->indexes[i].name);
+			describe_list(r, l->indexes[i].n_columns, l->indexes[i].columns);
+			mg_strbuf_putc(r, '\n');
+			n++;
+		}
+	}
+	for (i = 0; i < e->n_foreign_keys; i++) {
+		const struct mg_foreign_key *ef = &e->foreign_keys[i], *lf = NULL;
+		size_t j;
+
+		for (j = 0; j < l->n_foreign_keys; j++)
+			if (strcmp(l->foreign_keys[j].name, ef->name) == 0)
+				lf = &l->foreign_keys[j];
+		if (lf && strcmp(lf->column, ef->column) == 0 &&
+		    strcmp(lf->ref_table, ef->ref_table) == 0 &&
+		    strcmp(lf->ref_column, ef->ref_column) == 0 && lf->on_delete == ef->on_delete)
+			continue;
+		mg_strbuf_printf(r, "table %s: foreign key %s: expected ", e->name, ef->name);
+		describe_fk(r, ef);
+		if (lf) {
+			mg_strbuf_puts(r, ", found ");
+			describe_fk(r, lf);
+		} else {
+			mg_strbuf_puts(r, ", missing");
+		}
+		mg_strbuf_putc(r, '\n');
+		n++;
+	}
+	for (i = 0; i < l->n_foreign_keys; i++) {
+		size_t j;
+		int found = 0;
+
+		for (j = 0; j < e->n_foreign_keys; j++)
+			found |= strcmp(l->foreign_keys[i].name, e->foreign_keys[j].name) == 0;
+		if (!found) {
+			mg_strbuf_printf(r, "table %s: unexpected foreign key %s ", e->name,
+					 l->foreign_keys[i].name);
+			describe_fk(r, &l->foreign_keys[i]);
+			mg_strbuf_putc(r, '\n');
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t drift_report(struct mg_strbuf *report, int loose_types, const struct mg_schema *expected,
+		    const struct mg_schema *live, int only_expected)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < expected->n_tables; i++) {
+		const struct mg_table *e = &expected->tables[i];
+		const struct mg_table *l = mg_schema_find_table(live, e->name);
+
+		if (!l) {
+			mg_strbuf_printf(report, "table %s is missing\n", e->name);
+			n++;
+			continue;
+		}
+		n += compare_table(report, loose_types, e, l);
+	}
+	if (only_expected)
+		return n;
+	for (i = 0; i < live->n_tables; i++)
+		if (!mg_schema_find_table(expected, live->tables[i].name)) {
+			mg_strbuf_printf(report, "unexpected table %s\n", live->tables[i].name);
+			n++;
+		}
+	return n;
+}

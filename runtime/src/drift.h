@@ -1,0 +1,23 @@
+/*
+ * The drift report (drift.c): what differs between an expected and a live
+ * schema.
+ */
+#ifndef MG_DRIFT_H
+#define MG_DRIFT_H
+
+#include <stddef.h>
+
+#include "modelgen/schema.h"
+#include "util/strbuf.h"
+
+/*
+ * Compares `expected` (normalised) with `live`, restricted to the tables of
+ * `expected` when `only_expected`, else also reporting live tables that are
+ * not expected; custom type names compare ignoring case and blank runs
+ * when `loose_types` (the driver's loose_custom_types). Appends one line
+ * per difference to `report`; returns the number of differences.
+ */
+size_t drift_report(struct mg_strbuf *report, int loose_types, const struct mg_schema *expected,
+		    const struct mg_schema *live, int only_expected);
+
+#endif

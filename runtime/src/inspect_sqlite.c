@@ -1,0 +1,269 @@
+/*
+ * SQLite introspection: a live table read back from its CREATE TABLE text
+ * in sqlite_schema and the table_info, index_list, index_info and
+ * foreign_key_list pragmas; and the expected schema normalised the way
+ * SQLite stores it.
+ */
+#include "inspect_sqlite.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sql.h"
+
+/* The logical types as the renderer declares them on SQLite. */
+static const struct inspect_type_name type_names[] = {
+	{"BOOLEAN", MG_COL_BOOLEAN}, {"SMALLINT", MG_COL_SMALLINT},
+	{"INTEGER", MG_COL_INTEGER}, {"BIGINT", MG_COL_BIGINT},
+	{"REAL", MG_COL_REAL},       {"DOUBLE PRECISION", MG_COL_DOUBLE},
+	{"TEXT", MG_COL_TEXT},       {"BLOB", MG_COL_BLOB},
+};
+
+static void parse_type(struct mg_column *col, const char *sql_type, struct mg_arena *arena)
+{
+	inspect_parse_type(col, sql_type, type_names, sizeof(type_names) / sizeof(type_names[0]),
+			   "varchar(", arena);
+}
+
+/* Reads an identifier token at *p (plain or double-quoted) into `out`
+ * (cap bytes); returns 1 when there was one. */
+static int read_ident(const char **p, char *out, size_t cap)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '"' || *s == '`' || *s == '[') {
+		char close = *s == '[' ? ']' : *s;
+
+		for (s++; *s; s++) {
+			if (*s == close) {
+				if (s[1] != close)
+					break;
+				s++;
+			}
+			if (n + 1 < cap)
+				out[n++] = *s;
+		}
+		if (*s != close)
+			return 0;
+		s++;
+	} else {
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+		while (isalnum((unsigned char)*s) || *s == '_') {
+			if (n + 1 < cap)
+				out[n++] = *s;
+			s++;
+		}
+	}
+	out[n] = 0;
+	*p = s;
+	return 1;
+}
+
+/* The name of the `CONSTRAINT name FOREIGN KEY (column)` in a CREATE TABLE
+ * statement, or NULL (SQLite keeps constraint names only in the text). */
+static const char *fk_name(struct mg_arena *a, const char *create_sql, const char *column)
+{
+	const char *p = create_sql;
+
+	while (p && (p = strchr(p, 'C')) != NULL) {
+		char name[128], word[32], col[128];
+		const char *q = p + strlen("CONSTRAINT");
+
+		if (strncmp(p, "CONSTRAINT", strlen("CONSTRAINT")) != 0 ||
+		    (p > create_sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+			p++;
+			continue;
+		}
+		p = q;
+		if (!read_ident(&q, name, sizeof(name)) || !read_ident(&q, word, sizeof(word)) ||
+		    strcasecmp(word, "FOREIGN") != 0 || !read_ident(&q, word, sizeof(word)) ||
+		    strcasecmp(word, "KEY") != 0)
+			continue;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q++ != '(' || !read_ident(&q, col, sizeof(col)))
+			continue;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q == ')' && strcmp(col, column) == 0)
+			return mg_arena_strdup(a, name);
+	}
+	return NULL;
+}
+
+static enum mg_fk_action parse_action(const char *s)
+{
+	if (!s)
+		return MG_FK_NO_ACTION;
+	if (strcasecmp(s, "CASCADE") == 0 || strcmp(s, "c") == 0)
+		return MG_FK_CASCADE;
+	if (strcasecmp(s, "SET NULL") == 0 || strcmp(s, "n") == 0)
+		return MG_FK_SET_NULL;
+	if (strcasecmp(s, "RESTRICT") == 0 || strcmp(s, "r") == 0)
+		return MG_FK_RESTRICT;
+	return MG_FK_NO_ACTION;
+}
+
+/* Adds table `name` to `s` when it exists. */
+static int read_table(struct schema_builder *s, struct mg_db *db, const char *name)
+{
+	struct mg_rows *rows = NULL, *cols = NULL;
+	char *create_sql = NULL;
+	const char *p[1] = {name};
+	struct table_builder b;
+	size_t i, n_pkcols = 0;
+	const char *pkcols[64];
+	int rc;
+
+	rc = db_query_value(&create_sql, db,
+			    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = $1", 1,
+			    p);
+	if (rc || !create_sql)
+		goto done;
+	table_builder_init(&b, s, name);
+	rc = mg_db_query(&rows, db,
+			 "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)"
+			 " ORDER BY cid",
+			 1, p);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		struct mg_column *c = table_builder_column(&b, mg_rows_text(rows, 0));
+		const char *dflt = mg_rows_text(rows, 3);
+		long pk = atol(mg_rows_text(rows, 4));
+
+		parse_type(c, mg_rows_text(rows, 1), s->arena);
+		c->nullable = strcmp(mg_rows_text(rows, 2), "0") == 0;
+		c->default_sql = dflt ? mg_arena_strdup(s->arena, dflt) : NULL;
+		if (pk > 0 && pk <= 64) {
+			pkcols[pk - 1] = c->name;
+			if ((size_t)pk > n_pkcols)
+				n_pkcols = (size_t)pk;
+		}
+	}
+	if (rc < 0)
+		goto done;
+	mg_rows_free(rows);
+	rows = NULL;
+	for (i = 0; i < n_pkcols; i++)
+		table_builder_primary_key(&b, pkcols[i]);
+	if (n_pkcols == 1) {
+		/* INTEGER PRIMARY KEY: the rowid alias, generated. */
+		for (i = 0; i < b.n_columns; i++)
+			if (strcmp(b.columns[i].name, pkcols[0]) == 0 &&
+			    b.columns[i].type == MG_COL_INTEGER) {
+				b.columns[i].identity = 1;
+				b.columns[i].nullable = 0;
+			}
+	}
+
+	rc = mg_db_query(&rows, db,
+			 "SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin <> 'pk'"
+			 " ORDER BY name",
+			 1, p);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		const char *ip[1] = {mg_rows_text(rows, 0)};
+		size_t ix = table_builder_index(&b, ip[0], strcmp(mg_rows_text(rows, 1), "1") == 0);
+
+		rc = mg_db_query(&cols, db,
+				 "SELECT coalesce(name, '<expression>') FROM pragma_index_info($1)"
+				 " ORDER BY seqno",
+				 1, ip);
+		if (rc)
+			goto done;
+		while ((rc = mg_rows_next(cols)) == 1)
+			table_builder_index_column(&b, ix, mg_rows_text(cols, 0));
+		mg_rows_free(cols);
+		cols = NULL;
+		if (rc < 0)
+			goto done;
+	}
+	if (rc < 0)
+		goto done;
+	mg_rows_free(rows);
+	rows = NULL;
+
+	rc = mg_db_query(
+		&rows, db,
+		"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list($1)"
+		" WHERE seq = 0 ORDER BY id",
+		1, p);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		struct mg_foreign_key *fk = table_builder_foreign_key(&b);
+		const char *to = mg_rows_text(rows, 2);
+
+		fk->column = mg_arena_strdup(s->arena, mg_rows_text(rows, 1));
+		fk->ref_table = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
+		/* REFERENCES t without a column means t's primary key. */
+		fk->ref_column = mg_arena_strdup(s->arena, to ? to : "");
+		fk->on_delete = parse_action(mg_rows_text(rows, 3));
+		fk->name = fk_name(s->arena, create_sql, fk->column);
+		if (!fk->name)
+			fk->name = mg_arena_printf(s->arena, "<unnamed key on %s>", fk->column);
+	}
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	schema_builder_add(s, &b);
+done:
+	mg_rows_free(cols);
+	mg_rows_free(rows);
+	free(create_sql);
+	return rc;
+}
+
+int inspect_sqlite(struct schema_builder *out, struct mg_db *db, size_t n_names,
+		   const char *const *names)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n_names && rc == 0; i++)
+		rc = read_table(out, db, names[i]);
+	return rc;
+}
+
+int inspect_normalize_sqlite(struct mg_schema **out, struct mg_db *db,
+			     const struct mg_schema *expected)
+{
+	struct schema_builder s;
+	size_t i, j;
+
+	(void)db;
+	/* SQLite keeps the declared type and the default's text (without the
+	 * parentheses the renderer adds around expressions): render the type
+	 * and read it back as introspection does. */
+	schema_builder_init(&s);
+	for (i = 0; i < expected->n_tables; i++) {
+		const struct mg_table *t = &expected->tables[i];
+		struct mg_column *cols = mg_arena_calloc(s.arena, t->n_columns + 1, sizeof(*cols));
+		struct mg_table copy = *t;
+
+		for (j = 0; j < t->n_columns; j++) {
+			struct mg_strbuf type = {0};
+
+			cols[j] = t->columns[j];
+			mg_sql_column_type(&type, MG_DIALECT_SQLITE, t, &t->columns[j]);
+			parse_type(&cols[j], mg_strbuf_cstr(&type), s.arena);
+			mg_strbuf_free(&type);
+			if (cols[j].identity) {
+				cols[j].nullable = 0;
+				cols[j].default_sql = NULL;
+			}
+		}
+		copy.columns = cols;
+		schema_builder_add_copy(&s, &copy);
+	}
+	*out = schema_builder_finish(&s);
+	return 0;
+}
