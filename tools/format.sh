@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the project's own C sources and headers are formatted as
 # .clang-format says (clang-format-14): gen/, runtime/, tools/, and the
-# tests' programs (unit, runtime, fuzz, install). Generated files, golden
+# tests' programs (unit, runtime, alloc, fuzz, install). Generated files, golden
 # fixtures and model inputs in tests are data and are left as they are.
 #
 #   tools/format.sh          check; lists the files that are not clean, exit 1
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fmt=${CLANG_FORMAT:-clang-format-14}
-files=$(find gen runtime tools tests/unit tests/runtime tests/fuzz tests/install/app \
+files=$(find gen runtime tools tests/unit tests/runtime tests/alloc tests/fuzz tests/install/app \
 	-maxdepth 3 -path tests/install/app/models -prune -o \
 	-type f \( -name '*.c' -o -name '*.h' \) -print | LC_ALL=C sort)
 if [ "${1:-}" = --fix ]; then

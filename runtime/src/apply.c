@@ -22,6 +22,7 @@
 #include "drift.h"
 #include "inspect.h"
 #include "sql.h"
+#include "util/alloc.h"
 
 #define PROGRESS_MIN_ROWS 100000LL /* a rebuild reports progress from here */
 /* VM instructions between two looks at a big copy's progress: a few
@@ -94,9 +95,9 @@ static int plan_needs_fk_off(const struct mg_plan *p)
 
 /* ---- Schemas after a migration ----------------------------------------- */
 
-/* The schema after migration `number` (see the file comment); *out is freed
- * with mg_schema_free. */
-static struct mg_schema *schema_at(const struct mg_registry *reg, unsigned number)
+/* The schema after migration `number` (see the file comment) in *out, freed
+ * with mg_schema_free. Returns 0 or MG_E_NOMEM. */
+static int schema_at(struct mg_schema **out, const struct mg_registry *reg, unsigned number)
 {
 	const struct mg_table **tables;
 	size_t n = 0, cap, i, j, k;
@@ -106,8 +107,13 @@ static struct mg_schema *schema_at(const struct mg_registry *reg, unsigned numbe
 	for (k = number; k < reg->n_migrations; k++)
 		if (reg->migrations[k]->before)
 			cap += reg->migrations[k]->before->n_tables;
+	*out = NULL;
 	schema_builder_init(&s);
 	tables = mg_arena_calloc(s.arena, cap + 1, sizeof(*tables));
+	if (!tables) {
+		schema_builder_abandon(&s);
+		return MG_E_NOMEM;
+	}
 	for (i = 0; reg->schema && i < reg->schema->n_tables; i++)
 		tables[n++] = &reg->schema->tables[i];
 	for (k = reg->n_migrations; k > number; k--) {
@@ -124,7 +130,7 @@ static struct mg_schema *schema_at(const struct mg_registry *reg, unsigned numbe
 	}
 	for (i = 0; i < n; i++)
 		schema_builder_add_copy(&s, tables[i]);
-	return schema_builder_finish(&s);
+	return schema_builder_finish(out, &s);
 }
 
 /*
@@ -142,10 +148,12 @@ static int compare_live(struct mg_db *db, struct mg_strbuf *report,
 	int rc;
 
 	if (!full) {
-		names = calloc(expected->n_tables + (absent ? absent->n_tables : 0) + 1,
-			       sizeof(*names));
-		if (!names)
-			abort();
+		names = mg_calloc(expected->n_tables + (absent ? absent->n_tables : 0) + 1,
+				  sizeof(*names));
+		if (!names) {
+			rc = db_nomem(db);
+			goto done;
+		}
 		for (i = 0; i < expected->n_tables; i++)
 			names[n++] = expected->tables[i].name;
 		for (i = 0; absent && i < absent->n_tables; i++)
@@ -178,6 +186,9 @@ static int compare_live(struct mg_db *db, struct mg_strbuf *report,
 		}
 	}
 	rc = diffs ? MG_E_DRIFT : 0;
+	/* A drift report that cannot be written is no report. */
+	if (mg_strbuf_failed(report))
+		rc = db_nomem(db);
 done:
 	mg_schema_free(norm);
 	mg_schema_free(live);
@@ -216,11 +227,14 @@ static int drift_check(struct mg_db *db, const struct mg_migration *m, int up)
 	rc = compare_live(db, &report, expect ? expect : &none, 0, absent);
 	if (rc == MG_E_DRIFT) {
 		report_line(&line, &report);
-		mg_db_error(db, rc,
-			    "migration %u (%s): the live tables are not what it expects %s: %s; "
-			    "nothing changed",
-			    m->number, m->name, up ? "before it" : "to undo it",
-			    mg_strbuf_cstr(&line));
+		if (mg_strbuf_failed(&line))
+			rc = db_nomem(db);
+		else
+			mg_db_error(db, rc,
+				    "migration %u (%s): the live tables are not what it "
+				    "expects %s: %s; nothing changed",
+				    m->number, m->name, up ? "before it" : "to undo it",
+				    mg_strbuf_cstr(&line));
 	} else if (rc) {
 		db_prefix(db, "migration %u (%s): drift check", m->number, m->name);
 	}
@@ -331,7 +345,9 @@ static int copy_rows(struct mg_db *db, const char *sql, const struct mg_rebuild 
 		 * table itself. */
 		mg_strbuf_puts(&count, "SELECT count(*) FROM ");
 		mg_sql_ident(&count, rb->old_name);
-		rc = db_query_value(&v, db, mg_strbuf_cstr(&count), 0, NULL);
+		rc = mg_strbuf_failed(&count)
+			     ? db_nomem(db)
+			     : db_query_value(&v, db, mg_strbuf_cstr(&count), 0, NULL);
 		if (rc)
 			goto done;
 		p.total = v ? atoll(v) : 0;
@@ -379,6 +395,10 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 	char *tmp = tmp_name(rb);
 	int rc;
 
+	if (!tmp) {
+		rc = db_nomem(db);
+		goto done;
+	}
 	rc = mg_db_query(
 		&rows, db,
 		"SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger')"
@@ -387,18 +407,27 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
+		struct saved_object *o;
+
 		if (n_saved == cap) {
+			struct saved_object *more =
+				mg_realloc(saved, (cap ? cap * 2 : 8) * sizeof(*saved));
+
+			if (!more) {
+				rc = db_nomem(db);
+				break;
+			}
+			saved = more;
 			cap = cap ? cap * 2 : 8;
-			saved = realloc(saved, cap * sizeof(*saved));
-			if (!saved)
-				abort();
 		}
-		saved[n_saved].type = strdup(mg_rows_text(rows, 0));
-		saved[n_saved].name = strdup(mg_rows_text(rows, 1));
-		saved[n_saved].sql = strdup(mg_rows_text(rows, 2));
-		if (!saved[n_saved].type || !saved[n_saved].name || !saved[n_saved].sql)
-			abort();
-		n_saved++;
+		o = &saved[n_saved++];
+		o->type = mg_strdup(mg_rows_text(rows, 0));
+		o->name = mg_strdup(mg_rows_text(rows, 1));
+		o->sql = mg_strdup(mg_rows_text(rows, 2));
+		if (!o->type || !o->name || !o->sql) {
+			rc = db_nomem(db);
+			break;
+		}
 	}
 	mg_rows_free(rows);
 	rows = NULL;
@@ -411,19 +440,19 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 		mg_strbuf_puts(&sql, ";\n");
 	}
 	rebuild_create_sql(&sql, rb, tmp);
-	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	rc = db_exec_buf(db, &sql);
 	if (rc)
 		goto done;
 
 	mg_strbuf_clear(&sql);
 	rebuild_copy_sql(&sql, rb, tmp);
-	rc = copy_rows(db, mg_strbuf_cstr(&sql), rb);
+	rc = mg_strbuf_failed(&sql) ? db_nomem(db) : copy_rows(db, mg_strbuf_cstr(&sql), rb);
 	if (rc)
 		goto done;
 
 	mg_strbuf_clear(&sql);
 	rebuild_finish_sql(&sql, rb, tmp);
-	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	rc = db_exec_buf(db, &sql);
 	for (i = 0; rc == 0 && i < n_saved; i++) {
 		rc = mg_db_exec(db, saved[i].sql);
 		if (rc)
@@ -523,7 +552,7 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 		if (rc)
 			break;
 		mg_sql_create_schema(&sql, db->dialect, reg->schema);
-		rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+		rc = db_exec_buf(db, &sql);
 		if (rc) {
 			db_prefix(db, "creating the schema of migration %zu", reg->n_migrations);
 			break;
@@ -571,10 +600,11 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 
 /* ---- --sql ------------------------------------------------------------- */
 
-static void print_plan(FILE *f, const struct mg_migration *m, const struct mg_plan *p,
-		       enum mg_dialect d, const char *dir)
+static int print_plan(FILE *f, const struct mg_migration *m, const struct mg_plan *p,
+		      enum mg_dialect d, const char *dir)
 {
 	size_t i;
+	int rc = 0;
 
 	fprintf(f, "-- migration %u (%s), %s\n", m->number, m->name, dir);
 	for (i = 0; i < p->n_steps; i++) {
@@ -593,6 +623,8 @@ static void print_plan(FILE *f, const struct mg_migration *m, const struct mg_pl
 			rebuild_create_sql(&b, st->rebuild, tmp);
 			rebuild_copy_sql(&b, st->rebuild, tmp);
 			rebuild_finish_sql(&b, st->rebuild, tmp);
+			if (!tmp || mg_strbuf_failed(&b))
+				rc = MG_E_NOMEM;
 			fputs(mg_strbuf_cstr(&b), f);
 			mg_strbuf_free(&b);
 			free(tmp);
@@ -600,6 +632,7 @@ static void print_plan(FILE *f, const struct mg_migration *m, const struct mg_pl
 	}
 	if ((dir[0] == 'u' && m->run_up) || (dir[0] == 'd' && m->run_down))
 		fprintf(f, "-- and the hand-written %s step of %s\n", dir, m->name);
+	return rc;
 }
 
 static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_state *st,
@@ -608,8 +641,6 @@ static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_st
 	struct bk_state sim = *st;
 	int rc = 0;
 
-	if (!f)
-		f = stdout;
 	for (;;) {
 		struct action a = next_action(&sim, reg, target);
 
@@ -621,6 +652,10 @@ static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_st
 			struct mg_strbuf b = {0};
 
 			mg_sql_create_schema(&b, db->dialect, reg->schema);
+			if (mg_strbuf_failed(&b)) {
+				rc = db_nomem(db);
+				break;
+			}
 			fprintf(f, "-- empty database: create the schema of migration %zu (%s)\n",
 				reg->n_migrations, reg->migrations[reg->n_migrations - 1]->name);
 			fputs(mg_strbuf_cstr(&b), f);
@@ -632,8 +667,12 @@ static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_st
 		if (a.kind == ACT_DOWN && (a.m->flags & MG_MIGRATION_IRREVERSIBLE) &&
 		    !(flags & MG_UPDATE_FORCE))
 			return do_action(db, reg, &a, st, flags);
-		print_plan(f, a.m, action_plan(&a, db->dialect), db->dialect,
-			   a.kind == ACT_UP ? "up" : "down");
+		rc = print_plan(f, a.m, action_plan(&a, db->dialect), db->dialect,
+				a.kind == ACT_UP ? "up" : "down");
+		if (rc) {
+			rc = db_nomem(db);
+			break;
+		}
 		sim.current = a.kind == ACT_UP ? sim.current + 1 : sim.current - 1;
 		sim.managed = 1;
 		sim.user_objects = 1;
@@ -686,6 +725,8 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 	unsigned target, flags;
 	int rc, locked = 0;
 
+	if (out)
+		*out = res;
 	if (!opts)
 		opts = &none;
 	flags = opts->flags;
@@ -693,6 +734,8 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 	if (target > reg->n_migrations)
 		return mg_db_error(db, MG_E_RANGE, "no migration %u: the latest is %zu", target,
 				   reg->n_migrations);
+	if ((flags & MG_UPDATE_DRY_RUN) && !opts->sql_out)
+		return mg_db_error(db, MG_E_USAGE, "MG_UPDATE_DRY_RUN needs sql_out for the SQL");
 	db->progress = opts->progress;
 	db->progress_ctx = opts->progress_ctx;
 	rc = mg_db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
@@ -837,22 +880,28 @@ done:
 static int check_against(char **report, struct mg_db *db, const struct mg_registry *reg,
 			 unsigned number)
 {
-	struct mg_schema *expected = schema_at(reg, number);
+	struct mg_schema *expected = NULL;
 	struct mg_strbuf r = {0};
-	int rc;
+	int rc = schema_at(&expected, reg, number);
 
-	rc = compare_live(db, &r, expected, 1, NULL);
+	if (rc)
+		rc = db_nomem(db);
+	else
+		rc = compare_live(db, &r, expected, 1, NULL);
 	if (rc == MG_E_DRIFT) {
 		struct mg_strbuf line = {0};
 
 		report_line(&line, &r);
-		mg_db_error(db, rc,
-			    "the live schema differs from the schema after migration %u: %s",
-			    number, mg_strbuf_cstr(&line));
+		if (mg_strbuf_failed(&line))
+			rc = db_nomem(db);
+		else
+			mg_db_error(
+				db, rc,
+				"the live schema differs from the schema after migration %u: %s",
+				number, mg_strbuf_cstr(&line));
 		mg_strbuf_free(&line);
-		if (report) {
-			*report = mg_strbuf_detach(&r);
-		}
+		if (rc == MG_E_DRIFT && report && !(*report = mg_strbuf_detach(&r)))
+			rc = db_nomem(db);
 	}
 	mg_strbuf_free(&r);
 	mg_schema_free(expected);

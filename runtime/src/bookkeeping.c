@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/alloc.h"
+
 #ifndef MG_VERSION
 #define MG_VERSION "0"
 #endif
@@ -24,15 +26,6 @@ static const char create_sql[] = "CREATE TABLE IF NOT EXISTS modelgen_migrations
 				 "    applied_by TEXT NOT NULL,\n"
 				 "    applied_at TEXT NOT NULL\n"
 				 ");\n";
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p)
-		abort();
-	return p;
-}
 
 int bk_read(struct bk_state *out, struct mg_db *db)
 {
@@ -61,17 +54,30 @@ int bk_read(struct bk_state *out, struct mg_db *db)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
 		struct bk_row *r;
+		const char *name = mg_rows_text(rows, 1), *checksum = mg_rows_text(rows, 2);
 
 		if (out->n_rows == cap) {
+			struct bk_row *more =
+				mg_realloc(out->rows, (cap ? cap * 2 : 32) * sizeof(*out->rows));
+
+			if (!more) {
+				rc = db_nomem(db);
+				goto done;
+			}
+			out->rows = more;
 			cap = cap ? cap * 2 : 32;
-			out->rows = realloc(out->rows, cap * sizeof(*out->rows));
-			if (!out->rows)
-				abort();
 		}
-		r = &out->rows[out->n_rows++];
+		r = &out->rows[out->n_rows];
 		r->number = (unsigned)strtoul(mg_rows_text(rows, 0), NULL, 10);
-		r->name = xstrdup(mg_rows_text(rows, 1));
-		r->checksum = xstrdup(mg_rows_text(rows, 2));
+		r->name = mg_strdup(name ? name : "");
+		r->checksum = mg_strdup(checksum ? checksum : "");
+		if (!r->name || !r->checksum) {
+			free(r->name);
+			free(r->checksum);
+			rc = db_nomem(db);
+			goto done;
+		}
+		out->n_rows++;
 		out->current = r->number;
 	}
 	if (rc > 0)

@@ -3,12 +3,11 @@
  * to the handle's driver.
  */
 #include <assert.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "db_int.h"
 #include "url.h"
+#include "util/alloc.h"
 
 enum mg_dialect mg_db_dialect(const struct mg_db *db)
 {
@@ -135,15 +134,19 @@ int db_query_value(char **out, struct mg_db *db, const char *sql, size_t n_param
 	if (rc)
 		goto done;
 	rc = mg_rows_next(rows);
-	if (rc < 0)
+	if (rc <= 0)
 		goto done;
-	if (rc == 1 && mg_rows_text(rows, 0)) {
-		*out = strdup(mg_rows_text(rows, 0));
-		if (!*out)
-			abort();
-	}
 	rc = 0;
+	if (mg_rows_text(rows, 0) && !(*out = mg_strdup(mg_rows_text(rows, 0))))
+		rc = db_nomem(db);
 done:
 	mg_rows_free(rows);
 	return rc;
+}
+
+int db_exec_buf(struct mg_db *db, const struct mg_strbuf *sql)
+{
+	if (mg_strbuf_failed(sql))
+		return db_nomem(db);
+	return mg_db_exec(db, mg_strbuf_cstr(sql));
 }

@@ -132,6 +132,9 @@ void db_prefix(struct mg_db *db, const char *fmt, ...)
  * skipped, at most 80 bytes, "..." when cut), quoted, for error messages. */
 void db_put_statement(struct mg_strbuf *b, const char *sql);
 
+/* Sets the message to "out of memory" and returns MG_E_NOMEM. */
+int db_nomem(struct mg_db *db);
+
 /* Sets the message to "statement '<first line of sql>': <why>" and
  * returns `code`. */
 int db_statement_error(struct mg_db *db, int code, const char *sql, const char *why);
@@ -151,7 +154,8 @@ void db_progress(struct mg_db *db, const char *fmt, ...)
 /* ---- Shared helpers (db.c) ---------------------------------------------- */
 
 /* Runs `sql` and returns the first column of its first row as a malloc'd
- * string in *out (NULL when no row or NULL). */
+ * string in *out (NULL when no row or NULL). MG_E_NOMEM when the copy
+ * cannot be made. */
 int db_query_value(char **out, struct mg_db *db, const char *sql, size_t n_params,
 		   const char *const *params);
 

@@ -9,6 +9,7 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "db_int.h"
 #include "inspect_pg.h"
+#include "util/alloc.h"
 
 /* The library to load: the soname every current libpq has (the ABI this
  * file is compiled against); $MODELGEN_LIBPQ may name another file. */
@@ -258,8 +260,12 @@ static int result_error(struct mg_db *db, const PGresult *res, const char *sql, 
 			 state ? state : "none");
 	if (detail)
 		mg_strbuf_printf(&b, ": %s", detail);
-	db_statement_error(db, rc, pos ? line_at(sql, atol(pos)) : statement_start(sql, index),
-			   mg_strbuf_cstr(&b));
+	if (mg_strbuf_failed(&b))
+		rc = db_nomem(db);
+	else
+		db_statement_error(db, rc,
+				   pos ? line_at(sql, atol(pos)) : statement_start(sql, index),
+				   mg_strbuf_cstr(&b));
 	mg_strbuf_free(&b);
 	return rc;
 }
@@ -386,12 +392,14 @@ static int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, siz
 	if (values) {
 		/* Binary values go with their length in binary format (bytea's
 		 * binary form is the bytes); text must end in a NUL for libpq. */
-		vals = calloc(n_params + 1, sizeof(*vals));
-		copies = calloc(n_params + 1, sizeof(*copies));
-		lengths = calloc(n_params + 1, sizeof(*lengths));
-		formats = calloc(n_params + 1, sizeof(*formats));
-		if (!vals || !copies || !lengths || !formats)
-			abort();
+		vals = mg_calloc(n_params + 1, sizeof(*vals));
+		copies = mg_calloc(n_params + 1, sizeof(*copies));
+		lengths = mg_calloc(n_params + 1, sizeof(*lengths));
+		formats = mg_calloc(n_params + 1, sizeof(*formats));
+		if (!vals || !copies || !lengths || !formats) {
+			rc = db_nomem(db);
+			goto done;
+		}
 		for (i = 0; i < n_params; i++) {
 			const struct mg_value *v = &values[i];
 
@@ -408,9 +416,11 @@ static int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, siz
 				lengths[i] = (int)v->len;
 				formats[i] = 1;
 			} else {
-				copies[i] = malloc(v->len + 1);
-				if (!copies[i])
-					abort();
+				copies[i] = mg_malloc(v->len + 1);
+				if (!copies[i]) {
+					rc = db_nomem(db);
+					goto done;
+				}
 				memcpy(copies[i], v->data, v->len);
 				copies[i][v->len] = '\0';
 				vals[i] = copies[i];
@@ -426,9 +436,11 @@ static int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, siz
 	}
 	if (changes)
 		*changes = strtoull(pq.PQcmdTuples(res), NULL, 10);
-	rows = calloc(1, sizeof(*rows));
-	if (!rows)
-		abort();
+	rows = mg_calloc(1, sizeof(*rows));
+	if (!rows) {
+		rc = db_nomem(db);
+		goto done;
+	}
 	rows->base.db = db;
 	rows->base.n_columns = (size_t)pq.PQnfields(res);
 	rows->res = res;
@@ -500,15 +512,15 @@ static const void *pg_rows_blob(struct mg_rows *base, size_t i, size_t *len)
 		*len = n;
 		return text;
 	}
-	if (!rows->decoded) {
-		rows->decoded = calloc(base->n_columns, sizeof(*rows->decoded));
-		if (!rows->decoded)
-			abort();
+	if (!rows->decoded)
+		rows->decoded = mg_calloc(base->n_columns, sizeof(*rows->decoded));
+	out = rows->decoded ? mg_malloc(n / 2 > 0 ? n / 2 : 1) : NULL;
+	if (!out) {
+		db_nomem(base->db);
+		*len = SIZE_MAX;
+		return NULL;
 	}
 	free(rows->decoded[i]);
-	out = malloc(n / 2 > 0 ? n / 2 : 1);
-	if (!out)
-		abort();
 	for (k = 0; 2 + 2 * k < n; k++) {
 		int hi = hex_digit(text[2 + 2 * k]), lo = hex_digit(text[3 + 2 * k]);
 
@@ -549,11 +561,9 @@ static int pg_value(char **out, struct mg_db *db, const char *sql)
 
 	*out = NULL;
 	rc = pg_query(&rows, db, sql, 0, NULL, NULL, NULL);
-	if (rc == 0 && pg_rows_next(rows) == 1 && pg_rows_text(rows, 0)) {
-		*out = strdup(pg_rows_text(rows, 0));
-		if (!*out)
-			abort();
-	}
+	if (rc == 0 && pg_rows_next(rows) == 1 && pg_rows_text(rows, 0) &&
+	    !(*out = mg_strdup(pg_rows_text(rows, 0))))
+		rc = db_nomem(db);
 	if (rows)
 		pg_rows_free(rows);
 	return rc;

@@ -15,6 +15,7 @@
 
 #include "db_int.h"
 #include "inspect_sqlite.h"
+#include "util/alloc.h"
 
 /* A result: the statement being stepped. */
 struct sqlite_rows {
@@ -65,7 +66,7 @@ static void find_fds(int fds[2], const char *path)
 	mg_strbuf_puts(&shm, path);
 	mg_strbuf_puts(&shm, "-shm");
 	have[0] = stat(path, &want[0]) == 0;
-	have[1] = stat(mg_strbuf_cstr(&shm), &want[1]) == 0;
+	have[1] = !mg_strbuf_failed(&shm) && stat(mg_strbuf_cstr(&shm), &want[1]) == 0;
 	left = have[0] + have[1];
 	if (max < 0 || max > MAX_FD_SCAN)
 		max = MAX_FD_SCAN;
@@ -163,21 +164,20 @@ static int put_lock_holder(struct mg_strbuf *b, struct mg_db *db)
 /* The error of the last call on the connection, for statement `sql`. */
 static int stmt_error(struct mg_db *db, const char *sql)
 {
-	struct mg_strbuf why = {0};
+	struct mg_strbuf why = {0}, who = {0};
 	int code = sqlite3_errcode(conn(db));
 	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? MG_E_LOCKED : MG_E_SQL;
 
+	if (code == SQLITE_NOMEM)
+		return db_nomem(db);
 	mg_strbuf_puts(&why, sqlite3_errmsg(conn(db)));
-	if (code == SQLITE_BUSY) {
-		size_t len = why.len;
-
-		mg_strbuf_puts(&why, ", held by ");
-		if (!put_lock_holder(&why, db)) {
-			why.len = len;
-			why.ptr[len] = 0;
-		}
-	}
-	db_statement_error(db, rc, sql, mg_strbuf_cstr(&why));
+	if (code == SQLITE_BUSY && put_lock_holder(&who, db))
+		mg_strbuf_printf(&why, ", held by %s", mg_strbuf_cstr(&who));
+	if (mg_strbuf_failed(&why) || mg_strbuf_failed(&who))
+		rc = db_nomem(db);
+	else
+		db_statement_error(db, rc, sql, mg_strbuf_cstr(&why));
+	mg_strbuf_free(&who);
 	mg_strbuf_free(&why);
 	return rc;
 }
@@ -367,9 +367,11 @@ static int sqlite_query(struct mg_rows **out, struct mg_db *db, const char *sql,
 		}
 		*changes = (unsigned long long)sqlite3_changes64(conn(db));
 	}
-	rows = calloc(1, sizeof(*rows));
-	if (!rows)
-		abort();
+	rows = mg_calloc(1, sizeof(*rows));
+	if (!rows) {
+		rc = db_nomem(db);
+		goto done;
+	}
 	rows->base.db = db;
 	rows->base.n_columns = (size_t)sqlite3_column_count(stmt);
 	rows->stmt = stmt;
@@ -437,9 +439,13 @@ static int sqlite_begin(struct mg_db *db)
 		return stmt_error(db, "BEGIN IMMEDIATE");
 	if (!put_lock_holder(&who, db))
 		mg_strbuf_puts(&who, "another process");
-	rc = mg_db_error(db, MG_E_LOCKED,
-			 "the database is locked by %s (waited %u ms; raise --lock-timeout)",
-			 mg_strbuf_cstr(&who), db->lock_timeout_ms);
+	if (mg_strbuf_failed(&who))
+		rc = db_nomem(db);
+	else
+		rc = mg_db_error(
+			db, MG_E_LOCKED,
+			"the database is locked by %s (waited %u ms; raise --lock-timeout)",
+			mg_strbuf_cstr(&who), db->lock_timeout_ms);
 	mg_strbuf_free(&who);
 	return rc;
 }

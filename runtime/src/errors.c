@@ -5,8 +5,6 @@
  * messages with).
  */
 #include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "db_int.h"
 #include "modelgen/errors.h"
@@ -61,6 +59,9 @@ const char *mg_strerror(int code)
 
 const char *mg_db_errmsg(const struct mg_db *db)
 {
+	/* A message that could not be written for want of memory. */
+	if (mg_strbuf_failed(&db->err))
+		return "out of memory";
 	return mg_strbuf_cstr(&db->err);
 }
 
@@ -102,7 +103,12 @@ void db_prefix(struct mg_db *db, const char *fmt, ...)
 	mg_strbuf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	mg_strbuf_puts(&b, ": ");
-	mg_strbuf_puts(&b, mg_strbuf_cstr(&db->err));
+	mg_strbuf_puts(&b, mg_db_errmsg(db));
+	/* Out of memory, the message stays without its prefix. */
+	if (mg_strbuf_failed(&b)) {
+		mg_strbuf_free(&b);
+		return;
+	}
 	mg_strbuf_free(&db->err);
 	db->err = b;
 }
@@ -120,6 +126,11 @@ void db_put_statement(struct mg_strbuf *b, const char *sql)
 	if (sql[n] && sql[n] != '\n')
 		mg_strbuf_puts(b, "...");
 	mg_strbuf_putc(b, '\'');
+}
+
+int db_nomem(struct mg_db *db)
+{
+	return mg_db_error(db, MG_E_NOMEM, "out of memory");
 }
 
 int db_statement_error(struct mg_db *db, int code, const char *sql, const char *why)
@@ -155,6 +166,8 @@ void db_progress(struct mg_db *db, const char *fmt, ...)
 	va_start(ap, fmt);
 	mg_strbuf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	db->progress(db->progress_ctx, mg_strbuf_cstr(&b));
+	/* Progress is not worth failing for: out of memory, no line. */
+	if (!mg_strbuf_failed(&b))
+		db->progress(db->progress_ctx, mg_strbuf_cstr(&b));
 	mg_strbuf_free(&b);
 }

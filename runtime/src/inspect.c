@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/alloc.h"
+
 int inspect_table_names(char ***out, size_t *n_out, struct mg_db *db)
 {
 	struct mg_rows *rows = NULL;
@@ -24,14 +26,20 @@ int inspect_table_names(char ***out, size_t *n_out, struct mg_db *db)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
 		if (n == cap) {
+			char **more = mg_realloc(names, (cap ? cap * 2 : 16) * sizeof(*names));
+
+			if (!more) {
+				rc = db_nomem(db);
+				goto done;
+			}
+			names = more;
 			cap = cap ? cap * 2 : 16;
-			names = realloc(names, cap * sizeof(*names));
-			if (!names)
-				abort();
 		}
-		names[n] = strdup(mg_rows_text(rows, 0));
-		if (!names[n])
-			abort();
+		names[n] = mg_strdup(mg_rows_text(rows, 0));
+		if (!names[n]) {
+			rc = db_nomem(db);
+			goto done;
+		}
 		n++;
 	}
 	if (rc < 0)
@@ -77,7 +85,8 @@ int mg_db_inspect(struct mg_schema **out, struct mg_db *db, size_t n_names,
 		rc = db->driver->inspect(&s, db, n_names, names);
 	if (rc)
 		goto done;
-	*out = schema_builder_finish(&s);
+	if (schema_builder_finish(out, &s))
+		rc = db_nomem(db);
 done:
 	if (rc)
 		schema_builder_abandon(&s);

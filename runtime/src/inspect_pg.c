@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sql.h"
+#include "util/alloc.h"
 
 /* The logical types as format_type spells them. */
 static const struct inspect_type_name type_names[] = {
@@ -39,6 +40,7 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *sc
 	const char *p2[2] = {schema_name, name};
 	const char *p1[1];
 	struct table_builder b;
+	struct mg_table *t;
 	int rc;
 
 	rc = db_query_value(
@@ -66,6 +68,10 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *sc
 		struct mg_column *c = table_builder_column(&b, mg_rows_text(rows, 0));
 		const char *dflt = mg_rows_text(rows, 4);
 
+		if (!c) {
+			rc = db_nomem(db);
+			goto done;
+		}
 		parse_type(c, mg_rows_text(rows, 1), s->arena);
 		c->nullable = strcmp(mg_rows_text(rows, 2), "t") != 0;
 		c->identity = mg_rows_text(rows, 3)[0] != 0;
@@ -105,16 +111,18 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *sc
 	if (rc)
 		goto done;
 	{
-		const char *last = NULL;
-		size_t ix = 0;
+		const struct mg_index *ix = NULL;
 
 		while ((rc = mg_rows_next(rows)) == 1) {
-			if (!last || strcmp(last, mg_rows_text(rows, 0)) != 0) {
+			if (!ix || strcmp(ix->name, mg_rows_text(rows, 0)) != 0) {
 				ix = table_builder_index(&b, mg_rows_text(rows, 0),
 							 strcmp(mg_rows_text(rows, 1), "t") == 0);
-				last = b.indexes[ix].name;
+				if (!ix) {
+					rc = db_nomem(db);
+					goto done;
+				}
 			}
-			table_builder_index_column(&b, ix, mg_rows_text(rows, 2));
+			table_builder_index_column(&b, mg_rows_text(rows, 2));
 		}
 	}
 	if (rc < 0)
@@ -137,6 +145,10 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *sc
 		struct mg_foreign_key *fk = table_builder_foreign_key(&b);
 		const char *act = mg_rows_text(rows, 4);
 
+		if (!fk) {
+			rc = db_nomem(db);
+			goto done;
+		}
 		fk->name = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
 		fk->column = mg_arena_strdup(s->arena, mg_rows_text(rows, 1));
 		fk->ref_table = mg_arena_strdup(s->arena, mg_rows_text(rows, 2));
@@ -153,7 +165,11 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *sc
 	rc = db_query_value(&comment, db, "SELECT obj_description($1::oid, 'pg_class')", 1, p1);
 	if (rc)
 		goto done;
-	schema_builder_add(s, &b)->comment = mg_arena_strdup(s->arena, comment);
+	t = schema_builder_add(s, &b);
+	if (t)
+		t->comment = mg_arena_strdup(s->arena, comment);
+	else
+		rc = db_nomem(db);
 done:
 	mg_rows_free(rows);
 	free(comment);
@@ -194,9 +210,11 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	rc = mg_db_exec(db, was_in_tx ? "SAVEPOINT modelgen_normalize" : "BEGIN");
 	if (rc)
 		goto done;
-	names = calloc(expected->n_tables + 1, sizeof(*names));
-	if (!names)
-		abort();
+	names = mg_calloc(expected->n_tables + 1, sizeof(*names));
+	if (!names) {
+		rc = db_nomem(db);
+		goto rollback;
+	}
 	for (i = 0; i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
 
@@ -219,7 +237,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		}
 		mg_strbuf_puts(&sql, ");\n");
 	}
-	rc = mg_db_exec(db, mg_strbuf_cstr(&sql));
+	rc = db_exec_buf(db, &sql);
 	if (rc == 0)
 		rc = db_query_value(
 			&temp_schema, db,
@@ -229,9 +247,10 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		schema_builder_init(&read);
 		rc = read_tables(&read, db, temp_schema ? temp_schema : "pg_temp",
 				 expected->n_tables, names);
-		if (rc == 0)
-			scratch = schema_builder_finish(&read);
+		if (rc == 0 && schema_builder_finish(&scratch, &read))
+			rc = db_nomem(db);
 	}
+rollback:
 	rb = mg_db_exec(db, was_in_tx ? "ROLLBACK TO SAVEPOINT modelgen_normalize;"
 					" RELEASE SAVEPOINT modelgen_normalize"
 				      : "ROLLBACK");
@@ -250,7 +269,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		struct mg_column *cols = mg_arena_calloc(s.arena, t->n_columns + 1, sizeof(*cols));
 		struct mg_table copy = *t;
 
-		for (j = 0; j < t->n_columns; j++) {
+		for (j = 0; cols && j < t->n_columns; j++) {
 			const struct mg_column *sc =
 				st ? mg_table_find_column(st, t->columns[j].name) : NULL;
 
@@ -268,7 +287,8 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		copy.columns = cols;
 		schema_builder_add_copy(&s, &copy);
 	}
-	*out = schema_builder_finish(&s);
+	if (schema_builder_finish(out, &s))
+		rc = db_nomem(db);
 done:
 	schema_builder_abandon(&read);
 	mg_schema_free(scratch);

@@ -66,13 +66,14 @@ static int read_ident(const char **p, char *out, size_t cap)
 }
 
 /* The name of the `CONSTRAINT name FOREIGN KEY (column)` in a CREATE TABLE
- * statement, or NULL (SQLite keeps constraint names only in the text). */
-static const char *fk_name(struct mg_arena *a, const char *create_sql, const char *column)
+ * statement, copied into name[cap], or NULL (SQLite keeps constraint names
+ * only in the text). */
+static const char *fk_name(char *name, size_t cap, const char *create_sql, const char *column)
 {
 	const char *p = create_sql;
 
 	while (p && (p = strchr(p, 'C')) != NULL) {
-		char name[128], word[32], col[128];
+		char word[32], col[128];
 		const char *q = p + strlen("CONSTRAINT");
 
 		if (strncmp(p, "CONSTRAINT", strlen("CONSTRAINT")) != 0 ||
@@ -81,7 +82,7 @@ static const char *fk_name(struct mg_arena *a, const char *create_sql, const cha
 			continue;
 		}
 		p = q;
-		if (!read_ident(&q, name, sizeof(name)) || !read_ident(&q, word, sizeof(word)) ||
+		if (!read_ident(&q, name, cap) || !read_ident(&q, word, sizeof(word)) ||
 		    strcasecmp(word, "FOREIGN") != 0 || !read_ident(&q, word, sizeof(word)) ||
 		    strcasecmp(word, "KEY") != 0)
 			continue;
@@ -92,7 +93,7 @@ static const char *fk_name(struct mg_arena *a, const char *create_sql, const cha
 		while (isspace((unsigned char)*q))
 			q++;
 		if (*q == ')' && strcmp(col, column) == 0)
-			return mg_arena_strdup(a, name);
+			return name;
 	}
 	return NULL;
 }
@@ -110,23 +111,15 @@ static enum mg_fk_action parse_action(const char *s)
 	return MG_FK_NO_ACTION;
 }
 
-/* Adds table `name` to `s` when it exists. */
-static int read_table(struct schema_builder *s, struct mg_db *db, const char *name)
+/* The columns and primary key of the table being built in `b` ($1 of `p`
+ * names it). */
+static int read_columns(struct table_builder *b, struct mg_db *db, const char *const *p)
 {
-	struct mg_rows *rows = NULL, *cols = NULL;
-	char *create_sql = NULL;
-	const char *p[1] = {name};
-	struct table_builder b;
-	size_t i, n_pkcols = 0;
+	struct mg_rows *rows = NULL;
 	const char *pkcols[64];
+	size_t i, n_pkcols = 0;
 	int rc;
 
-	rc = db_query_value(&create_sql, db,
-			    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = $1", 1,
-			    p);
-	if (rc || !create_sql)
-		goto done;
-	table_builder_init(&b, s, name);
 	rc = mg_db_query(&rows, db,
 			 "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)"
 			 " ORDER BY cid",
@@ -134,13 +127,17 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
-		struct mg_column *c = table_builder_column(&b, mg_rows_text(rows, 0));
+		struct mg_column *c = table_builder_column(b, mg_rows_text(rows, 0));
 		const char *dflt = mg_rows_text(rows, 3);
 		long pk = atol(mg_rows_text(rows, 4));
 
-		parse_type(c, mg_rows_text(rows, 1), s->arena);
+		if (!c) {
+			rc = db_nomem(db);
+			goto done;
+		}
+		parse_type(c, mg_rows_text(rows, 1), b->arena);
 		c->nullable = strcmp(mg_rows_text(rows, 2), "0") == 0;
-		c->default_sql = dflt ? mg_arena_strdup(s->arena, dflt) : NULL;
+		c->default_sql = dflt ? mg_arena_strdup(b->arena, dflt) : NULL;
 		if (pk > 0 && pk <= 64) {
 			pkcols[pk - 1] = c->name;
 			if ((size_t)pk > n_pkcols)
@@ -149,19 +146,28 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 	}
 	if (rc < 0)
 		goto done;
-	mg_rows_free(rows);
-	rows = NULL;
+	rc = 0;
 	for (i = 0; i < n_pkcols; i++)
-		table_builder_primary_key(&b, pkcols[i]);
+		table_builder_primary_key(b, pkcols[i]);
 	if (n_pkcols == 1) {
 		/* INTEGER PRIMARY KEY: the rowid alias, generated. */
-		for (i = 0; i < b.n_columns; i++)
-			if (strcmp(b.columns[i].name, pkcols[0]) == 0 &&
-			    b.columns[i].type == MG_COL_INTEGER) {
-				b.columns[i].identity = 1;
-				b.columns[i].nullable = 0;
+		for (i = 0; i < b->n_columns; i++)
+			if (strcmp(b->columns[i].name, pkcols[0]) == 0 &&
+			    b->columns[i].type == MG_COL_INTEGER) {
+				b->columns[i].identity = 1;
+				b->columns[i].nullable = 0;
 			}
 	}
+done:
+	mg_rows_free(rows);
+	return rc;
+}
+
+/* The indexes (not the primary key's) of the table being built in `b`. */
+static int read_indexes(struct table_builder *b, struct mg_db *db, const char *const *p)
+{
+	struct mg_rows *rows = NULL, *cols = NULL;
+	int rc;
 
 	rc = mg_db_query(&rows, db,
 			 "SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin <> 'pk'"
@@ -171,8 +177,11 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
 		const char *ip[1] = {mg_rows_text(rows, 0)};
-		size_t ix = table_builder_index(&b, ip[0], strcmp(mg_rows_text(rows, 1), "1") == 0);
 
+		if (!table_builder_index(b, ip[0], strcmp(mg_rows_text(rows, 1), "1") == 0)) {
+			rc = db_nomem(db);
+			goto done;
+		}
 		rc = mg_db_query(&cols, db,
 				 "SELECT coalesce(name, '<expression>') FROM pragma_index_info($1)"
 				 " ORDER BY seqno",
@@ -180,16 +189,27 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 		if (rc)
 			goto done;
 		while ((rc = mg_rows_next(cols)) == 1)
-			table_builder_index_column(&b, ix, mg_rows_text(cols, 0));
+			table_builder_index_column(b, mg_rows_text(cols, 0));
 		mg_rows_free(cols);
 		cols = NULL;
 		if (rc < 0)
 			goto done;
 	}
-	if (rc < 0)
-		goto done;
+	if (rc > 0)
+		rc = 0;
+done:
+	mg_rows_free(cols);
 	mg_rows_free(rows);
-	rows = NULL;
+	return rc;
+}
+
+/* The foreign keys of the table being built in `b`, named from its CREATE
+ * TABLE text. */
+static int read_foreign_keys(struct table_builder *b, struct mg_db *db, const char *const *p,
+			     const char *create_sql)
+{
+	struct mg_rows *rows = NULL;
+	int rc;
 
 	rc = mg_db_query(
 		&rows, db,
@@ -199,25 +219,52 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
-		struct mg_foreign_key *fk = table_builder_foreign_key(&b);
-		const char *to = mg_rows_text(rows, 2);
+		struct mg_foreign_key *fk = table_builder_foreign_key(b);
+		const char *column = mg_rows_text(rows, 1), *to = mg_rows_text(rows, 2), *name;
+		char buf[128];
 
-		fk->column = mg_arena_strdup(s->arena, mg_rows_text(rows, 1));
-		fk->ref_table = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
+		if (!fk) {
+			rc = db_nomem(db);
+			goto done;
+		}
+		fk->column = mg_arena_strdup(b->arena, column);
+		fk->ref_table = mg_arena_strdup(b->arena, mg_rows_text(rows, 0));
 		/* REFERENCES t without a column means t's primary key. */
-		fk->ref_column = mg_arena_strdup(s->arena, to ? to : "");
+		fk->ref_column = mg_arena_strdup(b->arena, to ? to : "");
 		fk->on_delete = parse_action(mg_rows_text(rows, 3));
-		fk->name = fk_name(s->arena, create_sql, fk->column);
-		if (!fk->name)
-			fk->name = mg_arena_printf(s->arena, "<unnamed key on %s>", fk->column);
+		name = fk_name(buf, sizeof(buf), create_sql, column);
+		fk->name = name ? mg_arena_strdup(b->arena, name)
+				: mg_arena_printf(b->arena, "<unnamed key on %s>", column);
 	}
-	if (rc < 0)
-		goto done;
-	rc = 0;
-	schema_builder_add(s, &b);
+	if (rc > 0)
+		rc = 0;
 done:
-	mg_rows_free(cols);
 	mg_rows_free(rows);
+	return rc;
+}
+
+/* Adds table `name` to `s` when it exists. */
+static int read_table(struct schema_builder *s, struct mg_db *db, const char *name)
+{
+	char *create_sql = NULL;
+	const char *p[1] = {name};
+	struct table_builder b;
+	int rc;
+
+	rc = db_query_value(&create_sql, db,
+			    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = $1", 1,
+			    p);
+	if (rc || !create_sql)
+		goto done;
+	table_builder_init(&b, s, name);
+	rc = read_columns(&b, db, p);
+	if (rc == 0)
+		rc = read_indexes(&b, db, p);
+	if (rc == 0)
+		rc = read_foreign_keys(&b, db, p, create_sql);
+	if (rc == 0 && !schema_builder_add(s, &b))
+		rc = db_nomem(db);
+done:
 	free(create_sql);
 	return rc;
 }
@@ -233,37 +280,53 @@ int inspect_sqlite(struct schema_builder *out, struct mg_db *db, size_t n_names,
 	return rc;
 }
 
+/* `t`'s columns with the declared type read back as introspection reads
+ * it, into the arena of `s`; NULL when out of memory. */
+static struct mg_column *declared_columns(struct schema_builder *s, const struct mg_table *t)
+{
+	struct mg_column *cols = mg_arena_calloc(s->arena, t->n_columns + 1, sizeof(*cols));
+	struct mg_strbuf type = {0};
+	size_t j;
+
+	for (j = 0; cols && j < t->n_columns; j++) {
+		cols[j] = t->columns[j];
+		mg_strbuf_clear(&type);
+		mg_sql_column_type(&type, MG_DIALECT_SQLITE, t, &t->columns[j]);
+		if (mg_strbuf_failed(&type))
+			cols = NULL;
+		else
+			parse_type(&cols[j], mg_strbuf_cstr(&type), s->arena);
+		if (cols && cols[j].identity) {
+			cols[j].nullable = 0;
+			cols[j].default_sql = NULL;
+		}
+	}
+	mg_strbuf_free(&type);
+	return cols;
+}
+
 int inspect_normalize_sqlite(struct mg_schema **out, struct mg_db *db,
 			     const struct mg_schema *expected)
 {
 	struct schema_builder s;
-	size_t i, j;
+	size_t i;
 
-	(void)db;
 	/* SQLite keeps the declared type and the default's text (without the
 	 * parentheses the renderer adds around expressions): render the type
 	 * and read it back as introspection does. */
+	*out = NULL;
 	schema_builder_init(&s);
 	for (i = 0; i < expected->n_tables; i++) {
-		const struct mg_table *t = &expected->tables[i];
-		struct mg_column *cols = mg_arena_calloc(s.arena, t->n_columns + 1, sizeof(*cols));
-		struct mg_table copy = *t;
+		struct mg_table copy = expected->tables[i];
 
-		for (j = 0; j < t->n_columns; j++) {
-			struct mg_strbuf type = {0};
-
-			cols[j] = t->columns[j];
-			mg_sql_column_type(&type, MG_DIALECT_SQLITE, t, &t->columns[j]);
-			parse_type(&cols[j], mg_strbuf_cstr(&type), s.arena);
-			mg_strbuf_free(&type);
-			if (cols[j].identity) {
-				cols[j].nullable = 0;
-				cols[j].default_sql = NULL;
-			}
-		}
-		copy.columns = cols;
+		copy.columns = declared_columns(&s, &expected->tables[i]);
+		if (!copy.columns)
+			break;
 		schema_builder_add_copy(&s, &copy);
 	}
-	*out = schema_builder_finish(&s);
-	return 0;
+	if (i < expected->n_tables) {
+		schema_builder_abandon(&s);
+		return db_nomem(db);
+	}
+	return schema_builder_finish(out, &s) ? db_nomem(db) : 0;
 }

@@ -7,17 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* `ptr` with room for element `n` (doubling `*cap`), in the arena. */
+#include "modelgen/errors.h"
+
+/* `ptr` with room for element `n` (doubling `*cap`), in the arena; NULL
+ * when out of memory (`ptr` and *cap unchanged). */
 static void *grow(struct mg_arena *a, void *ptr, size_t *cap, size_t n, size_t size)
 {
+	size_t new_cap;
 	void *p;
 
 	if (n < *cap)
 		return ptr;
-	*cap = *cap ? *cap * 2 : 8;
-	p = mg_arena_calloc(a, *cap, size);
+	new_cap = *cap ? *cap * 2 : 8;
+	p = mg_arena_calloc(a, new_cap, size);
+	if (!p)
+		return NULL;
 	if (n)
 		memcpy(p, ptr, n * size);
+	*cap = new_cap;
 	return p;
 }
 
@@ -51,14 +58,22 @@ void schema_builder_abandon(struct schema_builder *s)
 
 void schema_builder_add_copy(struct schema_builder *s, const struct mg_table *t)
 {
-	s->tables = grow(s->arena, s->tables, &s->cap_tables, s->n_tables, sizeof(*s->tables));
+	struct mg_table *tables =
+		grow(s->arena, s->tables, &s->cap_tables, s->n_tables, sizeof(*s->tables));
+
+	if (!tables)
+		return;
+	s->tables = tables;
 	s->tables[s->n_tables++] = *t;
 }
 
 struct mg_table *schema_builder_add(struct schema_builder *s, struct table_builder *b)
 {
 	struct mg_table t = {0};
+	size_t n = s->n_tables;
 
+	if (mg_arena_failed(s->arena))
+		return NULL;
 	if (b->n_indexes)
 		qsort(b->indexes, b->n_indexes, sizeof(*b->indexes), cmp_index);
 	if (b->n_foreign_keys)
@@ -74,20 +89,26 @@ struct mg_table *schema_builder_add(struct schema_builder *s, struct table_build
 	t.n_foreign_keys = b->n_foreign_keys;
 	t.foreign_keys = b->foreign_keys;
 	schema_builder_add_copy(s, &t);
-	return &s->tables[s->n_tables - 1];
+	return s->n_tables > n ? &s->tables[n] : NULL;
 }
 
-struct mg_schema *schema_builder_finish(struct schema_builder *s)
+int schema_builder_finish(struct mg_schema **out, struct schema_builder *s)
 {
 	struct mg_schema *schema = mg_arena_alloc(s->arena, sizeof(*schema));
 
+	*out = NULL;
+	if (!schema || mg_arena_failed(s->arena)) {
+		schema_builder_abandon(s);
+		return MG_E_NOMEM;
+	}
 	if (s->n_tables)
 		qsort(s->tables, s->n_tables, sizeof(*s->tables), cmp_table);
 	schema->n_tables = s->n_tables;
 	schema->tables = s->tables;
 	schema->owner = s->arena;
 	memset(s, 0, sizeof(*s));
-	return schema;
+	*out = schema;
+	return 0;
 }
 
 void table_builder_init(struct table_builder *b, struct schema_builder *s, const char *name)
@@ -99,48 +120,64 @@ void table_builder_init(struct table_builder *b, struct schema_builder *s, const
 
 struct mg_column *table_builder_column(struct table_builder *b, const char *name)
 {
-	struct mg_column *c;
+	struct mg_column *columns =
+		grow(b->arena, b->columns, &b->cap_columns, b->n_columns, sizeof(*b->columns));
+	const char *copy = mg_arena_strdup(b->arena, name);
 
-	b->columns = grow(b->arena, b->columns, &b->cap_columns, b->n_columns, sizeof(*b->columns));
-	c = &b->columns[b->n_columns++];
-	c->name = mg_arena_strdup(b->arena, name);
-	return c;
+	if (!columns || !copy)
+		return NULL;
+	b->columns = columns;
+	b->columns[b->n_columns].name = copy;
+	return &b->columns[b->n_columns++];
 }
 
 void table_builder_primary_key(struct table_builder *b, const char *column)
 {
-	b->primary_key = grow(b->arena, b->primary_key, &b->cap_primary_key, b->n_primary_key,
-			      sizeof(*b->primary_key));
-	b->primary_key[b->n_primary_key++] = mg_arena_strdup(b->arena, column);
+	const char **pk = grow(b->arena, b->primary_key, &b->cap_primary_key, b->n_primary_key,
+			       sizeof(*b->primary_key));
+	const char *copy = mg_arena_strdup(b->arena, column);
+
+	if (!pk || !copy)
+		return;
+	b->primary_key = pk;
+	b->primary_key[b->n_primary_key++] = copy;
 }
 
-size_t table_builder_index(struct table_builder *b, const char *name, int unique)
+struct mg_index *table_builder_index(struct table_builder *b, const char *name, int unique)
 {
-	size_t cap = b->cap_indexes, cap2 = b->cap_indexes;
+	struct mg_index *indexes =
+		grow(b->arena, b->indexes, &b->cap_indexes, b->n_indexes, sizeof(*b->indexes));
+	const char *copy = mg_arena_strdup(b->arena, name);
 
-	b->indexes = grow(b->arena, b->indexes, &b->cap_indexes, b->n_indexes, sizeof(*b->indexes));
-	b->index_columns =
-		grow(b->arena, b->index_columns, &cap, b->n_indexes, sizeof(*b->index_columns));
-	b->cap_index_columns = grow(b->arena, b->cap_index_columns, &cap2, b->n_indexes,
-				    sizeof(*b->cap_index_columns));
-	b->indexes[b->n_indexes].name = mg_arena_strdup(b->arena, name);
+	if (!indexes || !copy)
+		return NULL;
+	b->indexes = indexes;
+	b->indexes[b->n_indexes].name = copy;
 	b->indexes[b->n_indexes].unique = unique;
-	return b->n_indexes++;
+	b->cap_last_index = 0;
+	return &b->indexes[b->n_indexes++];
 }
 
-void table_builder_index_column(struct table_builder *b, size_t index, const char *column)
+void table_builder_index_column(struct table_builder *b, const char *column)
 {
-	struct mg_index *ix = &b->indexes[index];
+	struct mg_index *ix = &b->indexes[b->n_indexes - 1];
+	const char **columns = grow(b->arena, (void *)ix->columns, &b->cap_last_index,
+				    ix->n_columns, sizeof(*ix->columns));
+	const char *copy = mg_arena_strdup(b->arena, column);
 
-	b->index_columns[index] = grow(b->arena, b->index_columns[index],
-				       &b->cap_index_columns[index], ix->n_columns, sizeof(char *));
-	b->index_columns[index][ix->n_columns++] = mg_arena_strdup(b->arena, column);
-	ix->columns = b->index_columns[index];
+	if (!columns || !copy)
+		return;
+	columns[ix->n_columns++] = copy;
+	ix->columns = columns;
 }
 
 struct mg_foreign_key *table_builder_foreign_key(struct table_builder *b)
 {
-	b->foreign_keys = grow(b->arena, b->foreign_keys, &b->cap_foreign_keys, b->n_foreign_keys,
-			       sizeof(*b->foreign_keys));
+	struct mg_foreign_key *fks = grow(b->arena, b->foreign_keys, &b->cap_foreign_keys,
+					  b->n_foreign_keys, sizeof(*b->foreign_keys));
+
+	if (!fks)
+		return NULL;
+	b->foreign_keys = fks;
 	return &b->foreign_keys[b->n_foreign_keys++];
 }

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modelgen/errors.h"
+#include "util/alloc.h"
+
 /* Reserved words of SQLite 3.40 (every keyword) and PostgreSQL 15 (reserved
  * and type/function-only reserved), lower case, sorted for bsearch. An
  * identifier equal to one of them is quoted. */
@@ -475,10 +478,12 @@ void mg_sql_create_table(struct mg_strbuf *b, enum mg_dialect dialect, const str
 {
 	if ((flags & MG_SQL_NO_FOREIGN_KEYS) && dialect == MG_DIALECT_POSTGRESQL &&
 	    table->n_foreign_keys) {
-		unsigned char *keep = calloc(table->n_foreign_keys, 1);
+		unsigned char *keep = mg_calloc(table->n_foreign_keys, 1);
 
-		if (!keep)
-			abort();
+		if (!keep) {
+			mg_strbuf_fail(b);
+			return;
+		}
 		create_table(b, dialect, table, name, keep);
 		free(keep);
 		return;
@@ -638,26 +643,19 @@ static size_t heap_pop(struct heap *h)
 	return top;
 }
 
-static void *xcalloc(size_t n, size_t size)
+int mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables)
 {
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables)
-{
-	struct name_pos *by_name = xcalloc(n_tables, sizeof(*by_name));
-	size_t *indeg = xcalloc(n_tables, sizeof(size_t));
-	size_t *first = xcalloc(n_tables + 1, sizeof(size_t));
-	size_t *fill, *users;
-	unsigned char *done = xcalloc(n_tables, 1);
-	struct heap h = {0, xcalloc(n_tables, sizeof(size_t)), tables};
+	struct name_pos *by_name = mg_calloc(n_tables, sizeof(*by_name));
+	size_t *indeg = mg_calloc(n_tables, sizeof(size_t));
+	size_t *first = mg_calloc(n_tables + 1, sizeof(size_t));
+	size_t *fill = NULL, *users = NULL;
+	unsigned char *done = mg_calloc(n_tables, 1);
+	struct heap h = {0, mg_calloc(n_tables, sizeof(size_t)), tables};
 	size_t i, j, n_edges = 0, n_out = 0, scan = 0;
+	int rc = MG_E_NOMEM;
+
+	if (!by_name || !indeg || !first || !done || !h.v)
+		goto out;
 
 	for (i = 0; i < n_tables; i++) {
 		by_name[i].name = tables[i]->name;
@@ -679,8 +677,10 @@ void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, siz
 		}
 	for (i = 0; i < n_tables; i++)
 		first[i + 1] += first[i];
-	users = xcalloc(n_edges, sizeof(size_t));
-	fill = xcalloc(n_tables, sizeof(size_t));
+	users = mg_calloc(n_edges, sizeof(size_t));
+	fill = mg_calloc(n_tables, sizeof(size_t));
+	if (!users || !fill)
+		goto out;
 	for (i = 0; i < n_tables; i++)
 		for (j = 0; j < tables[i]->n_foreign_keys; j++) {
 			size_t p =
@@ -714,6 +714,8 @@ void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, siz
 				heap_push(&h, k);
 		}
 	}
+	rc = 0;
+out:
 	free(fill);
 	free(users);
 	free(h.v);
@@ -721,6 +723,7 @@ void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, siz
 	free(first);
 	free(indeg);
 	free(by_name);
+	return rc;
 }
 
 /* The table called `name` in `schema` (sorted by name), or NULL. */
@@ -746,13 +749,17 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 			  const struct mg_schema *schema)
 {
 	size_t n = schema->n_tables, i, j;
-	const struct mg_table **tables = xcalloc(n, sizeof(*tables));
-	size_t *order = xcalloc(n, sizeof(size_t));
-	size_t *rank = xcalloc(n, sizeof(size_t));
+	const struct mg_table **tables = mg_calloc(n, sizeof(*tables));
+	size_t *order = mg_calloc(n, sizeof(size_t));
+	size_t *rank = mg_calloc(n, sizeof(size_t));
+	int ok = 0;
 
+	if (!tables || !order || !rank)
+		goto done;
 	for (i = 0; i < n; i++)
 		tables[i] = &schema->tables[i];
-	mg_sql_table_order(order, tables, n);
+	if (mg_sql_table_order(order, tables, n))
+		goto done;
 	for (i = 0; i < n; i++)
 		rank[order[i]] = i;
 
@@ -763,7 +770,9 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 		if (dialect == MG_DIALECT_POSTGRESQL && t->n_foreign_keys) {
 			/* A key to a table created later closes a cycle: it is
 			 * added by ALTER once every table exists. */
-			keep = xcalloc(t->n_foreign_keys, 1);
+			keep = mg_calloc(t->n_foreign_keys, 1);
+			if (!keep)
+				goto done;
 			for (j = 0; j < t->n_foreign_keys; j++) {
 				const struct mg_table *r =
 					lookup(schema, t->foreign_keys[j].ref_table);
@@ -798,6 +807,10 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 			}
 		}
 	}
+	ok = 1;
+done:
+	if (!ok)
+		mg_strbuf_fail(b);
 	free(rank);
 	free(order);
 	free(tables);

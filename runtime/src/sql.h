@@ -1,10 +1,12 @@
 /*
  * The one SQL renderer: turns the shared schema description into SQL text per
- * dialect. The generator uses it to write migrations, the runtime to create a
- * database at the current schema and to rebuild SQLite tables, so both always
- * agree. Output is deterministic and readable: identifiers are quoted only
- * when they must be (reserved words of either dialect, upper case, other
- * characters), keywords upper case, one column per line in CREATE TABLE.
+ * dialect, appended to a string buffer (out of memory, the buffer fails:
+ * check it before using the text). The generator uses it to write
+ * migrations, the runtime to create a database at the current schema and to
+ * rebuild SQLite tables, so both always agree. Output is deterministic and
+ * readable: identifiers are quoted only when they must be (reserved words of
+ * either dialect, upper case, other characters), keywords upper case, one
+ * column per line in CREATE TABLE.
  */
 #ifndef MG_SQL_H
 #define MG_SQL_H
@@ -113,8 +115,9 @@ void mg_sql_comment_on(struct mg_strbuf *b, const char *table_name, const char *
  * Fills order[0..n_tables) with the positions of `tables` in foreign-key
  * order: a table after the tables it references within the set (keys to
  * tables outside the set and to itself are ignored), ties broken by name;
- * a cycle is broken at its first table by name.
+ * a cycle is broken at its first table by name. Returns 0, or MG_E_NOMEM
+ * (never in the generator's build, which aborts instead).
  */
-void mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables);
+int mg_sql_table_order(size_t *order, const struct mg_table *const *tables, size_t n_tables);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "modelgen/errors.h"
+#include "util/alloc.h"
 
 const char *mg_url_resolve(const char *url)
 {
@@ -149,9 +150,12 @@ int mg_url_parse(struct mg_url *out, const char *url, char *err, size_t errlen)
 			    "not a database URL: expected sqlite:PATH, sqlite:///ABSOLUTE/PATH, "
 			    "postgresql://... or a libpq key=value string");
 	}
-	out->target = strdup(path);
-	if (!out->target)
-		return fail(err, errlen, url, "out of memory");
+	out->target = mg_strdup(path);
+	if (!out->target) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return MG_E_NOMEM;
+	}
 	return 0;
 }
 

@@ -20,7 +20,8 @@ const char *mg_url_resolve(const char *url);
 
 /*
  * Parses `url` (see mg_db_open). Returns 0 with *out filled (free with
- * mg_url_free) or MG_E_URL with a one-line message in `err` (errlen bytes).
+ * mg_url_free) or MG_E_URL (MG_E_NOMEM) with a one-line message in `err`
+ * (errlen bytes).
  */
 int mg_url_parse(struct mg_url *out, const char *url, char *err, size_t errlen);
 

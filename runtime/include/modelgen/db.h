@@ -109,7 +109,8 @@ const char *mg_rows_text(const struct mg_rows *rows, size_t i);
  * Returns column `i` of the current row as bytes, with their number in
  * *len, or NULL for SQL NULL (*len 0): a BLOB as stored, a PostgreSQL
  * bytea decoded, anything else as the text mg_rows_text gives. Borrowed
- * until the next mg_rows_next.
+ * until the next mg_rows_next. When decoding a bytea runs out of memory:
+ * NULL with *len SIZE_MAX, and MG_E_NOMEM's message on the handle.
  */
 const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
 

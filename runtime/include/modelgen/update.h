@@ -1,6 +1,9 @@
 /*
  * Bringing a database to a migration: what dbupdate does, callable from an
- * application at start-up. An empty database is created at the registry's
+ * application at start-up. The library prints nothing and never ends the
+ * program: every failure, running out of memory included (MG_E_NOMEM), is
+ * a return code with a one-line message on the handle, and progress lines
+ * go to the callback in mg_update_options, if any. An empty database is created at the registry's
  * schema and stamped; an existing one gets each pending migration in its own
  * transaction with its bookkeeping row (table modelgen_migrations), after
  * checking the live tables against the migration's frozen definitions.
@@ -44,7 +47,7 @@ struct mg_update_options {
 	/* Longest wait for another process's lock and, on PostgreSQL, the
 	 * lock_timeout of every statement, in milliseconds; 0: 60000. */
 	unsigned lock_timeout_ms;
-	FILE *sql_out;           /* MG_UPDATE_DRY_RUN: where the SQL goes */
+	FILE *sql_out;           /* MG_UPDATE_DRY_RUN: where the SQL goes (required) */
 	mg_progress_fn progress; /* or NULL */
 	void *progress_ctx;
 };

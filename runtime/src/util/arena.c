@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
+
 #define ARENA_BLOCK 65536
 #define ARENA_ALIGN 16
 
@@ -21,23 +23,23 @@ struct block {
 
 struct mg_arena {
 	struct block *head;
+	int failed;
 };
-
-static void *xmalloc(size_t size)
-{
-	void *p = malloc(size);
-	if (!p) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
 struct mg_arena *mg_arena_new(void)
 {
-	struct mg_arena *a = xmalloc(sizeof(*a));
-	a->head = NULL;
+	struct mg_arena *a = mg_malloc(sizeof(*a));
+
+	if (a) {
+		a->head = NULL;
+		a->failed = 0;
+	}
 	return a;
+}
+
+int mg_arena_failed(const struct mg_arena *arena)
+{
+	return !arena || arena->failed;
 }
 
 void mg_arena_free(struct mg_arena *arena)
@@ -55,15 +57,27 @@ void mg_arena_free(struct mg_arena *arena)
 
 void *mg_arena_alloc(struct mg_arena *arena, size_t size)
 {
-	struct block *b = arena->head;
+	struct block *b;
 	void *p;
 
+	if (!arena)
+		return NULL;
+	if (size > SIZE_MAX / 2) {
+		arena->failed = 1;
+		return NULL;
+	}
+	b = arena->head;
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (size == 0)
 		size = ARENA_ALIGN;
 	if (!b || b->size - b->used < size) {
 		size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
-		b = xmalloc(sizeof(*b) + cap);
+
+		b = mg_malloc(sizeof(*b) + cap);
+		if (!b) {
+			arena->failed = 1;
+			return NULL;
+		}
 		b->used = 0;
 		b->size = cap;
 		/* A large allocation gets its own block behind the current one so
@@ -85,8 +99,9 @@ void *mg_arena_alloc(struct mg_arena *arena, size_t size)
 void *mg_arena_calloc(struct mg_arena *arena, size_t n, size_t size)
 {
 	if (size && n > SIZE_MAX / size) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
+		if (arena)
+			arena->failed = 1;
+		return NULL;
 	}
 	return mg_arena_alloc(arena, n * size);
 }
@@ -94,6 +109,9 @@ void *mg_arena_calloc(struct mg_arena *arena, size_t n, size_t size)
 char *mg_arena_strndup(struct mg_arena *arena, const char *s, size_t len)
 {
 	char *p = mg_arena_alloc(arena, len + 1);
+
+	if (!p)
+		return NULL;
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -116,6 +134,8 @@ char *mg_arena_printf(struct mg_arena *arena, const char *fmt, ...)
 	if (n < 0)
 		n = 0;
 	p = mg_arena_alloc(arena, (size_t)n + 1);
+	if (!p)
+		return NULL;
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -1,7 +1,10 @@
 /*
  * A bump allocator: many small allocations, one free. The generator uses one
- * per run; the runtime uses one per introspected schema. Allocation failure
- * aborts, since neither program can do anything useful without memory.
+ * per run; the runtime uses one per schema it builds. Out of memory, the
+ * functions return NULL and the arena remembers it (mg_arena_failed), so a
+ * builder can check once at the end; in the generator's build the
+ * allocation wrapper aborts instead (util/alloc.h), so there they never
+ * return NULL.
  */
 #ifndef MG_UTIL_ARENA_H
 #define MG_UTIL_ARENA_H
@@ -10,14 +13,18 @@
 
 struct mg_arena;
 
-/* Returns a new empty arena; never NULL. Free with mg_arena_free. */
+/* Returns a new empty arena (NULL when out of memory). Free with
+ * mg_arena_free. */
 struct mg_arena *mg_arena_new(void);
+
+/* 1 when an allocation from `arena` failed, or `arena` is NULL. */
+int mg_arena_failed(const struct mg_arena *arena);
 
 /* Frees every block of the arena and the arena. Accepts NULL. */
 void mg_arena_free(struct mg_arena *arena);
 
 /* Returns `size` zeroed bytes aligned for any type, valid until the arena
- * is freed. */
+ * is freed. These return NULL when out of memory (or `arena` is NULL). */
 void *mg_arena_alloc(struct mg_arena *arena, size_t size);
 
 /* Returns an array of `n` zeroed elements of `size` bytes. */

@@ -7,22 +7,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void grow(struct mg_strbuf *b, size_t extra)
-{
-	size_t need = b->len + extra + 1;
-	size_t cap;
+#include "util/alloc.h"
 
+/* Drops the text and marks the buffer failed. */
+static void fail(struct mg_strbuf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	b->failed = 1;
+}
+
+/* Room for `extra` more bytes and the NUL: 1, or 0 when the buffer has
+ * failed (now or before). */
+static int grow(struct mg_strbuf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->failed)
+		return 0;
+	if (extra > MG_STRBUF_MAX - b->len) {
+		fail(b);
+		return 0;
+	}
+	need = b->len + extra + 1;
 	if (need <= b->cap)
-		return;
+		return 1;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	b->ptr = realloc(b->ptr, cap);
-	if (!b->ptr) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
+	p = mg_realloc(b->ptr, cap);
+	if (!p) {
+		fail(b);
+		return 0;
 	}
+	b->ptr = p;
 	b->cap = cap;
+	return 1;
 }
 
 void mg_strbuf_free(struct mg_strbuf *b)
@@ -32,6 +54,7 @@ void mg_strbuf_free(struct mg_strbuf *b)
 	free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }
 
 const char *mg_strbuf_cstr(const struct mg_strbuf *b)
@@ -39,27 +62,42 @@ const char *mg_strbuf_cstr(const struct mg_strbuf *b)
 	return b->ptr ? b->ptr : "";
 }
 
+int mg_strbuf_failed(const struct mg_strbuf *b)
+{
+	return b->failed;
+}
+
 char *mg_strbuf_detach(struct mg_strbuf *b)
 {
-	char *p;
+	char *p = NULL;
 
-	grow(b, 0);
-	p = b->ptr;
+	if (grow(b, 0))
+		p = b->ptr;
+	else
+		free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 	return p;
+}
+
+void mg_strbuf_fail(struct mg_strbuf *b)
+{
+	fail(b);
 }
 
 void mg_strbuf_clear(struct mg_strbuf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->ptr)
 		b->ptr[0] = '\0';
 }
 
 void mg_strbuf_putn(struct mg_strbuf *b, const char *s, size_t n)
 {
-	grow(b, n);
+	if (!grow(b, n))
+		return;
 	memcpy(b->ptr + b->len, s, n);
 	b->len += n;
 	b->ptr[b->len] = '\0';
@@ -73,8 +111,8 @@ void mg_strbuf_puts(struct mg_strbuf *b, const char *s)
 void mg_strbuf_putc(struct mg_strbuf *b, char c)
 {
 	/* Emitters write most text a character at a time. */
-	if (b->len + 2 > b->cap)
-		grow(b, 1);
+	if (b->len + 2 > b->cap && !grow(b, 1))
+		return;
 	b->ptr[b->len++] = c;
 	b->ptr[b->len] = '\0';
 }
@@ -86,7 +124,8 @@ void mg_strbuf_vprintf(struct mg_strbuf *b, const char *fmt, va_list ap)
 	int n;
 
 	/* Usually the text fits in the room left: one formatting pass. */
-	grow(b, 63);
+	if (!grow(b, 63))
+		return;
 	room = b->cap - b->len;
 	va_copy(copy, ap);
 	n = vsnprintf(b->ptr + b->len, room, fmt, copy);
@@ -96,7 +135,8 @@ void mg_strbuf_vprintf(struct mg_strbuf *b, const char *fmt, va_list ap)
 		return;
 	}
 	if ((size_t)n >= room) {
-		grow(b, (size_t)n);
+		if (!grow(b, (size_t)n))
+			return;
 		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
 	}
 	b->len += (size_t)n;
