@@ -1,7 +1,8 @@
 # Allocation failure (tests/alloc): the runtime built to fail its n-th
 # allocation, along mg_update's create and migrate paths and mg_status +
 # mg_verify, for every n, on SQLite and on the PostgreSQL fixture. Leaks are
-# found by the ASan pass (LeakSanitizer).
+# found by the ASan pass (LeakSanitizer). Also: the installed library
+# exports the public API only and never aborts or prints (tests/symbols).
 add_executable(test_alloc_failure ${CMAKE_CURRENT_SOURCE_DIR}/alloc/alloc_failure.c
                ${CMAKE_CURRENT_SOURCE_DIR}/runtime/demo_registry.c)
 target_compile_options(test_alloc_failure PRIVATE ${MG_WARNINGS})
@@ -15,3 +16,5 @@ if(MG_WITH_POSTGRESQL)
   set_tests_properties(alloc/postgresql PROPERTIES FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
 endif()
 
+add_test(NAME install/symbols
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/symbols/run.sh ${PROJECT_BINARY_DIR})

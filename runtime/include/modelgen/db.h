@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "modelgen/errors.h"
+#include "modelgen/export.h"
 #include "modelgen/schema.h"
 
 #ifdef __cplusplus
@@ -31,24 +32,24 @@ struct mg_rows;
  * `errbuf` is not NULL, writes a one-line message into it (at most `errlen`
  * bytes, terminated); *out is NULL.
  */
-int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen);
+MG_EXTERN int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen);
 
 /* Closes the connection and frees the handle. Accepts NULL. An open
  * transaction is rolled back. */
-void mg_db_close(struct mg_db *db);
+MG_EXTERN void mg_db_close(struct mg_db *db);
 
 /* Returns the dialect of the connection. */
-enum mg_dialect mg_db_dialect(const struct mg_db *db);
+MG_EXTERN enum mg_dialect mg_db_dialect(const struct mg_db *db);
 
 /* Returns the message of the last error on `db` ("" when none), borrowed
  * until the next call on `db`. */
-const char *mg_db_errmsg(const struct mg_db *db);
+MG_EXTERN const char *mg_db_errmsg(const struct mg_db *db);
 
 /*
  * Sets the error message of `db` (printf format) and returns `code`, so a
  * hand-written step can write `return mg_db_error(db, MG_E_STEP, "...")`.
  */
-int mg_db_error(struct mg_db *db, int code, const char *fmt, ...)
+MG_EXTERN int mg_db_error(struct mg_db *db, int code, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
 #endif
@@ -59,23 +60,23 @@ int mg_db_error(struct mg_db *db, int code, const char *fmt, ...)
  * MG_E_SQL (message: the failing statement and the database's message,
  * with SQLSTATE on PostgreSQL).
  */
-int mg_db_exec(struct mg_db *db, const char *sql);
+MG_EXTERN int mg_db_exec(struct mg_db *db, const char *sql);
 
 /*
  * Runs one statement with `n_params` text parameters ($1..$n; a NULL
  * element is SQL NULL). Returns 0 or MG_E_SQL. When `changes` is not NULL
  * it receives the number of rows the statement changed.
  */
-int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params, const char *const *params,
-		unsigned long long *changes);
+MG_EXTERN int mg_db_execp(struct mg_db *db, const char *sql, size_t n_params,
+			  const char *const *params, unsigned long long *changes);
 
 /*
  * Runs one query with text parameters as mg_db_execp and returns its rows
  * in *out (free with mg_rows_free before the next statement on `db`).
  * Returns 0 or MG_E_SQL.
  */
-int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
-		const char *const *params);
+MG_EXTERN int mg_db_query(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_params,
+			  const char *const *params);
 
 /*
  * A parameter given with its length, for values that are not NUL-terminated
@@ -89,21 +90,21 @@ struct mg_value {
 };
 
 /* mg_db_execp and mg_db_query with mg_value parameters. */
-int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values, const struct mg_value *values,
-		unsigned long long *changes);
-int mg_db_queryv(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_values,
-		 const struct mg_value *values);
+MG_EXTERN int mg_db_execv(struct mg_db *db, const char *sql, size_t n_values,
+			  const struct mg_value *values, unsigned long long *changes);
+MG_EXTERN int mg_db_queryv(struct mg_rows **out, struct mg_db *db, const char *sql, size_t n_values,
+			   const struct mg_value *values);
 
 /* Moves to the next row: returns 1 when there is one, 0 at the end, or a
  * negative MG_E_* code (message on the handle). */
-int mg_rows_next(struct mg_rows *rows);
+MG_EXTERN int mg_rows_next(struct mg_rows *rows);
 
 /* Number of columns of the result. */
-size_t mg_rows_columns(const struct mg_rows *rows);
+MG_EXTERN size_t mg_rows_columns(const struct mg_rows *rows);
 
 /* Returns column `i` of the current row as text, or NULL for SQL NULL;
  * borrowed until the next mg_rows_next. PostgreSQL booleans are "t"/"f". */
-const char *mg_rows_text(const struct mg_rows *rows, size_t i);
+MG_EXTERN const char *mg_rows_text(const struct mg_rows *rows, size_t i);
 
 /*
  * Returns column `i` of the current row as bytes, with their number in
@@ -112,10 +113,10 @@ const char *mg_rows_text(const struct mg_rows *rows, size_t i);
  * until the next mg_rows_next. When decoding a bytea runs out of memory:
  * NULL with *len SIZE_MAX, and MG_E_NOMEM's message on the handle.
  */
-const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
+MG_EXTERN const void *mg_rows_blob(struct mg_rows *rows, size_t i, size_t *len);
 
 /* Frees a result. Accepts NULL. */
-void mg_rows_free(struct mg_rows *rows);
+MG_EXTERN void mg_rows_free(struct mg_rows *rows);
 
 /*
  * Sets how long calls on `db` wait for a lock another connection holds, in
@@ -125,15 +126,15 @@ void mg_rows_free(struct mg_rows *rows);
  * mg_update sets its own (mg_update_options.lock_timeout_ms). Returns 0 or
  * MG_E_SQL.
  */
-int mg_db_set_lock_timeout(struct mg_db *db, unsigned ms);
+MG_EXTERN int mg_db_set_lock_timeout(struct mg_db *db, unsigned ms);
 
 /* Transactions. mg_db_begin starts one (on SQLite BEGIN IMMEDIATE, waiting
  * for the busy timeout); commit and rollback end it. Return 0 or MG_E_SQL
  * (MG_E_LOCKED when the wait timed out). A hand-written migration step
  * already runs inside its migration's transaction and must not call them. */
-int mg_db_begin(struct mg_db *db);
-int mg_db_commit(struct mg_db *db);
-int mg_db_rollback(struct mg_db *db);
+MG_EXTERN int mg_db_begin(struct mg_db *db);
+MG_EXTERN int mg_db_commit(struct mg_db *db);
+MG_EXTERN int mg_db_rollback(struct mg_db *db);
 
 /*
  * Reads the live definition of the tables named in `names` (n_names of
@@ -146,15 +147,15 @@ int mg_db_rollback(struct mg_db *db);
  * name that does not exist is left out. *out is freed with mg_schema_free.
  * Returns 0 or MG_E_SQL.
  */
-int mg_db_inspect(struct mg_schema **out, struct mg_db *db, size_t n_names,
-		  const char *const *names);
+MG_EXTERN int mg_db_inspect(struct mg_schema **out, struct mg_db *db, size_t n_names,
+			    const char *const *names);
 
 /*
  * As mg_db_inspect for one table; *out holds exactly that table
  * ((*out)->tables[0]). Returns 0, MG_E_NOTFOUND when there is no such table
  * (*out is NULL), or MG_E_SQL.
  */
-int mg_db_inspect_table(struct mg_schema **out, struct mg_db *db, const char *name);
+MG_EXTERN int mg_db_inspect_table(struct mg_schema **out, struct mg_db *db, const char *name);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef MODELGEN_ERRORS_H
 #define MODELGEN_ERRORS_H
 
+#include "modelgen/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,7 +37,7 @@ enum mg_error {
 
 /* Returns a static, one-line description of `code` ("unknown error" for
  * codes this version does not know). Never NULL. */
-const char *mg_strerror(int code);
+MG_EXTERN const char *mg_strerror(int code);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "modelgen/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -105,30 +107,32 @@ struct mg_schema {
  * Frees a schema built at run time and everything it points to. Accepts
  * NULL; does nothing for a schema whose owner is NULL (static data).
  */
-void mg_schema_free(struct mg_schema *schema);
+MG_EXTERN void mg_schema_free(struct mg_schema *schema);
 
 /*
  * Returns the table called `name` in `schema`, or NULL. The result is
  * borrowed from `schema`.
  */
-const struct mg_table *mg_schema_find_table(const struct mg_schema *schema, const char *name);
+MG_EXTERN const struct mg_table *mg_schema_find_table(const struct mg_schema *schema,
+						      const char *name);
 
 /* Returns the column called `name` in `table`, or NULL (borrowed). */
-const struct mg_column *mg_table_find_column(const struct mg_table *table, const char *name);
+MG_EXTERN const struct mg_column *mg_table_find_column(const struct mg_table *table,
+						       const char *name);
 
 /* Stable lower-case name of a type ("bigint", "varchar", ...), as stored in
  * snapshots; NULL for an unknown value. */
-const char *mg_coltype_name(enum mg_coltype type);
+MG_EXTERN const char *mg_coltype_name(enum mg_coltype type);
 
 /* Parses a name from mg_coltype_name; returns 0 when unknown. */
-enum mg_coltype mg_coltype_from_name(const char *name);
+MG_EXTERN enum mg_coltype mg_coltype_from_name(const char *name);
 
 /* Stable name of an action ("no action", "cascade", "set null",
  * "restrict"); NULL for an unknown value. */
-const char *mg_fk_action_name(enum mg_fk_action action);
+MG_EXTERN const char *mg_fk_action_name(enum mg_fk_action action);
 
 /* Parses a name from mg_fk_action_name; returns -1 when unknown. */
-int mg_fk_action_from_name(const char *name);
+MG_EXTERN int mg_fk_action_from_name(const char *name);
 
 #ifdef __cplusplus
 }

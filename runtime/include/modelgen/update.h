@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "modelgen/db.h"
+#include "modelgen/export.h"
 #include "modelgen/migration.h"
 
 #ifdef __cplusplus
@@ -74,8 +75,8 @@ struct mg_update_result {
  * changed by a refused or failed migration; migrations applied before it
  * stay applied.
  */
-int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_registry *reg,
-	      const struct mg_update_options *opts);
+MG_EXTERN int mg_update(struct mg_update_result *out, struct mg_db *db,
+			const struct mg_registry *reg, const struct mg_update_options *opts);
 
 /* What mg_status reports. */
 struct mg_status {
@@ -90,7 +91,7 @@ struct mg_status {
  * (same refusals as mg_update: ahead, edited, other branch). Changes
  * nothing. Returns 0 or a negative MG_E_* code.
  */
-int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry *reg);
+MG_EXTERN int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry *reg);
 
 /*
  * Compares the live schema of `db` with the schema after its current
@@ -112,8 +113,8 @@ int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry 
  * MG_E_DRIFT when not (then *report, when not NULL, receives a malloc'd
  * text of one line per difference that the caller frees), or another code.
  */
-int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg, int use_number,
-	      unsigned number);
+MG_EXTERN int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg,
+			int use_number, unsigned number);
 
 /*
  * Adopts a database without bookkeeping: checks that its live schema equals
@@ -121,12 +122,13 @@ int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg, in
  * applied. Returns 0, MG_E_DRIFT (*report as for mg_verify), MG_E_RANGE,
  * MG_E_INCONSISTENT (it already has bookkeeping) or another code.
  */
-int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, unsigned number);
+MG_EXTERN int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg,
+			  unsigned number);
 
 /* Returns the checksum of a migration as stored in the bookkeeping
  * ("sha256:" and 64 hex digits) in out: SHA-256 over its number, name,
  * hashes, flags, frozen tables and every step on both dialects. */
-void mg_migration_checksum(char out[72], const struct mg_migration *m);
+MG_EXTERN void mg_migration_checksum(char out[72], const struct mg_migration *m);
 
 #ifdef __cplusplus
 }
