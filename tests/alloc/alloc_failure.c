@@ -41,6 +41,7 @@ static const char *dialect, *workdir;
 static char admin_url[600], url[700];
 static struct mg_db *admin; /* PostgreSQL: makes and drops the scratch database */
 static unsigned long stride = 1;
+static unsigned long last_calls; /* allocations of the last scenario's whole run */
 static int failures;
 /* What runs now, for a crash report ("sqlite migrate n=12"). */
 static char current[96];
@@ -226,6 +227,7 @@ static unsigned long scenario(const char *name, void (*setup)(void), int (*act)(
 		mg_alloc_fail_at(0);
 		runs++;
 		if (calls < n) {
+			last_calls = calls;
 			/* Nothing failed: the whole scenario fits below n. */
 			if (rc)
 				bad(name, n, "failed without an injected failure: %s",
@@ -305,12 +307,15 @@ int main(int argc, char **argv)
 		admin = must_open();
 	}
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
-		clock_t t0 = clock();
-		unsigned long runs =
-			scenario(scenarios[i].name, scenarios[i].setup, scenarios[i].act);
+		struct timespec t0, t1;
+		unsigned long runs;
 
-		printf("%s %s: %lu runs (every %lu-th allocation failing), %.1f s CPU\n", dialect,
-		       scenarios[i].name, runs, stride, (double)(clock() - t0) / CLOCKS_PER_SEC);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		runs = scenario(scenarios[i].name, scenarios[i].setup, scenarios[i].act);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("%s %s: %lu allocations, %lu runs (n = 1, %lu, ...), %.1f s\n", dialect,
+		       scenarios[i].name, last_calls, runs, 1 + stride,
+		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	if (admin) {
 		char sql[128];
