@@ -31,6 +31,7 @@ struct mg_db {
 	unsigned lock_timeout_ms;
 	mg_progress_fn progress; /* set by mg_update for its duration */
 	void *progress_ctx;
+	unsigned long round_trips; /* requests sent to a server (tests count them) */
 };
 
 /* The part of a result every driver's rows begin with. */

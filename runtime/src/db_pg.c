@@ -344,6 +344,7 @@ static int pg_exec(struct mg_db *db, const char *sql)
 
 	/* Sent whole (one round trip), the results read one per statement:
 	 * the count of those that completed says which one failed. */
+	db->round_trips++;
 	if (!pq.PQsendQuery(conn(db), sql))
 		return result_error(db, NULL, sql, 0);
 	while ((res = pq.PQgetResult(conn(db))) != NULL) {
@@ -428,6 +429,7 @@ static int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, siz
 		}
 		params = vals;
 	}
+	db->round_trips++;
 	res = pq.PQexecParams(conn(db), sql, (int)n_params, NULL, params, lengths, formats, 0);
 	st = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {

@@ -1,11 +1,14 @@
 /*
- * PostgreSQL introspection from the catalogs (pg_class, pg_attribute,
- * pg_index, pg_constraint), and normalising an expected schema through the
+ * PostgreSQL introspection from the catalogs, in sets: whatever the number
+ * of tables, one query per catalog (pg_class, pg_attribute, the primary
+ * keys and other indexes of pg_index, pg_constraint), each over every
+ * named table at once. And normalising an expected schema through the
  * server: the expected columns are created as temporary tables inside a
  * transaction or savepoint that is rolled back (so only the TEMP privilege
- * every role has by default is needed), and read back the same way,
- * so types and defaults compare in the server's own spelling
- * ('x'::character varying, timestamp with time zone, ...).
+ * every role has by default is needed) and read back the same way, so types
+ * and defaults compare in the server's own spelling ('x'::character
+ * varying, timestamp with time zone, ...). A drift check costs the same
+ * dozen round trips for one table or a thousand.
  */
 #include "inspect_pg.h"
 
@@ -30,238 +33,297 @@ static void parse_type(struct mg_column *col, const char *sql_type, struct mg_ar
 			   "character varying(", arena);
 }
 
-/* Adds table `name` of schema `schema_name` (NULL: the current schema) to
- * `s` when it exists. */
-static int read_table(struct schema_builder *s, struct mg_db *db, const char *schema_name,
-		      const char *name)
+/*
+ * The tables every query starts from: t(oid, relname) for the names in $1
+ * (a text[]) that are tables of the namespace, the connection's current
+ * schema or this session's temporary one.
+ */
+#define TABLES_IN(namespace)                                                                       \
+	"WITH t AS (SELECT c.oid, c.relname FROM pg_class c"                                       \
+	" WHERE c.relname = ANY ($1::text[]) AND c.relkind IN ('r', 'p')"                          \
+	" AND c.relnamespace = " namespace ") "
+#define CURRENT_SCHEMA "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+#define TEMP_SCHEMA    "pg_my_temp_schema()"
+
+/* The queries, each for one namespace: [0] current schema, [1] temporary.
+ * Every row starts with its table's name. */
+#define PER_NAMESPACE(sql)                                                                         \
+	{                                                                                          \
+		TABLES_IN(CURRENT_SCHEMA) sql, TABLES_IN(TEMP_SCHEMA) sql                          \
+	}
+
+static const char *const tables_sql[2] =
+	PER_NAMESPACE("SELECT t.relname, obj_description(t.oid, 'pg_class') FROM t");
+
+static const char *const columns_sql[2] = PER_NAMESPACE(
+	"SELECT t.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+	" a.attidentity, pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum)"
+	" FROM t JOIN pg_attribute a ON a.attrelid = t.oid LEFT JOIN pg_attrdef d"
+	" ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+	" WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY t.relname, a.attnum");
+
+static const char *const primary_keys_sql[2] =
+	PER_NAMESPACE("SELECT t.relname, a.attname FROM t JOIN pg_index i ON i.indrelid = t.oid"
+		      " CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
+		      " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+		      " WHERE i.indisprimary ORDER BY t.relname, k.ord");
+
+static const char *const indexes_sql[2] = PER_NAMESPACE(
+	"SELECT t.relname, ic.relname, i.indisunique, coalesce(a.attname, '<expression>')"
+	" FROM t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid"
+	" CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
+	" LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+	" WHERE NOT i.indisprimary ORDER BY t.relname, ic.relname, k.ord");
+
+static const char *const foreign_keys_sql[2] = PER_NAMESPACE(
+	"SELECT t.relname, con.conname, a.attname, rc.relname, ra.attname, con.confdeltype"
+	" FROM t JOIN pg_constraint con ON con.conrelid = t.oid AND con.contype = 'f'"
+	" JOIN pg_class rc ON rc.oid = con.confrelid"
+	" JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]"
+	" JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[1]"
+	" ORDER BY t.relname, con.conname");
+
+/* The tables being read: one builder each, sorted by name. */
+struct reading {
+	struct schema_builder *out;
+	struct mg_db *db;
+	int temp;    /* reading the temporary schema */
+	char *names; /* $1: the names as a text[] literal */
+	struct table_builder *tables;
+	size_t n_tables;
+};
+
+static int cmp_builder(const void *a, const void *b)
 {
-	struct mg_rows *rows = NULL;
-	char *oid = NULL, *comment = NULL;
-	const char *p2[2] = {schema_name, name};
-	const char *p1[1];
-	struct table_builder b;
-	struct mg_table *t;
-	int rc;
-
-	rc = db_query_value(
-		&oid, db,
-		"SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-		" WHERE n.nspname = coalesce($1::text, current_schema())"
-		" AND c.relname = $2 AND c.relkind IN ('r', 'p')",
-		2, p2);
-	if (rc || !oid)
-		goto done;
-	p1[0] = oid;
-	table_builder_init(&b, s, name);
-	rc = mg_db_query(&rows, db,
-			 "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-			 " a.attidentity, pg_get_expr(d.adbin, d.adrelid),"
-			 " col_description(a.attrelid, a.attnum)"
-			 " FROM pg_attribute a LEFT JOIN pg_attrdef d"
-			 " ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-			 " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
-			 " ORDER BY a.attnum",
-			 1, p1);
-	if (rc)
-		goto done;
-	while ((rc = mg_rows_next(rows)) == 1) {
-		struct mg_column *c = table_builder_column(&b, mg_rows_text(rows, 0));
-		const char *dflt = mg_rows_text(rows, 4);
-
-		if (!c) {
-			rc = db_nomem(db);
-			goto done;
-		}
-		parse_type(c, mg_rows_text(rows, 1), s->arena);
-		c->nullable = strcmp(mg_rows_text(rows, 2), "t") != 0;
-		c->identity = mg_rows_text(rows, 3)[0] != 0;
-		c->default_sql = dflt ? mg_arena_strdup(s->arena, dflt) : NULL;
-		c->comment = mg_arena_strdup(s->arena, mg_rows_text(rows, 5));
-	}
-	if (rc < 0)
-		goto done;
-	mg_rows_free(rows);
-	rows = NULL;
-
-	rc = mg_db_query(
-		&rows, db,
-		"SELECT a.attname FROM pg_index i"
-		" CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
-		" JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-		" WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
-		1, p1);
-	if (rc)
-		goto done;
-	while ((rc = mg_rows_next(rows)) == 1)
-		table_builder_primary_key(&b, mg_rows_text(rows, 0));
-	if (rc < 0)
-		goto done;
-	mg_rows_free(rows);
-	rows = NULL;
-
-	rc = mg_db_query(
-		&rows, db,
-		"SELECT ic.relname, i.indisunique, coalesce(a.attname, '<expression>')"
-		" FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
-		" CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
-		" LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-		" WHERE i.indrelid = $1::oid AND NOT i.indisprimary"
-		" ORDER BY ic.relname, k.ord",
-		1, p1);
-	if (rc)
-		goto done;
-	{
-		const struct mg_index *ix = NULL;
-
-		while ((rc = mg_rows_next(rows)) == 1) {
-			if (!ix || strcmp(ix->name, mg_rows_text(rows, 0)) != 0) {
-				ix = table_builder_index(&b, mg_rows_text(rows, 0),
-							 strcmp(mg_rows_text(rows, 1), "t") == 0);
-				if (!ix) {
-					rc = db_nomem(db);
-					goto done;
-				}
-			}
-			table_builder_index_column(&b, mg_rows_text(rows, 2));
-		}
-	}
-	if (rc < 0)
-		goto done;
-	mg_rows_free(rows);
-	rows = NULL;
-
-	rc = mg_db_query(
-		&rows, db,
-		"SELECT con.conname, a.attname, rc.relname, ra.attname, con.confdeltype"
-		" FROM pg_constraint con JOIN pg_class rc ON rc.oid = con.confrelid"
-		" JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]"
-		" JOIN pg_attribute ra ON ra.attrelid = con.confrelid"
-		" AND ra.attnum = con.confkey[1]"
-		" WHERE con.conrelid = $1::oid AND con.contype = 'f'",
-		1, p1);
-	if (rc)
-		goto done;
-	while ((rc = mg_rows_next(rows)) == 1) {
-		struct mg_foreign_key *fk = table_builder_foreign_key(&b);
-		const char *act = mg_rows_text(rows, 4);
-
-		if (!fk) {
-			rc = db_nomem(db);
-			goto done;
-		}
-		fk->name = mg_arena_strdup(s->arena, mg_rows_text(rows, 0));
-		fk->column = mg_arena_strdup(s->arena, mg_rows_text(rows, 1));
-		fk->ref_table = mg_arena_strdup(s->arena, mg_rows_text(rows, 2));
-		fk->ref_column = mg_arena_strdup(s->arena, mg_rows_text(rows, 3));
-		fk->on_delete = act[0] == 'c'   ? MG_FK_CASCADE
-				: act[0] == 'n' ? MG_FK_SET_NULL
-				: act[0] == 'r' ? MG_FK_RESTRICT
-						: MG_FK_NO_ACTION;
-	}
-	if (rc < 0)
-		goto done;
-	mg_rows_free(rows);
-	rows = NULL;
-	rc = db_query_value(&comment, db, "SELECT obj_description($1::oid, 'pg_class')", 1, p1);
-	if (rc)
-		goto done;
-	t = schema_builder_add(s, &b);
-	if (t)
-		t->comment = mg_arena_strdup(s->arena, comment);
-	else
-		rc = db_nomem(db);
-done:
-	mg_rows_free(rows);
-	free(comment);
-	free(oid);
-	return rc;
+	return strcmp(((const struct table_builder *)a)->name,
+		      ((const struct table_builder *)b)->name);
 }
 
-/* Adds the tables named in `names` of schema `schema_name` (NULL: the
- * current schema) that exist to `s`. */
-static int read_tables(struct schema_builder *s, struct mg_db *db, const char *schema_name,
-		       size_t n_names, const char *const *names)
+/* The builder of table `name`, or NULL (a table that appeared meanwhile). */
+static struct table_builder *find(struct reading *r, const char *name)
 {
-	size_t i;
-	int rc = 0;
+	struct table_builder key;
 
-	for (i = 0; i < n_names && rc == 0; i++)
-		rc = read_table(s, db, schema_name, names[i]);
+	key.name = name;
+	return bsearch(&key, r->tables, r->n_tables, sizeof(*r->tables), cmp_builder);
+}
+
+/* `names` as a PostgreSQL array literal: {"a","b"}. */
+static char *array_literal(size_t n, const char *const *names)
+{
+	struct mg_strbuf b = {0};
+	size_t i;
+
+	mg_strbuf_putc(&b, '{');
+	for (i = 0; i < n; i++) {
+		const char *p;
+
+		mg_strbuf_puts(&b, i ? ",\"" : "\"");
+		for (p = names[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				mg_strbuf_putc(&b, '\\');
+			mg_strbuf_putc(&b, *p);
+		}
+		mg_strbuf_putc(&b, '"');
+	}
+	mg_strbuf_putc(&b, '}');
+	return mg_strbuf_detach(&b);
+}
+
+/* Runs query `sql` of the reading; for each row whose table is known,
+ * calls `row` with that table's builder. */
+static int each_row(struct reading *r, const char *sql,
+		    int (*row)(struct reading *r, struct table_builder *b, struct mg_rows *rows))
+{
+	const char *params[1] = {r->names};
+	struct mg_rows *rows = NULL;
+	int rc = mg_db_query(&rows, r->db, sql, 1, params);
+
+	if (rc)
+		return rc;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		struct table_builder *b = find(r, mg_rows_text(rows, 0));
+
+		if (b && (rc = row(r, b, rows)) != 0)
+			break;
+	}
+	mg_rows_free(rows);
+	return rc < 0 ? rc : 0;
+}
+
+static int column_row(struct reading *r, struct table_builder *b, struct mg_rows *rows)
+{
+	struct mg_column *c = table_builder_column(b, mg_rows_text(rows, 1));
+	const char *dflt = mg_rows_text(rows, 5);
+
+	if (!c)
+		return db_nomem(r->db);
+	parse_type(c, mg_rows_text(rows, 2), b->arena);
+	c->nullable = strcmp(mg_rows_text(rows, 3), "t") != 0;
+	c->identity = mg_rows_text(rows, 4)[0] != 0;
+	c->default_sql = dflt ? mg_arena_strdup(b->arena, dflt) : NULL;
+	c->comment = mg_arena_strdup(b->arena, mg_rows_text(rows, 6));
+	return 0;
+}
+
+static int primary_key_row(struct reading *r, struct table_builder *b, struct mg_rows *rows)
+{
+	(void)r;
+	table_builder_primary_key(b, mg_rows_text(rows, 1));
+	return 0;
+}
+
+static int index_row(struct reading *r, struct table_builder *b, struct mg_rows *rows)
+{
+	const char *name = mg_rows_text(rows, 1);
+
+	/* Rows come by table, index, column position: a new name starts the
+	 * next index of the table. */
+	if (!b->n_indexes || strcmp(b->indexes[b->n_indexes - 1].name, name) != 0) {
+		if (!table_builder_index(b, name, strcmp(mg_rows_text(rows, 2), "t") == 0))
+			return db_nomem(r->db);
+	}
+	table_builder_index_column(b, mg_rows_text(rows, 3));
+	return 0;
+}
+
+static int foreign_key_row(struct reading *r, struct table_builder *b, struct mg_rows *rows)
+{
+	struct mg_foreign_key *fk = table_builder_foreign_key(b);
+	const char *act = mg_rows_text(rows, 5);
+
+	if (!fk)
+		return db_nomem(r->db);
+	fk->name = mg_arena_strdup(b->arena, mg_rows_text(rows, 1));
+	fk->column = mg_arena_strdup(b->arena, mg_rows_text(rows, 2));
+	fk->ref_table = mg_arena_strdup(b->arena, mg_rows_text(rows, 3));
+	fk->ref_column = mg_arena_strdup(b->arena, mg_rows_text(rows, 4));
+	fk->on_delete = act[0] == 'c'   ? MG_FK_CASCADE
+			: act[0] == 'n' ? MG_FK_SET_NULL
+			: act[0] == 'r' ? MG_FK_RESTRICT
+					: MG_FK_NO_ACTION;
+	return 0;
+}
+
+/* Query 1: which of the names are tables, with their comments; a builder
+ * for each. */
+static int read_table_list(struct reading *r)
+{
+	const char *params[1] = {r->names};
+	struct mg_rows *rows = NULL;
+	size_t cap = 0;
+	int rc = mg_db_query(&rows, r->db, tables_sql[r->temp], 1, params);
+
+	if (rc)
+		return rc;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		const char *comment = mg_rows_text(rows, 1);
+
+		struct table_builder *b;
+
+		if (r->n_tables == cap) {
+			size_t more = cap ? cap * 2 : 16;
+			struct table_builder *t = mg_realloc(r->tables, more * sizeof(*t));
+
+			if (!t) {
+				rc = db_nomem(r->db);
+				break;
+			}
+			r->tables = t;
+			cap = more;
+		}
+		b = &r->tables[r->n_tables];
+		table_builder_init(b, r->out, mg_rows_text(rows, 0));
+		b->comment = mg_arena_strdup(b->arena, comment);
+		if (!b->name) {
+			rc = db_nomem(r->db);
+			break;
+		}
+		r->n_tables++;
+	}
+	mg_rows_free(rows);
+	if (rc < 0)
+		return rc;
+	if (r->n_tables)
+		qsort(r->tables, r->n_tables, sizeof(*r->tables), cmp_builder);
+	return 0;
+}
+
+/* Adds the tables named in `names` of the current or the temporary schema
+ * that exist to `out`: five queries, whatever their number. */
+static int read_tables(struct schema_builder *out, struct mg_db *db, int temp, size_t n_names,
+		       const char *const *names)
+{
+	struct reading r = {out, db, temp, NULL, NULL, 0};
+	size_t i;
+	int rc;
+
+	r.names = array_literal(n_names, names);
+	if (!r.names) {
+		rc = db_nomem(db);
+		goto done;
+	}
+	rc = read_table_list(&r);
+	if (rc || !r.n_tables)
+		goto done;
+	rc = each_row(&r, columns_sql[temp], column_row);
+	if (rc == 0)
+		rc = each_row(&r, primary_keys_sql[temp], primary_key_row);
+	if (rc == 0)
+		rc = each_row(&r, indexes_sql[temp], index_row);
+	if (rc == 0)
+		rc = each_row(&r, foreign_keys_sql[temp], foreign_key_row);
+	for (i = 0; rc == 0 && i < r.n_tables; i++)
+		if (!schema_builder_add(out, &r.tables[i]))
+			rc = db_nomem(db);
+done:
+	free(r.names);
+	free(r.tables);
 	return rc;
 }
 
 int inspect_pg(struct schema_builder *out, struct mg_db *db, size_t n_names,
 	       const char *const *names)
 {
-	return read_tables(out, db, NULL, n_names, names);
+	return read_tables(out, db, 0, n_names, names);
 }
 
-int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct mg_schema *expected)
+/* CREATE TEMPORARY TABLE statements for the expected tables: their columns
+ * with type and default, which is all the server rewrites. */
+static void put_temp_tables(struct mg_strbuf *sql, const struct mg_schema *expected)
 {
-	struct mg_strbuf sql = {0};
-	struct schema_builder read = {0}, s = {0};
-	struct mg_schema *scratch = NULL;
-	const char **names = NULL;
-	char *temp_schema = NULL;
-	int was_in_tx = db->in_tx, rc, rb;
 	size_t i, j;
 
-	*out = NULL;
-	rc = mg_db_exec(db, was_in_tx ? "SAVEPOINT modelgen_normalize" : "BEGIN");
-	if (rc)
-		goto done;
-	names = mg_calloc(expected->n_tables + 1, sizeof(*names));
-	if (!names) {
-		rc = db_nomem(db);
-		goto rollback;
-	}
 	for (i = 0; i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
 
-		names[i] = t->name;
-		/* Only what the server rewrites: types and defaults. */
-		mg_strbuf_puts(&sql, "CREATE TEMPORARY TABLE ");
-		mg_sql_ident(&sql, t->name);
-		mg_strbuf_puts(&sql, " (");
+		mg_strbuf_puts(sql, "CREATE TEMPORARY TABLE ");
+		mg_sql_ident(sql, t->name);
+		mg_strbuf_puts(sql, " (");
 		for (j = 0; j < t->n_columns; j++) {
 			const struct mg_column *c = &t->columns[j];
 
-			mg_strbuf_puts(&sql, j ? ", " : "");
-			mg_sql_ident(&sql, c->name);
-			mg_strbuf_putc(&sql, ' ');
-			mg_sql_column_type(&sql, MG_DIALECT_POSTGRESQL, t, c);
+			mg_strbuf_puts(sql, j ? ", " : "");
+			mg_sql_ident(sql, c->name);
+			mg_strbuf_putc(sql, ' ');
+			mg_sql_column_type(sql, MG_DIALECT_POSTGRESQL, t, c);
 			if (c->default_sql && !c->identity) {
-				mg_strbuf_puts(&sql, " DEFAULT ");
-				mg_sql_default(&sql, c->default_sql);
+				mg_strbuf_puts(sql, " DEFAULT ");
+				mg_sql_default(sql, c->default_sql);
 			}
 		}
-		mg_strbuf_puts(&sql, ");\n");
+		mg_strbuf_puts(sql, ");\n");
 	}
-	rc = db_exec_buf(db, &sql);
-	if (rc == 0)
-		rc = db_query_value(
-			&temp_schema, db,
-			"SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()", 0,
-			NULL);
-	if (rc == 0) {
-		schema_builder_init(&read);
-		rc = read_tables(&read, db, temp_schema ? temp_schema : "pg_temp",
-				 expected->n_tables, names);
-		if (rc == 0 && schema_builder_finish(&scratch, &read))
-			rc = db_nomem(db);
-	}
-rollback:
-	rb = mg_db_exec(db, was_in_tx ? "ROLLBACK TO SAVEPOINT modelgen_normalize;"
-					" RELEASE SAVEPOINT modelgen_normalize"
-				      : "ROLLBACK");
-	if (rc) {
-		db_prefix(db, "reading the expected schema back from the server");
-		goto done;
-	}
-	if (rb) {
-		rc = rb;
-		goto done;
-	}
+}
+
+/* `expected` with the types and defaults the server gave its columns in
+ * `scratch` (the temporary copies), into *out. */
+static int take_server_spelling(struct mg_schema **out, const struct mg_schema *expected,
+				const struct mg_schema *scratch)
+{
+	struct schema_builder s;
+	size_t i, j;
+
 	schema_builder_init(&s);
 	for (i = 0; i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
@@ -287,12 +349,53 @@ rollback:
 		copy.columns = cols;
 		schema_builder_add_copy(&s, &copy);
 	}
-	if (schema_builder_finish(out, &s))
+	return schema_builder_finish(out, &s);
+}
+
+int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct mg_schema *expected)
+{
+	struct mg_strbuf sql = {0};
+	struct schema_builder read = {0};
+	struct mg_schema *scratch = NULL;
+	const char **names = NULL;
+	int was_in_tx = db->in_tx, rc, rb;
+	size_t i;
+
+	*out = NULL;
+	names = mg_calloc(expected->n_tables + 1, sizeof(*names));
+	if (!names)
+		return db_nomem(db);
+	for (i = 0; i < expected->n_tables; i++)
+		names[i] = expected->tables[i].name;
+	/* One round trip to open the scratch space and create the copies,
+	 * five to read them back, one to roll back. */
+	mg_strbuf_puts(&sql, was_in_tx ? "SAVEPOINT modelgen_normalize;\n" : "BEGIN;\n");
+	put_temp_tables(&sql, expected);
+	rc = db_exec_buf(db, &sql);
+	if (rc == 0) {
+		schema_builder_init(&read);
+		rc = read_tables(&read, db, 1, expected->n_tables, names);
+		if (rc == 0 && schema_builder_finish(&scratch, &read))
+			rc = db_nomem(db);
+	}
+	/* After a failed BEGIN; CREATE ... the transaction may be open or not:
+	 * a ROLLBACK outside one only warns. */
+	rb = mg_db_exec(db, was_in_tx ? "ROLLBACK TO SAVEPOINT modelgen_normalize;"
+					" RELEASE SAVEPOINT modelgen_normalize"
+				      : "ROLLBACK");
+	if (rc) {
+		db_prefix(db, "reading the expected schema back from the server");
+		goto done;
+	}
+	if (rb) {
+		rc = rb;
+		goto done;
+	}
+	if (take_server_spelling(out, expected, scratch))
 		rc = db_nomem(db);
 done:
 	schema_builder_abandon(&read);
 	mg_schema_free(scratch);
-	free(temp_schema);
 	free(names);
 	mg_strbuf_free(&sql);
 	return rc;

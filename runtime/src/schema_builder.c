@@ -80,6 +80,7 @@ struct mg_table *schema_builder_add(struct schema_builder *s, struct table_build
 		qsort(b->foreign_keys, b->n_foreign_keys, sizeof(*b->foreign_keys),
 		      cmp_foreign_key);
 	t.name = b->name;
+	t.comment = b->comment;
 	t.n_columns = b->n_columns;
 	t.columns = b->columns;
 	t.n_primary_key = b->n_primary_key;

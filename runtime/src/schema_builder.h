@@ -24,6 +24,7 @@ struct schema_builder {
 struct table_builder {
 	struct mg_arena *arena;
 	const char *name;
+	const char *comment; /* set by the caller, in the arena */
 	struct mg_column *columns;
 	size_t n_columns, cap_columns;
 	const char **primary_key;
