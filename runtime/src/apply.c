@@ -716,144 +716,216 @@ static int set_fk(struct mg_db *db, int on)
 	return db->driver->set_foreign_keys(db, on);
 }
 
+/* One mg_update call: where it goes and what it has done so far. */
+struct update_run {
+	const struct mg_registry *reg;
+	unsigned target; /* the migration number to reach */
+	unsigned flags;  /* MG_UPDATE_* */
+	struct mg_update_result *did;
+};
+
+/* Notes the migration the database was found at: `from` until the first
+ * change, `to` every time. */
+static void note_current(struct update_run *u, unsigned current)
+{
+	if (!u->did->actions)
+		u->did->from = current;
+	u->did->to = current;
+}
+
+/* --sql: what would run, printed to `f`; nothing changes. */
+static int print_update(struct mg_db *db, struct update_run *u, FILE *f)
+{
+	struct bk_state st = {0};
+	int rc = bk_read(&st, db);
+
+	note_current(u, st.current);
+	if (rc == 0)
+		rc = bk_check(db, &st, u->reg);
+	if (rc == 0)
+		rc = dry_run(db, u->reg, &st, u->target, u->flags, f);
+	bk_state_free(&st);
+	return rc;
+}
+
+/* Going down across an irreversible migration is refused before the first
+ * step, so that a refusal leaves the database where it was. (Only --to can
+ * go down: the latest is never below the current number.) */
+static int refuse_before_any_step(struct mg_db *db, const struct update_run *u)
+{
+	struct bk_state st = {0};
+	int rc;
+
+	if (!(u->flags & MG_UPDATE_TO) || (u->flags & MG_UPDATE_FORCE))
+		return 0;
+	rc = bk_read(&st, db);
+	if (rc == 0)
+		rc = refuse_irreversible(db, u->reg, st.current, u->target);
+	bk_state_free(&st);
+	return rc;
+}
+
+/*
+ * Where the dialect can switch foreign keys off only outside a transaction
+ * (SQLite), looks at the next action in a read snapshot first: *nothing
+ * when there is none (the snapshot is checked and that is the end, without
+ * waiting for the write lock), *fk_off when its plan needs the keys off
+ * (rebuilds and drops), which they then are.
+ */
+static int peek(int *nothing, int *fk_off, struct mg_db *db, struct update_run *u)
+{
+	struct bk_state st = {0};
+	struct action next;
+	int rc = read_snapshot(&st, db);
+
+	*nothing = *fk_off = 0;
+	if (rc)
+		goto done;
+	next = next_action(&st, u->reg, u->target);
+	if (next.kind == ACT_NONE) {
+		rc = bk_check(db, &st, u->reg);
+		note_current(u, st.current);
+		*nothing = 1;
+	} else if (plan_needs_fk_off(action_plan(&next, db->dialect))) {
+		rc = set_fk(db, 0);
+		*fk_off = rc == 0;
+	}
+done:
+	bk_state_free(&st);
+	return rc;
+}
+
+/* The progress line of action `a` (none for a down step about to be
+ * refused as irreversible). */
+static void report_action(struct mg_db *db, const struct update_run *u, const struct action *a)
+{
+	if (a->kind == ACT_DOWN && (a->m->flags & MG_MIGRATION_IRREVERSIBLE) &&
+	    !(u->flags & MG_UPDATE_FORCE))
+		return;
+	if (a->kind == ACT_UP || a->kind == ACT_DOWN)
+		db_progress(db, "%s %s", a->kind == ACT_UP ? "applying" : "reverting", a->m->name);
+	else if (a->kind == ACT_CREATE)
+		db_progress(db, "empty database: creating the schema of %s",
+			    u->reg->migrations[u->reg->n_migrations - 1]->name);
+}
+
+/* How one step under the lock ended. */
+enum step_end {
+	STEP_NOTHING_LEFT, /* the database is at the target */
+	STEP_DONE,         /* one action committed */
+	STEP_AGAIN         /* the action needs foreign keys off: look again */
+};
+
+/*
+ * One step under the write lock, in one transaction: reads and checks the
+ * bookkeeping, takes the next action towards the target (the create path,
+ * or one migration up or down) and commits it with its bookkeeping row.
+ * `fk_off`: foreign keys are off for it, as peek found it needs; when it
+ * needs them off and they are not (another process moved the database on
+ * since the peek), nothing is done and *end is STEP_AGAIN. On failure the
+ * transaction is rolled back: nothing of the action stays.
+ */
+static int one_step(enum step_end *end, struct mg_db *db, struct update_run *u, int fk_off)
+{
+	struct bk_state st = {0};
+	struct action a;
+	int rc;
+
+	*end = STEP_NOTHING_LEFT;
+	rc = mg_db_begin(db);
+	if (rc == 0)
+		rc = bk_read(&st, db);
+	if (rc == 0)
+		rc = bk_check(db, &st, u->reg);
+	if (rc) {
+		if (db->in_tx)
+			mg_db_rollback(db);
+		goto done;
+	}
+	note_current(u, st.current);
+	a = next_action(&st, u->reg, u->target);
+	if (a.kind == ACT_NONE) {
+		rc = mg_db_commit(db);
+		goto done;
+	}
+	if (db->driver->set_foreign_keys && !fk_off &&
+	    plan_needs_fk_off(action_plan(&a, db->dialect))) {
+		mg_db_rollback(db);
+		*end = STEP_AGAIN;
+		goto done;
+	}
+	report_action(db, u, &a);
+	rc = do_action(db, u->reg, &a, &st, u->flags);
+	if (rc == 0 && fk_off)
+		rc = db->driver->foreign_key_check(db);
+	if (rc == 0)
+		rc = mg_db_commit(db);
+	if (rc) {
+		mg_db_rollback(db);
+		goto done;
+	}
+	u->did->actions++;
+	*end = STEP_DONE;
+done:
+	bk_state_free(&st);
+	return rc;
+}
+
+/* Steps until the database is at the target or a step fails. */
+static int run_steps(struct mg_db *db, struct update_run *u)
+{
+	enum step_end end;
+	int rc;
+
+	do {
+		int nothing = 0, fk_off = 0;
+
+		if (db->driver->set_foreign_keys) {
+			rc = peek(&nothing, &fk_off, db, u);
+			if (rc || nothing)
+				return rc;
+		}
+		rc = one_step(&end, db, u, fk_off);
+		if (fk_off)
+			set_fk(db, 1);
+	} while (rc == 0 && end != STEP_NOTHING_LEFT);
+	return rc;
+}
+
 int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_registry *reg,
 	      const struct mg_update_options *opts)
 {
 	static const struct mg_update_options none = {0};
-	struct mg_update_result res = {0, 0, 0};
-	struct bk_state st = {0};
-	unsigned target, flags;
-	int rc, locked = 0;
+	struct mg_update_result did = {0, 0, 0};
+	struct update_run u = {reg, 0, 0, &did};
+	int rc;
 
-	if (out)
-		*out = res;
 	if (!opts)
 		opts = &none;
-	flags = opts->flags;
-	target = (flags & MG_UPDATE_TO) ? opts->to : (unsigned)reg->n_migrations;
-	if (target > reg->n_migrations)
-		return mg_db_error(db, MG_E_RANGE, "no migration %u: the latest is %zu", target,
-				   reg->n_migrations);
-	if ((flags & MG_UPDATE_DRY_RUN) && !opts->sql_out)
-		return mg_db_error(db, MG_E_USAGE, "MG_UPDATE_DRY_RUN needs sql_out for the SQL");
+	u.flags = opts->flags;
+	u.target = (u.flags & MG_UPDATE_TO) ? opts->to : (unsigned)reg->n_migrations;
+	if (u.target > reg->n_migrations)
+		rc = mg_db_error(db, MG_E_RANGE, "no migration %u: the latest is %zu", u.target,
+				 reg->n_migrations);
+	else if ((u.flags & MG_UPDATE_DRY_RUN) && !opts->sql_out)
+		rc = mg_db_error(db, MG_E_USAGE, "MG_UPDATE_DRY_RUN needs sql_out for the SQL");
+	else
+		rc = mg_db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
+								      : MG_DEFAULT_LOCK_TIMEOUT_MS);
 	db->progress = opts->progress;
 	db->progress_ctx = opts->progress_ctx;
-	rc = mg_db_set_lock_timeout(db, opts->lock_timeout_ms ? opts->lock_timeout_ms
-							      : MG_DEFAULT_LOCK_TIMEOUT_MS);
-	if (rc)
-		goto done;
-	if (flags & MG_UPDATE_DRY_RUN) {
-		rc = bk_read(&st, db);
-		res.from = res.to = st.current;
+	if (rc == 0 && (u.flags & MG_UPDATE_DRY_RUN)) {
+		rc = print_update(db, &u, opts->sql_out);
+	} else if (rc == 0 && (rc = lock(db)) == 0) {
+		rc = refuse_before_any_step(db, &u);
 		if (rc == 0)
-			rc = bk_check(db, &st, reg);
-		if (rc == 0)
-			rc = dry_run(db, reg, &st, target, flags, opts->sql_out);
-		goto done;
-	}
-	rc = lock(db);
-	if (rc)
-		goto done;
-	locked = 1;
-	/* Going down across an irreversible migration is refused before the
-	 * first step, so a refusal leaves the database where it was. (Only
-	 * --to can go down: the latest is never below the current number.) */
-	if ((flags & MG_UPDATE_TO) && !(flags & MG_UPDATE_FORCE)) {
-		rc = bk_read(&st, db);
-		if (rc == 0)
-			rc = refuse_irreversible(db, reg, st.current, target);
-		bk_state_free(&st);
-		if (rc)
-			goto done;
-	}
-	for (;;) {
-		struct action peek, a;
-		int fk_off = 0;
-
-		/* SQLite: peek before the write transaction, since foreign keys
-		 * can only be switched off before BEGIN (rebuilds and drops need
-		 * that). */
-		if (db->driver->set_foreign_keys) {
-			rc = read_snapshot(&st, db);
-			if (rc)
-				break;
-			peek = next_action(&st, reg, target);
-			if (peek.kind == ACT_NONE) {
-				/* Nothing to do in a consistent snapshot: check it and
-				 * stop, without waiting for the write lock. */
-				rc = bk_check(db, &st, reg);
-				if (!res.actions)
-					res.from = st.current;
-				res.to = st.current;
-				break;
-			}
-			bk_state_free(&st);
-			if (plan_needs_fk_off(action_plan(&peek, db->dialect))) {
-				rc = set_fk(db, 0);
-				if (rc)
-					break;
-				fk_off = 1;
-			}
-		}
-		rc = mg_db_begin(db);
-		if (rc == 0)
-			rc = bk_read(&st, db);
-		if (rc == 0)
-			rc = bk_check(db, &st, reg);
-		if (rc == 0) {
-			a = next_action(&st, reg, target);
-			if (!res.actions)
-				res.from = st.current;
-			res.to = st.current;
-			if (a.kind == ACT_NONE) {
-				rc = mg_db_commit(db);
-				if (fk_off)
-					set_fk(db, 1);
-				break;
-			}
-			if (db->driver->set_foreign_keys && !fk_off &&
-			    plan_needs_fk_off(action_plan(&a, db->dialect))) {
-				/* Another process moved the database on
-				 * meanwhile: start over. */
-				mg_db_rollback(db);
-				bk_state_free(&st);
-				continue;
-			}
-			if (a.kind == ACT_DOWN && (a.m->flags & MG_MIGRATION_IRREVERSIBLE) &&
-			    !(flags & MG_UPDATE_FORCE))
-				; /* refused below, before any change */
-			else if (a.kind == ACT_UP || a.kind == ACT_DOWN)
-				db_progress(db, "%s %s",
-					    a.kind == ACT_UP ? "applying" : "reverting", a.m->name);
-			else if (a.kind == ACT_CREATE)
-				db_progress(db, "empty database: creating the schema of %s",
-					    reg->migrations[reg->n_migrations - 1]->name);
-			rc = do_action(db, reg, &a, &st, flags);
-			if (rc == 0 && fk_off)
-				rc = db->driver->foreign_key_check(db);
-			if (rc == 0)
-				rc = mg_db_commit(db);
-			if (rc == 0)
-				res.actions++;
-			else
-				mg_db_rollback(db);
-		} else if (db->in_tx) {
-			mg_db_rollback(db);
-		}
-		if (fk_off)
-			set_fk(db, 1);
-		bk_state_free(&st);
-		if (rc)
-			break;
-	}
-done:
-	bk_state_free(&st);
-	if (locked)
+			rc = run_steps(db, &u);
 		unlock(db);
+	}
 	db->progress = NULL;
 	db->progress_ctx = NULL;
 	if (out)
-		*out = res;
+		*out = did;
 	return rc;
 }
 
