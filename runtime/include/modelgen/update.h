@@ -1,23 +1,28 @@
 /*
  * Bringing a database to a migration: what dbupdate does, callable from an
- * application at start-up. The library prints nothing and never ends the
- * program: every failure, running out of memory included (MG_E_NOMEM), is
- * a return code with a one-line message on the handle, and progress lines
- * go to the callback in mg_update_options, if any. An empty database is created at the registry's
+ * application at start-up. An empty database is created at the registry's
  * schema and stamped; an existing one gets each pending migration in its own
  * transaction with its bookkeeping row (table modelgen_migrations), after
  * checking the live tables against the migration's frozen definitions.
+ *
+ * The library prints nothing and never ends the program: every failure,
+ * running out of memory included (MG_E_NOMEM), is a return code with a
+ * one-line message on the handle, and progress lines go to the callback in
+ * mg_update_options, if any.
  *
  * From an application, with the migrations linked in
  * (modelgen_add_migrations):
  *
  *     extern const struct mg_registry modelgen_registry;
+ *     struct mg_update_result did;
  *     struct mg_db *db;
  *     char err[256];
  *     if (mg_db_open(&db, NULL, err, sizeof(err)) != 0)        // $DATABASE_URL
  *             die(err);
- *     if (mg_update(NULL, db, &modelgen_registry, NULL) != 0)
+ *     if (mg_update(&did, db, &modelgen_registry, NULL) != 0)  // or NULL for &did
  *             die(mg_db_errmsg(db));
+ *     if (did.actions)
+ *             log("migrated from %u to %u", did.from, did.to);
  *     ... use db or open another connection ...
  *     mg_db_close(db);
  */
