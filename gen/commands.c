@@ -1,89 +1,63 @@
 /*
- * diff, check, sql and new: read the snapshot and the migrations on disk, run
- * the pipeline (parse, diff, plan, emit), write generated files atomically.
+ * The commands that write or check generated files (diff, check, sql, new):
+ * read generated/ back (history.c), run the pipeline (parse, diff, plan,
+ * emit), write atomically (write.c). Every message goes into one diagnostic
+ * list, printed sorted at the end; what a command reports as its result
+ * (the operations of a new migration, the SQL) goes to stdout.
  *
- * The history is the source of truth: every generated migration carries the
- * schema delta it makes (emit.h), so the schema after any migration is
- * rebuilt by replaying the deltas. generated/schema.json is that end state as
- * canonical JSON for review and for `diff`; `check` proves they agree.
+ * The migrations are the source of truth: the schema after any of them is
+ * rebuilt by the runtime's history algorithm (mg_schema_at, forward from the
+ * empty schema over the frozen tables read back). generated/schema.json and
+ * generated/registry.c are derived from them; `check` proves they agree.
  */
 #include "commands.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diff.h"
 #include "emit.h"
+#include "history.h"
+#include "modelgen/update.h"
 #include "plan.h"
+#include "schema_at.h"
+#include "slug.h"
 #include "snapshot.h"
+#include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
-#include "xalloc.h"
+#include "write.h"
 
-/* ---- small helpers ----------------------------------------------------- */
+/* ---- what every command shares -------------------------------------- */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static char *
-xprintf(const char *fmt, ...)
+/* One run of a command: its diagnostics and generated/ as read. */
+struct run {
+	const struct cli *cli;
+	struct diag_list diags;
+	struct history h;
+};
+
+/* An error about no particular place ("modelgen: error: ..."). */
+#define run_error(r, ...) diag_error(&(r)->diags, NULL, __VA_ARGS__)
+
+static void at(struct diag_loc *loc, const char *path)
 {
-	struct mg_strbuf b = {0};
-	va_list ap;
-
-	va_start(ap, fmt);
-	mg_strbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	return mg_strbuf_detach(&b);
+	loc->file = path;
+	loc->line = 0;
+	loc->column = 0;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void
-error(const char *fmt, ...)
+/* Prints the diagnostics, frees the run, returns `rc`. */
+static int run_end(struct run *r, int rc)
 {
-	va_list ap;
-
-	fputs("modelgen: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* Reads a whole file. Returns 0 with `*out` (malloc'd), 1 when it does not
- * exist, -1 on another error (errno set). */
-static int read_file(char **out, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct mg_strbuf b = {0};
-	char buf[8192];
-	size_t n;
-
-	*out = NULL;
-	if (!f)
-		return errno == ENOENT ? 1 : -1;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		mg_strbuf_putn(&b, buf, n);
-	if (ferror(f)) {
-		fclose(f);
-		mg_strbuf_free(&b);
-		return -1;
-	}
-	fclose(f);
-	*out = mg_strbuf_detach(&b);
-	if (!*out)
-		*out = xstrdup("");
-	return 0;
+	diag_print(&r->diags, stderr);
+	diag_free(&r->diags);
+	history_free(&r->h);
+	return rc;
 }
 
 static int use_colour(void)
@@ -91,273 +65,6 @@ static int use_colour(void)
 	const char *nc = getenv("NO_COLOR");
 
 	return isatty(STDOUT_FILENO) && !(nc && nc[0]);
-}
-
-/* ---- the generated folder as it is on disk ----------------------------- */
-
-struct mig {
-	char *file; /* "0003_rename_rating.c" */
-	char *path; /* "generated/migrations/0003_rename_rating.c" */
-	unsigned file_number;
-	int name_ok; /* NNNN_slug.c */
-	char *text;
-	struct emit_file *mf; /* NULL when unreadable */
-	int full;             /* mf read whole, not just its header */
-};
-
-struct state {
-	const char *dir;
-	char *migrations_dir;
-	char *snapshot_path;
-	char *registry_path;
-	size_t n_migs;
-	struct mig *migs;            /* readable ones sorted by number, then file name */
-	struct mg_schema *snapshot;  /* NULL when absent */
-	char snapshot_text_hash[72]; /* of its bytes (snapshot_load_hashed) */
-	char *registry_text;         /* NULL when absent */
-	/* Replayed end state of the history (tables borrowed from migs),
-	 * made on first use. */
-	struct mg_schema replayed;
-	int have_replayed;
-};
-
-static void state_free(struct state *st)
-{
-	size_t i;
-
-	for (i = 0; i < st->n_migs; i++) {
-		free(st->migs[i].file);
-		free(st->migs[i].path);
-		free(st->migs[i].text);
-		emit_file_free(st->migs[i].mf);
-	}
-	free(st->migs);
-	free(st->migrations_dir);
-	free(st->snapshot_path);
-	free(st->registry_path);
-	mg_schema_free(st->snapshot);
-	free(st->registry_text);
-	emit_schema_free_shallow(&st->replayed);
-}
-
-static int mig_cmp(const void *a, const void *b)
-{
-	const struct mig *x = a, *y = b;
-
-	if (x->file_number != y->file_number)
-		return x->file_number < y->file_number ? -1 : 1;
-	return strcmp(x->file, y->file);
-}
-
-/* 1 when `name` is NNNN_slug.c; sets the number. */
-static int parse_file_name(const char *name, unsigned *number)
-{
-	const char *p = name;
-	unsigned long v = 0;
-	size_t digits = 0, n = strlen(name);
-
-	while (*p >= '0' && *p <= '9' && digits < 7) {
-		v = v * 10 + (unsigned long)(*p - '0');
-		p++;
-		digits++;
-	}
-	*number = (unsigned)v;
-	if (digits < 4 || *p != '_' || n < 3 || strcmp(name + n - 2, ".c") != 0 || v == 0)
-		return 0;
-	for (p++; p < name + n - 2; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return 0;
-	return 1;
-}
-
-/* Replays the schema deltas of `migs[0..n)` from the empty schema. */
-static void replay(struct mg_schema *out, const struct mig *migs, size_t n)
-{
-	struct mg_schema cur = {0, NULL, NULL};
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		struct mg_schema next;
-		const struct emit_file *mf = migs[i].mf;
-
-		if (!mf || mf->handwritten)
-			continue;
-		emit_apply_delta(&next, &cur, mf->delta_before, mf->delta_after);
-		emit_schema_free_shallow(&cur);
-		cur = next;
-	}
-	*out = cur;
-}
-
-/*
- * Reads generated/: the migration files (each read back with emit_read; an
- * unreadable one is kept with mf NULL and its error in `diags`), the
- * snapshot and the registry text. Returns 0, or -1 after printing an error
- * that stops everything (an unreadable folder or snapshot).
- */
-static int state_load(struct state *st, const char *dir, int full, struct diag_list *diags)
-{
-	DIR *dh;
-	struct dirent *de;
-	size_t cap = 0, len = strlen(dir);
-	int r;
-
-	memset(st, 0, sizeof(*st));
-	/* "generated/" names files "generated/registry.c", not "...//...". */
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	st->dir = dir;
-	st->migrations_dir = xprintf("%.*s/migrations", (int)len, dir);
-	st->snapshot_path = xprintf("%.*s/schema.json", (int)len, dir);
-	st->registry_path = xprintf("%.*s/registry.c", (int)len, dir);
-
-	dh = opendir(st->migrations_dir);
-	if (!dh && errno != ENOENT) {
-		error("%s: %s", st->migrations_dir, strerror(errno));
-		return -1;
-	}
-	while (dh && (de = readdir(dh)) != NULL) {
-		struct mig *m;
-		size_t n = strlen(de->d_name);
-		struct stat sb;
-		char *file_path;
-
-		if (n < 3 || strcmp(de->d_name + n - 2, ".c") != 0)
-			continue;
-		file_path = xprintf("%s/%s", st->migrations_dir, de->d_name);
-		if (stat(file_path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			free(file_path);
-			continue;
-		}
-		free(file_path);
-		if (st->n_migs == cap) {
-			cap = cap ? cap * 2 : 16;
-			st->migs = realloc(st->migs, cap * sizeof(*st->migs));
-			if (!st->migs) {
-				fputs("modelgen: out of memory\n", stderr);
-				abort();
-			}
-		}
-		m = &st->migs[st->n_migs++];
-		memset(m, 0, sizeof(*m));
-		m->file = xstrdup(de->d_name);
-		m->path = xprintf("%s/%s", st->migrations_dir, de->d_name);
-		m->name_ok = parse_file_name(m->file, &m->file_number);
-	}
-	if (dh)
-		closedir(dh);
-	if (st->n_migs)
-		qsort(st->migs, st->n_migs, sizeof(*st->migs), mig_cmp);
-	for (size_t i = 0; i < st->n_migs; i++) {
-		struct mig *m = &st->migs[i];
-
-		if (read_file(&m->text, m->path) != 0) {
-			error("%s: %s", m->path, strerror(errno));
-			return -1;
-		}
-		m->full = full;
-		if ((full ? emit_read : emit_read_header)(&m->mf, m->text, m->path, diags) == 0 &&
-		    !m->name_ok)
-			m->file_number = m->mf->number;
-	}
-
-	r = read_file(&st->registry_text, st->registry_path);
-	if (r < 0) {
-		error("%s: %s", st->registry_path, strerror(errno));
-		return -1;
-	}
-	if (access(st->snapshot_path, F_OK) == 0) {
-		if (snapshot_load_hashed(&st->snapshot, st->snapshot_text_hash, st->snapshot_path,
-					 diags) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Reads whole every migration read by its header so far (their SQL, delta
- * and checksum). Returns 0, or -1 with the errors in `diags`. */
-static int state_load_full(struct state *st, struct diag_list *diags)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < st->n_migs; i++) {
-		struct mig *m = &st->migs[i];
-
-		if (!m->mf || m->full)
-			continue;
-		emit_file_free(m->mf);
-		m->mf = NULL;
-		m->full = 1;
-		if (emit_read(&m->mf, m->text, m->path, diags) != 0)
-			rc = -1;
-	}
-	return rc;
-}
-
-/* The end state of the history by replaying every delta, or NULL when a
- * migration cannot be read whole. */
-static const struct mg_schema *state_replayed(struct state *st, struct diag_list *diags)
-{
-	if (!st->have_replayed) {
-		if (state_load_full(st, diags) != 0)
-			return NULL;
-		replay(&st->replayed, st->migs, st->n_migs);
-		st->have_replayed = 1;
-	}
-	return &st->replayed;
-}
-
-/* The newest readable migration, or NULL. */
-static const struct mig *newest(const struct state *st)
-{
-	size_t i = st->n_migs;
-
-	while (i > 0)
-		if (st->migs[--i].mf)
-			return &st->migs[i];
-	return NULL;
-}
-
-/*
- * Refuses to add to a history that `check` would reject for its shape: two
- * migrations with one number, or one that does not start where the one
- * before it ends (deleted, merged out of order). Returns 0, or -1 after
- * printing one error.
- */
-static int history_usable(const struct state *st)
-{
-	const struct mig *prev = NULL;
-	size_t i;
-
-	for (i = 0; i < st->n_migs; i++) {
-		const struct mig *m = &st->migs[i];
-
-		if (!m->mf)
-			continue;
-		if (prev && prev->mf->number == m->mf->number) {
-			error("%s and %s are both migration %u; run `modelgen check` for how to "
-			      "fix "
-			      "it",
-			      prev->path, m->path, m->mf->number);
-			return -1;
-		}
-		if (prev && strcmp(prev->mf->result_hash, m->mf->parent_hash) != 0) {
-			error("%s does not start from the schema %s ends at; run `modelgen check` "
-			      "for how to fix it",
-			      m->path, prev->path);
-			return -1;
-		}
-		prev = m;
-	}
-	return 0;
-}
-
-static const char *end_hash(const struct state *st)
-{
-	const struct mig *m = newest(st);
-
-	return m ? m->mf->result_hash : "";
 }
 
 /* 1 when `schema` has the hash `hash` ("" meaning the empty schema of a
@@ -372,768 +79,824 @@ static int schema_has_hash(const struct mg_schema *schema, const char *hash)
 	return strcmp(h, hash) == 0;
 }
 
-/*
- * The schema at the end of the history: the snapshot when it matches the
- * newest migration, else the replayed deltas when they do (the snapshot is
- * stale, e.g. after a merge). Sets `*from_snapshot`. Returns NULL when
- * neither matches.
- */
-static const struct mg_schema *current_schema(struct state *st, int *from_snapshot,
-					      struct diag_list *diags)
+/* The schema after the first `n_files` files of the history, by the
+ * history algorithm; NULL when one cannot be read whole (errors in diags).
+ * Freed with mg_schema_free. */
+static struct mg_schema *schema_after(struct run *r, size_t n_files)
 {
-	const char *hash = end_hash(st);
-	const struct mg_schema *r;
+	const struct mg_migration *const *migs;
+	struct mg_schema *s = NULL;
+	size_t n;
 
-	*from_snapshot = 0;
-	/* A canonical file hashes to the schema hash as it is. */
-	if (st->snapshot && ((hash[0] && strcmp(st->snapshot_text_hash, hash) == 0) ||
-			     schema_has_hash(st->snapshot, hash))) {
-		*from_snapshot = 1;
-		return st->snapshot;
-	}
-	r = state_replayed(st, diags);
-	/* Reading the migrations whole replaced their headers: `hash` is gone. */
-	if (r && schema_has_hash(r, end_hash(st)))
-		return r;
-	return NULL;
+	if (history_read_full(&r->h, &r->diags) != 0)
+		return NULL;
+	migs = history_migrations(&r->h, n_files, &n);
+	if (mg_schema_at(&s, migs, n, NULL, 0, (unsigned)n) != 0)
+		return NULL;
+	return s;
 }
 
-/* The registry entries of every readable migration, in order. */
-static struct emit_registry_entry *registry_entries(const struct state *st, size_t skip_last,
-						    size_t *n_out)
+/*
+ * Refuses to add to a history that `check` would reject for its shape: two
+ * migrations with one number, or one that does not start where the one
+ * before it ends (deleted, merged out of order). Returns 0, or -1 with one
+ * error.
+ */
+static int history_usable(struct run *r)
 {
-	struct emit_registry_entry *e = calloc(st->n_migs + 1, sizeof(*e));
-	size_t i, n = 0, limit = st->n_migs - skip_last;
+	const struct history_file *prev = NULL;
+	struct diag_loc loc;
+	size_t i;
 
-	if (!e) {
-		fputs("modelgen: out of memory\n", stderr);
-		abort();
-	}
-	for (i = 0; i < limit; i++) {
-		if (!st->migs[i].mf)
+	for (i = 0; i < r->h.n_files; i++) {
+		const struct history_file *f = &r->h.files[i];
+
+		if (!f->readable)
 			continue;
-		e[n].number = st->migs[i].mf->number;
-		e[n].name = st->migs[i].mf->name;
+		at(&loc, f->path);
+		if (prev && prev->mig.number == f->mig.number) {
+			diag_error(
+				&r->diags, &loc,
+				"it and %s are both migration %u; run `modelgen check` for how to "
+				"fix it",
+				prev->path, f->mig.number);
+			return -1;
+		}
+		if (prev && strcmp(prev->mig.result_hash, f->mig.parent_hash) != 0) {
+			diag_error(&r->diags, &loc,
+				   "does not start from the schema %s ends at; run `modelgen "
+				   "check` for "
+				   "how to fix it",
+				   prev->path);
+			return -1;
+		}
+		prev = f;
+	}
+	return 0;
+}
+
+/* The names of the migrations that registry.c lists but generated/migrations
+ * no longer holds, as "a, b" (arena memory), or NULL. */
+static const char *gone_from_registry(struct run *r)
+{
+	static const char key[] = "extern const struct mg_migration mg_migration_";
+	struct mg_strbuf gone = {0};
+	const char *p = r->h.registry_text, *out = NULL;
+
+	while (p && (p = strstr(p, key)) != NULL) {
+		const char *open = strstr(p, "/* "), *close = open ? strstr(open, " */") : NULL;
+		const char *nl = strchr(p, '\n');
+		size_t i;
+
+		if (!open || !close || (nl && close > nl))
+			break;
+		for (i = 0; i < r->h.n_files; i++)
+			if (r->h.files[i].readable &&
+			    strlen(r->h.files[i].mig.name) == (size_t)(close - open - 3) &&
+			    strncmp(r->h.files[i].mig.name, open + 3, (size_t)(close - open - 3)) ==
+				    0)
+				break;
+		if (i == r->h.n_files) {
+			mg_strbuf_puts(&gone, gone.len ? ", " : "");
+			mg_strbuf_putn(&gone, open + 3, (size_t)(close - open - 3));
+		}
+		p = close;
+	}
+	if (gone.len)
+		out = mg_arena_strdup(r->h.arena, mg_strbuf_cstr(&gone));
+	mg_strbuf_free(&gone);
+	return out;
+}
+
+/*
+ * Says that generated/schema.json cannot be read, where and why (its first
+ * error), and that it is derived from the migrations: `what` says what
+ * happens to it.
+ */
+static void snapshot_unreadable(struct run *r, enum diag_level level, const char *what)
+{
+	const struct diag_list *sd = &r->h.snapshot_diags;
+	struct diag_loc loc = {r->h.snapshot_path, 0, 0};
+	const char *why = "unreadable";
+
+	if (sd->n_items) {
+		loc.line = sd->items[0].loc.line;
+		loc.column = sd->items[0].loc.column;
+		why = sd->items[0].text;
+	}
+	diag_add(&r->diags, level, &loc,
+		 "%s (a merge conflict?); it is derived from the migrations: %s", why, what);
+}
+
+/*
+ * The schema at the end of the history: the snapshot when it matches the
+ * newest migration, else the one rebuilt from the migrations (the snapshot
+ * is missing, unreadable, stale after a merge or after the newest migration
+ * was deleted: a note says which). Sets *owned to what the caller frees.
+ * Returns NULL, with an error, when neither matches; with `quiet`, adds
+ * nothing to the diagnostics.
+ */
+static const struct mg_schema *end_schema(struct run *r, struct mg_schema **owned, int quiet)
+{
+	const char *hash = history_end_hash(&r->h);
+	const struct history_file *newest = history_newest(&r->h);
+	struct mg_schema *rebuilt;
+	struct diag_loc loc;
+	const char *gone;
+
+	*owned = NULL;
+	/* A canonical file hashes to the schema hash as it is. */
+	if (r->h.snapshot && ((hash[0] && strcmp(r->h.snapshot_text_hash, hash) == 0) ||
+			      schema_has_hash(r->h.snapshot, hash)))
+		return r->h.snapshot;
+	rebuilt = schema_after(r, r->h.n_files);
+	at(&loc, r->h.snapshot_path);
+	if (!rebuilt || !schema_has_hash(rebuilt, hash)) {
+		mg_schema_free(rebuilt);
+		if (quiet)
+			return NULL;
+		diag_error(&r->diags, &loc,
+			   "cannot rebuild the schema after %s from the migrations; run `modelgen "
+			   "check`",
+			   newest ? newest->path : "the newest migration");
+		return NULL;
+	}
+	*owned = rebuilt;
+	if (quiet || !newest)
+		return rebuilt;
+	gone = gone_from_registry(r);
+	if (r->h.snapshot_error)
+		snapshot_unreadable(r, DIAG_NOTE, "rebuilt from them");
+	else if (!r->h.snapshot)
+		diag_add(&r->diags, DIAG_NOTE, &loc, "missing; rebuilt from the migrations");
+	else if (gone) {
+		at(&loc, r->h.registry_path);
+		diag_add(&r->diags, DIAG_NOTE, &loc,
+			 "lists %s, no longer in %s: it and schema.json are rebuilt from the "
+			 "migrations",
+			 gone, r->h.migrations_dir);
+	} else
+		diag_add(&r->diags, DIAG_NOTE, &loc,
+			 "does not match the migrations; rebuilt from them (the schema after %s)",
+			 newest->mig.name);
+	return rebuilt;
+}
+
+/* The registry entries of the readable files[0..n_files), plus room for
+ * one more (arena memory). */
+static struct emit_registry_entry *registry_entries(struct run *r, size_t n_files, size_t *n_out)
+{
+	struct emit_registry_entry *e = mg_arena_calloc(r->h.arena, n_files + 1, sizeof(*e));
+	size_t i, n = 0;
+
+	for (i = 0; i < n_files; i++) {
+		if (!r->h.files[i].readable)
+			continue;
+		e[n].number = r->h.files[i].mig.number;
+		e[n].name = r->h.files[i].mig.name;
 		n++;
 	}
 	*n_out = n;
 	return e;
 }
 
-/* ---- atomic writes ----------------------------------------------------- */
+/* 1 when the file at `path` holds exactly `text`. */
+static int file_is(const char *path, const char *text)
+{
+	char *old = NULL;
+	int same = write_read_file(&old, path) == 0 && strcmp(old, text) == 0;
 
-struct out_file {
-	char *path;
-	const char *text;
-	char *tmp;      /* while being written */
-	char *backup;   /* hard link to the previous file while renaming */
-	char *old_text; /* its bytes instead, where hard links fail */
-	int renamed;
+	free(old);
+	return same;
+}
+
+/* ---- diff ---------------------------------------------------------------- */
+
+/* What `diff` (normal, --amend, --dry-run) computes before writing. */
+struct computed {
+	struct model *model;
+	struct diff_result diff;
+	struct plan_result plan;
+	struct mg_migration m;
+	struct emit_file_info info;
+	unsigned number;
+	const char *name;
+	const char *mig_path, *remove_path; /* remove_path: an amended file renamed */
+	const char *snapshot_text, *registry_text, *mig_text;
+	struct mg_schema *owned_base; /* the base schema, when rebuilt */
+	const struct mg_schema *base;
+	const struct history_file *amended; /* --amend: the migration replaced */
 };
 
-static int ensure_dir(const char *path, char **created)
+static void computed_free(struct computed *c)
 {
-	*created = NULL;
-	if (mkdir(path, 0777) == 0) {
-		*created = xstrdup(path);
-		return 0;
-	}
-	return errno == EEXIST ? 0 : -1;
+	free((char *)c->snapshot_text);
+	free((char *)c->registry_text);
+	free((char *)c->mig_text);
+	mg_schema_free(c->owned_base);
+	diff_result_free(&c->diff);
+	model_free(c->model);
 }
 
-static void fsync_dir(const char *path)
+/* --amend: the migration to regenerate and the schema before it. */
+static int amend_base(struct run *r, struct computed *c)
 {
-	int fd = open(path, O_RDONLY);
+	const struct history_file *last = history_newest(&r->h);
+	struct diag_loc loc;
 
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
+	if (!last) {
+		run_error(r, "diff --amend: there is no migration to amend; run `modelgen diff`");
+		return -1;
 	}
-}
-
-/*
- * Writes every file of `files` to a temporary name in its folder, syncs it,
- * then renames all of them into place and removes `remove_path` (may be NULL).
- * On an error before the renames nothing in `dir` changes: temporaries and
- * folders this call created are removed. Returns 0 or -1 after printing.
- */
-/* write(2) until all `len` bytes are out (a big migration may take more
- * than one call). Returns 0, or -1 with errno set. */
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
+	at(&loc, last->path);
+	if (last->mig.handwritten) {
+		diag_error(
+			&r->diags, &loc,
+			"hand-written: diff --amend cannot regenerate it; run `modelgen diff` for "
+			"a new migration");
+		return -1;
 	}
+	c->owned_base = schema_after(r, (size_t)(last - r->h.files));
+	if (!c->owned_base || !schema_has_hash(c->owned_base, last->mig.parent_hash)) {
+		diag_error(&r->diags, &loc,
+			   "diff --amend: cannot rebuild the schema before it from the migrations "
+			   "before it; run `modelgen check`");
+		return -1;
+	}
+	c->base = c->owned_base;
+	c->amended = last;
+	c->number = last->mig.number;
+	c->m.parent_hash = last->mig.parent_hash;
 	return 0;
 }
 
-static int write_files(const char *dir, struct out_file *files, size_t n, const char *remove_path)
+/*
+ * Computes the migration `diff` would write (with --amend, the one that
+ * replaces the newest), the new snapshot and registry texts. Returns 1 when
+ * the models equal the base schema (nothing to generate), 0 when computed,
+ * -1 on an error (in the diagnostics).
+ */
+static int diff_compute(struct run *r, struct computed *c)
 {
-	char *made_dir = NULL, *made_mig = NULL;
-	char *mig_dir = xprintf("%s/migrations", dir);
-	size_t i;
-	int rc = -1;
+	const struct cli *cli = r->cli;
+	const struct history_file *last;
+	struct mg_arena *a;
+	struct diff_options opts = {cli->allow_drop, cli->n_fills, cli->fills};
+	size_t n_entries, n_files;
+	struct emit_registry_entry *entries;
+	char hash[72], slug[SLUG_MAX + 1];
+	static const struct mg_schema empty = {0, NULL, NULL};
 
-	if (ensure_dir(dir, &made_dir) != 0 || ensure_dir(mig_dir, &made_mig) != 0) {
-		error("cannot create %s: %s", made_dir ? mig_dir : dir, strerror(errno));
-		goto done;
+	if (history_load(&r->h, cli->generated_dir, 0, &r->diags) != 0 || r->diags.n_errors ||
+	    history_usable(r) != 0)
+		return -1;
+	a = r->h.arena;
+	last = history_newest(&r->h);
+	c->base = &empty;
+	c->m.parent_hash = "";
+	if (cli->amend) {
+		if (amend_base(r, c) != 0)
+			return -1;
+	} else {
+		if (last && !(c->base = end_schema(r, &c->owned_base, 0)))
+			return -1;
+		c->m.parent_hash = history_end_hash(&r->h);
+		c->number = last ? last->mig.number + 1 : 1;
 	}
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(files[i].text);
-		int fd;
 
-		files[i].tmp = xprintf("%s.tmp-XXXXXX", files[i].path);
-		fd = mkstemp(files[i].tmp);
-		if (fd < 0) {
-			error("cannot write %s: %s", files[i].path, strerror(errno));
-			free(files[i].tmp);
-			files[i].tmp = NULL;
-			goto done;
-		}
-		files[i].renamed = 0;
-		if (fchmod(fd, 0644) != 0 || write_all(fd, files[i].text, len) != 0 ||
-		    fsync(fd) != 0) {
-			error("cannot write %s: %s", files[i].path, strerror(errno));
-			close(fd);
-			goto done;
-		}
-		if (close(fd) != 0) {
-			error("cannot write %s: %s", files[i].path, strerror(errno));
-			goto done;
-		}
-	}
-	/* Keep the previous files reachable until every rename succeeded, so
-	 * that a failure can put them back. */
-	for (i = 0; i < n; i++) {
-		struct stat sb;
+	if (parse_models(&c->model, &cli->parse, &r->diags) != 0)
+		return -1;
+	if (diff_schemas(&c->diff, c->base, &c->model->schema, c->model, &opts, &r->diags) != 0)
+		return -1;
+	if (c->diff.n_ops == 0)
+		return 1;
+	plan_migration(&c->plan, a, &c->diff, c->base, &c->model->schema);
 
-		if (lstat(files[i].path, &sb) != 0 || !S_ISREG(sb.st_mode))
-			continue; /* nothing to keep (or the rename below fails) */
-		files[i].backup = xprintf("%s.orig", files[i].tmp);
-		if (link(files[i].path, files[i].backup) != 0) {
-			free(files[i].backup);
-			files[i].backup = NULL;
-			/* No hard links on this file system: keep the bytes. */
-			if (read_file(&files[i].old_text, files[i].path) != 0) {
-				error("cannot read %s: %s", files[i].path, strerror(errno));
-				goto done;
-			}
-		}
+	/* The schema hash is SHA-256 over the snapshot text (snapshot.h): one
+	 * dump serves both. */
+	c->snapshot_text = snapshot_dump(&c->model->schema);
+	memcpy(hash, "sha256:", 7);
+	mg_sha256_hex(hash + 7, c->snapshot_text, strlen(c->snapshot_text));
+	if (c->amended && !cli->message) {
+		c->name = c->amended->mig.name;
+	} else {
+		slug_make(slug, cli->message, &c->diff, c->number == 1 && c->base->n_tables == 0);
+		c->name = mg_arena_printf(a, "%04u_%s", c->number, slug);
 	}
-	for (i = 0; i < n; i++) {
-		if (rename(files[i].tmp, files[i].path) != 0) {
-			error("cannot write %s: %s", files[i].path, strerror(errno));
-			goto done;
-		}
-		files[i].renamed = 1;
-	}
-	if (remove_path && unlink(remove_path) != 0 && errno != ENOENT) {
-		error("cannot remove %s: %s", remove_path, strerror(errno));
-		goto done;
-	}
-	fsync_dir(mig_dir);
-	fsync_dir(dir);
-	rc = 0;
-done:
-	for (i = 0; i < n; i++) {
-		if (rc != 0 && files[i].renamed) {
-			if (files[i].backup) {
-				(void)rename(files[i].backup, files[i].path);
-			} else if (files[i].old_text) {
-				FILE *f = fopen(files[i].path, "wb");
+	c->mig_path = mg_arena_printf(a, "%s/%s.c", r->h.migrations_dir, c->name);
+	if (c->amended && strcmp(c->amended->path, c->mig_path) != 0)
+		c->remove_path = c->amended->path;
 
-				if (f) {
-					(void)fputs(files[i].old_text, f);
-					(void)fclose(f);
-				}
-			} else {
-				(void)unlink(files[i].path);
-			}
-		} else if (files[i].tmp) {
-			(void)unlink(files[i].tmp);
-		}
-		if (files[i].backup)
-			(void)unlink(files[i].backup);
-		free(files[i].tmp);
-		free(files[i].backup);
-		free(files[i].old_text);
-		files[i].tmp = files[i].backup = files[i].old_text = NULL;
-	}
-	if (rc != 0) {
-		if (made_mig)
-			rmdir(made_mig);
-		if (made_dir)
-			rmdir(made_dir);
-	}
-	free(made_dir);
-	free(made_mig);
-	free(mig_dir);
-	return rc;
+	c->m.number = c->number;
+	c->m.name = c->name;
+	c->m.result_hash = mg_arena_strdup(a, hash);
+	c->m.flags = c->plan.irreversible_note ? MG_MIGRATION_IRREVERSIBLE : 0;
+	c->m.irreversible_note = c->plan.irreversible_note;
+	c->m.before = &c->plan.before;
+	c->m.after = &c->plan.after;
+	c->m.up_ops = c->plan.up_ops;
+	c->m.down_ops = c->plan.down_ops;
+	memcpy(c->m.up, c->plan.up, sizeof(c->m.up));
+	memcpy(c->m.down, c->plan.down, sizeof(c->m.down));
+	c->info.version = MG_VERSION;
+	c->info.n_sources = c->model->n_sources;
+	c->info.sources = c->model->sources;
+	c->info.allow_drop = cli->allow_drop;
+	c->info.n_notes = c->plan.n_notes;
+	c->info.notes = c->plan.notes;
+	c->mig_text = emit_migration(&c->m, &c->info);
+
+	n_files = c->amended ? (size_t)(c->amended - r->h.files) : r->h.n_files;
+	entries = registry_entries(r, n_files, &n_entries);
+	entries[n_entries].number = c->number;
+	entries[n_entries].name = c->name;
+	c->registry_text = emit_registry(n_entries + 1, entries, &c->model->schema, hash);
+	return 0;
 }
 
-/* ---- diff -------------------------------------------------------------- */
-
-static void print_summary(const struct plan_result *plan, const char *path, int amend)
+static void print_summary(const struct computed *c, int amend)
 {
 	int colour = use_colour();
 	size_t i;
 
-	printf("%s %s:\n", amend ? "Amended migration" : "Migration", path);
-	for (i = 0; i < plan->n_summary; i++) {
-		if (plan->summary[i].destructive)
-			printf("%s  ! destructive: %s%s\n", colour ? "\033[31m" : "",
-			       plan->summary[i].text, colour ? "\033[0m" : "");
+	printf("%s %s:\n", amend ? "Amended migration" : "Migration", c->mig_path);
+	for (i = 0; i < c->m.up_ops.n_ops; i++) {
+		const struct mg_op *op = &c->m.up_ops.ops[i];
+
+		if (op->flags & MG_OP_DESTRUCTIVE)
+			printf("%s  ! destructive: %s%s\n", colour ? "\033[31m" : "", op->summary,
+			       colour ? "\033[0m" : "");
 		else
-			printf("    %s\n", plan->summary[i].text);
+			printf("    %s\n", op->summary);
 	}
-	for (i = 0; i < plan->n_notes; i++)
-		printf("  note: %s\n", plan->notes[i]);
-	if (plan->irreversible_note)
-		printf("%s  irreversible: %s%s\n", colour ? "\033[33m" : "",
-		       plan->irreversible_note, colour ? "\033[0m" : "");
+	for (i = 0; i < c->info.n_notes; i++)
+		printf("  note: %s\n", c->info.notes[i]);
+	if (c->m.irreversible_note)
+		printf("%s  irreversible: %s%s\n", colour ? "\033[33m" : "", c->m.irreversible_note,
+		       colour ? "\033[0m" : "");
 }
 
-/* Writes the snapshot and registry when they do not match the history
- * (the repair `check` asks for). Returns an MG_EXIT_* code. */
-static int repair(const struct cli *cli, const struct state *st, const struct mg_schema *schema)
+/* No change in the models: writes the snapshot and registry when they do
+ * not match the history (the repair `check` asks for). */
+static int diff_unchanged(struct run *r, const struct computed *c)
 {
 	size_t n_entries;
-	struct emit_registry_entry *entries = registry_entries(st, 0, &n_entries);
-	char *registry = emit_registry(n_entries, entries, schema, end_hash(st));
-	char *snap = snapshot_dump(schema);
-	char *snap_old = NULL;
-	struct out_file files[2];
+	struct emit_registry_entry *entries = registry_entries(r, r->h.n_files, &n_entries);
+	char *registry = emit_registry(n_entries, entries, c->base, history_end_hash(&r->h));
+	char *snap = snapshot_dump(c->base);
+	struct write_file files[2];
 	size_t n = 0;
 	int rc = MG_EXIT_OK;
 
+	memset(files, 0, sizeof(files));
 	/* With no migration there is nothing to repair: write nothing. */
-	if (st->n_migs && (!st->registry_text || strcmp(st->registry_text, registry) != 0))
-		files[n++] =
-			(struct out_file){.path = xstrdup(st->registry_path), .text = registry};
-	if (st->n_migs &&
-	    (read_file(&snap_old, st->snapshot_path) != 0 || strcmp(snap_old, snap) != 0))
-		files[n++] = (struct out_file){.path = xstrdup(st->snapshot_path), .text = snap};
+	if (r->h.n_files && !file_is(r->h.registry_path, registry))
+		files[n++].path = r->h.registry_path, files[n - 1].text = registry;
+	if (r->h.n_files && !file_is(r->h.snapshot_path, snap))
+		files[n++].path = r->h.snapshot_path, files[n - 1].text = snap;
 	if (n == 0) {
 		printf("No changes.\n");
-	} else if (cli->dry_run) {
+	} else if (r->cli->dry_run) {
 		printf("No changes in the models; would rewrite %s%s%s.\n", files[0].path,
 		       n > 1 ? " and " : "", n > 1 ? files[1].path : "");
-	} else if (write_files(cli->generated_dir, files, n, NULL) != 0) {
+	} else if (write_files(r->cli->generated_dir, files, n, NULL, &r->diags) != 0) {
 		rc = MG_EXIT_ERROR;
 	} else {
 		printf("No changes in the models; rewrote %s%s%s to match the migrations.\n",
 		       files[0].path, n > 1 ? " and " : "", n > 1 ? files[1].path : "");
 	}
-	while (n > 0)
-		free(files[--n].path);
-	free(entries);
 	free(registry);
 	free(snap);
-	free(snap_old);
 	return rc;
+}
+
+static int diff_dry_run(const struct computed *c, const struct run *r)
+{
+	print_summary(c, c->amended != NULL);
+	printf("\nDry run: would write %s, %s and %s%s%s:\n\n", c->mig_path, r->h.snapshot_path,
+	       r->h.registry_path, c->remove_path ? " and remove " : "",
+	       c->remove_path ? c->remove_path : "");
+	printf("---- %s ----\n%s", c->mig_path, c->mig_text);
+	return MG_EXIT_OK;
+}
+
+static int diff_write(struct run *r, const struct computed *c)
+{
+	struct write_file files[3];
+
+	memset(files, 0, sizeof(files));
+	/* The migration last: a failure before it undoes the others. */
+	files[0].path = r->h.snapshot_path;
+	files[0].text = c->snapshot_text;
+	files[1].path = r->h.registry_path;
+	files[1].text = c->registry_text;
+	files[2].path = c->mig_path;
+	files[2].text = c->mig_text;
+	if (write_files(r->cli->generated_dir, files, 3, c->remove_path, &r->diags) != 0)
+		return MG_EXIT_ERROR;
+	print_summary(c, c->amended != NULL);
+	printf("Wrote %s, %s and %s", c->mig_path, r->h.snapshot_path, r->h.registry_path);
+	if (c->remove_path)
+		printf("; removed %s", c->remove_path);
+	printf(".\n");
+	if (c->amended)
+		printf("A database that applied the old %s is refused by dbupdate: go down "
+		       "one step with the old build, or recreate it.\n",
+		       c->amended->mig.name);
+	return MG_EXIT_OK;
 }
 
 int command_diff(const struct cli *cli)
 {
-	struct state st;
-	struct diag_list diags = {0};
-	struct model *model = NULL;
-	struct diff_result diff = {0};
-	struct plan_result plan;
-	struct mg_arena *arena = mg_arena_new();
-	struct mg_schema base_replay = {0, NULL, NULL}, empty = {0, NULL, NULL};
-	struct mg_schema delta_before = {0, NULL, NULL}, delta_after = {0, NULL, NULL};
-	const struct mg_schema *base = &empty;
-	const struct mig *last = NULL;
-	struct emit_registry_entry *entries = NULL;
-	char *mig_text = NULL, *snap_text = NULL, *reg_text = NULL, *name = NULL;
-	char *mig_path = NULL, *remove_path = NULL;
-	char result_hash[72], slug[EMIT_SLUG_MAX + 1];
-	const char *parent_hash = "";
-	unsigned number;
-	size_t n_entries;
-	int rc = MG_EXIT_ERROR, from_snapshot;
+	struct run r = {cli, {0}, {0}};
+	struct computed c;
+	int rc = MG_EXIT_ERROR, k;
 
-	memset(&plan, 0, sizeof(plan));
-	memset(&st, 0, sizeof(st));
+	memset(&c, 0, sizeof(c));
 	if (cli->n_args) {
-		error("diff takes no arguments, got '%s'; see `modelgen diff --help`",
-		      cli->args[0]);
-		rc = MG_EXIT_USAGE;
-		goto done;
+		run_error(&r, "diff takes no arguments, got '%s'; see `modelgen diff --help`",
+			  cli->args[0]);
+		return run_end(&r, MG_EXIT_USAGE);
 	}
-	if (state_load(&st, cli->generated_dir, 0, &diags) != 0)
-		goto done;
-	if (diags.n_errors || history_usable(&st) != 0)
-		goto done;
-	last = newest(&st);
-
-	if (cli->amend) {
-		if (!last) {
-			error("diff --amend: there is no migration to amend; run `modelgen diff`");
-			goto done;
-		}
-		if (last->mf->handwritten) {
-			error("diff --amend: %s is hand-written and cannot be regenerated; run "
-			      "`modelgen diff` for a new migration",
-			      last->path);
-			goto done;
-		}
-		if (state_load_full(&st, &diags) != 0)
-			goto done;
-		last = newest(&st);
-		replay(&base_replay, st.migs, (size_t)(last - st.migs));
-		if (!schema_has_hash(&base_replay, last->mf->parent_hash)) {
-			error("diff --amend: cannot rebuild the parent schema of %s from the "
-			      "migrations before it; run `modelgen check`",
-			      last->path);
-			goto done;
-		}
-		base = &base_replay;
-		parent_hash = last->mf->parent_hash;
-		number = last->mf->number;
-	} else {
-		if (last) {
-			base = current_schema(&st, &from_snapshot, &diags);
-			if (!base) {
-				error("%s and the migrations disagree with the newest migration "
-				      "%s; "
-				      "run `modelgen check`",
-				      st.snapshot_path, last->path);
-				goto done;
-			}
-			parent_hash = last->mf->result_hash;
-			if (!from_snapshot)
-				printf("Note: %s does not match the migrations (a merge?); using "
-				       "the "
-				       "schema after %s, rebuilt from them.\n",
-				       st.snapshot_path, last->mf->name);
-		}
-		number = last ? last->mf->number + 1 : 1;
-	}
-
-	if (parse_models(&model, &cli->parse, &diags) != 0)
-		goto done;
-	{
-		struct diff_options opts = {cli->allow_drop, cli->n_fills, cli->fills};
-
-		if (diff_schemas(&diff, base, &model->schema, model, &opts, &diags) != 0)
-			goto done;
-	}
-	if (diff.n_ops == 0) {
-		if (cli->amend) {
-			error("diff --amend: the models equal the schema before %s, so it has "
-			      "nothing to do; delete it and run `modelgen diff`",
-			      last->path);
-			goto done;
-		}
-		rc = repair(cli, &st, base);
-		goto done;
-	}
-	plan_migration(&plan, arena, &diff, base, &model->schema);
-
-	/* The schema hash is SHA-256 over the snapshot text (snapshot.h): one
-	 * dump serves both. */
-	snap_text = snapshot_dump(&model->schema);
-	memcpy(result_hash, "sha256:", 7);
-	mg_sha256_hex(result_hash + 7, snap_text, strlen(snap_text));
-	if (cli->amend && !cli->message) {
-		name = xstrdup(last->mf->name);
-	} else {
-		emit_slug(slug, cli->message, &diff, number == 1 && base->n_tables == 0);
-		name = xprintf("%04u_%s", number, slug);
-	}
-	mig_path = xprintf("%s/%s.c", st.migrations_dir, name);
-	if (cli->amend && strcmp(last->path, mig_path) != 0)
-		remove_path = xstrdup(last->path);
-
-	emit_schema_delta(&delta_before, &delta_after, base, &model->schema);
-	{
-		struct emit_migration_input in = {
-			.number = number,
-			.name = name,
-			.n_sources = model->n_sources,
-			.sources = model->sources,
-			.parent_hash = parent_hash,
-			.result_hash = result_hash,
-			.allow_drop = cli->allow_drop,
-			.plan = &plan,
-			.delta_before = &delta_before,
-			.delta_after = &delta_after,
-		};
-		mig_text = emit_migration(&in);
-	}
-	entries = registry_entries(&st, cli->amend ? (size_t)(st.migs + st.n_migs - last) : 0,
-				   &n_entries);
-	entries[n_entries].number = number;
-	entries[n_entries].name = name;
-	n_entries++;
-	reg_text = emit_registry(n_entries, entries, &model->schema, result_hash);
-
-	if (cli->dry_run) {
-		print_summary(&plan, mig_path, cli->amend);
-		printf("\nDry run: would write %s, %s and %s%s%s:\n\n", mig_path, st.snapshot_path,
-		       st.registry_path, remove_path ? " and remove " : "",
-		       remove_path ? remove_path : "");
-		printf("---- %s ----\n%s", mig_path, mig_text);
+	k = diff_compute(&r, &c);
+	if (k < 0) {
+		rc = MG_EXIT_ERROR;
+	} else if (k > 0 && c.amended) {
+		run_error(&r,
+			  "diff --amend: the models equal the schema before %s, so it has nothing "
+			  "to do; delete it and run `modelgen diff`",
+			  c.amended->path);
+	} else if (k > 0) {
+		rc = diff_unchanged(&r, &c);
+	} else if (c.amended && !c.remove_path && file_is(c.mig_path, c.mig_text) &&
+		   file_is(r.h.snapshot_path, c.snapshot_text) &&
+		   file_is(r.h.registry_path, c.registry_text)) {
+		/* Amending with no change since: the same bytes, nothing to do. */
+		printf("No changes: %s is up to date.\n", c.mig_path);
 		rc = MG_EXIT_OK;
-		goto done;
+	} else if (cli->dry_run) {
+		rc = diff_dry_run(&c, &r);
+	} else {
+		rc = diff_write(&r, &c);
 	}
-	{
-		struct out_file files[3] = {
-			/* The migration last: a failure before it undoes the others. */
-			{.path = st.snapshot_path, .text = snap_text},
-			{.path = st.registry_path, .text = reg_text},
-			{.path = mig_path, .text = mig_text},
-		};
-
-		if (write_files(cli->generated_dir, files, 3, remove_path) != 0)
-			goto done;
-	}
-	print_summary(&plan, mig_path, cli->amend);
-	printf("Wrote %s, %s and %s", mig_path, st.snapshot_path, st.registry_path);
-	if (remove_path)
-		printf("; removed %s", remove_path);
-	printf(".\n");
-	if (cli->amend)
-		printf("A database that applied the old %s is refused by dbupdate: go down "
-		       "one "
-		       "step with the old build, or recreate it.\n",
-		       last->mf->name);
-	rc = MG_EXIT_OK;
-done:
-	state_free(&st);
-	diag_print(&diags, stderr);
-	diag_free(&diags);
-	free(entries);
-	free(mig_text);
-	free(snap_text);
-	free(reg_text);
-	free(name);
-	free(mig_path);
-	free(remove_path);
-	emit_schema_free_shallow(&delta_before);
-	emit_schema_free_shallow(&delta_after);
-	emit_schema_free_shallow(&base_replay);
-	diff_result_free(&diff);
-	model_free(model);
-	mg_arena_free(arena);
-	return rc;
+	computed_free(&c);
+	return run_end(&r, rc);
 }
 
-/* ---- new --------------------------------------------------------------- */
+/* ---- new ----------------------------------------------------------------- */
 
 int command_new(const struct cli *cli)
 {
-	struct state st;
-	struct diag_list diags = {0};
-	struct emit_registry_entry *entries = NULL;
-	struct mg_schema empty = {0, NULL, NULL};
+	struct run r = {cli, {0}, {0}};
+	struct emit_registry_entry *entries;
+	static const struct mg_schema empty = {0, NULL, NULL};
 	const struct mg_schema *schema = &empty;
-	const struct mig *last;
-	char slug[EMIT_SLUG_MAX + 1];
-	char *name = NULL, *path = NULL, *text = NULL, *reg = NULL;
+	struct mg_schema *owned = NULL;
+	const struct history_file *last;
+	struct write_file files[2];
+	char slug[SLUG_MAX + 1];
+	const char *name, *path;
+	char *text = NULL, *reg = NULL;
 	size_t n_entries;
 	unsigned number;
-	int rc = MG_EXIT_ERROR, from_snapshot;
+	int rc = MG_EXIT_ERROR;
 
 	if (!cli->message || cli->n_args) {
-		error("new needs -m MESSAGE and no other argument; see `modelgen new "
-		      "--help`");
-		return MG_EXIT_USAGE;
+		run_error(&r, "new needs -m MESSAGE and no other argument; see `modelgen new "
+			      "--help`");
+		return run_end(&r, MG_EXIT_USAGE);
 	}
-	if (state_load(&st, cli->generated_dir, 0, &diags) != 0 || diags.n_errors ||
-	    history_usable(&st) != 0)
+	if (history_load(&r.h, cli->generated_dir, 0, &r.diags) != 0 || r.diags.n_errors ||
+	    history_usable(&r) != 0)
 		goto done;
-	last = newest(&st);
-	if (last) {
-		schema = current_schema(&st, &from_snapshot, &diags);
-		if (!schema) {
-			error("%s and the migrations disagree; run `modelgen check`",
-			      st.snapshot_path);
-			goto done;
-		}
-	}
-	number = last ? last->mf->number + 1 : 1;
-	emit_slug(slug, cli->message, NULL, 0);
-	name = xprintf("%04u_%s", number, slug);
-	path = xprintf("%s/%s.c", st.migrations_dir, name);
-	text = emit_handwritten(number, name, end_hash(&st));
-	entries = registry_entries(&st, 0, &n_entries);
+	last = history_newest(&r.h);
+	if (last && !(schema = end_schema(&r, &owned, 0)))
+		goto done;
+	number = last ? last->mig.number + 1 : 1;
+	slug_make(slug, cli->message, NULL, 0);
+	name = mg_arena_printf(r.h.arena, "%04u_%s", number, slug);
+	path = mg_arena_printf(r.h.arena, "%s/%s.c", r.h.migrations_dir, name);
+	text = emit_handwritten(number, name, history_end_hash(&r.h));
+	entries = registry_entries(&r, r.h.n_files, &n_entries);
 	entries[n_entries].number = number;
 	entries[n_entries].name = name;
-	n_entries++;
-	reg = emit_registry(n_entries, entries, schema, end_hash(&st));
+	reg = emit_registry(n_entries + 1, entries, schema, history_end_hash(&r.h));
 	if (cli->dry_run) {
 		printf("Dry run: would write %s and %s:\n\n---- %s ----\n%s", path,
-		       st.registry_path, path, text);
+		       r.h.registry_path, path, text);
 		rc = MG_EXIT_OK;
 		goto done;
 	}
-	{
-		struct out_file files[2] = {{.path = st.registry_path, .text = reg},
-					    {.path = path, .text = text}};
-
-		if (write_files(cli->generated_dir, files, 2, NULL) != 0)
-			goto done;
-	}
+	memset(files, 0, sizeof(files));
+	files[0].path = r.h.registry_path;
+	files[0].text = reg;
+	files[1].path = path;
+	files[1].text = text;
+	if (write_files(cli->generated_dir, files, 2, NULL, &r.diags) != 0)
+		goto done;
 	printf("Wrote %s (hand-written: fill in up() and down()) and %s.\n", path,
-	       st.registry_path);
+	       r.h.registry_path);
 	rc = MG_EXIT_OK;
 done:
-	diag_print(&diags, stderr);
-	diag_free(&diags);
-	state_free(&st);
-	free(entries);
-	free(name);
-	free(path);
 	free(text);
 	free(reg);
-	return rc;
+	mg_schema_free(owned);
+	return run_end(&r, rc);
 }
 
-/* ---- check ------------------------------------------------------------- */
+/* ---- check --------------------------------------------------------------- */
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
 static void
-problem(size_t *n, const char *where, const char *fmt, ...)
+problem(struct run *r, const char *where, const char *fmt, ...)
 {
+	struct mg_strbuf text = {0};
+	struct diag_loc loc;
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", where);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mg_strbuf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	(*n)++;
+	at(&loc, where);
+	diag_error(&r->diags, &loc, "%s", mg_strbuf_cstr(&text));
+	mg_strbuf_free(&text);
 }
 
-static void check_history(const struct state *st, size_t *n_problems)
+/* A generated file is exactly what the emitter writes for the data read
+ * from it, and its header checksum is the data's runtime checksum. */
+static void check_file_text(struct run *r, const struct history_file *f)
 {
-	size_t i, j;
-	unsigned expect = 1;
+	char sum[72];
+	char *again;
 
-	for (i = 0; i < st->n_migs; i++) {
-		const struct mig *m = &st->migs[i];
+	if (f->mig.handwritten || !f->mig.full)
+		return;
+	mg_migration_checksum(sum, &f->mig.m);
+	again = emit_migration(&f->mig.m, &f->mig.info);
+	if (strcmp(sum, f->mig.checksum) != 0)
+		problem(r, f->path,
+			"edited after it was generated: its data does not have the checksum in "
+			"its header; undo the edit (change the models and run `modelgen diff "
+			"--amend` for the newest migration, or add a migration)");
+	else if (strcmp(again, f->text) != 0)
+		problem(r, f->path,
+			"edited after it was generated: the text is not what modelgen writes for "
+			"its data; undo the edit (or run `modelgen diff --amend` on the newest)");
+	free(again);
+}
 
-		if (!m->mf)
-			continue; /* reported by emit_read */
-		if (!m->name_ok)
-			problem(n_problems, m->path,
-				"not a migration file name (NNNN_slug.c, lower case)");
-		else if (m->file_number != m->mf->number ||
-			 strncmp(m->file, m->mf->name, strlen(m->mf->name)) != 0 ||
-			 strcmp(m->file + strlen(m->mf->name), ".c") != 0)
-			problem(n_problems, m->path,
+static void check_names(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->h.n_files; i++) {
+		const struct history_file *f = &r->h.files[i];
+		size_t len;
+
+		if (!f->readable)
+			continue; /* reported by the reader */
+		len = strlen(f->mig.name);
+		if (!f->name_ok)
+			problem(r, f->path, "not a migration file name (NNNN_slug.c, lower case)");
+		else if (f->file_number != f->mig.number ||
+			 strncmp(f->file, f->mig.name, len) != 0 ||
+			 strcmp(f->file + len, ".c") != 0)
+			problem(r, f->path,
 				"the file was renamed: its header says it is %s.c; rename it back "
 				"and run `modelgen diff` for a new migration",
-				m->mf->name);
-		if (!m->mf->handwritten && strcmp(m->mf->checksum, m->mf->actual_checksum) != 0)
-			problem(n_problems, m->path,
-				"edited after it was generated (checksum differs); undo the edit "
-				"(change the models and run `modelgen diff --amend` for the newest "
-				"migration, or add a migration)");
+				f->mig.name);
+		check_file_text(r, f);
 	}
+}
 
-	/* Numbers: duplicates and gaps. */
-	for (i = 0; i < st->n_migs; i++) {
-		const struct mig *m = &st->migs[i];
+static void check_numbers(struct run *r)
+{
+	unsigned expect = 1;
+	size_t i;
 
-		if (!m->mf)
+	for (i = 0; i < r->h.n_files; i++) {
+		const struct history_file *f = &r->h.files[i], *o = i ? &r->h.files[i - 1] : NULL;
+
+		if (!f->readable)
 			continue;
-		if (i > 0 && st->migs[i - 1].mf && st->migs[i - 1].mf->number == m->mf->number) {
-			const struct mig *o = &st->migs[i - 1];
-
-			if (strcmp(o->mf->parent_hash, m->mf->parent_hash) == 0)
-				problem(n_problems, m->path,
+		if (o && o->readable && o->mig.number == f->mig.number) {
+			if (strcmp(o->mig.parent_hash, f->mig.parent_hash) == 0)
+				problem(r, f->path,
 					"%s and %s are both migration %u from the same parent "
 					"schema (two branches each generated one and both were "
 					"merged); delete the one from your branch and run "
 					"`modelgen "
 					"diff` to regenerate your changes on top of the other",
-					o->file, m->file, m->mf->number);
+					o->file, f->file, f->mig.number);
 			else
-				problem(n_problems, m->path,
+				problem(r, f->path,
 					"%s and %s are both migration %u; renumber the newer one "
 					"(delete it and run `modelgen diff`)",
-					o->file, m->file, m->mf->number);
+					o->file, f->file, f->mig.number);
 			continue;
 		}
-		if (m->mf->number > expect) {
-			if (m->mf->number == expect + 1)
-				problem(n_problems, st->migrations_dir,
-					"migration %04u is missing (before %s)", expect, m->file);
-			else
-				problem(n_problems, st->migrations_dir,
-					"migrations %04u to %04u are missing (before %s)", expect,
-					m->mf->number - 1, m->file);
-		}
-		expect = m->mf->number + 1;
+		if (f->mig.number == expect + 1)
+			problem(r, r->h.migrations_dir, "migration %04u is missing (before %s)",
+				expect, f->file);
+		else if (f->mig.number > expect)
+			problem(r, r->h.migrations_dir,
+				"migrations %04u to %04u are missing (before %s)", expect,
+				f->mig.number - 1, f->file);
+		expect = f->mig.number + 1;
 	}
+}
 
-	/* The chain of schema hashes. */
-	for (i = 1; i < st->n_migs; i++) {
-		const struct mig *m = &st->migs[i], *prev = NULL;
+/* The chain of schema hashes: each migration starts where the one before
+ * it ends. */
+static void check_chain(struct run *r)
+{
+	size_t i, j;
 
-		if (!m->mf)
+	for (i = 1; i < r->h.n_files; i++) {
+		const struct history_file *f = &r->h.files[i], *prev = NULL;
+
+		if (!f->readable)
 			continue;
 		for (j = i; j > 0; j--)
-			if (st->migs[j - 1].mf && st->migs[j - 1].mf->number < m->mf->number) {
-				prev = &st->migs[j - 1];
+			if (r->h.files[j - 1].readable &&
+			    r->h.files[j - 1].mig.number < f->mig.number) {
+				prev = &r->h.files[j - 1];
 				break;
 			}
-		if (!prev || strcmp(prev->mf->result_hash, m->mf->parent_hash) == 0)
+		if (!prev || strcmp(prev->mig.result_hash, f->mig.parent_hash) == 0)
 			continue;
 		for (j = 0; j < i; j++)
-			if (st->migs[j].mf && st->migs[j].mf->number != m->mf->number &&
-			    strcmp(st->migs[j].mf->parent_hash, m->mf->parent_hash) == 0)
+			if (r->h.files[j].readable && r->h.files[j].mig.number != f->mig.number &&
+			    strcmp(r->h.files[j].mig.parent_hash, f->mig.parent_hash) == 0)
 				break;
 		if (j < i)
-			problem(n_problems, m->path,
+			problem(r, f->path,
 				"%s and %s both start from the same schema (two branches each "
 				"generated a migration and both were merged); delete %s and run "
 				"`modelgen diff` to regenerate it on top of %s",
-				st->migs[j].file, m->file, m->file, prev->file);
+				r->h.files[j].file, f->file, f->file, prev->file);
 		else
-			problem(n_problems, m->path,
+			problem(r, f->path,
 				"does not start from the schema %s ends at (a migration was "
 				"regenerated or is missing)",
 				prev->file);
 	}
 }
 
-int command_check(const struct cli *cli)
+/* Walks the history forward: the schema after each generated migration
+ * must have its result hash. Returns the end schema (caller frees), or NULL
+ * when the history does not lead there. */
+static struct mg_schema *check_schemas(struct run *r)
 {
-	struct state st;
-	struct diag_list diags = {0}, model_diags = {0};
-	struct model *model = NULL;
-	const struct mig *last;
-	const struct mg_schema *schema;
-	struct emit_registry_entry *entries = NULL;
-	char *reg = NULL;
-	size_t n_problems = 0, n_entries, i;
-	int rc = MG_EXIT_ERROR, from_snapshot;
-	struct mg_schema empty = {0, NULL, NULL};
+	const struct mg_migration *const *migs;
+	struct mg_schema *s = NULL, *next;
+	size_t n, i, k = 0;
 
-	if (cli->n_args) {
-		error("check takes no arguments, got '%s'", cli->args[0]);
-		return MG_EXIT_USAGE;
-	}
-	if (state_load(&st, cli->generated_dir, 1, &diags) != 0)
-		goto done;
-	n_problems += diags.n_errors;
-	diag_print(&diags, stderr);
-	diag_free(&diags);
-	last = newest(&st);
+	migs = history_migrations(&r->h, r->h.n_files, &n);
+	if (mg_schema_at(&s, migs, n, NULL, 0, 0) != 0)
+		return NULL;
+	for (i = 0; i < r->h.n_files; i++) {
+		const struct history_file *f = &r->h.files[i];
 
-	check_history(&st, &n_problems);
-
-	/* Each generated migration's delta must lead to its result hash. */
-	for (i = 0; i < st.n_migs; i++) {
-		struct mg_schema s;
-
-		if (!st.migs[i].mf || st.migs[i].mf->handwritten)
+		if (!f->readable)
 			continue;
-		replay(&s, st.migs, i + 1);
-		if (!schema_has_hash(&s, st.migs[i].mf->result_hash) && !n_problems)
-			problem(&n_problems, st.migs[i].path,
-				"its schema delta does not lead to its result schema hash "
-				"(the history before it is inconsistent)");
-		emit_schema_free_shallow(&s);
+		/* One migration further, from the schema before it (`next`
+		 * copies the tables of `s`, whose arrays live in the history). */
+		if (mg_schema_at(&next, migs, n, s, (unsigned)k, (unsigned)k + 1) != 0)
+			break;
+		k++;
+		if (!f->mig.handwritten && !schema_has_hash(next, f->mig.result_hash)) {
+			problem(r, f->path,
+				"its frozen tables do not lead to its result schema hash (the "
+				"history before it is inconsistent)");
+			mg_schema_free(next);
+			mg_schema_free(s);
+			return NULL;
+		}
+		mg_schema_free(s);
+		s = next;
 	}
+	return s;
+}
 
-	schema = last ? current_schema(&st, &from_snapshot, &diags) : &empty;
-	if (!st.snapshot && last) {
-		problem(&n_problems, st.snapshot_path, "missing; run `modelgen diff` to write it");
-	} else if (st.snapshot && !schema_has_hash(st.snapshot, end_hash(&st))) {
+static void check_derived(struct run *r, const struct mg_schema *schema)
+{
+	const struct history_file *last = history_newest(&r->h);
+	size_t n_entries;
+	struct emit_registry_entry *entries;
+	char *reg;
+
+	if (r->h.snapshot_error) {
+		snapshot_unreadable(r, DIAG_ERROR, "run `modelgen diff` to rebuild it");
+	} else if (!r->h.snapshot && last) {
+		problem(r, r->h.snapshot_path, "missing; run `modelgen diff` to write it");
+	} else if (r->h.snapshot && !schema_has_hash(r->h.snapshot, history_end_hash(&r->h))) {
 		if (last)
-			problem(&n_problems, st.snapshot_path,
+			problem(r, r->h.snapshot_path,
 				"does not match the schema after the newest migration %s; run "
 				"`modelgen diff` to rewrite it",
 				last->file);
-		else if (st.snapshot->n_tables)
-			problem(&n_problems, st.snapshot_path,
+		else if (r->h.snapshot->n_tables)
+			problem(r, r->h.snapshot_path,
 				"holds tables but there is no migration; run `modelgen diff`");
 	}
-	if (schema) {
-		entries = registry_entries(&st, 0, &n_entries);
-		reg = emit_registry(n_entries, entries, schema, end_hash(&st));
-		if (!st.registry_text && last)
-			problem(&n_problems, st.registry_path,
-				"missing; run `modelgen diff` to write it");
-		else if (st.registry_text && strcmp(st.registry_text, reg) != 0)
-			problem(&n_problems, st.registry_path,
-				"does not match the migrations on disk; run `modelgen diff` to "
-				"rewrite it");
-	}
-
-	if (parse_models(&model, &cli->parse, &model_diags) != 0) {
-		diag_print(&model_diags, stderr);
-		rc = MG_EXIT_ERROR;
-		goto done;
-	}
-	{
-		/* Against the end of the history: a stale snapshot is reported
-		 * above and is not a difference of the models. */
-		const struct mg_schema *snap = schema ? schema : st.snapshot ? st.snapshot : &empty;
-		char a[72], b[72];
-
-		snapshot_hash(a, snap);
-		snapshot_hash(b, &model->schema);
-		if (strcmp(a, b) != 0) {
-			struct mg_schema before, after;
-			struct mg_strbuf names = {0};
-			size_t k;
-
-			emit_schema_delta(&before, &after, snap, &model->schema);
-			for (k = 0; k < before.n_tables; k++)
-				mg_strbuf_printf(&names, "%s%s", k ? ", " : "",
-						 before.tables[k].name);
-			for (k = 0; k < after.n_tables; k++)
-				if (!mg_schema_find_table(&before, after.tables[k].name))
-					mg_strbuf_printf(&names, "%s%s", names.len ? ", " : "",
-							 after.tables[k].name);
-			problem(&n_problems,
-				cli->parse.n_models_dirs ? cli->parse.models_dirs[0] : "models",
-				"the models differ from the schema of the migrations (tables: %s); "
-				"run `modelgen diff`",
-				mg_strbuf_cstr(&names));
-			mg_strbuf_free(&names);
-			emit_schema_free_shallow(&before);
-			emit_schema_free_shallow(&after);
-		}
-	}
-	if (n_problems) {
-		rc = MG_EXIT_FOUND;
-	} else {
-		printf("OK: %zu migration%s, models match %s.\n", st.n_migs,
-		       st.n_migs == 1 ? "" : "s", st.snapshot_path);
-		rc = MG_EXIT_OK;
-	}
-done:
-	diag_print(&diags, stderr);
-	diag_free(&diags);
-	diag_free(&model_diags);
-	model_free(model);
-	state_free(&st);
-	free(entries);
+	if (!schema)
+		return;
+	entries = registry_entries(r, r->h.n_files, &n_entries);
+	reg = emit_registry(n_entries, entries, schema, history_end_hash(&r->h));
+	if (!r->h.registry_text && last)
+		problem(r, r->h.registry_path, "missing; run `modelgen diff` to write it");
+	else if (r->h.registry_text && strcmp(r->h.registry_text, reg) != 0)
+		problem(r, r->h.registry_path,
+			"does not match the migrations on disk; run `modelgen diff` to rewrite it");
 	free(reg);
-	return rc;
 }
 
-/* ---- sql --------------------------------------------------------------- */
+static void check_models(struct run *r, const struct mg_schema *schema, const struct model *model)
+{
+	struct mg_strbuf names = {0};
+	size_t i;
+
+	{
+		char a[72], b[72];
+
+		snapshot_hash(a, schema);
+		snapshot_hash(b, &model->schema);
+		if (strcmp(a, b) == 0)
+			return;
+	}
+	for (i = 0; i < schema->n_tables; i++) {
+		const struct mg_table *t = model_find_table(&model->schema, schema->tables[i].name);
+
+		if (!t || !model_table_eq(t, &schema->tables[i]))
+			mg_strbuf_printf(&names, "%s%s", names.len ? ", " : "",
+					 schema->tables[i].name);
+	}
+	for (i = 0; i < model->schema.n_tables; i++)
+		if (!model_find_table(schema, model->schema.tables[i].name))
+			mg_strbuf_printf(&names, "%s%s", names.len ? ", " : "",
+					 model->schema.tables[i].name);
+	problem(r, r->cli->parse.n_models_dirs ? r->cli->parse.models_dirs[0] : "models",
+		"the models differ from the schema of the migrations (tables: %s); run "
+		"`modelgen diff`",
+		mg_strbuf_cstr(&names));
+	mg_strbuf_free(&names);
+}
+
+int command_check(const struct cli *cli)
+{
+	struct run r = {cli, {0}, {0}};
+	struct model *model = NULL;
+	struct mg_schema *schema = NULL;
+	static const struct mg_schema empty = {0, NULL, NULL};
+	size_t n_problems;
+	int rc;
+
+	if (cli->n_args) {
+		run_error(&r, "check takes no arguments, got '%s'", cli->args[0]);
+		return run_end(&r, MG_EXIT_USAGE);
+	}
+	if (history_load(&r.h, cli->generated_dir, 1, &r.diags) != 0)
+		return run_end(&r, MG_EXIT_ERROR);
+	check_names(&r);
+	check_numbers(&r);
+	check_chain(&r);
+	n_problems = r.diags.n_errors;
+	/* The schemas only mean something along a well-formed history; along
+	 * another one the registry is still checked against its end. */
+	if (!n_problems) {
+		schema = check_schemas(&r);
+		check_derived(&r, schema);
+	} else {
+		struct mg_schema *owned = NULL;
+		const struct mg_schema *end =
+			history_newest(&r.h) ? end_schema(&r, &owned, 1) : &empty;
+
+		check_derived(&r, end);
+		mg_schema_free(owned);
+	}
+	if (parse_models(&model, &cli->parse, &r.diags) != 0) {
+		mg_schema_free(schema);
+		return run_end(&r, MG_EXIT_ERROR);
+	}
+	/* Against the end of the history: a stale snapshot is reported above
+	 * and is not a difference of the models. */
+	check_models(&r, schema ? schema : r.h.snapshot ? r.h.snapshot : &empty, model);
+	if (r.diags.n_errors) {
+		rc = MG_EXIT_FOUND;
+	} else {
+		printf("OK: %zu migration%s, models match %s.\n", r.h.n_files,
+		       r.h.n_files == 1 ? "" : "s", r.h.snapshot_path);
+		rc = MG_EXIT_OK;
+	}
+	model_free(model);
+	mg_schema_free(schema);
+	return run_end(&r, rc);
+}
+
+/* ---- sql ----------------------------------------------------------------- */
 
 static int parse_range(const char *arg, unsigned *from, unsigned *to)
 {
@@ -1160,67 +923,54 @@ static int parse_range(const char *arg, unsigned *from, unsigned *to)
 
 int command_sql(const struct cli *cli)
 {
-	struct state st;
-	struct diag_list diags = {0};
+	struct run r = {cli, {0}, {0}};
+	struct mg_strbuf out = {0};
 	unsigned from = 1, to = ~0u;
-	int rc = MG_EXIT_ERROR, d, dir = cli->down ? 1 : 0;
-	size_t i, n_shown = 0;
+	int d, down = cli->down ? 1 : 0;
+	size_t k;
 
 	if (cli->n_args > 1 || (cli->n_args == 1 && parse_range(cli->args[0], &from, &to) != 0)) {
-		error("sql takes one argument N or N..M (migration numbers), got '%s'",
-		      cli->args[cli->n_args - 1]);
-		return MG_EXIT_USAGE;
+		run_error(&r, "sql takes one argument N or N..M (migration numbers), got '%s'",
+			  cli->args[cli->n_args - 1]);
+		return run_end(&r, MG_EXIT_USAGE);
 	}
-	if (state_load(&st, cli->generated_dir, 1, &diags) != 0 || diags.n_errors)
-		goto done;
+	if (history_load(&r.h, cli->generated_dir, 1, &r.diags) != 0 || r.diags.n_errors)
+		return run_end(&r, MG_EXIT_ERROR);
 	if (cli->n_args) {
-		const struct mig *last = newest(&st);
+		const struct history_file *last = history_newest(&r.h);
 
-		if (!last || to > last->mf->number) {
-			error("sql: there is no migration %u (the newest is %u)", to,
-			      last ? last->mf->number : 0);
-			goto done;
+		if (!last || to > last->mig.number) {
+			run_error(&r, "sql: there is no migration %u (the newest is %u)", to,
+				  last ? last->mig.number : 0);
+			return run_end(&r, MG_EXIT_ERROR);
 		}
 	}
-	for (d = 0; d < MG_DIALECT_COUNT; d++) {
-		size_t k;
-
+	if (!r.h.n_files)
+		mg_strbuf_printf(&out, "-- no migrations in %s\n", r.h.migrations_dir);
+	for (d = 0; d < MG_DIALECT_COUNT && r.h.n_files; d++) {
 		if (cli->dialect >= 0 && cli->dialect != d)
 			continue;
 		if (cli->dialect < 0)
-			printf("%s-- ==== %s ====\n", d ? "\n" : "",
-			       d == MG_DIALECT_SQLITE ? "SQLite" : "PostgreSQL");
-		for (k = 0; k < st.n_migs; k++) {
-			const struct mig *m = &st.migs[dir ? st.n_migs - 1 - k : k];
-			const struct emit_file *mf = m->mf;
+			mg_strbuf_printf(&out, "%s-- ==== %s ====\n", d ? "\n" : "",
+					 d == MG_DIALECT_SQLITE ? "SQLite" : "PostgreSQL");
+		for (k = 0; k < r.h.n_files; k++) {
+			const struct history_file *f = &r.h.files[down ? r.h.n_files - 1 - k : k];
 
-			if (!mf || mf->number < from || mf->number > to)
+			if (!f->readable || f->mig.number < from || f->mig.number > to)
 				continue;
-			n_shown++;
-			printf("\n-- %s (%s)\n", mf->name, dir ? "down" : "up");
-			if (mf->handwritten) {
-				printf("-- hand-written: runs %s() in %s\n", dir ? "down" : "up",
-				       m->path);
-				continue;
-			}
-			if (mf->n_items[d][dir] == 0)
-				printf("-- (no statements)\n");
-			for (i = 0; i < mf->n_items[d][dir]; i++) {
-				const struct emit_sql_item *it = &mf->items[d][dir][i];
-				size_t len = strlen(it->sql);
-
-				printf("-- %s%s\n%s%s", it->summary,
-				       it->rebuild ? " (table rebuild, run by dbupdate)" : "",
-				       it->sql, len && it->sql[len - 1] == '\n' ? "" : "\n");
-			}
+			mg_strbuf_putc(&out, '\n');
+			if (f->mig.handwritten)
+				mg_strbuf_printf(
+					&out,
+					"-- migration %u (%s), %s\n-- hand-written: runs %s() "
+					"in %s\n",
+					f->mig.number, f->mig.name, down ? "down" : "up",
+					down ? "down" : "up", f->path);
+			else
+				mg_sql_plan(&out, &f->mig.m, down, (enum mg_dialect)d);
 		}
 	}
-	if (!n_shown && !st.n_migs)
-		printf("-- no migrations in %s\n", st.migrations_dir);
-	rc = MG_EXIT_OK;
-done:
-	diag_print(&diags, stderr);
-	diag_free(&diags);
-	state_free(&st);
-	return rc;
+	fputs(mg_strbuf_cstr(&out), stdout);
+	mg_strbuf_free(&out);
+	return run_end(&r, MG_EXIT_OK);
 }

@@ -1,66 +1,69 @@
 /*
- * Generated files, byte for byte: the migration C files, the registry and the
- * snapshot, and the reader that gets back from a migration file what `check`,
- * `sql` and `diff --amend` need. Everything here is a pure function of its
- * input: ASCII, LF, no trailing whitespace, no timestamp, host or absolute path.
+ * Generated files, byte for byte: the migration C files (emit_migration.c),
+ * their frozen tables (emit_tables.c) and the registry (emit_registry.c).
+ * Everything here is a pure function of its input: ASCII, LF, no trailing
+ * whitespace, no timestamp, host or absolute path. history.c reads what
+ * these write back, and `modelgen check` requires a file to be exactly what
+ * the emitter writes for the data read from it.
  *
- * A migration file holds, in this order: the banner with a machine-readable
- * header block (` * key: value` lines: modelgen-migration, number, name,
- * kind, models, parent, result, allow-drop, checksum); the summary of
- * operations and review notes; the SQL per dialect and direction as string
- * constants (one `static const char <dialect>_<dir>_<n>[]` per SQL step,
- * preceded by a `/ * <dialect> <dir> <n>: summary * /` line; a rebuild step
- * has a comment showing the SQL the runtime runs instead); the frozen
- * before/after tables; the rebuilds; the step arrays; the one exported
- * `const struct mg_migration mg_migration_NNNN`; and, last, the schema delta
- * (the full definitions of the tables that differ between the parent and the
- * result schema, as snapshot JSON in two comments), from which the parent
- * schema of any migration is rebuilt (`diff --amend`, `check`).
+ * A generated migration (format 2), in this order:
  *
- * The checksum line is SHA-256 over the file without that line; `check`
- * recomputes it to find hand edits. Hand-written migrations (`new`) carry no
- * checksum: their up/down functions are meant to be edited.
+ *   - the banner, with a machine-readable header block (` * key: value`
+ *     lines: modelgen-migration (format and kind), models, parent, result,
+ *     allow-drop, checksum: mg_migration_checksum of the data, the value the
+ *     database stores);
+ *   - `#include <modelgen/migration.h>` and the two-sided format gate;
+ *   - forward declarations of the machine data below the rule;
+ *   - for up, then down: the operations (`up_ops`, one `{"summary"}` each,
+ *     numbered in a comment, `[!]` on destructive ones; after up's, the
+ *     review notes), then the steps of each dialect with their SQL inline
+ *     (`{MG_SQL(op, "...")}`), one array for both dialects when they run
+ *     the same steps; a SQLite rebuild step (`{MG_REBUILD(&rebuild_up_N)}`)
+ *     under a comment showing the SQL the runtime runs (mg_sql_rebuild);
+ *   - the exported `const struct mg_migration mg_migration_NNNN`;
+ *   - a rule line, then the machine data: the frozen tables before and
+ *     after up (arrays equal on both sides written once) and the rebuilds.
+ *
+ * Counts come from the arrays (MG_COUNT, MG_ARRAY, MG_STEPS), never from a
+ * number written by hand. The layout of a format is fixed: changing it is a
+ * new format number.
  */
 #ifndef MG_GEN_EMIT_H
 #define MG_GEN_EMIT_H
 
 #include <stddef.h>
 
-#include "diag.h"
-#include "diff.h"
-#include "modelgen/schema.h"
-#include "plan.h"
+#include "modelgen/migration.h"
+#include "util/strbuf.h"
 
-/* Format of the header block; emit_read refuses others. */
-#define EMIT_FILE_FORMAT 1
+/* Format of generated migration files, written into every one. */
+#define EMIT_FILE_FORMAT 2
 
-/* Longest slug (the part of the file name after "NNNN_"). */
-#define EMIT_SLUG_MAX 40
+/* The two-sided format gate every file with migration structs carries: the
+ * header must know format EMIT_FILE_FORMAT and still build it. */
+extern const char emit_version_gate[];
 
-struct emit_migration_input {
-	unsigned number;
-	const char *name; /* file stem, "0003_rename_rating" */
+/* What a migration file holds besides its struct mg_migration. */
+struct emit_file_info {
+	const char *version; /* modelgen version that wrote it ("0.1.0") */
 	size_t n_sources;
 	const char *const *sources; /* model files, relative, sorted */
-	const char *parent_hash;    /* "" or "sha256:..." */
-	const char *result_hash;
 	int allow_drop;
-	const struct plan_result *plan;
-	/* Tables that differ between the parent and the result schema, in
-	 * full, as they are before and after (see emit_schema_delta). */
-	const struct mg_schema *delta_before;
-	const struct mg_schema *delta_after;
+	size_t n_notes;
+	const char *const *notes; /* review notes, one paragraph each */
 };
 
 /*
- * Returns the text of a generated migration file (malloc'd; caller frees).
+ * Returns the text of the generated migration file of `m` (its number,
+ * name, hashes, flags, irreversible note, frozen tables, operations and
+ * steps). Malloc'd; caller frees.
  */
-char *emit_migration(const struct emit_migration_input *in);
+char *emit_migration(const struct mg_migration *m, const struct emit_file_info *info);
 
 /*
- * Returns the text of a hand-written (data) migration file with empty step
- * lists and up/down functions to fill in; `hash` is the schema hash before
- * and after it (malloc'd; caller frees).
+ * Returns the text of a hand-written (data) migration file with up/down
+ * functions to fill in; `hash` is the schema hash before and after it
+ * (malloc'd; caller frees).
  */
 char *emit_handwritten(unsigned number, const char *name, const char *hash);
 
@@ -79,78 +82,64 @@ char *emit_registry(size_t n_entries, const struct emit_registry_entry *entries,
 		    const struct mg_schema *schema, const char *hash);
 
 /*
- * Writes into `out` (at least EMIT_SLUG_MAX + 1 bytes) the slug of a
- * migration: from `message` when not NULL ("Add e-mail!" -> "add_e_mail"),
- * else from the operations of `diff` ("init" for the first migration of an
- * empty schema, "add_users_email", "rename_rating", "..._and_more").
+ * Appends the frozen data of `before` and `after` (emit_tables.c): per table,
+ * its arrays (those equal on both sides once), then `before_tables[]`,
+ * `after_tables[]` and the schemas `before` and `after`. With `after` NULL,
+ * only `before` is written, under the names `<prefix>_tables` and
+ * `<prefix>` (the registry's schema).
  */
-void emit_slug(char *out, const char *message, const struct diff_result *diff, int first);
+struct emit_names;
+void emit_tables(struct mg_strbuf *b, struct emit_names *names, const char *prefix,
+		 const struct mg_schema *before, const struct mg_schema *after);
 
 /*
- * Sets `*before` and `*after` to the tables of `parent` and `result` that
- * are not identical in the other (by name and content): applying the delta
- * to `parent` (emit_apply_delta) gives `result`. The schemas borrow the
- * tables of `parent` and `result`; free each with emit_schema_free_shallow.
+ * An initializer being written: items separated by ", ", a new line (that
+ * starts with `indent`) before an item that would pass column `width` (0:
+ * never), or before every item after the first with `one_per_line`.
  */
-void emit_schema_delta(struct mg_schema *before, struct mg_schema *after,
-		       const struct mg_schema *parent, const struct mg_schema *result);
-
-/*
- * Sets `*out` to `base` without the tables named in `before`, with the
- * tables of `after` added, sorted by name (tables borrowed). Free with
- * emit_schema_free_shallow. `base` may be `out`'s previous value only if the
- * caller keeps the tables alive.
- */
-void emit_apply_delta(struct mg_schema *out, const struct mg_schema *base,
-		      const struct mg_schema *before, const struct mg_schema *after);
-
-/* Frees the table array of a schema made by emit_schema_delta or
- * emit_apply_delta (not the tables). Accepts NULL. */
-void emit_schema_free_shallow(struct mg_schema *schema);
-
-/* Where a migration file's SQL step came from, as read back. */
-struct emit_sql_item {
-	char *summary; /* "add column users.email" */
-	char *sql;     /* statements, or the rebuild's SQL for review */
-	int rebuild;
+struct emit_init {
+	struct mg_strbuf *b;
+	const char *indent;
+	size_t col, width;
+	int first;
+	int one_per_line;
 };
 
-/* A migration file as emit_read gets it back. */
-struct emit_file {
-	unsigned number;
-	char *name; /* stem from the header */
-	int handwritten;
-	int allow_drop;
-	char *parent_hash;
-	char *result_hash;
-	char *checksum;                 /* as written; NULL for hand-written */
-	char *actual_checksum;          /* recomputed; NULL for hand-written */
-	struct mg_schema *delta_before; /* NULL for hand-written */
-	struct mg_schema *delta_after;
-	size_t n_items[MG_DIALECT_COUNT][2]; /* [dialect][0 up, 1 down] */
-	struct emit_sql_item *items[MG_DIALECT_COUNT][2];
-};
+/* Starts an initializer at the end of `b` (its column counted from there). */
+void emit_init_start(struct emit_init *it, struct mg_strbuf *b, const char *indent,
+		     int one_per_line, size_t width);
+
+/* Appends one item; `own_line` puts it on a new line in any case. */
+void emit_init_item(struct emit_init *it, const char *text, int own_line);
+
+/* Appends ".field = value" for every field of `fields` (fields.h) that
+ * `obj` has set; OWN_LINE fields start a line. */
+struct mg_field;
+void emit_init_fields(struct emit_init *it, const struct mg_field *fields, const void *obj);
+
+/* The set of C identifiers a file uses, so that names made from table names
+ * never collide. */
+struct emit_names *emit_names_new(void);
+void emit_names_free(struct emit_names *names);
+
+/* Returns `want` if unused, else `want` with "_2", "_3"... appended; marks it
+ * used. The result lives as long as `names`. */
+const char *emit_names_take(struct emit_names *names, const char *want);
 
 /*
- * Reads back a migration file's `text` (`path` names it in diagnostics).
- * Returns 0 with `*out` set (free with emit_file_free), or -1 with an error
- * in `diags` and `*out` NULL.
+ * The name of a `static const char *const` array holding items[0..n): one
+ * written before with the same content in this file, or a new one written
+ * to `b` now, named after its content (c_email_created_at) when short.
  */
-int emit_read(struct emit_file **out, const char *text, const char *path, struct diag_list *diags);
+const char *emit_list(struct mg_strbuf *b, struct emit_names *names, size_t n,
+		      const char *const *items);
 
 /*
- * As emit_read, but reads only the header block (number, name, kind, hashes,
- * checksum as written): no SQL items, no delta, no recomputed checksum. For
- * commands that need the history's shape, not its content.
+ * The C expression for a pointer to table `t` when it is one of the frozen
+ * tables of `before` / `after` (by address: "&after_tables[2]"), or NULL.
+ * The caller frees the result.
  */
-int emit_read_header(struct emit_file **out, const char *text, const char *path,
-		     struct diag_list *diags);
-
-void emit_file_free(struct emit_file *file);
-
-/* Returns the checksum line value ("sha256:...") of a generated migration
- * text as emit_migration computes it: over the text without its checksum
- * line. Writes 72 bytes including the NUL. */
-void emit_checksum(char out[72], const char *text);
+char *emit_table_ref(const struct mg_schema *before, const struct mg_schema *after,
+		     const struct mg_table *t);
 
 #endif

@@ -217,6 +217,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "-m") == 0 || strcmp(a, "--message") == 0) {
 			if ((rc = option_value(argc, argv, &i, &cli.message)))
 				goto done;
+			if (cli.message[strspn(cli.message, " \t\n")] == '\0') {
+				rc = usage_error("option %s needs a message, got an empty one", a);
+				goto done;
+			}
 		} else if (strcmp(a, "--dialect") == 0) {
 			const char *d;
 			if ((rc = option_value(argc, argv, &i, &d)))

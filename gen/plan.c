@@ -601,43 +601,53 @@ static const struct sql_dialect *const dialects[MG_DIALECT_COUNT] = {
 	[MG_DIALECT_POSTGRESQL] = &sql_dialect_pg,
 };
 
-/* The summary of each of ops[0..n), allocated from the arena. */
-static const char **summaries(struct mg_arena *arena, const struct diff_op *ops, size_t n)
+/* The operations of one direction, ops[0..n), for the migration: their
+ * summaries and what loses data (arena memory). */
+static struct mg_ops op_list(struct mg_arena *arena, const struct diff_op *ops, size_t n)
 {
-	const char **v = mg_arena_calloc(arena, n, sizeof(char *));
+	struct mg_op *v = mg_arena_calloc(arena, n, sizeof(*v));
+	struct mg_ops out;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		v[i] = op_summary(arena, &ops[i]);
-	return v;
+	for (i = 0; i < n; i++) {
+		v[i].summary = op_summary(arena, &ops[i]);
+		v[i].flags = ops[i].destructive ? MG_OP_DESTRUCTIVE : 0;
+	}
+	out.n_ops = n;
+	out.ops = v;
+	return out;
 }
 
-/* The steps of ops[0..n) (one direction) on dialect `d`, named by
- * `names`; `rebuilt` as for struct sql_dialect's plan. */
+/* The steps of ops[0..n) (one direction) on dialect `d`; `rebuilt` as for
+ * struct sql_dialect's plan. The steps that drop a table are flagged (the
+ * runtime turns SQLite's foreign keys off for them). */
 static struct mg_plan plan_steps(struct plan_ctx *ctx, enum mg_dialect d, const struct diff_op *ops,
-				 size_t n, const char *const *names, unsigned char *rebuilt)
+				 size_t n, unsigned char *rebuilt)
 {
 	struct step_list l = {0};
 	struct mg_plan plan;
+	size_t i;
 
-	ctx->summaries = names;
 	dialects[d]->plan(&l, ctx, ops, n, rebuilt);
+	for (i = 0; i < l.n_steps; i++)
+		if (l.steps[i].op && ops[l.steps[i].op - 1].kind == DIFF_DROP_TABLE)
+			l.steps[i].flags |= MG_STEP_DROPS_TABLE;
 	plan.n_steps = l.n_steps;
 	plan.steps = l.steps;
 	return plan;
 }
 
 /* The review notes of the up ops: what can fail on existing rows, and what
- * each SQLite rebuild does (once per rebuilt table). */
+ * the SQLite rebuilds do (one note naming every rebuilt table). */
 static void review_notes(struct plan_result *out, struct mg_arena *arena,
 			 const struct diff_result *diff, const struct mg_schema *new_schema,
 			 const unsigned char *rebuilt)
 {
 	const struct diff_op *ops = diff->ops;
-	size_t n = diff->n_ops, i;
+	size_t n = diff->n_ops, i, k;
 	size_t *group = diff_table_groups(arena, ops, n);
 	unsigned char *refits = refitted_keys(arena, ops, n, group);
-	struct mg_strbuf notes = {0};
+	struct mg_strbuf notes = {0}, tables = {0};
 
 	for (i = 0; i < n; i++) {
 		size_t j;
@@ -650,19 +660,23 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 			narrow_key_note(&notes, new_schema, ops[i].new_table,
 					&ops[i].new_table->foreign_keys[j]);
 	}
-	for (i = 0; i < n; i++) {
+	/* One note for every rebuilt table: the same words for each would
+	 * bury the others in a migration of many tables. */
+	for (i = 0, k = 0; i < n; i++)
 		if (rebuilt[i] && group[i] == i)
-			mg_strbuf_printf(
-				&notes,
-				"SQLite rebuilds table %s: it creates the new table under a "
-				"temporary name, copies every row, drops the old table, "
-				"renames the new one and recreates its indexes, triggers "
-				"and views, with foreign keys off and checked before "
-				"commit; time and disk space grow with the rows.\n",
-				ops[i].new_table->name);
-	}
+			mg_strbuf_printf(&tables, "%s%s", k++ ? ", " : "", ops[i].new_table->name);
+	if (k)
+		mg_strbuf_printf(
+			&notes,
+			"SQLite rebuilds table%s %s: it creates the new table under a "
+			"temporary name, copies every row, drops the old table, renames the "
+			"new one and recreates its indexes, triggers and views, with foreign "
+			"keys off and checked before commit; time and disk space grow with "
+			"the rows.\n",
+			k > 1 ? "s" : "", mg_strbuf_cstr(&tables));
 	out->notes = split_lines(arena, mg_strbuf_cstr(&notes), &out->n_notes);
 	mg_strbuf_free(&notes);
+	mg_strbuf_free(&tables);
 }
 
 /* What down puts in dropped column `c` of the rows it keeps: ADD COLUMN
@@ -716,11 +730,9 @@ void plan_migration(struct plan_result *out, struct mg_arena *arena, const struc
 		    const struct mg_schema *old_schema, const struct mg_schema *new_schema)
 {
 	struct frozen_map map = {0};
-	struct plan_ctx ctx = {arena, frozen_of, &map, NULL};
-	size_t n = diff->n_ops, i;
+	struct plan_ctx ctx = {arena, frozen_of, &map};
+	size_t n = diff->n_ops;
 	struct diff_op *down = down_ops(arena, diff);
-	const char **up_names = summaries(arena, diff->ops, n);
-	const char **down_names = summaries(arena, down, n);
 	unsigned char *rebuilt = mg_arena_calloc(arena, n, 1);
 	int d;
 
@@ -732,16 +744,12 @@ void plan_migration(struct plan_result *out, struct mg_arena *arena, const struc
 	out->after.n_tables = map.after.n;
 	out->after.tables = map.after.copies;
 
-	out->n_summary = n;
-	out->summary = mg_arena_calloc(arena, n, sizeof(*out->summary));
-	for (i = 0; i < n; i++) {
-		out->summary[i].text = up_names[i];
-		out->summary[i].destructive = diff->ops[i].destructive;
-	}
+	out->up_ops = op_list(arena, diff->ops, n);
+	out->down_ops = op_list(arena, down, n);
 	for (d = 0; d < MG_DIALECT_COUNT; d++) {
-		out->up[d] = plan_steps(&ctx, (enum mg_dialect)d, diff->ops, n, up_names,
+		out->up[d] = plan_steps(&ctx, (enum mg_dialect)d, diff->ops, n,
 					d == MG_DIALECT_SQLITE ? rebuilt : NULL);
-		out->down[d] = plan_steps(&ctx, (enum mg_dialect)d, down, n, down_names, NULL);
+		out->down[d] = plan_steps(&ctx, (enum mg_dialect)d, down, n, NULL);
 	}
 	review_notes(out, arena, diff, new_schema, rebuilt);
 	out->irreversible_note = irreversible_note(arena, diff);

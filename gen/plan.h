@@ -16,11 +16,6 @@
 
 struct mg_arena;
 
-struct plan_summary_line {
-	const char *text; /* "add column users.email (text, nullable)" */
-	int destructive;
-};
-
 struct plan_result {
 	struct mg_plan up[MG_DIALECT_COUNT];
 	struct mg_plan down[MG_DIALECT_COUNT];
@@ -29,8 +24,10 @@ struct plan_result {
 	 * (sorted by name). */
 	struct mg_schema before;
 	struct mg_schema after;
-	size_t n_summary;
-	struct plan_summary_line *summary; /* one per operation, in order */
+	/* The operations of up (one per diff op, in order) and of down (their
+	 * inverses, in the order down runs them); steps name them by number. */
+	struct mg_ops up_ops;
+	struct mg_ops down_ops;
 	size_t n_notes;
 	const char **notes; /* review notes: what can fail, what a rebuild does */
 	/* What running `down` cannot bring back (dropped tables, columns);

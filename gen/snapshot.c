@@ -65,9 +65,8 @@
 
 /*
  * The canonical text is written directly rather than through a jansson tree:
- * snapshot_dump runs on every schema hash and on both halves of every
- * migration's delta, and building and sorting a tree of a thousand tables
- * was most of `modelgen diff`'s own time. The output is byte for byte what
+ * snapshot_dump runs on every schema hash, and building and sorting a tree
+ * of a thousand tables was most of `modelgen diff`'s own time. The output is byte for byte what
  * json_dumps(JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENSURE_ASCII) gives for
  * the same document (test_snapshot checks it against jansson): members in
  * byte order of their keys, which the writers below spell out by hand.
@@ -942,9 +941,9 @@ static int check_references(struct loader *ld, const struct mg_schema *s, const 
 	return 0;
 }
 
-/* One pass of parse(); with `positions`, errors say where they are. */
+/* One pass of snapshot_parse(); with `positions`, errors say where they are. */
 static int parse_pass(struct mg_schema **out, const char *text, const char *path,
-		      struct diag_list *diags, int whole, int positions)
+		      struct diag_list *diags, int positions)
 {
 	static const char *const root_keys[] = {"format", "tables", NULL};
 	struct loader ld = {path, diags, NULL, 0};
@@ -1001,7 +1000,7 @@ static int parse_pass(struct mg_schema **out, const char *text, const char *path
 		goto done;
 	schema->tables = tables;
 	schema->n_tables = i;
-	if (whole && check_references(&ld, schema, tp))
+	if (check_references(&ld, schema, tp))
 		goto done;
 	*out = schema;
 	ld.arena = NULL;
@@ -1014,36 +1013,20 @@ done:
 }
 
 /*
- * Parses snapshot text (see the format above). Returns 0 with `*out` (an
- * arena-owned schema; free with mg_schema_free), or -1 with one error in
- * `diags` and `*out` NULL.
- *
  * Positions come from a second scan of the text that costs as much as the
  * parse itself, and only a bad file needs them: a good one is read once
  * without them, a bad one again with them to say where the error is.
  */
-static int parse(struct mg_schema **out, const char *text, const char *path,
-		 struct diag_list *diags, int whole)
-{
-	struct diag_list quiet = {0};
-	int rc = parse_pass(out, text, path, &quiet, whole, 0);
-
-	if (rc != 0)
-		rc = parse_pass(out, text, path, diags, whole, 1);
-	diag_free(&quiet);
-	return rc;
-}
-
 int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
 		   struct diag_list *diags)
 {
-	return parse(out, text, path, diags, 1);
-}
+	struct diag_list quiet = {0};
+	int rc = parse_pass(out, text, path, &quiet, 0);
 
-int snapshot_parse_delta(struct mg_schema **out, const char *text, const char *path,
-			 struct diag_list *diags)
-{
-	return parse(out, text, path, diags, 0);
+	if (rc != 0)
+		rc = parse_pass(out, text, path, diags, 1);
+	diag_free(&quiet);
+	return rc;
 }
 
 int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags)

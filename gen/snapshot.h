@@ -26,11 +26,6 @@ char *snapshot_dump(const struct mg_schema *schema);
 int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
 		   struct diag_list *diags);
 
-/* snapshot_parse for a migration's schema delta: only some tables, so a
- * foreign key may name a table that is not in it. */
-int snapshot_parse_delta(struct mg_schema **out, const char *text, const char *path,
-			 struct diag_list *diags);
-
 /* Reads and parses the file at `path` (see snapshot_parse). A missing file
  * is an error here; callers that accept one check first. */
 int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags);

@@ -12,8 +12,8 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
-struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena,
-				     const char *summary, const char *sql)
+struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, size_t op_number,
+				     const char *note, const char *sql)
 {
 	struct mg_step *s;
 
@@ -27,10 +27,11 @@ struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena
 		l->steps = v;
 	}
 	s = &l->steps[l->n_steps++];
+	memset(s, 0, sizeof(*s));
 	s->kind = MG_STEP_SQL;
-	s->summary = summary;
+	s->op = (unsigned)op_number;
+	s->note = note;
 	s->sql = mg_arena_strdup(arena, sql);
-	s->rebuild = NULL;
 	return s;
 }
 
@@ -258,12 +259,11 @@ void sql_dialect_push_renames(struct step_list *out, const struct plan_ctx *ctx,
 
 		mg_strbuf_clear(&b);
 		render(&b, op, mv[i].from, mv[i].to, final, data);
-		sql_dialect_push_sql(out, ctx->arena,
-				     final ? ctx->summaries[mv[i].op]
-					   : mg_arena_printf(ctx->arena,
-							     "%s (first to %s: names swap)",
-							     ctx->summaries[mv[i].op], mv[i].to),
-				     mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(
+			out, ctx->arena, mv[i].op + 1,
+			final ? NULL
+			      : mg_arena_printf(ctx->arena, "first to %s: names swap", mv[i].to),
+			mg_strbuf_cstr(&b));
 	}
 	mg_strbuf_free(&b);
 }

@@ -25,8 +25,6 @@ struct plan_ctx {
 	 * either schema; never NULL for a table an operation names. */
 	const struct mg_table *(*frozen)(const struct plan_ctx *ctx, const struct mg_table *t);
 	void *frozen_data;
-	/* Per op of the list being planned: its summary line. */
-	const char *const *summaries;
 };
 
 /* A growing list of steps, allocated from the arena. */
@@ -47,10 +45,12 @@ struct sql_dialect {
 extern const struct sql_dialect sql_dialect_pg;     /* sql_pg.c */
 extern const struct sql_dialect sql_dialect_sqlite; /* sql_sqlite.c */
 
-/* Appends an MG_STEP_SQL step; `summary` is kept (arena memory), `sql`
- * copied. Returns the step, valid until the next push. */
-struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena,
-				     const char *summary, const char *sql);
+/* Appends an MG_STEP_SQL step of operation `op_number` (1-based index into
+ * the ops being planned; 0 for a step of no single op) with `note` (kept,
+ * arena memory, or NULL; see struct mg_step); `sql` is copied. Returns the
+ * step, valid until the next push. */
+struct mg_step *sql_dialect_push_sql(struct step_list *l, struct mg_arena *arena, size_t op_number,
+				     const char *note, const char *sql);
 
 /* The value that stands in for a lost one of column `col` when a NOT NULL
  * column must be filled and has no default (down of a drop): the default
@@ -109,7 +109,7 @@ typedef void (*sql_rename_fn)(struct mg_strbuf *b, const struct diff_op *op, con
  * or constraint names), one step per move, ordered so that no rename
  * targets a name still in use: a chain from its end, a cycle through a
  * temporary name (modelgen_rename_N; 'modelgen_' names are reserved in
- * models), with the summary "... (first to modelgen_rename_N: names swap)".
+ * models), with the note "first to modelgen_rename_N: names swap".
  * Without a conflict, the given order. Both SQLite and PostgreSQL refuse a
  * rename onto an existing name. `render` writes each move's SQL.
  */

@@ -348,7 +348,7 @@ static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const 
 		mg_strbuf_puts(&b, ";\n");
 	}
 	if (b.len)
-		sql_dialect_push_sql(out, ctx->arena,
+		sql_dialect_push_sql(out, ctx->arena, 0,
 				     "drop the foreign keys between the dropped tables",
 				     mg_strbuf_cstr(&b));
 	mg_strbuf_free(&b);
@@ -453,7 +453,7 @@ static unsigned char *inline_keys(struct mg_strbuf *later, const struct plan_ctx
 		const struct mg_foreign_key *fk = &t->foreign_keys[j];
 		size_t parent = sql_dialect_find_table(created, fk->ref_table);
 
-		keep[j] = (parent == (size_t)-1 || parent <= i) && !mg_sql_fk_after_indexes(t, fk);
+		keep[j] = !mg_sql_fk_deferred(t, fk, i, parent);
 		if (!keep[j])
 			mg_sql_add_foreign_key(later, t, fk);
 	}
@@ -497,10 +497,9 @@ static void pg_plan(struct step_list *out, const struct plan_ctx *ctx, const str
 			keep = inline_keys(&later, ctx, &created, ops, i);
 		op_sql(&b, op, keep);
 		if (b.len)
-			sql_dialect_push_sql(out, ctx->arena, ctx->summaries[i],
-					     mg_strbuf_cstr(&b));
+			sql_dialect_push_sql(out, ctx->arena, i + 1, NULL, mg_strbuf_cstr(&b));
 		if (i == last_create && later.len)
-			sql_dialect_push_sql(out, ctx->arena,
+			sql_dialect_push_sql(out, ctx->arena, 0,
 					     "add the foreign keys between the new tables",
 					     mg_strbuf_cstr(&later));
 	}

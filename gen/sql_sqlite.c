@@ -102,29 +102,28 @@ static int table_op(const struct diff_op *op)
 /* Builds the rebuild of one kept table from the ops on it, members[0..m)
  * (indexes into ops, in order). */
 static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct diff_op *ops,
-				       const size_t *members, size_t m, struct mg_strbuf *summary)
+				       const size_t *members, size_t m, struct mg_step *step)
 {
 	const struct mg_table *nt = ops[members[0]].new_table;
 	struct mg_rebuild *rb = mg_arena_alloc(ctx->arena, sizeof(*rb));
 	const char **cols = mg_arena_calloc(ctx->arena, nt->n_columns, sizeof(char *));
 	const char **exprs = mg_arena_calloc(ctx->arena, nt->n_columns, sizeof(char *));
+	unsigned *op_numbers = mg_arena_calloc(ctx->arena, m, sizeof(unsigned));
 	struct mg_strbuf e = {0};
 	size_t i, j;
-	const char *sep = "";
 
 	rb->table = ctx->frozen(ctx, nt);
 	rb->old_name = mg_arena_strdup(ctx->arena, nt->name);
-	mg_strbuf_printf(summary, "rebuild table %s (", nt->name);
+	/* The step names the ops it carries out (its summary is theirs). */
 	for (j = 0; j < m; j++) {
 		/* Comments do not exist on SQLite; dropped indexes went in
 		 * steps of their own. */
 		if (ops[members[j]].kind == DIFF_SET_COMMENT ||
 		    ops[members[j]].kind == DIFF_DROP_INDEX)
 			continue;
-		mg_strbuf_printf(summary, "%s%s", sep, ctx->summaries[members[j]]);
-		sep = "; ";
+		op_numbers[step->n_ops++] = (unsigned)members[j] + 1;
 	}
-	mg_strbuf_putc(summary, ')');
+	step->ops = op_numbers;
 
 	for (i = 0; i < nt->n_columns; i++) {
 		const struct mg_column *c = &nt->columns[i];
@@ -169,14 +168,14 @@ static struct mg_rebuild *make_rebuild(const struct plan_ctx *ctx, const struct 
 	return rb;
 }
 
-static void push_rebuild(struct step_list *l, struct mg_arena *arena, const char *summary,
-			 const struct mg_rebuild *rb)
+/* Appends a rebuild step; make_rebuild fills it. */
+static struct mg_step *push_rebuild(struct step_list *l, struct mg_arena *arena)
 {
-	struct mg_step *s = sql_dialect_push_sql(l, arena, summary, "");
+	struct mg_step *s = sql_dialect_push_sql(l, arena, 0, NULL, "");
 
 	s->kind = MG_STEP_REBUILD;
 	s->sql = NULL;
-	s->rebuild = rb;
+	return s;
 }
 
 /* The native SQL of an op on a kept table that is not rebuilt. */
@@ -277,12 +276,9 @@ static void drop_indexes(struct sqlite_plan *p)
 		mg_strbuf_puts(&b, "DROP INDEX ");
 		mg_sql_ident(&b, ix->name);
 		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(p->out, p->ctx->arena,
-				     op->kind == DIFF_DROP_INDEX
-					     ? p->ctx->summaries[i]
-					     : mg_arena_printf(p->ctx->arena,
-							       "drop index %s (renamed to %s)",
-							       ix->name, op->index->name),
+		sql_dialect_push_sql(p->out, p->ctx->arena, i + 1,
+				     op->kind == DIFF_DROP_INDEX ? NULL
+								 : "first the old index goes",
 				     mg_strbuf_cstr(&b));
 	}
 	mg_strbuf_free(&b);
@@ -302,7 +298,7 @@ static void drop_tables(struct sqlite_plan *p)
 	size_t i;
 
 	if (sql_dialect_cycle_keys(&keys, p->ctx->arena, p->ops, p->n))
-		sql_dialect_push_sql(p->out, p->ctx->arena,
+		sql_dialect_push_sql(p->out, p->ctx->arena, 0,
 				     "defer foreign key checks to commit (the dropped tables "
 				     "reference each other)",
 				     "PRAGMA defer_foreign_keys = ON;\n");
@@ -313,8 +309,7 @@ static void drop_tables(struct sqlite_plan *p)
 		mg_strbuf_puts(&b, "DROP TABLE ");
 		mg_sql_ident(&b, p->ops[i].old_table->name);
 		mg_strbuf_puts(&b, ";\n");
-		sql_dialect_push_sql(p->out, p->ctx->arena, p->ctx->summaries[i],
-				     mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(p->out, p->ctx->arena, i + 1, NULL, mg_strbuf_cstr(&b));
 	}
 	mg_strbuf_free(&b);
 }
@@ -407,11 +402,10 @@ static void create_tables(struct sqlite_plan *p)
 		if (p->ops[i].kind != DIFF_CREATE_TABLE)
 			continue;
 		mg_strbuf_clear(&b);
-		mg_sql_create_table(&b, MG_DIALECT_SQLITE, t, NULL, 0);
+		mg_sql_create_table(&b, MG_DIALECT_SQLITE, t, NULL);
 		for (j = 0; j < t->n_indexes; j++)
 			mg_sql_create_index(&b, MG_DIALECT_SQLITE, t, &t->indexes[j]);
-		sql_dialect_push_sql(p->out, p->ctx->arena, p->ctx->summaries[i],
-				     mg_strbuf_cstr(&b));
+		sql_dialect_push_sql(p->out, p->ctx->arena, i + 1, NULL, mg_strbuf_cstr(&b));
 	}
 	mg_strbuf_free(&b);
 }
@@ -430,11 +424,9 @@ static void kept_tables(struct sqlite_plan *p)
 		for (m = 0, j = i; j < p->n; j = p->next[j])
 			members[m++] = j;
 		if (p->rebuild[p->group[i]]) {
-			const struct mg_rebuild *r;
+			struct mg_step *st = push_rebuild(p->out, arena);
 
-			mg_strbuf_clear(&b);
-			r = make_rebuild(p->ctx, p->ops, members, m, &b);
-			push_rebuild(p->out, arena, mg_arena_strdup(arena, mg_strbuf_cstr(&b)), r);
+			st->rebuild = make_rebuild(p->ctx, p->ops, members, m, st);
 			continue;
 		}
 		for (j = 0; j < m; j++) {
@@ -443,7 +435,7 @@ static void kept_tables(struct sqlite_plan *p)
 			mg_strbuf_clear(&b);
 			native_sql(&b, &p->ops[members[j]]);
 			if (b.len)
-				sql_dialect_push_sql(p->out, arena, p->ctx->summaries[members[j]],
+				sql_dialect_push_sql(p->out, arena, members[j] + 1, NULL,
 						     mg_strbuf_cstr(&b));
 		}
 	}

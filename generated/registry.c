@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -32,267 +29,117 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_comments_columns[] = {
-	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
-	 .comment = "Generated comment number."},
-	{.name = "entry_id", .type = MG_COL_BIGINT,
-	 .comment = "The entry commented on; comments go with it."},
-	{.name = "author_id", .type = MG_COL_BIGINT, .nullable = 1,
-	 .comment = "Author; kept as a deleted author when the account goes."},
-	{.name = "parent_id", .type = MG_COL_BIGINT, .nullable = 1,
-	 .comment = "The comment it answers, if any."},
-	{.name = "body", .type = MG_COL_VARCHAR, .length = 2000,
-	 .comment = "The text, up to 2000 characters."},
-	{.name = "created_at", .type = MG_COL_BIGINT,
-	 .comment = "When it was written (Unix seconds)."},
-	{.name = "score", .type = MG_COL_SMALLINT,
-	 .default_sql = "0",
-	 .comment = "Moderation score."},
+static const char *const c_id[] = {"id"};
+static const char *const c_entry_id_created_at[] = {"entry_id", "created_at"};
+static const struct mg_index comments_indexes[] = {
+	{.name = "ix_comments_entry_id_created_at", MG_ARRAY(columns, c_entry_id_created_at)},
 };
-static const char *const schema_comments_pk[] = {"id"};
-static const char *const schema_comments_ix1[] = {"entry_id", "created_at"};
-static const struct mg_index schema_comments_indexes[] = {
-	{.name = "ix_comments_entry_id_created_at", .unique = 0, .n_columns = 2, .columns = schema_comments_ix1},
+static const struct mg_foreign_key comments_fks[] = {
+	{.name = "fk_comments_author_id", .column = "author_id", .ref_table = "users", .ref_column = "id", .on_delete = MG_FK_SET_NULL},
+	{.name = "fk_comments_entry_id", .column = "entry_id", .ref_table = "media_entries", .ref_column = "id", .on_delete = MG_FK_CASCADE},
+	{.name = "fk_comments_parent_id", .column = "parent_id", .ref_table = "comments", .ref_column = "id"},
 };
-static const struct mg_foreign_key schema_comments_fks[] = {
-	{.name = "fk_comments_author_id",
-	 .column = "author_id",
-	 .ref_table = "users",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_SET_NULL},
-	{.name = "fk_comments_entry_id",
-	 .column = "entry_id",
-	 .ref_table = "media_entries",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_CASCADE},
-	{.name = "fk_comments_parent_id",
-	 .column = "parent_id",
-	 .ref_table = "comments",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_NO_ACTION},
+static const struct mg_column comments_columns[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1, .comment = "Generated comment number."},
+	{.name = "entry_id", .type = MG_COL_BIGINT, .comment = "The entry commented on; comments go with it."},
+	{.name = "author_id", .type = MG_COL_BIGINT, .nullable = 1, .comment = "Author; kept as a deleted author when the account goes."},
+	{.name = "parent_id", .type = MG_COL_BIGINT, .nullable = 1, .comment = "The comment it answers, if any."},
+	{.name = "body", .type = MG_COL_VARCHAR, .length = 2000, .comment = "The text, up to 2000 characters."},
+	{.name = "created_at", .type = MG_COL_BIGINT, .comment = "When it was written (Unix seconds)."},
+	{.name = "score", .type = MG_COL_SMALLINT, .default_sql = "0", .comment = "Moderation score."},
 };
-static const struct mg_column schema_media_entries_columns[] = {
-	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
-	 .comment = "Generated entry number."},
-	{.name = "owner_id", .type = MG_COL_BIGINT,
-	 .comment = "Owner; the entries go with the account."},
-	{.name = "file_id", .type = MG_COL_BIGINT,
-	 .comment = "The original file; a file in use cannot be deleted."},
-	{.name = "title", .type = MG_COL_VARCHAR, .length = 200,
-	 .comment = "Title shown above the entry."},
-	{.name = "description", .type = MG_COL_TEXT, .nullable = 1,
-	 .comment = "Free text under the entry."},
-	{.name = "kind", .type = MG_COL_INTEGER,
-	 .comment = "Photo, video or audio."},
-	{.name = "print_price", .type = MG_COL_CUSTOM, .custom_type = "numeric(10,2)", .nullable = 1,
-	 .comment = "Price for prints, exact to the cent."},
-	{.name = "duration_ms", .type = MG_COL_BIGINT,
-	 .default_sql = "0",
-	 .comment = "Duration in milliseconds, for video and audio."},
-	{.name = "hidden", .type = MG_COL_BOOLEAN,
-	 .default_sql = "false",
-	 .comment = "Hidden entries are only visible to their owner."},
-	{.name = "created_at", .type = MG_COL_BIGINT,
-	 .comment = "Upload time (Unix seconds)."},
-	{.name = "view_count", .type = MG_COL_BIGINT,
-	 .default_sql = "0",
-	 .comment = "Number of views, updated in batches."},
+static const char *const c_created_at[] = {"created_at"};
+static const char *const c_kind[] = {"kind"};
+static const struct mg_index media_entries_indexes[] = {
+	{.name = "ix_media_entries_created_at", MG_ARRAY(columns, c_created_at)},
+	{.name = "ix_media_entries_kind", MG_ARRAY(columns, c_kind)},
 };
-static const char *const schema_media_entries_pk[] = {"id"};
-static const char *const schema_media_entries_ix1[] = {"created_at"};
-static const char *const schema_media_entries_ix2[] = {"kind"};
-static const struct mg_index schema_media_entries_indexes[] = {
-	{.name = "ix_media_entries_created_at", .unique = 0, .n_columns = 1, .columns = schema_media_entries_ix1},
-	{.name = "ix_media_entries_kind", .unique = 0, .n_columns = 1, .columns = schema_media_entries_ix2},
+static const struct mg_foreign_key media_entries_fks[] = {
+	{.name = "fk_media_entries_file_id", .column = "file_id", .ref_table = "media_files", .ref_column = "id", .on_delete = MG_FK_RESTRICT},
+	{.name = "fk_media_entries_owner_id", .column = "owner_id", .ref_table = "users", .ref_column = "id", .on_delete = MG_FK_CASCADE},
 };
-static const struct mg_foreign_key schema_media_entries_fks[] = {
-	{.name = "fk_media_entries_file_id",
-	 .column = "file_id",
-	 .ref_table = "media_files",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_RESTRICT},
-	{.name = "fk_media_entries_owner_id",
-	 .column = "owner_id",
-	 .ref_table = "users",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_CASCADE},
+static const struct mg_column media_entries_columns[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1, .comment = "Generated entry number."},
+	{.name = "owner_id", .type = MG_COL_BIGINT, .comment = "Owner; the entries go with the account."},
+	{.name = "file_id", .type = MG_COL_BIGINT, .comment = "The original file; a file in use cannot be deleted."},
+	{.name = "title", .type = MG_COL_VARCHAR, .length = 200, .comment = "Title shown above the entry."},
+	{.name = "description", .type = MG_COL_TEXT, .nullable = 1, .comment = "Free text under the entry."},
+	{.name = "kind", .type = MG_COL_INTEGER, .comment = "Photo, video or audio."},
+	{.name = "print_price", .type = MG_COL_CUSTOM, .custom_type = "numeric(10,2)", .nullable = 1, .comment = "Price for prints, exact to the cent."},
+	{.name = "duration_ms", .type = MG_COL_BIGINT, .default_sql = "0", .comment = "Duration in milliseconds, for video and audio."},
+	{.name = "hidden", .type = MG_COL_BOOLEAN, .default_sql = "false", .comment = "Hidden entries are only visible to their owner."},
+	{.name = "created_at", .type = MG_COL_BIGINT, .comment = "Upload time (Unix seconds)."},
+	{.name = "view_count", .type = MG_COL_BIGINT, .default_sql = "0", .comment = "Number of views, updated in batches."},
 };
-static const struct mg_column schema_media_entry_tags_columns[] = {
-	{.name = "entry_id", .type = MG_COL_BIGINT,
-	 .comment = "The tagged entry."},
-	{.name = "tag_id", .type = MG_COL_INTEGER,
-	 .comment = "The tag."},
-	{.name = "added_by", .type = MG_COL_BIGINT, .nullable = 1,
-	 .comment = "Who added the tag."},
+static const char *const c_entry_id_tag_id[] = {"entry_id", "tag_id"};
+static const char *const c_tag_id[] = {"tag_id"};
+static const struct mg_index media_entry_tags_indexes[] = {
+	{.name = "ix_media_entry_tags_tag_id", MG_ARRAY(columns, c_tag_id)},
 };
-static const char *const schema_media_entry_tags_pk[] = {"entry_id", "tag_id"};
-static const char *const schema_media_entry_tags_ix1[] = {"tag_id"};
-static const struct mg_index schema_media_entry_tags_indexes[] = {
-	{.name = "ix_media_entry_tags_tag_id", .unique = 0, .n_columns = 1, .columns = schema_media_entry_tags_ix1},
+static const struct mg_foreign_key media_entry_tags_fks[] = {
+	{.name = "fk_media_entry_tags_added_by", .column = "added_by", .ref_table = "users", .ref_column = "id", .on_delete = MG_FK_SET_NULL},
+	{.name = "fk_media_entry_tags_entry_id", .column = "entry_id", .ref_table = "media_entries", .ref_column = "id", .on_delete = MG_FK_CASCADE},
+	{.name = "fk_media_entry_tags_tag_id", .column = "tag_id", .ref_table = "tags", .ref_column = "id", .on_delete = MG_FK_CASCADE},
 };
-static const struct mg_foreign_key schema_media_entry_tags_fks[] = {
-	{.name = "fk_media_entry_tags_added_by",
-	 .column = "added_by",
-	 .ref_table = "users",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_SET_NULL},
-	{.name = "fk_media_entry_tags_entry_id",
-	 .column = "entry_id",
-	 .ref_table = "media_entries",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_CASCADE},
-	{.name = "fk_media_entry_tags_tag_id",
-	 .column = "tag_id",
-	 .ref_table = "tags",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_CASCADE},
+static const struct mg_column media_entry_tags_columns[] = {
+	{.name = "entry_id", .type = MG_COL_BIGINT, .comment = "The tagged entry."},
+	{.name = "tag_id", .type = MG_COL_INTEGER, .comment = "The tag."},
+	{.name = "added_by", .type = MG_COL_BIGINT, .nullable = 1, .comment = "Who added the tag."},
 };
-static const struct mg_column schema_media_files_columns[] = {
-	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
-	 .comment = "Generated file number."},
-	{.name = "mime_type", .type = MG_COL_VARCHAR, .length = 64,
-	 .comment = "MIME type, e.g. \"image/jpeg\"."},
-	{.name = "byte_size", .type = MG_COL_BIGINT,
-	 .comment = "Size of the content in bytes."},
-	{.name = "sha256", .type = MG_COL_BLOB,
-	 .comment = "SHA-256 of the content."},
-	{.name = "width", .type = MG_COL_INTEGER, .nullable = 1,
-	 .comment = "Pixels, for images and video."},
+static const char *const c_sha256_byte_size[] = {"sha256", "byte_size"};
+static const struct mg_index media_files_indexes[] = {
+	{.name = "uq_media_files_sha256_byte_size", .unique = 1, MG_ARRAY(columns, c_sha256_byte_size)},
+};
+static const struct mg_column media_files_columns[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1, .comment = "Generated file number."},
+	{.name = "mime_type", .type = MG_COL_VARCHAR, .length = 64, .comment = "MIME type, e.g. \"image/jpeg\"."},
+	{.name = "byte_size", .type = MG_COL_BIGINT, .comment = "Size of the content in bytes."},
+	{.name = "sha256", .type = MG_COL_BLOB, .comment = "SHA-256 of the content."},
+	{.name = "width", .type = MG_COL_INTEGER, .nullable = 1, .comment = "Pixels, for images and video."},
 	{.name = "height", .type = MG_COL_INTEGER, .nullable = 1},
-	{.name = "thumbnail", .type = MG_COL_BLOB, .nullable = 1,
-	 .comment = "Small preview image, kept inline."},
-	{.name = "storage_path", .type = MG_COL_TEXT,
-	 .comment = "Where the content lives in the object store."},
+	{.name = "thumbnail", .type = MG_COL_BLOB, .nullable = 1, .comment = "Small preview image, kept inline."},
+	{.name = "storage_path", .type = MG_COL_TEXT, .comment = "Where the content lives in the object store."},
 };
-static const char *const schema_media_files_pk[] = {"id"};
-static const char *const schema_media_files_ix1[] = {"sha256", "byte_size"};
-static const struct mg_index schema_media_files_indexes[] = {
-	{.name = "uq_media_files_sha256_byte_size", .unique = 1, .n_columns = 2, .columns = schema_media_files_ix1},
+static const char *const c_name[] = {"name"};
+static const struct mg_index tags_indexes[] = {
+	{.name = "uq_tags_name", .unique = 1, MG_ARRAY(columns, c_name)},
 };
-static const struct mg_column schema_tags_columns[] = {
-	{.name = "id", .type = MG_COL_INTEGER, .identity = 1,
-	 .comment = "Generated tag number."},
-	{.name = "name", .type = MG_COL_VARCHAR, .length = 48,
-	 .comment = "The keyword as shown, unique."},
-	{.name = "colour", .type = MG_COL_INTEGER,
-	 .default_sql = "0",
-	 .comment = "Colour of the tag chip, as 0xRRGGBB."},
-	{.name = "usage_count", .type = MG_COL_BIGINT,
-	 .default_sql = "0",
-	 .comment = "Number of entries tagged, maintained by the application."},
+static const struct mg_column tags_columns[] = {
+	{.name = "id", .type = MG_COL_INTEGER, .identity = 1, .comment = "Generated tag number."},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 48, .comment = "The keyword as shown, unique."},
+	{.name = "colour", .type = MG_COL_INTEGER, .default_sql = "0", .comment = "Colour of the tag chip, as 0xRRGGBB."},
+	{.name = "usage_count", .type = MG_COL_BIGINT, .default_sql = "0", .comment = "Number of entries tagged, maintained by the application."},
 };
-static const char *const schema_tags_pk[] = {"id"};
-static const char *const schema_tags_ix1[] = {"name"};
-static const struct mg_index schema_tags_indexes[] = {
-	{.name = "uq_tags_name", .unique = 1, .n_columns = 1, .columns = schema_tags_ix1},
+static const char *const c_email[] = {"email"};
+static const char *const c_email_created_at[] = {"email", "created_at"};
+static const char *const c_username[] = {"username"};
+static const struct mg_index users_indexes[] = {
+	{.name = "ix_users_email", MG_ARRAY(columns, c_email)},
+	{.name = "ix_users_email_created_at", MG_ARRAY(columns, c_email_created_at)},
+	{.name = "uq_users_username", .unique = 1, MG_ARRAY(columns, c_username)},
 };
-static const struct mg_column schema_users_columns[] = {
-	{.name = "id", .type = MG_COL_BIGINT, .identity = 1,
-	 .comment = "Generated account number."},
-	{.name = "username", .type = MG_COL_VARCHAR, .length = 64,
-	 .comment = "Login name, shown on every upload."},
-	{.name = "email", .type = MG_COL_TEXT, .nullable = 1,
-	 .comment = "Contact address; optional until the user verifies one."},
-	{.name = "display_name", .type = MG_COL_VARCHAR, .length = 128, .nullable = 1,
-	 .comment = "Display name shown instead of the login name."},
-	{.name = "is_admin", .type = MG_COL_BOOLEAN,
-	 .default_sql = "false",
-	 .comment = "Whether the account may moderate others' content."},
-	{.name = "created_at", .type = MG_COL_BIGINT,
-	 .comment = "When the account was created (Unix seconds)."},
-	{.name = "avatar_id", .type = MG_COL_BIGINT, .nullable = 1,
-	 .comment = "Profile picture, a stored file; cleared when the file goes."},
-	{.name = "score", .type = MG_COL_DOUBLE,
-	 .default_sql = "0",
-	 .comment = "Average rating of the user's uploads."},
+static const struct mg_foreign_key users_fks[] = {
+	{.name = "fk_users_avatar_id", .column = "avatar_id", .ref_table = "media_files", .ref_column = "id", .on_delete = MG_FK_SET_NULL},
 };
-static const char *const schema_users_pk[] = {"id"};
-static const char *const schema_users_ix1[] = {"email"};
-static const char *const schema_users_ix2[] = {"email", "created_at"};
-static const char *const schema_users_ix3[] = {"username"};
-static const struct mg_index schema_users_indexes[] = {
-	{.name = "ix_users_email", .unique = 0, .n_columns = 1, .columns = schema_users_ix1},
-	{.name = "ix_users_email_created_at", .unique = 0, .n_columns = 2, .columns = schema_users_ix2},
-	{.name = "uq_users_username", .unique = 1, .n_columns = 1, .columns = schema_users_ix3},
-};
-static const struct mg_foreign_key schema_users_fks[] = {
-	{.name = "fk_users_avatar_id",
-	 .column = "avatar_id",
-	 .ref_table = "media_files",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_SET_NULL},
+static const struct mg_column users_columns[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1, .comment = "Generated account number."},
+	{.name = "username", .type = MG_COL_VARCHAR, .length = 64, .comment = "Login name, shown on every upload."},
+	{.name = "email", .type = MG_COL_TEXT, .nullable = 1, .comment = "Contact address; optional until the user verifies one."},
+	{.name = "display_name", .type = MG_COL_VARCHAR, .length = 128, .nullable = 1, .comment = "Display name shown instead of the login name."},
+	{.name = "is_admin", .type = MG_COL_BOOLEAN, .default_sql = "false", .comment = "Whether the account may moderate others' content."},
+	{.name = "created_at", .type = MG_COL_BIGINT, .comment = "When the account was created (Unix seconds)."},
+	{.name = "avatar_id", .type = MG_COL_BIGINT, .nullable = 1, .comment = "Profile picture, a stored file; cleared when the file goes."},
+	{.name = "score", .type = MG_COL_DOUBLE, .default_sql = "0", .comment = "Average rating of the user's uploads."},
 };
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "comments",
-		.comment = "A comment a user left on a media entry.",
-		.n_columns = 7,
-		.columns = schema_comments_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_comments_pk,
-		.n_indexes = 1,
-		.indexes = schema_comments_indexes,
-		.n_foreign_keys = 3,
-		.foreign_keys = schema_comments_fks,
-	},
-	{
-		.name = "media_entries",
-		.comment = "Something a user shared: a photo, a video or a recording.",
-		.n_columns = 11,
-		.columns = schema_media_entries_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_media_entries_pk,
-		.n_indexes = 2,
-		.indexes = schema_media_entries_indexes,
-		.n_foreign_keys = 2,
-		.foreign_keys = schema_media_entries_fks,
-	},
-	{
-		.name = "media_entry_tags",
-		.comment = "Which tags are on which media entries.",
-		.n_columns = 3,
-		.columns = schema_media_entry_tags_columns,
-		.n_primary_key = 2,
-		.primary_key = schema_media_entry_tags_pk,
-		.n_indexes = 1,
-		.indexes = schema_media_entry_tags_indexes,
-		.n_foreign_keys = 3,
-		.foreign_keys = schema_media_entry_tags_fks,
-	},
-	{
-		.name = "media_files",
-		.comment = "One stored file: an original upload or a rendition of it.",
-		.n_columns = 8,
-		.columns = schema_media_files_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_media_files_pk,
-		.n_indexes = 1,
-		.indexes = schema_media_files_indexes,
-	},
-	{
-		.name = "tags",
-		.comment = "A keyword that groups media entries.",
-		.n_columns = 4,
-		.columns = schema_tags_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_tags_pk,
-		.n_indexes = 1,
-		.indexes = schema_tags_indexes,
-	},
-	{
-		.name = "users",
-		.comment = "A registered account.",
-		.n_columns = 8,
-		.columns = schema_users_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_users_pk,
-		.n_indexes = 3,
-		.indexes = schema_users_indexes,
-		.n_foreign_keys = 1,
-		.foreign_keys = schema_users_fks,
-	},
+	{.name = "comments", .comment = "A comment a user left on a media entry.", MG_ARRAY(columns, comments_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, comments_indexes), MG_ARRAY(foreign_keys, comments_fks)},
+	{.name = "media_entries", .comment = "Something a user shared: a photo, a video or a recording.", MG_ARRAY(columns, media_entries_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, media_entries_indexes), MG_ARRAY(foreign_keys, media_entries_fks)},
+	{.name = "media_entry_tags", .comment = "Which tags are on which media entries.", MG_ARRAY(columns, media_entry_tags_columns), MG_ARRAY(primary_key, c_entry_id_tag_id), MG_ARRAY(indexes, media_entry_tags_indexes), MG_ARRAY(foreign_keys, media_entry_tags_fks)},
+	{.name = "media_files", .comment = "One stored file: an original upload or a rendition of it.", MG_ARRAY(columns, media_files_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, media_files_indexes)},
+	{.name = "tags", .comment = "A keyword that groups media entries.", MG_ARRAY(columns, tags_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, tags_indexes)},
+	{.name = "users", .comment = "A registered account.", MG_ARRAY(columns, users_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, users_indexes), MG_ARRAY(foreign_keys, users_fks)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 6, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
@@ -311,8 +158,7 @@ static const struct mg_migration *const migrations[] = {
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 13,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:18b4f3a3d7f6147ba0cb6c6fd0b69c1ebe591e315d6b1e59d8e5094e6823b9f6",
 };

@@ -4,10 +4,7 @@
  * Created by `modelgen new`; fill in up() and down(). modelgen never
  * rewrites this file.
  *
- * modelgen-migration: 1
- * number: 10
- * name: 0010_backfill_tag_usage_counts
- * kind: handwritten
+ * modelgen-migration: 2 handwritten
  * parent: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
  * result: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
  */
@@ -52,8 +49,8 @@
 #include <modelgen/db.h>
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 /*

@@ -5,11 +5,8 @@
  * the drift check), down steps for --to, SQLite table rebuilds, --sql, and
  * verify / baseline against the schema after a given migration.
  *
- * The schema after migration N is computed without a database: starting
- * from the registry's schema, each later migration is undone on the
- * description by replacing the tables of its `after` with those of its
- * `before` (the frozen definitions list every table a migration creates,
- * drops, alters or renames).
+ * The schema after migration N is computed without a database, by
+ * mg_schema_at (schema_at.h) from the registry's schema.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +18,7 @@
 #include "db_int.h"
 #include "drift.h"
 #include "inspect.h"
+#include "schema_at.h"
 #include "sql.h"
 #include "util/alloc.h"
 
@@ -75,11 +73,11 @@ static const struct mg_plan *action_plan(const struct action *a, enum mg_dialect
 /*
  * 1 when the plan must run with foreign keys off (SQLite), checked by
  * PRAGMA foreign_key_check before commit: a table rebuild, or a step that
- * drops a table (the planner writes each as its own "DROP TABLE" step).
- * With foreign keys on, DROP TABLE first deletes every row, and a RESTRICT
- * key between rows being dropped (a self-reference, a cycle of dropped
- * tables) fails at once, deferred or not; with them off nothing is deleted
- * row by row, so no action runs on any other table either.
+ * drops a table (MG_STEP_DROPS_TABLE). With foreign keys on, DROP TABLE
+ * first deletes every row, and a RESTRICT key between rows being dropped (a
+ * self-reference, a cycle of dropped tables) fails at once, deferred or
+ * not; with them off nothing is deleted row by row, so no action runs on
+ * any other table either.
  */
 static int plan_needs_fk_off(const struct mg_plan *p)
 {
@@ -87,50 +85,17 @@ static int plan_needs_fk_off(const struct mg_plan *p)
 
 	for (i = 0; p && i < p->n_steps; i++)
 		if (p->steps[i].kind == MG_STEP_REBUILD ||
-		    (p->steps[i].kind == MG_STEP_SQL && p->steps[i].sql &&
-		     strncmp(p->steps[i].sql, "DROP TABLE ", 11) == 0))
+		    (p->steps[i].flags & MG_STEP_DROPS_TABLE))
 			return 1;
 	return 0;
 }
 
-/* ---- Schemas after a migration ----------------------------------------- */
-
-/* The schema after migration `number` (see the file comment) in *out, freed
- * with mg_schema_free. Returns 0 or MG_E_NOMEM. */
+/* The schema after migration `number`, walking back from the registry's
+ * schema; *out is freed with mg_schema_free. Returns 0 or MG_E_NOMEM. */
 static int schema_at(struct mg_schema **out, const struct mg_registry *reg, unsigned number)
 {
-	const struct mg_table **tables;
-	size_t n = 0, cap, i, j, k;
-	struct schema_builder s;
-
-	cap = reg->schema ? reg->schema->n_tables : 0;
-	for (k = number; k < reg->n_migrations; k++)
-		if (reg->migrations[k]->before)
-			cap += reg->migrations[k]->before->n_tables;
-	*out = NULL;
-	schema_builder_init(&s);
-	tables = mg_arena_calloc(s.arena, cap + 1, sizeof(*tables));
-	if (!tables) {
-		schema_builder_abandon(&s);
-		return MG_E_NOMEM;
-	}
-	for (i = 0; reg->schema && i < reg->schema->n_tables; i++)
-		tables[n++] = &reg->schema->tables[i];
-	for (k = reg->n_migrations; k > number; k--) {
-		const struct mg_migration *m = reg->migrations[k - 1];
-
-		for (i = 0; m->after && i < m->after->n_tables; i++)
-			for (j = 0; j < n; j++)
-				if (strcmp(tables[j]->name, m->after->tables[i].name) == 0) {
-					tables[j] = tables[--n];
-					break;
-				}
-		for (i = 0; m->before && i < m->before->n_tables; i++)
-			tables[n++] = &m->before->tables[i];
-	}
-	for (i = 0; i < n; i++)
-		schema_builder_add_copy(&s, tables[i]);
-	return schema_builder_finish(out, &s);
+	return mg_schema_at(out, reg->migrations, reg->n_migrations, reg->schema,
+			    (unsigned)reg->n_migrations, number);
 }
 
 /*
@@ -245,54 +210,6 @@ static int drift_check(struct mg_db *db, const struct mg_migration *m, int up)
 
 /* ---- SQLite rebuild ---------------------------------------------------- */
 
-/* Appends the statements of a rebuild, for --sql and for running. */
-static void rebuild_create_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp)
-{
-	mg_sql_create_table(b, MG_DIALECT_SQLITE, rb->table, tmp, 0);
-}
-
-static void rebuild_copy_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp)
-{
-	size_t i;
-
-	mg_strbuf_puts(b, "INSERT INTO ");
-	mg_sql_ident(b, tmp);
-	mg_strbuf_puts(b, " (");
-	for (i = 0; i < rb->n_copy; i++) {
-		mg_strbuf_puts(b, i ? ", " : "");
-		mg_sql_ident(b, rb->copy_columns[i]);
-	}
-	mg_strbuf_puts(b, ")\n  SELECT ");
-	for (i = 0; i < rb->n_copy; i++)
-		mg_strbuf_printf(b, "%s%s", i ? ", " : "", rb->copy_exprs[i]);
-	mg_strbuf_puts(b, " FROM ");
-	mg_sql_ident(b, rb->old_name);
-	mg_strbuf_puts(b, ";\n");
-}
-
-static void rebuild_finish_sql(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *tmp)
-{
-	size_t i;
-
-	mg_strbuf_puts(b, "DROP TABLE ");
-	mg_sql_ident(b, rb->old_name);
-	mg_strbuf_puts(b, ";\nALTER TABLE ");
-	mg_sql_ident(b, tmp);
-	mg_strbuf_puts(b, " RENAME TO ");
-	mg_sql_ident(b, rb->table->name);
-	mg_strbuf_puts(b, ";\n");
-	for (i = 0; i < rb->table->n_indexes; i++)
-		mg_sql_create_index(b, MG_DIALECT_SQLITE, rb->table, &rb->table->indexes[i]);
-}
-
-static char *tmp_name(const struct mg_rebuild *rb)
-{
-	struct mg_strbuf b = {0};
-
-	mg_strbuf_printf(&b, "%s__mg_new", rb->table->name);
-	return mg_strbuf_detach(&b);
-}
-
 struct copy_progress {
 	struct mg_db *db;
 	sqlite3_stmt *stmt;
@@ -392,13 +309,8 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 	struct mg_rows *rows = NULL;
 	struct saved_object *saved = NULL;
 	size_t n_saved = 0, cap = 0, i;
-	char *tmp = tmp_name(rb);
 	int rc;
 
-	if (!tmp) {
-		rc = db_nomem(db);
-		goto done;
-	}
 	rc = mg_db_query(
 		&rows, db,
 		"SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger')"
@@ -439,19 +351,22 @@ static int run_rebuild(struct mg_db *db, const struct mg_rebuild *rb)
 		mg_sql_ident(&sql, saved[i].name);
 		mg_strbuf_puts(&sql, ";\n");
 	}
-	rebuild_create_sql(&sql, rb, tmp);
+	mg_sql_rebuild(&sql, rb, MG_REBUILD_CREATE);
 	rc = db_exec_buf(db, &sql);
 	if (rc)
 		goto done;
 
 	mg_strbuf_clear(&sql);
-	rebuild_copy_sql(&sql, rb, tmp);
-	rc = mg_strbuf_failed(&sql) ? db_nomem(db) : copy_rows(db, mg_strbuf_cstr(&sql), rb);
+	mg_sql_rebuild(&sql, rb, MG_REBUILD_COPY);
+	if (mg_strbuf_failed(&sql))
+		rc = db_nomem(db);
+	else if (sql.len)
+		rc = copy_rows(db, mg_strbuf_cstr(&sql), rb);
 	if (rc)
 		goto done;
 
 	mg_strbuf_clear(&sql);
-	rebuild_finish_sql(&sql, rb, tmp);
+	mg_sql_rebuild(&sql, rb, MG_REBUILD_FINISH);
 	rc = db_exec_buf(db, &sql);
 	for (i = 0; rc == 0 && i < n_saved; i++) {
 		rc = mg_db_exec(db, saved[i].sql);
@@ -468,22 +383,56 @@ done:
 	free(saved);
 	mg_rows_free(rows);
 	mg_strbuf_free(&sql);
-	free(tmp);
 	return rc;
 }
 
 /* ---- Running a migration ----------------------------------------------- */
 
-static int run_plan(struct mg_db *db, const struct mg_migration *m, const struct mg_plan *p,
-		    const char *dir)
+/*
+ * Runs the guard query of step `st`: MG_E_GUARD with the count and the
+ * example key when it finds rows the step cannot keep, 0 when none.
+ */
+static int run_guard(struct mg_db *db, const struct mg_step *st)
 {
+	struct mg_rows *rows = NULL;
+	const char *count, *key;
+	int rc = mg_db_query(&rows, db, st->guard, 0, NULL);
+
+	if (rc)
+		goto done;
+	rc = mg_rows_next(rows);
+	if (rc < 0)
+		goto done;
+	count = rc == 1 ? mg_rows_text(rows, 0) : NULL;
+	rc = 0;
+	if (count && strtoull(count, NULL, 10) > 0) {
+		key = mg_rows_text(rows, 1);
+		rc = mg_db_error(
+			db, MG_E_GUARD,
+			"refused: %s row%s would not keep %s value (for example the row with "
+			"key %s); nothing changed",
+			count, strcmp(count, "1") == 0 ? "" : "s",
+			strcmp(count, "1") == 0 ? "its" : "their", key ? key : "?");
+	}
+done:
+	mg_rows_free(rows);
+	return rc;
+}
+
+static int run_plan(struct mg_db *db, const struct mg_migration *m, int down)
+{
+	const struct mg_plan *p = down ? &m->down[db->dialect] : &m->up[db->dialect];
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < p->n_steps && rc == 0; i++) {
 		const struct mg_step *st = &p->steps[i];
 
-		if (st->kind == MG_STEP_SQL)
+		if (st->guard)
+			rc = run_guard(db, st);
+		if (rc)
+			;
+		else if (st->kind == MG_STEP_SQL)
 			rc = mg_db_exec(db, st->sql);
 		else if (st->kind == MG_STEP_REBUILD && db->dialect == MG_DIALECT_SQLITE)
 			rc = run_rebuild(db, st->rebuild);
@@ -491,9 +440,14 @@ static int run_plan(struct mg_db *db, const struct mg_migration *m, const struct
 			rc = mg_db_error(db, MG_E_USAGE, "a table rebuild step is for SQLite only");
 		else
 			rc = mg_db_error(db, MG_E_USAGE, "unknown step kind %d", (int)st->kind);
-		if (rc)
+		if (rc) {
+			struct mg_strbuf summary = {0};
+
+			mg_step_summary(&summary, down ? &m->down_ops : &m->up_ops, st);
 			db_prefix(db, "migration %u (%s), %s step %zu (%s)", m->number, m->name,
-				  dir, i + 1, st->summary ? st->summary : "");
+				  down ? "down" : "up", i + 1, mg_strbuf_cstr(&summary));
+			mg_strbuf_free(&summary);
+		}
 	}
 	return rc;
 }
@@ -566,7 +520,7 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 		if (rc == 0)
 			rc = drift_check(db, a->m, 1);
 		if (rc == 0)
-			rc = run_plan(db, a->m, &a->m->up[db->dialect], "up");
+			rc = run_plan(db, a->m, 0);
 		if (rc == 0)
 			rc = run_hand(db, a->m, a->m->run_up, "up");
 		if (rc == 0)
@@ -581,7 +535,7 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 		if (rc == 0)
 			rc = run_hand(db, a->m, a->m->run_down, "down");
 		if (rc == 0)
-			rc = run_plan(db, a->m, &a->m->down[db->dialect], "down");
+			rc = run_plan(db, a->m, 1);
 		if (rc == 0)
 			rc = bk_unstamp(db, a->m->number);
 		break;
@@ -600,38 +554,19 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 
 /* ---- --sql ------------------------------------------------------------- */
 
-static int print_plan(FILE *f, const struct mg_migration *m, const struct mg_plan *p,
-		      enum mg_dialect d, const char *dir)
+/* Prints what migration `m` runs going up or down. Returns 0 or
+ * MG_E_NOMEM. */
+static int print_plan(FILE *f, const struct mg_migration *m, int down, enum mg_dialect d)
 {
-	size_t i;
+	struct mg_strbuf b = {0};
 	int rc = 0;
 
-	fprintf(f, "-- migration %u (%s), %s\n", m->number, m->name, dir);
-	for (i = 0; i < p->n_steps; i++) {
-		const struct mg_step *st = &p->steps[i];
-
-		fprintf(f, "-- %s\n", st->summary ? st->summary : "");
-		if (st->kind == MG_STEP_SQL) {
-			fputs(st->sql, f);
-		} else if (st->kind == MG_STEP_REBUILD && d == MG_DIALECT_SQLITE) {
-			struct mg_strbuf b = {0};
-			char *tmp = tmp_name(st->rebuild);
-
-			fputs("-- (rebuild: foreign keys off; views and triggers saved and "
-			      "recreated; PRAGMA foreign_key_check before commit)\n",
-			      f);
-			rebuild_create_sql(&b, st->rebuild, tmp);
-			rebuild_copy_sql(&b, st->rebuild, tmp);
-			rebuild_finish_sql(&b, st->rebuild, tmp);
-			if (!tmp || mg_strbuf_failed(&b))
-				rc = MG_E_NOMEM;
-			fputs(mg_strbuf_cstr(&b), f);
-			mg_strbuf_free(&b);
-			free(tmp);
-		}
-	}
-	if ((dir[0] == 'u' && m->run_up) || (dir[0] == 'd' && m->run_down))
-		fprintf(f, "-- and the hand-written %s step of %s\n", dir, m->name);
+	mg_sql_plan(&b, m, down, d);
+	if (mg_strbuf_failed(&b))
+		rc = MG_E_NOMEM;
+	else
+		fputs(mg_strbuf_cstr(&b), f);
+	mg_strbuf_free(&b);
 	return rc;
 }
 
@@ -667,8 +602,7 @@ static int dry_run(struct mg_db *db, const struct mg_registry *reg, struct bk_st
 		if (a.kind == ACT_DOWN && (a.m->flags & MG_MIGRATION_IRREVERSIBLE) &&
 		    !(flags & MG_UPDATE_FORCE))
 			return do_action(db, reg, &a, st, flags);
-		rc = print_plan(f, a.m, action_plan(&a, db->dialect), db->dialect,
-				a.kind == ACT_UP ? "up" : "down");
+		rc = print_plan(f, a.m, a.kind == ACT_DOWN, db->dialect);
 		if (rc) {
 			rc = db_nomem(db);
 			break;

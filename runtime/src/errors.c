@@ -52,6 +52,8 @@ const char *mg_strerror(int code)
 		return "invalid argument";
 	case MG_E_STEP:
 		return "a hand-written migration step failed";
+	case MG_E_GUARD:
+		return "a migration step would change or lose stored values";
 	default:
 		return "unknown error";
 	}

@@ -474,20 +474,8 @@ static void create_table(struct mg_strbuf *b, enum mg_dialect dialect, const str
 }
 
 void mg_sql_create_table(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
-			 const char *name, unsigned flags)
+			 const char *name)
 {
-	if ((flags & MG_SQL_NO_FOREIGN_KEYS) && dialect == MG_DIALECT_POSTGRESQL &&
-	    table->n_foreign_keys) {
-		unsigned char *keep = mg_calloc(table->n_foreign_keys, 1);
-
-		if (!keep) {
-			mg_strbuf_fail(b);
-			return;
-		}
-		create_table(b, dialect, table, name, keep);
-		free(keep);
-		return;
-	}
 	create_table(b, dialect, table, name, NULL);
 }
 
@@ -745,6 +733,21 @@ static const struct mg_table *lookup(const struct mg_schema *schema, const char 
 	return NULL;
 }
 
+/* The place in creation order of the table `name` of `schema`, or
+ * (size_t)-1 when the schema has none. */
+static size_t ref_rank(const struct mg_schema *schema, const size_t *rank, const char *name)
+{
+	const struct mg_table *r = lookup(schema, name);
+
+	return r ? rank[r - schema->tables] : (size_t)-1;
+}
+
+int mg_sql_fk_deferred(const struct mg_table *table, const struct mg_foreign_key *fk, size_t pos,
+		       size_t ref_pos)
+{
+	return (ref_pos != (size_t)-1 && ref_pos > pos) || mg_sql_fk_after_indexes(table, fk);
+}
+
 void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 			  const struct mg_schema *schema)
 {
@@ -768,17 +771,13 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 		unsigned char *keep = NULL;
 
 		if (dialect == MG_DIALECT_POSTGRESQL && t->n_foreign_keys) {
-			/* A key to a table created later closes a cycle: it is
-			 * added by ALTER once every table exists. */
 			keep = mg_calloc(t->n_foreign_keys, 1);
 			if (!keep)
 				goto done;
-			for (j = 0; j < t->n_foreign_keys; j++) {
-				const struct mg_table *r =
-					lookup(schema, t->foreign_keys[j].ref_table);
-				keep[j] = (!r || rank[r - schema->tables] <= i) &&
-					  !mg_sql_fk_after_indexes(t, &t->foreign_keys[j]);
-			}
+			for (j = 0; j < t->n_foreign_keys; j++)
+				keep[j] = !mg_sql_fk_deferred(
+					t, &t->foreign_keys[j], i,
+					ref_rank(schema, rank, t->foreign_keys[j].ref_table));
 		}
 		if (i)
 			mg_strbuf_putc(b, '\n');
@@ -795,10 +794,9 @@ void mg_sql_create_schema(struct mg_strbuf *b, enum mg_dialect dialect,
 			const struct mg_table *t = tables[order[i]];
 
 			for (j = 0; j < t->n_foreign_keys; j++) {
-				const struct mg_table *r =
-					lookup(schema, t->foreign_keys[j].ref_table);
-				if ((!r || rank[r - schema->tables] <= i) &&
-				    !mg_sql_fk_after_indexes(t, &t->foreign_keys[j]))
+				if (!mg_sql_fk_deferred(
+					    t, &t->foreign_keys[j], i,
+					    ref_rank(schema, rank, t->foreign_keys[j].ref_table)))
 					continue;
 				if (first)
 					mg_strbuf_putc(b, '\n');
@@ -814,4 +812,119 @@ done:
 	free(rank);
 	free(order);
 	free(tables);
+}
+
+/* ---- Rebuilds and plans, as text ------------------------------------- */
+
+static void rebuild_tmp(struct mg_strbuf *b, const struct mg_rebuild *rb)
+{
+	mg_strbuf_printf(b, "%s__mg_new", rb->table->name);
+}
+
+void mg_sql_rebuild(struct mg_strbuf *b, const struct mg_rebuild *rb, unsigned parts)
+{
+	struct mg_strbuf tmp = {0};
+	size_t i;
+
+	rebuild_tmp(&tmp, rb);
+	if (mg_strbuf_failed(&tmp)) {
+		mg_strbuf_fail(b);
+		return;
+	}
+	if (parts & MG_REBUILD_CREATE)
+		create_table(b, MG_DIALECT_SQLITE, rb->table, mg_strbuf_cstr(&tmp), NULL);
+	if ((parts & MG_REBUILD_COPY) && rb->n_copy) {
+		mg_strbuf_puts(b, "INSERT INTO ");
+		mg_sql_ident(b, mg_strbuf_cstr(&tmp));
+		mg_strbuf_puts(b, " (");
+		for (i = 0; i < rb->n_copy; i++) {
+			mg_strbuf_puts(b, i ? ", " : "");
+			mg_sql_ident(b, rb->copy_columns[i]);
+		}
+		mg_strbuf_puts(b, ")\n  SELECT ");
+		for (i = 0; i < rb->n_copy; i++)
+			mg_strbuf_printf(b, "%s%s", i ? ", " : "", rb->copy_exprs[i]);
+		mg_strbuf_puts(b, " FROM ");
+		mg_sql_ident(b, rb->old_name);
+		mg_strbuf_puts(b, ";\n");
+	}
+	if (parts & MG_REBUILD_FINISH) {
+		mg_strbuf_puts(b, "DROP TABLE ");
+		mg_sql_ident(b, rb->old_name);
+		mg_strbuf_puts(b, ";\nALTER TABLE ");
+		mg_sql_ident(b, mg_strbuf_cstr(&tmp));
+		mg_strbuf_puts(b, " RENAME TO ");
+		mg_sql_ident(b, rb->table->name);
+		mg_strbuf_puts(b, ";\n");
+		for (i = 0; i < rb->table->n_indexes; i++)
+			mg_sql_create_index(b, MG_DIALECT_SQLITE, rb->table,
+					    &rb->table->indexes[i]);
+	}
+	mg_strbuf_free(&tmp);
+}
+
+void mg_step_summary(struct mg_strbuf *b, const struct mg_ops *ops, const struct mg_step *st)
+{
+	const struct mg_op *op =
+		st->op && ops && st->op <= ops->n_ops ? &ops->ops[st->op - 1] : NULL;
+	size_t i, start = b->len;
+
+	if (op) {
+		mg_strbuf_puts(b, op->summary ? op->summary : "");
+	} else if (st->kind == MG_STEP_REBUILD && st->rebuild) {
+		const char *sep = " (";
+
+		mg_strbuf_printf(b, "rebuild table %s", st->rebuild->table->name);
+		for (i = 0; i < st->n_ops; i++) {
+			unsigned k = st->ops[i];
+
+			if (!ops || k == 0 || k > ops->n_ops || !ops->ops[k - 1].summary)
+				continue;
+			mg_strbuf_printf(b, "%s%s", sep, ops->ops[k - 1].summary);
+			sep = "; ";
+		}
+		if (sep[0] == ';')
+			mg_strbuf_putc(b, ')');
+	}
+	if (st->note)
+		mg_strbuf_printf(b, b->len > start ? " (%s)" : "%s", st->note);
+}
+
+void mg_sql_plan(struct mg_strbuf *b, const struct mg_migration *m, int down,
+		 enum mg_dialect dialect)
+{
+	const struct mg_plan *p = down ? &m->down[dialect] : &m->up[dialect];
+	const struct mg_ops *ops = down ? &m->down_ops : &m->up_ops;
+	const char *dir = down ? "down" : "up";
+	size_t i;
+
+	mg_strbuf_printf(b, "-- migration %u (%s), %s\n", m->number, m->name, dir);
+	if (down && m->run_down)
+		mg_strbuf_printf(b, "-- first the hand-written down step of %s\n", m->name);
+	for (i = 0; i < p->n_steps; i++) {
+		const struct mg_step *st = &p->steps[i];
+
+		mg_strbuf_puts(b, "-- ");
+		mg_step_summary(b, ops, st);
+		mg_strbuf_putc(b, '\n');
+		if (st->guard)
+			mg_strbuf_printf(b,
+					 "-- guard: refuses the migration when this counts a row "
+					 "the step cannot keep:\n-- %s\n",
+					 st->guard);
+		if (st->kind == MG_STEP_SQL && st->sql) {
+			size_t len = strlen(st->sql);
+
+			mg_strbuf_puts(b, st->sql);
+			if (len && st->sql[len - 1] != '\n')
+				mg_strbuf_putc(b, '\n');
+		} else if (st->kind == MG_STEP_REBUILD && st->rebuild) {
+			mg_strbuf_puts(b, "-- (table rebuild: foreign keys off; views and triggers "
+					  "saved and recreated; PRAGMA foreign_key_check before "
+					  "commit)\n");
+			mg_sql_rebuild(b, st->rebuild, MG_REBUILD_ALL);
+		}
+	}
+	if (!down && m->run_up)
+		mg_strbuf_printf(b, "-- and the hand-written up step of %s\n", m->name);
 }

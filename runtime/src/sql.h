@@ -11,6 +11,7 @@
 #ifndef MG_SQL_H
 #define MG_SQL_H
 
+#include "modelgen/migration.h"
 #include "modelgen/schema.h"
 #include "util/strbuf.h"
 
@@ -29,14 +30,11 @@ void mg_sql_column_type(struct mg_strbuf *b, enum mg_dialect dialect, const stru
 void mg_sql_column_def(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
 		       const struct mg_column *col);
 
-/* MG_SQL_* flags for mg_sql_create_table. */
-#define MG_SQL_NO_FOREIGN_KEYS 0x1u /* PostgreSQL: added later by ALTER */
-
 /* Appends `CREATE TABLE ... ;\n` for `table` under the name `name` (NULL for
  * table->name; a SQLite rebuild creates under a temporary name). Indexes are
  * separate statements (mg_sql_create_index). */
 void mg_sql_create_table(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
-			 const char *name, unsigned flags);
+			 const char *name);
 
 /* Appends `CREATE [UNIQUE] INDEX name ON table (cols);\n`. */
 void mg_sql_create_index(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
@@ -47,6 +45,18 @@ void mg_sql_create_index(struct mg_strbuf *b, enum mg_dialect dialect, const str
  * unique index before the key, so the key is added by ALTER after the
  * table's indexes, not inline in CREATE TABLE. */
 int mg_sql_fk_after_indexes(const struct mg_table *table, const struct mg_foreign_key *fk);
+
+/*
+ * PostgreSQL, when a set of new tables is created in order: 1 when foreign
+ * key `fk` of `table` (the `pos`-th created) is added by ALTER once every
+ * table of the set exists, instead of inline in its CREATE TABLE: a key to
+ * a table of the set created later (`ref_pos` > `pos`: a cycle), or one
+ * that needs the table's own indexes (mg_sql_fk_after_indexes). `ref_pos`
+ * is (size_t)-1 for a table outside the set. The create path and the
+ * generator's create-table migrations decide with this one function.
+ */
+int mg_sql_fk_deferred(const struct mg_table *table, const struct mg_foreign_key *fk, size_t pos,
+		       size_t ref_pos);
 
 /* PostgreSQL: `ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY ...;\n`. */
 void mg_sql_add_foreign_key(struct mg_strbuf *b, const struct mg_table *table,
@@ -110,6 +120,37 @@ void mg_sql_create_table_filtered(struct mg_strbuf *b, enum mg_dialect dialect,
  * `COMMENT ON COLUMN t.c IS ...;`; comment NULL gives IS NULL. */
 void mg_sql_comment_on(struct mg_strbuf *b, const char *table_name, const char *column_name,
 		       const char *comment);
+
+/* Parts of a SQLite table rebuild for mg_sql_rebuild. */
+#define MG_REBUILD_CREATE 0x1u /* CREATE TABLE <table>__mg_new */
+#define MG_REBUILD_COPY   0x2u /* INSERT INTO ... SELECT ... FROM <old> */
+#define MG_REBUILD_FINISH 0x4u /* DROP the old table, RENAME, the indexes */
+#define MG_REBUILD_ALL    0x7u
+
+/*
+ * Appends the SQL of the `parts` of a SQLite table rebuild. The runtime runs
+ * exactly this (around it: views and triggers saved and recreated, foreign
+ * keys off and checked before commit); the generated file, `modelgen sql`
+ * and `dbupdate --sql` show it.
+ */
+void mg_sql_rebuild(struct mg_strbuf *b, const struct mg_rebuild *rb, unsigned parts);
+
+/*
+ * Appends the one-line summary of step `st` of a direction whose operations
+ * are `ops` (see struct mg_step): its operation's summary and its note, or
+ * for a rebuild "rebuild table t (<its operations>)".
+ */
+void mg_step_summary(struct mg_strbuf *b, const struct mg_ops *ops, const struct mg_step *st);
+
+/*
+ * Appends the SQL that migration `m` runs on `dialect` going up (down 0) or
+ * down, for review: a "-- migration N (name), up" line, then per step a
+ * "-- summary" line and its statements (a rebuild as mg_sql_rebuild
+ * renders it), and where the hand-written functions run. `dbupdate --sql`
+ * and `modelgen sql` both print this.
+ */
+void mg_sql_plan(struct mg_strbuf *b, const struct mg_migration *m, int down,
+		 enum mg_dialect dialect);
 
 /*
  * Fills order[0..n_tables) with the positions of `tables` in foreign-key

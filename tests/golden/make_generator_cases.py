@@ -59,6 +59,7 @@ def write_models(d, m):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     for k, v in m.items():
+        os.makedirs(os.path.dirname(os.path.join(d, k)), exist_ok=True)
         open(os.path.join(d, k), 'w').write(v)
 
 def run(work, *args):
@@ -260,3 +261,93 @@ def blocked_name(gen):
     os.makedirs(gen + '/migrations/0002_add_users_created_at.c')
     open(gen + '/migrations/0002_add_users_created_at.c/.keep', 'w').close()
 case('diff_write_error_rolls_back', models(user=add_created), ['diff'], INIT, blocked_name)
+
+# Rename hints that swap names, left in the models after their migration.
+def file_of(case_name, name):
+    return open(os.path.join(ROOT, case_name, 'models', name)).read()
+
+pairs_v1 = {'m.h': """#include <stdint.h>
+#include <modelgen/model.h>
+/** Rows whose two values were stored under each other's names. */
+struct MG_TABLE("pairs") pairs {
+\tint64_t id MG_PRIMARY_KEY;
+\tint64_t low;
+\tint64_t high;
+};
+/** Something else. */
+struct MG_TABLE("notes") notes {
+\tint64_t id MG_PRIMARY_KEY;
+};
+"""}
+pairs_v2 = {'m.h': pairs_v1['m.h'].replace('\tint64_t low;\n\tint64_t high;\n',
+            '\tint64_t high MG_RENAMED_FROM("low");\n\tint64_t low MG_RENAMED_FROM("high");\n')}
+pairs_hist = [(pairs_v1, ['diff', '-m', 'init']), (pairs_v2, ['diff', '-m', 'swap low high'])]
+for c in ('diff_swap_hints_kept_other_table', 'diff_swap_hints_kept_same_table_refused'):
+    case(c, {'m.h': file_of(c, 'm.h')}, ['diff'], pairs_hist)
+
+tables_v1 = {'m.h': """#include <stdint.h>
+#include <modelgen/model.h>
+/** Accounts that are paid. */
+struct MG_TABLE("payees") payees { int64_t id MG_PRIMARY_KEY; int64_t owed; };
+/** Accounts that pay. */
+struct MG_TABLE("payers") payers { int64_t id MG_PRIMARY_KEY; int64_t balance; };
+/** Something else. */
+struct MG_TABLE("notes") notes { int64_t id MG_PRIMARY_KEY; };
+"""}
+c = 'diff_table_swap_hints_kept_other_table'
+tables_v2 = {'m.h': file_of(c, 'm.h').replace(' int64_t pinned MG_DEFAULT("0");', '')}
+case(c, {'m.h': file_of(c, 'm.h')}, ['diff'],
+     [(tables_v1, ['diff', '-m', 'init']), (tables_v2, ['diff', '-m', 'swap tables'])])
+
+# A model error, with a history: the error, not a history problem.
+c = 'error_table_on_union'
+case(c, {'model.h': file_of(c, 'model.h')}, ['diff'],
+     [({'model.h': """#include <stdint.h>
+#include <modelgen/model.h>
+
+struct MG_TABLE("things") thing {
+\tint64_t id MG_PRIMARY_KEY;
+};
+"""}, ['diff'])])
+
+# A header moved into a subfolder of models/ is no change at all.
+case('diff_header_moved_to_folder', {'user.h': base_user, 'media/media.h': base_media}, ['diff'], INIT)
+
+# Issue 10 section 4: the feature-branch workflows.
+# --amend with no model change since: the same bytes, nothing written, no
+# warning about databases.
+case('amend_no_change', models(user=add_created), ['diff', '--amend'],
+     INIT + [(models(user=add_created), ['diff'])])
+# An empty message is a bad argument (exit 2), like a missing one.
+case('new_empty_message', models(), ['new', '-m', ''], INIT)
+case('diff_empty_message', models(user=add_created), ['diff', '-m', ' '], INIT)
+
+def conflicted_snapshot(gen):
+    # A merge put conflict markers into the derived schema.json.
+    p = gen + '/schema.json'
+    lines = open(p).read().split('\n')
+    lines.insert(5, '<<<<<<< HEAD')
+    lines.insert(9, '=======')
+    lines.insert(10, '>>>>>>> feature')
+    open(p, 'w').write('\n'.join(lines))
+case('diff_conflicted_snapshot', models(user=both), ['diff'],
+     INIT + [(models(user=add_created), ['diff'])], conflicted_snapshot)
+case('check_conflicted_snapshot', models(user=add_created), ['check'],
+     INIT + [(models(user=add_created), ['diff'])], conflicted_snapshot)
+
+# Discarding the newest migration, never applied: delete it and diff again.
+def discard_newest(gen):
+    os.remove(gen + '/migrations/0002_add_users_created_at.c')
+case('diff_after_discarding_newest', models(user=index_rating), ['diff'],
+     INIT + [(models(user=add_created), ['diff'])], discard_newest)
+
+# Cases other sessions made by hand (planner, issue 10 §1, §3, §5), their
+# inputs made here too.
+def file_models(case_name):
+    d = os.path.join(ROOT, case_name, 'models')
+    return {f: open(os.path.join(d, f)).read() for f in sorted(os.listdir(d))}
+for c in ('diff_fill', 'diff_fill_refused'):
+    case(c, file_models(c), open(os.path.join(ROOT, c, 'args')).read().split('\n')[:-1], INIT)
+nullable_cols = user_sub('\tdouble rating;\n', '\tchar *nickname MG_NULLABLE;\n\tint32_t score MG_NULLABLE MG_DEFAULT("0");\n')
+c = 'diff_drop_nullable_column'
+case(c, file_models(c), ['diff', '--allow-drop'], [(models(user=nullable_cols), ['diff'])])

@@ -387,8 +387,8 @@ static void wide_init(struct wide *w, size_t n)
 	}
 	w->s1 = (struct mg_schema){n, w->v1, NULL};
 	w->s2 = (struct mg_schema){n, w->v2, NULL};
-	w->step1 = (struct mg_step){.kind = MG_STEP_SQL, .summary = "create", .sql = w->sql1.ptr};
-	w->step2 = (struct mg_step){.kind = MG_STEP_SQL, .summary = "add w", .sql = w->sql2.ptr};
+	w->step1 = (struct mg_step){.kind = MG_STEP_SQL, .note = "create", .sql = w->sql1.ptr};
+	w->step2 = (struct mg_step){.kind = MG_STEP_SQL, .note = "add w", .sql = w->sql2.ptr};
 	w->m1 = (struct mg_migration){.number = 1,
 				      .name = "0001_create",
 				      .parent_hash = "",

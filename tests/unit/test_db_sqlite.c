@@ -274,7 +274,7 @@ static const struct mg_schema s_empty = {0, NULL, NULL}, s_both1 = {2, both1, NU
 			      s_p2 = {1, p2, NULL};
 static const struct mg_step r1_up[] = {
 	{.kind = MG_STEP_SQL,
-	 .summary = "create p, c",
+	 .note = "create p, c",
 	 .sql = "CREATE TABLE p (\n    id INTEGER NOT NULL PRIMARY KEY,\n    v TEXT\n);\n"
 		"CREATE TABLE c (\n    id INTEGER NOT NULL PRIMARY KEY,\n    p_id BIGINT NOT "
 		"NULL,\n"
@@ -285,7 +285,7 @@ static const char *const copy_cols[] = {"id", "v"};
 static const char *const copy_exprs[] = {"id", "coalesce(v, '')"};
 static const struct mg_rebuild r2_rebuild = {&p2[0], "p", 2, copy_cols, copy_exprs};
 static const struct mg_step r2_up[] = {
-	{.kind = MG_STEP_REBUILD, .summary = "rebuild p (v NOT NULL)", .rebuild = &r2_rebuild},
+	{.kind = MG_STEP_REBUILD, .note = "rebuild p (v NOT NULL)", .rebuild = &r2_rebuild},
 };
 static const struct mg_migration r1 = {.number = 1,
 				       .name = "0001_init",

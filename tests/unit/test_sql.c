@@ -133,7 +133,7 @@ static void test_create_table_sqlite(void **state)
 	struct mg_strbuf b = {0};
 
 	(void)state;
-	mg_sql_create_table(&b, MG_DIALECT_SQLITE, &tables[2], NULL, 0);
+	mg_sql_create_table(&b, MG_DIALECT_SQLITE, &tables[2], NULL);
 	assert_string_equal(
 		mg_strbuf_cstr(&b),
 		"CREATE TABLE users (\n"
@@ -148,7 +148,7 @@ static void test_create_table_sqlite(void **state)
 		"(id) ON DELETE SET NULL\n"
 		");\n");
 	mg_strbuf_clear(&b);
-	mg_sql_create_table(&b, MG_DIALECT_SQLITE, &tables[1], "tag_new", 0);
+	mg_sql_create_table(&b, MG_DIALECT_SQLITE, &tables[1], "tag_new");
 	assert_string_equal(mg_strbuf_cstr(&b), "CREATE TABLE tag_new (\n"
 						"    a INTEGER NOT NULL,\n"
 						"    b SMALLINT NOT NULL,\n"
@@ -163,7 +163,7 @@ static void test_create_table_pg(void **state)
 	struct mg_strbuf b = {0};
 
 	(void)state;
-	mg_sql_create_table(&b, MG_DIALECT_POSTGRESQL, &tables[0], NULL, 0);
+	mg_sql_create_table(&b, MG_DIALECT_POSTGRESQL, &tables[0], NULL);
 	assert_string_equal(
 		mg_strbuf_cstr(&b),
 		"CREATE TABLE media (\n"
@@ -174,9 +174,6 @@ static void test_create_table_pg(void **state)
 		"    CONSTRAINT fk_media_owner_id FOREIGN KEY (owner_id) REFERENCES users "
 		"(id) ON DELETE CASCADE\n"
 		");\n");
-	mg_strbuf_clear(&b);
-	mg_sql_create_table(&b, MG_DIALECT_POSTGRESQL, &tables[0], NULL, MG_SQL_NO_FOREIGN_KEYS);
-	assert_null(strstr(mg_strbuf_cstr(&b), "FOREIGN KEY"));
 	mg_strbuf_clear(&b);
 	mg_sql_create_index(&b, MG_DIALECT_POSTGRESQL, &tables[2], &tables[2].indexes[1]);
 	mg_sql_comments(&b, MG_DIALECT_POSTGRESQL, &tables[2]);

@@ -90,6 +90,7 @@ static int exit_code(int rc)
 	case MG_E_UNMANAGED:
 	case MG_E_DRIFT:
 	case MG_E_IRREVERSIBLE:
+	case MG_E_GUARD:
 	case MG_E_INCONSISTENT:
 		return 1;
 	case MG_E_RANGE:

@@ -32,7 +32,8 @@ enum mg_error {
 	MG_E_RANGE = -16,        /* a migration number out of range */
 	MG_E_FOREIGN_KEY = -17,  /* foreign key check failed after a rebuild */
 	MG_E_USAGE = -18,        /* invalid argument to a runtime function */
-	MG_E_STEP = -19          /* a hand-written step failed (see message) */
+	MG_E_STEP = -19,         /* a hand-written step failed (see message) */
+	MG_E_GUARD = -20         /* a step's guard found rows it cannot keep */
 };
 
 /* Returns a static, one-line description of `code` ("unknown error" for

@@ -1,8 +1,9 @@
 /*
  * What a generated migration is, as data. `modelgen` writes each migration as
- * a C file holding one `static const struct mg_migration` (plus the frozen
- * table definitions it needs) and a registry listing them in order; the
- * runtime applies them. Nothing here refers to the application's structs.
+ * a C file holding one `const struct mg_migration` (its operations, the steps
+ * each dialect runs, and the frozen definitions of the tables it touches) and
+ * a registry listing them in order; the runtime applies them. Nothing here
+ * refers to the application's structs.
  */
 #ifndef MODELGEN_MIGRATION_H
 #define MODELGEN_MIGRATION_H
@@ -15,12 +16,40 @@
 extern "C" {
 #endif
 
-/* Format of the structs below. A migration compiled against another version
- * is refused at build time through MG_MIGRATION_FORMAT checks in generated
- * code. */
-#define MG_MIGRATION_FORMAT 1
+/*
+ * Format of the structs below, and the oldest format this header still
+ * builds. A generated file checks both at build time (a two-sided gate):
+ * a file newer than the header, or older than the oldest it builds, is
+ * refused with an #error that says which side to update.
+ */
+#define MG_MIGRATION_FORMAT     2
+#define MG_MIGRATION_FORMAT_MIN 2
 
 struct mg_db;
+
+/* The number of elements of array `a` (never written by hand). */
+#define MG_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Inside an initializer: `.n_<field> = MG_COUNT(a), .<field> = a`. */
+#define MG_ARRAY(field, a) .n_##field = MG_COUNT(a), .field = (a)
+
+/*
+ * One operation of a direction ("add column users.email (text, nullable)"),
+ * as a reviewer reads it. Its summary exists only here: steps name their
+ * operation by number.
+ */
+struct mg_op {
+	const char *summary;
+	unsigned flags; /* MG_OP_* */
+};
+
+#define MG_OP_DESTRUCTIVE 0x1u /* loses data (a dropped table or column) */
+
+/* The operations of one direction, in order; numbered from 1. */
+struct mg_ops {
+	size_t n_ops;
+	const struct mg_op *ops;
+};
 
 enum mg_step_kind {
 	MG_STEP_SQL = 1, /* run `sql` (one or more statements) */
@@ -28,10 +57,10 @@ enum mg_step_kind {
 };
 
 /*
- * A SQLite table rebuild: create `table` under a temporary name, copy the rows,
- * drop the old table, rename, recreate the indexes of `table`, and keep every
- * trigger and view that mentioned the old table. Run with foreign keys off and
- * checked before commit.
+ * A SQLite table rebuild: create `table` under a temporary name, copy the
+ * rows, drop the old table, rename, recreate the indexes of `table`, and keep
+ * every trigger and view that mentioned the old table. Run with foreign keys
+ * off and checked before commit. mg_sql_rebuild (runtime) renders the SQL.
  */
 struct mg_rebuild {
 	const struct mg_table *table; /* the table after the rebuild */
@@ -42,18 +71,64 @@ struct mg_rebuild {
 					  * over the old table's columns */
 };
 
+/* In an mg_rebuild initializer: the copy columns and their expressions. */
+#define MG_COPY(columns, exprs)                                                                    \
+	.n_copy = MG_COUNT(columns), .copy_columns = (columns), .copy_exprs = (exprs)
+
+#define MG_STEP_DROPS_TABLE 0x1u /* drops a table (SQLite: foreign keys off) */
+
+/*
+ * One step. Its summary is its operation's (`op`), with `note` after it in
+ * parentheses. A step that carries out several operations (a rebuild) has
+ * op 0 and their numbers in `ops`; its summary is made of theirs. A step of
+ * no operation has op 0 and `note` as its whole summary.
+ *
+ * New fields go at the end, and into the field table of the runtime
+ * (runtime/src/fields.c), which the generator's emitter and reader and the
+ * runtime's checksum all walk: one edit adds a field to all three.
+ */
 struct mg_step {
 	enum mg_step_kind kind;
-	const char *summary;              /* one line naming the operation */
+	unsigned op;                      /* 1-based number in the direction's mg_ops; or 0 */
 	const char *sql;                  /* MG_STEP_SQL */
 	const struct mg_rebuild *rebuild; /* MG_STEP_REBUILD */
+	size_t n_ops;                     /* with op 0: the operations the step carries out */
+	const unsigned *ops;
+	const char *note; /* NULL, or what the step does beyond its op */
+	unsigned flags;   /* MG_STEP_* */
+	/*
+	 * NULL, or a query run just before the step, in the same transaction,
+	 * that returns one row: the number of rows the step cannot keep as
+	 * they are (a value too long for a narrower type, ...) and, as text,
+	 * the key of one of them. A count above 0 refuses the migration
+	 * (MG_E_GUARD) and nothing is changed.
+	 */
+	const char *guard;
 };
+
+/*
+ * Step initializers for generated files: {MG_SQL(1, "..."), .flags = ...},
+ * {MG_REBUILD(&rebuild_up_2, 3, 4)} for a rebuild carrying out operations 3
+ * and 4 (one operation at least).
+ */
+/* clang-format off */
+#define MG_SQL(op_number, text) .kind = MG_STEP_SQL, .op = (op_number), .sql = (text)
+#define MG_REBUILD(rb, ...)                                                                        \
+	.kind = MG_STEP_REBUILD, .rebuild = (rb),                                                  \
+	.n_ops = MG_COUNT(((const unsigned[]){__VA_ARGS__})), .ops = (const unsigned[]){__VA_ARGS__}
+/* clang-format on */
 
 /* The steps of one direction on one dialect, in order. */
 struct mg_plan {
 	size_t n_steps;
 	const struct mg_step *steps;
 };
+
+/* An mg_plan or mg_ops initializer from an array. */
+/* clang-format off */
+#define MG_STEPS(a) {MG_COUNT(a), (a)}
+#define MG_OPS(a)   {MG_COUNT(a), (a)}
+/* clang-format on */
 
 #define MG_MIGRATION_IRREVERSIBLE 0x1u /* down cannot bring data back */
 #define MG_MIGRATION_HANDWRITTEN  0x2u /* made by `modelgen new` */
@@ -73,6 +148,9 @@ struct mg_migration {
 	 * before and after `up`; checked against the live database first. */
 	const struct mg_schema *before;
 	const struct mg_schema *after;
+	/* The operations of each direction; steps refer to them by number. */
+	struct mg_ops up_ops;
+	struct mg_ops down_ops;
 	struct mg_plan up[MG_DIALECT_COUNT]; /* indexed by enum mg_dialect */
 	struct mg_plan down[MG_DIALECT_COUNT];
 	mg_migration_fn run_up;   /* hand-written; after the up steps; or NULL */

@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -21,57 +18,33 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_media_files_columns[] = {
+static const char *const c_id[] = {"id"};
+static const struct mg_foreign_key media_files_fks[] = {
+	{.name = "fk_media_files_owner_id", .column = "owner_id", .ref_table = "users", .ref_column = "id", .on_delete = MG_FK_SET_NULL},
+};
+static const struct mg_column media_files_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "owner_id", .type = MG_COL_BIGINT, .nullable = 1},
 	{.name = "path", .type = MG_COL_TEXT},
 };
-static const char *const schema_media_files_pk[] = {"id"};
-static const struct mg_foreign_key schema_media_files_fks[] = {
-	{.name = "fk_media_files_owner_id",
-	 .column = "owner_id",
-	 .ref_table = "users",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_SET_NULL},
+static const char *const c_email[] = {"email"};
+static const char *const c_username[] = {"username"};
+static const struct mg_index users_indexes[] = {
+	{.name = "ix_users_email", MG_ARRAY(columns, c_email)},
+	{.name = "uq_users_username", .unique = 1, MG_ARRAY(columns, c_username)},
 };
-static const struct mg_column schema_users_columns[] = {
+static const struct mg_column users_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "username", .type = MG_COL_VARCHAR, .length = 64},
 	{.name = "email", .type = MG_COL_TEXT, .nullable = 1},
-	{.name = "is_admin", .type = MG_COL_BOOLEAN,
-	 .default_sql = "false"},
+	{.name = "is_admin", .type = MG_COL_BOOLEAN, .default_sql = "false"},
 	{.name = "rating", .type = MG_COL_DOUBLE},
 };
-static const char *const schema_users_pk[] = {"id"};
-static const char *const schema_users_ix1[] = {"email"};
-static const char *const schema_users_ix2[] = {"username"};
-static const struct mg_index schema_users_indexes[] = {
-	{.name = "ix_users_email", .unique = 0, .n_columns = 1, .columns = schema_users_ix1},
-	{.name = "uq_users_username", .unique = 1, .n_columns = 1, .columns = schema_users_ix2},
-};
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "media_files",
-		.comment = "An uploaded file.",
-		.n_columns = 3,
-		.columns = schema_media_files_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_media_files_pk,
-		.n_foreign_keys = 1,
-		.foreign_keys = schema_media_files_fks,
-	},
-	{
-		.name = "users",
-		.comment = "A registered account.",
-		.n_columns = 5,
-		.columns = schema_users_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_users_pk,
-		.n_indexes = 2,
-		.indexes = schema_users_indexes,
-	},
+	{.name = "media_files", .comment = "An uploaded file.", MG_ARRAY(columns, media_files_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(foreign_keys, media_files_fks)},
+	{.name = "users", .comment = "A registered account.", MG_ARRAY(columns, users_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, users_indexes)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 2, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
@@ -79,8 +52,7 @@ static const struct mg_migration *const migrations[] = {
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 2,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026",
 };

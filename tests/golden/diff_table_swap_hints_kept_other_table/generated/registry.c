@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -21,47 +18,24 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_notes_columns[] = {
+static const char *const c_id[] = {"id"};
+static const struct mg_column notes_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 };
-static const char *const schema_notes_pk[] = {"id"};
-static const struct mg_column schema_payees_columns[] = {
+static const struct mg_column payees_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "balance", .type = MG_COL_BIGINT},
 };
-static const char *const schema_payees_pk[] = {"id"};
-static const struct mg_column schema_payers_columns[] = {
+static const struct mg_column payers_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "owed", .type = MG_COL_BIGINT},
 };
-static const char *const schema_payers_pk[] = {"id"};
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "notes",
-		.comment = "Something else.",
-		.n_columns = 1,
-		.columns = schema_notes_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_notes_pk,
-	},
-	{
-		.name = "payees",
-		.comment = "Accounts that pay.",
-		.n_columns = 2,
-		.columns = schema_payees_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_payees_pk,
-	},
-	{
-		.name = "payers",
-		.comment = "Accounts that are paid.",
-		.n_columns = 2,
-		.columns = schema_payers_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_payers_pk,
-	},
+	{.name = "notes", .comment = "Something else.", MG_ARRAY(columns, notes_columns), MG_ARRAY(primary_key, c_id)},
+	{.name = "payees", .comment = "Accounts that pay.", MG_ARRAY(columns, payees_columns), MG_ARRAY(primary_key, c_id)},
+	{.name = "payers", .comment = "Accounts that are paid.", MG_ARRAY(columns, payers_columns), MG_ARRAY(primary_key, c_id)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 3, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
@@ -69,8 +43,7 @@ static const struct mg_migration *const migrations[] = {
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 2,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:54ec3585ba21b4162a25361b1c050f4039bda0410dbd5818879287e0679617ae",
 };

@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -20,28 +17,21 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_things_columns[] = {
+static const char *const c_id[] = {"id"};
+static const struct mg_column things_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 };
-static const char *const schema_things_pk[] = {"id"};
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "things",
-		.n_columns = 1,
-		.columns = schema_things_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_things_pk,
-	},
+	{.name = "things", MG_ARRAY(columns, things_columns), MG_ARRAY(primary_key, c_id)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 1, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 1,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:9bd9a9bb0f7461d6e506d12e033b50963d733c7387901587dc3f60564c0ba895",
 };

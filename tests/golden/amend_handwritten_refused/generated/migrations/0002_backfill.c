@@ -4,10 +4,7 @@
  * Created by `modelgen new`; fill in up() and down(). modelgen never
  * rewrites this file.
  *
- * modelgen-migration: 1
- * number: 2
- * name: 0002_backfill
- * kind: handwritten
+ * modelgen-migration: 2 handwritten
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  */
@@ -52,8 +49,8 @@
 #include <modelgen/db.h>
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 static int up(struct mg_db *db)

@@ -4,10 +4,7 @@
  * Created by `modelgen new`; fill in up() and down(). modelgen never
  * rewrites this file.
  *
- * modelgen-migration: 1
- * number: 3
- * name: 0003_backfill
- * kind: handwritten
+ * modelgen-migration: 2 handwritten
  * parent: sha256:6b86202f75cb37ed2446c96b12a5a3033417f9ec7eba13eed2b690f17ca5f6c3
  * result: sha256:6b86202f75cb37ed2446c96b12a5a3033417f9ec7eba13eed2b690f17ca5f6c3
  */
@@ -52,8 +49,8 @@
 #include <modelgen/db.h>
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 static int up(struct mg_db *db)

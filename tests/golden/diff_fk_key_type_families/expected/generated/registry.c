@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -20,88 +17,47 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_accounts_columns[] = {
+static const char *const c_id[] = {"id"};
+static const char *const c_email[] = {"email"};
+static const char *const c_handle[] = {"handle"};
+static const struct mg_index accounts_indexes[] = {
+	{.name = "uq_accounts_email", .unique = 1, MG_ARRAY(columns, c_email)},
+	{.name = "uq_accounts_handle", .unique = 1, MG_ARRAY(columns, c_handle)},
+};
+static const struct mg_column accounts_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "handle", .type = MG_COL_VARCHAR, .length = 8},
 	{.name = "email", .type = MG_COL_TEXT},
 };
-static const char *const schema_accounts_pk[] = {"id"};
-static const char *const schema_accounts_ix1[] = {"email"};
-static const char *const schema_accounts_ix2[] = {"handle"};
-static const struct mg_index schema_accounts_indexes[] = {
-	{.name = "uq_accounts_email", .unique = 1, .n_columns = 1, .columns = schema_accounts_ix1},
-	{.name = "uq_accounts_handle", .unique = 1, .n_columns = 1, .columns = schema_accounts_ix2},
-};
-static const struct mg_column schema_flags_columns[] = {
+static const struct mg_column flags_columns[] = {
 	{.name = "id", .type = MG_COL_INTEGER, .identity = 1},
 };
-static const char *const schema_flags_pk[] = {"id"};
-static const struct mg_column schema_notes_columns[] = {
+static const struct mg_foreign_key notes_fks[] = {
+	{.name = "fk_notes_account_id", .column = "account_id", .ref_table = "accounts", .ref_column = "id"},
+	{.name = "fk_notes_email", .column = "email", .ref_table = "accounts", .ref_column = "email"},
+	{.name = "fk_notes_flag_id", .column = "flag_id", .ref_table = "flags", .ref_column = "id"},
+	{.name = "fk_notes_handle", .column = "handle", .ref_table = "accounts", .ref_column = "handle"},
+};
+static const struct mg_column notes_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "account_id", .type = MG_COL_SMALLINT},
 	{.name = "flag_id", .type = MG_COL_BIGINT, .nullable = 1},
 	{.name = "handle", .type = MG_COL_VARCHAR, .length = 32},
 	{.name = "email", .type = MG_COL_VARCHAR, .length = 64, .nullable = 1},
 };
-static const char *const schema_notes_pk[] = {"id"};
-static const struct mg_foreign_key schema_notes_fks[] = {
-	{.name = "fk_notes_account_id",
-	 .column = "account_id",
-	 .ref_table = "accounts",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_NO_ACTION},
-	{.name = "fk_notes_email",
-	 .column = "email",
-	 .ref_table = "accounts",
-	 .ref_column = "email",
-	 .on_delete = MG_FK_NO_ACTION},
-	{.name = "fk_notes_flag_id",
-	 .column = "flag_id",
-	 .ref_table = "flags",
-	 .ref_column = "id",
-	 .on_delete = MG_FK_NO_ACTION},
-	{.name = "fk_notes_handle",
-	 .column = "handle",
-	 .ref_table = "accounts",
-	 .ref_column = "handle",
-	 .on_delete = MG_FK_NO_ACTION},
-};
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "accounts",
-		.n_columns = 3,
-		.columns = schema_accounts_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_accounts_pk,
-		.n_indexes = 2,
-		.indexes = schema_accounts_indexes,
-	},
-	{
-		.name = "flags",
-		.n_columns = 1,
-		.columns = schema_flags_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_flags_pk,
-	},
-	{
-		.name = "notes",
-		.n_columns = 5,
-		.columns = schema_notes_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_notes_pk,
-		.n_foreign_keys = 4,
-		.foreign_keys = schema_notes_fks,
-	},
+	{.name = "accounts", MG_ARRAY(columns, accounts_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, accounts_indexes)},
+	{.name = "flags", MG_ARRAY(columns, flags_columns), MG_ARRAY(primary_key, c_id)},
+	{.name = "notes", MG_ARRAY(columns, notes_columns), MG_ARRAY(primary_key, c_id), MG_ARRAY(foreign_keys, notes_fks)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 3, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 1,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:c40a256f84af3046fb554df568fe48f2db6a59081e94ed891c134672ce350814",
 };

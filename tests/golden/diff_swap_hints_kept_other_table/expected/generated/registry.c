@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -22,37 +19,21 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_notes_columns[] = {
+static const char *const c_id[] = {"id"};
+static const struct mg_column notes_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
-	{.name = "pinned", .type = MG_COL_BIGINT,
-	 .default_sql = "0"},
+	{.name = "pinned", .type = MG_COL_BIGINT, .default_sql = "0"},
 };
-static const char *const schema_notes_pk[] = {"id"};
-static const struct mg_column schema_pairs_columns[] = {
+static const struct mg_column pairs_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "high", .type = MG_COL_BIGINT},
 	{.name = "low", .type = MG_COL_BIGINT},
 };
-static const char *const schema_pairs_pk[] = {"id"};
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "notes",
-		.comment = "Something else.",
-		.n_columns = 2,
-		.columns = schema_notes_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_notes_pk,
-	},
-	{
-		.name = "pairs",
-		.comment = "Rows whose two values were stored under each other's names.",
-		.n_columns = 3,
-		.columns = schema_pairs_columns,
-		.n_primary_key = 1,
-		.primary_key = schema_pairs_pk,
-	},
+	{.name = "notes", .comment = "Something else.", MG_ARRAY(columns, notes_columns), MG_ARRAY(primary_key, c_id)},
+	{.name = "pairs", .comment = "Rows whose two values were stored under each other's names.", MG_ARRAY(columns, pairs_columns), MG_ARRAY(primary_key, c_id)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 2, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
@@ -61,8 +42,7 @@ static const struct mg_migration *const migrations[] = {
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 3,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:ccc5266926616a2052d2fe7a94145bae35fb42cf1b68a467b28feb1455d2104c",
 };

@@ -6,13 +6,10 @@
  * rewrite it, and `modelgen check` fails when it does not match the
  * migrations on disk.
  */
-
-#include <stddef.h>
-
 #include <modelgen/migration.h>
 
-#if MG_MIGRATION_FORMAT != 1
-#error "generated for migration format 1: regenerate with this modelgen"
+#if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
+#error "migration format 2: needs the modelgen that reads it (update modelgen, or regenerate)"
 #endif
 
 extern const struct mg_migration mg_migration_0001; /* 0001_init */
@@ -20,35 +17,25 @@ extern const struct mg_registry modelgen_registry;
 
 /* ---- The schema after the last migration (create path) ----------------- */
 
-static const struct mg_column schema_memberships_columns[] = {
+static const char *const c_group_id_user_id[] = {"group_id", "user_id"};
+static const struct mg_index memberships_indexes[] = {
+	{.name = "uq_memberships_group_id_user_id", .unique = 1, MG_ARRAY(columns, c_group_id_user_id)},
+};
+static const struct mg_column memberships_columns[] = {
 	{.name = "group_id", .type = MG_COL_BIGINT},
 	{.name = "user_id", .type = MG_COL_BIGINT},
 };
-static const char *const schema_memberships_pk[] = {"group_id", "user_id"};
-static const char *const schema_memberships_ix1[] = {"group_id", "user_id"};
-static const struct mg_index schema_memberships_indexes[] = {
-	{.name = "uq_memberships_group_id_user_id", .unique = 1, .n_columns = 2, .columns = schema_memberships_ix1},
-};
 static const struct mg_table schema_tables[] = {
-	{
-		.name = "memberships",
-		.n_columns = 2,
-		.columns = schema_memberships_columns,
-		.n_primary_key = 2,
-		.primary_key = schema_memberships_pk,
-		.n_indexes = 1,
-		.indexes = schema_memberships_indexes,
-	},
+	{.name = "memberships", MG_ARRAY(columns, memberships_columns), MG_ARRAY(primary_key, c_group_id_user_id), MG_ARRAY(indexes, memberships_indexes)},
 };
-static const struct mg_schema schema_schema = {.n_tables = 1, .tables = schema_tables};
+static const struct mg_schema schema = {MG_ARRAY(tables, schema_tables)};
 
 static const struct mg_migration *const migrations[] = {
 	&mg_migration_0001,
 };
 
 const struct mg_registry modelgen_registry = {
-	.n_migrations = 1,
-	.migrations = migrations,
-	.schema = &schema_schema,
+	MG_ARRAY(migrations, migrations),
+	.schema = &schema,
 	.schema_hash = "sha256:0f996158f922abfac34bb5756ee2aedbf82b2402c3671419a04b28973f71acad",
 };
