@@ -114,6 +114,9 @@ struct mg_driver {
 	/* After a plan run with keys off: MG_E_FOREIGN_KEY naming the first
 	 * row whose key has no parent. */
 	int (*foreign_key_check)(struct mg_db *db);
+	/* Runs a table rebuild step (MG_STEP_REBUILD) inside the migration's
+	 * transaction, keys off; NULL when the dialect has no such steps. */
+	int (*rebuild)(struct mg_db *db, const struct mg_rebuild *rb);
 };
 
 /* The drivers (connect.c lists the ones built in). */

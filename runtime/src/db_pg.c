@@ -639,4 +639,5 @@ const struct mg_driver mg_pg_driver = {
 	/* Drops and rebuilds run with keys on; there are no rebuilds. */
 	.set_foreign_keys = NULL,
 	.foreign_key_check = NULL,
+	.rebuild = NULL,
 };

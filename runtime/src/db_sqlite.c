@@ -15,6 +15,7 @@
 
 #include "db_int.h"
 #include "inspect_sqlite.h"
+#include "rebuild_sqlite.h"
 #include "util/alloc.h"
 
 /* A result: the statement being stepped. */
@@ -510,4 +511,5 @@ const struct mg_driver mg_sqlite_driver = {
 	.sql_unstamp = "DELETE FROM modelgen_migrations WHERE number = $1",
 	.set_foreign_keys = sqlite_set_foreign_keys,
 	.foreign_key_check = sqlite_foreign_key_check,
+	.rebuild = rebuild_sqlite,
 };
