@@ -7,6 +7,7 @@
 
 #include "db_int.h"
 #include "url.h"
+#include "util/alloc.h"
 
 /* The drivers built in, by enum mg_dialect; NULL: not built. */
 static const struct mg_driver *const drivers[MG_DIALECT_COUNT] = {
@@ -44,7 +45,7 @@ int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen)
 		rc = MG_E_UNSUPPORTED;
 		goto done;
 	}
-	db = calloc(1, sizeof(*db));
+	db = mg_calloc(1, sizeof(*db));
 	if (!db) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "out of memory");
