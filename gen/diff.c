@@ -153,8 +153,7 @@ static int int_rank(enum mg_coltype t)
 	}
 }
 
-/* 1 when changing the type from a to b can lose or reject values. */
-static int narrows(const struct mg_column *a, const struct mg_column *b)
+int diff_type_narrows(const struct mg_column *a, const struct mg_column *b)
 {
 	if (same_type(a, b))
 		return 0;
@@ -166,8 +165,10 @@ static int narrows(const struct mg_column *a, const struct mg_column *b)
 		return 0;
 	if (a->type == MG_COL_REAL && b->type == MG_COL_DOUBLE)
 		return 0;
+	/* A double holds every smallint and integer exactly, not every
+	 * bigint (53 bits of mantissa). */
 	if (int_rank(a->type) && (b->type == MG_COL_DOUBLE))
-		return 0;
+		return a->type == MG_COL_BIGINT;
 	return 1;
 }
 
@@ -542,7 +543,7 @@ static void alter_column(struct differ *d, const struct pair *p, const struct mg
 	op->old_column = oc;
 	op->new_column = nc;
 	op->changes = changes;
-	op->destructive = (changes & DIFF_CHANGE_TYPE) && narrows(oc, nc);
+	op->destructive = (changes & DIFF_CHANGE_TYPE) && diff_type_narrows(oc, nc);
 	if (oc->nullable && !nc->nullable && !nc->identity) {
 		op->fill_sql = take_fill(d, p->new_t, nc);
 		if (nc->default_sql || op->fill_sql)

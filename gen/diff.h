@@ -99,6 +99,12 @@ enum diff_table_step {
 	DIFF_STEP_ADD_INDEX
 };
 
+/* 1 when changing a column's type from that of `from` to that of `to` can
+ * lose or alter a value (a shorter varchar, text to varchar, a smaller
+ * integer, a bigint to a double, ...): the op is destructive and the
+ * planners guard it. */
+int diff_type_narrows(const struct mg_column *from, const struct mg_column *to);
+
 /* The group of `op` in diff order; `*step` (may be NULL) receives its
  * place within its table for DIFF_GROUP_TABLE, DIFF_STEP_DROP_COLUMN
  * otherwise. */

@@ -393,8 +393,10 @@ static struct diff_op invert(const struct diff_op *op)
 		break;
 	case DIFF_ALTER_COLUMN:
 		/* Down may tighten what up loosened: rows written since may
-		 * hold NULL, so fill them. */
+		 * hold NULL, so fill them. And narrow what up widened. */
 		r.fill_nulls = r.old_column->nullable && !r.new_column->nullable;
+		r.destructive = (r.changes & DIFF_CHANGE_TYPE) &&
+				diff_type_narrows(r.old_column, r.new_column);
 		break;
 	default:
 		break;
@@ -461,11 +463,17 @@ static void add_notes(struct mg_strbuf *notes, const struct diff_op *op, int ref
 			type_text(notes, op->old_table, op->old_column);
 			mg_strbuf_puts(notes, " to ");
 			type_text(notes, t, op->new_column);
-			mg_strbuf_puts(notes, ": PostgreSQL converts every value (USING) and fails "
-					      "on one that does not convert");
 			if (op->destructive)
-				mg_strbuf_puts(notes, " or does not fit");
-			mg_strbuf_puts(notes, "; SQLite copies the values as they are.\n");
+				mg_strbuf_puts(notes,
+					       ": a value may not stay the same, so the "
+					       "migration first counts the rows whose value "
+					       "would not (on either database) and is refused, "
+					       "changing nothing, when there are any; otherwise "
+					       "PostgreSQL converts every value and SQLite "
+					       "copies them.\n");
+			else
+				mg_strbuf_puts(notes, ": every value converts as it is (PostgreSQL "
+						      "converts, SQLite copies).\n");
 		}
 		if ((op->changes & DIFF_CHANGE_IDENTITY) && op->new_column->identity)
 			mg_strbuf_printf(notes,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sql.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 
@@ -59,6 +60,84 @@ const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_colu
 const char *sql_dialect_op_fill(enum mg_dialect dialect, const struct diff_op *op)
 {
 	return op->fill_sql ? op->fill_sql : sql_dialect_fill_value(dialect, op->new_column);
+}
+
+const char *sql_dialect_guard(struct mg_arena *arena, enum mg_dialect dialect, const char *table,
+			      const char *const *key, size_t n_key, const char *cond)
+{
+	struct mg_strbuf b = {0};
+	const char *out;
+	size_t i;
+
+	mg_strbuf_puts(&b, "SELECT count(*), min(");
+	if (!n_key)
+		mg_strbuf_puts(&b, dialect == MG_DIALECT_SQLITE ? "rowid" : "ctid::text");
+	else if (dialect == MG_DIALECT_POSTGRESQL && n_key > 1)
+		mg_strbuf_puts(&b, "concat_ws(', '");
+	for (i = 0; i < n_key; i++) {
+		if (dialect == MG_DIALECT_SQLITE) {
+			mg_strbuf_puts(&b, i ? " || ', ' || CAST(" : "CAST(");
+			mg_sql_ident(&b, key[i]);
+			mg_strbuf_puts(&b, " AS TEXT)");
+		} else {
+			mg_strbuf_puts(&b, n_key > 1 ? ", " : "");
+			mg_sql_ident(&b, key[i]);
+			mg_strbuf_puts(&b, "::text");
+		}
+	}
+	if (dialect == MG_DIALECT_POSTGRESQL && n_key > 1)
+		mg_strbuf_putc(&b, ')');
+	mg_strbuf_puts(&b, ") FROM ");
+	mg_sql_ident(&b, table);
+	mg_strbuf_printf(&b, " WHERE %s", cond);
+	out = mg_arena_strdup(arena, mg_strbuf_cstr(&b));
+	mg_strbuf_free(&b);
+	return out;
+}
+
+/* The op among ops[0..n) on the kept table `t` of `kind` whose old (drop,
+ * rename) or new (add) column is `name`, or NULL. */
+static const struct diff_op *column_op(const struct diff_op *ops, size_t n,
+				       const struct mg_table *t, enum diff_op_kind kind,
+				       const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		const struct diff_op *o = &ops[j];
+		const struct mg_column *c = kind == DIFF_ADD_COLUMN ? o->new_column : o->old_column;
+
+		if (o->kind == kind && o->new_table == t && c && strcmp(c->name, name) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+size_t sql_dialect_key_columns(const char ***out, struct mg_arena *arena, const struct diff_op *ops,
+			       size_t n, size_t i, int drops_ran)
+{
+	const struct mg_table *ot = ops[i].old_table, *nt = ops[i].new_table;
+	const char **v =
+		mg_arena_calloc(arena, ot->n_primary_key + nt->n_primary_key + 1, sizeof(char *));
+	size_t k;
+
+	for (k = 0; k < ot->n_primary_key; k++) {
+		const struct diff_op *r =
+			column_op(ops, n, nt, DIFF_RENAME_COLUMN, ot->primary_key[k]);
+
+		if (drops_ran && column_op(ops, n, nt, DIFF_DROP_COLUMN, ot->primary_key[k]))
+			break;
+		v[k] = r ? r->new_column->name : ot->primary_key[k];
+	}
+	*out = v;
+	if (k == ot->n_primary_key)
+		return k;
+	for (k = 0; k < nt->n_primary_key; k++) {
+		if (column_op(ops, n, nt, DIFF_ADD_COLUMN, nt->primary_key[k]))
+			return 0;
+		v[k] = nt->primary_key[k];
+	}
+	return k;
 }
 
 /* A table created or dropped by op `op`. */

@@ -62,6 +62,24 @@ const char *sql_dialect_fill_value(enum mg_dialect dialect, const struct mg_colu
  * sql_dialect_fill_value of the new column. */
 const char *sql_dialect_op_fill(enum mg_dialect dialect, const struct diff_op *op);
 
+/*
+ * The guard of a narrowing (see struct mg_step): a query counting the rows
+ * of `table` that meet `cond`, with the key of one of them as text: key[]
+ * are its columns (n_key), or n_key 0 for the row's own address (ctid,
+ * rowid). Arena memory.
+ */
+const char *sql_dialect_guard(struct mg_arena *arena, enum mg_dialect dialect, const char *table,
+			      const char *const *key, size_t n_key, const char *cond);
+
+/* The key columns of the kept table of ops[i] as named when ops[i] runs:
+ * its old primary key, under the new names of the columns this
+ * migration renames (renames run first). With `drops_ran` (PostgreSQL:
+ * dropped columns are gone by then) and an old key column dropped, the new
+ * primary key when none of its columns is added by the migration, else
+ * none (0: use the row's address). Returns how many (arena memory). */
+size_t sql_dialect_key_columns(const char ***out, struct mg_arena *arena, const struct diff_op *ops,
+			       size_t n, size_t i, int drops_ran);
+
 /* The tables that ops of one kind (DIFF_CREATE_TABLE: the new name;
  * DIFF_DROP_TABLE: the old one) create or drop, sorted by name for
  * sql_dialect_find_table. */

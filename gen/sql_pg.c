@@ -354,6 +354,65 @@ static void cycle_keys(struct step_list *out, const struct plan_ctx *ctx, const 
 	mg_strbuf_free(&b);
 }
 
+/* The range of a number type as "LO AND HI", or NULL when any double fits
+ * (double precision). */
+static const char *number_range(enum mg_coltype t)
+{
+	switch (t) {
+	case MG_COL_SMALLINT:
+		return "-32768 AND 32767";
+	case MG_COL_INTEGER:
+		return "-2147483648 AND 2147483647";
+	case MG_COL_BIGINT:
+		return "-9223372036854775808 AND 9223372036854775807";
+	case MG_COL_REAL:
+		return "-3.4028234663852886e38 AND 3.4028234663852886e38";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The guard of ops[i] when it is a type change that can lose or alter a
+ * value (diff_type_narrows), else NULL: the rows whose value does not come
+ * back the same from the new type (cast to it and back: a cut varchar, a
+ * rounded double, an integer out of range). A value with no conversion at
+ * all makes the guard fail with PostgreSQL's error, as the ALTER would.
+ */
+static const char *type_guard(const struct plan_ctx *ctx, const struct diff_op *ops, size_t n,
+			      size_t i)
+{
+	const struct diff_op *op = &ops[i];
+	struct mg_strbuf cond = {0}, c = {0};
+	const char **key, *range = NULL;
+	size_t n_key;
+	const char *guard;
+
+	if (op->kind != DIFF_ALTER_COLUMN || !(op->changes & DIFF_CHANGE_TYPE) ||
+	    !diff_type_narrows(op->old_column, op->new_column))
+		return NULL;
+	if (is_number(op->old_column->type))
+		range = number_range(op->new_column->type);
+	mg_sql_ident(&c, op->new_column->name);
+	mg_strbuf_printf(&cond, "%s IS NOT NULL AND ", mg_strbuf_cstr(&c));
+	/* A number beyond the new type's range would make the cast fail:
+	 * counted first (CASE decides the order, AND does not). */
+	if (range)
+		mg_strbuf_printf(&cond, "CASE WHEN %s NOT BETWEEN %s THEN true ELSE ",
+				 mg_strbuf_cstr(&c), range);
+	mg_strbuf_printf(&cond, "CAST(CAST(%s AS ", mg_strbuf_cstr(&c));
+	mg_sql_column_type(&cond, MG_DIALECT_POSTGRESQL, op->new_table, op->new_column);
+	mg_strbuf_puts(&cond, ") AS ");
+	mg_sql_column_type(&cond, MG_DIALECT_POSTGRESQL, op->old_table, op->old_column);
+	mg_strbuf_printf(&cond, ") IS DISTINCT FROM %s%s", mg_strbuf_cstr(&c), range ? " END" : "");
+	n_key = sql_dialect_key_columns(&key, ctx->arena, ops, n, i, 1);
+	guard = sql_dialect_guard(ctx->arena, MG_DIALECT_POSTGRESQL, op->new_table->name, key,
+				  n_key, mg_strbuf_cstr(&cond));
+	mg_strbuf_free(&cond);
+	mg_strbuf_free(&c);
+	return guard;
+}
+
 /* One rename move (see sql_dialect_push_renames): a table, a column, an
  * index or a constraint. */
 static void rename_sql(struct mg_strbuf *b, const struct diff_op *op, const char *from,
@@ -497,7 +556,8 @@ static void pg_plan(struct step_list *out, const struct plan_ctx *ctx, const str
 			keep = inline_keys(&later, ctx, &created, ops, i);
 		op_sql(&b, op, keep);
 		if (b.len)
-			sql_dialect_push_sql(out, ctx->arena, i + 1, NULL, mg_strbuf_cstr(&b));
+			sql_dialect_push_sql(out, ctx->arena, i + 1, NULL, mg_strbuf_cstr(&b))
+				->guard = type_guard(ctx, ops, n, i);
 		if (i == last_create && later.len)
 			sql_dialect_push_sql(out, ctx->arena, 0,
 					     "add the foreign keys between the new tables",

@@ -410,6 +410,82 @@ static void create_tables(struct sqlite_plan *p)
 	mg_strbuf_free(&b);
 }
 
+/*
+ * Appends to `cond` (" OR " between) the rows of a type change that can
+ * lose or alter a value, as the model's types say: SQLite itself keeps any
+ * value, so without this a value PostgreSQL refuses or changes would stay
+ * (a 100-character string in a varchar(40), 5000000000 in an integer, 2.5
+ * in an integer, where the new column's affinity would even change it).
+ * Nothing for types SQLite stores alike (double -> real) or cannot judge
+ * (MG_TYPE, blob, text).
+ */
+static void narrowing_cond(struct mg_strbuf *cond, const struct diff_op *op)
+{
+	const struct mg_column *oc = op->old_column, *nc = op->new_column;
+	struct mg_strbuf c = {0}, one = {0};
+
+	if (op->kind != DIFF_ALTER_COLUMN || !(op->changes & DIFF_CHANGE_TYPE) ||
+	    !diff_type_narrows(oc, nc))
+		return;
+	mg_sql_ident(&c, nc->name);
+	switch (nc->type) {
+	case MG_COL_VARCHAR:
+		mg_strbuf_printf(&one, "length(%s) > %u", mg_strbuf_cstr(&c), nc->length);
+		break;
+	case MG_COL_SMALLINT:
+	case MG_COL_INTEGER:
+	case MG_COL_BIGINT:
+		/* Not an integer (the comparison applies numeric affinity to a
+		 * text value, as the new column would), or out of range. */
+		mg_strbuf_printf(&one, "CAST(%s AS INTEGER) IS NOT %s", mg_strbuf_cstr(&c),
+				 mg_strbuf_cstr(&c));
+		if (nc->type != MG_COL_BIGINT)
+			mg_strbuf_printf(&one, " OR %s NOT BETWEEN %s", mg_strbuf_cstr(&c),
+					 nc->type == MG_COL_SMALLINT
+						 ? "-32768 AND 32767"
+						 : "-2147483648 AND 2147483647");
+		break;
+	case MG_COL_BOOLEAN:
+		mg_strbuf_printf(&one, "%s NOT IN (0, 1)", mg_strbuf_cstr(&c));
+		break;
+	case MG_COL_REAL:
+	case MG_COL_DOUBLE:
+		if (oc->type == MG_COL_REAL || oc->type == MG_COL_DOUBLE)
+			break;
+		mg_strbuf_printf(&one, "CAST(%s AS REAL) IS NOT %s", mg_strbuf_cstr(&c),
+				 mg_strbuf_cstr(&c));
+		break;
+	default:
+		break;
+	}
+	if (one.len)
+		mg_strbuf_printf(cond, "%s(%s IS NOT NULL AND (%s))", cond->len ? " OR " : "",
+				 mg_strbuf_cstr(&c), mg_strbuf_cstr(&one));
+	mg_strbuf_free(&c);
+	mg_strbuf_free(&one);
+}
+
+/* The guard of the rebuild of the table of ops members[0..m): the rows of
+ * any of its narrowing type changes (they run under their new names, after
+ * the renames), or NULL. */
+static const char *rebuild_guard(const struct sqlite_plan *p, const size_t *members, size_t m)
+{
+	struct mg_strbuf cond = {0};
+	const char *guard = NULL, **key;
+	size_t j, n_key;
+
+	for (j = 0; j < m; j++)
+		narrowing_cond(&cond, &p->ops[members[j]]);
+	if (cond.len) {
+		n_key = sql_dialect_key_columns(&key, p->ctx->arena, p->ops, p->n, members[0], 0);
+		guard = sql_dialect_guard(p->ctx->arena, MG_DIALECT_SQLITE,
+					  p->ops[members[0]].new_table->name, key, n_key,
+					  mg_strbuf_cstr(&cond));
+	}
+	mg_strbuf_free(&cond);
+	return guard;
+}
+
 /* Each kept table, at its first op: one rebuild, or its native steps. */
 static void kept_tables(struct sqlite_plan *p)
 {
@@ -427,6 +503,7 @@ static void kept_tables(struct sqlite_plan *p)
 			struct mg_step *st = push_rebuild(p->out, arena);
 
 			st->rebuild = make_rebuild(p->ctx, p->ops, members, m, st);
+			st->guard = rebuild_guard(p, members, m);
 			continue;
 		}
 		for (j = 0; j < m; j++) {

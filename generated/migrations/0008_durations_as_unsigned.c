@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
  * result: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
- * checksum: sha256:b44d1cdc895f912bd33ce55633b76d157412d767f069a89e74e6adcdc6829a06
+ * checksum: sha256:d95e8d10f306ccd316abe2dc075adcca80252ecebd93861f1534de4cac8908bf
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -22,9 +22,8 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - media_entries.duration_ms changes type from integer to bigint:
- *     PostgreSQL converts every value (USING) and fails on one that does not
- *     convert; SQLite copies the values as they are.
+ *   - media_entries.duration_ms changes type from integer to bigint: every
+ *     value converts as it is (PostgreSQL converts, SQLite copies).
  *   - SQLite rebuilds table media_entries: it creates the new table under a
  *     temporary name, copies every row, drops the old table, renames the new
  *     one and recreates its indexes, triggers and views, with foreign keys
@@ -69,7 +68,7 @@ static const struct mg_step postgresql_up[] = {
 };
 
 static const struct mg_op down_ops[] = {
-	/* 1.     */ {.summary = "alter column media_entries.duration_ms: type bigint -> integer"},
+	/* 1. [!] */ {.summary = "alter column media_entries.duration_ms: type bigint -> integer", .flags = MG_OP_DESTRUCTIVE},
 };
 
 /* SQLite, down */
@@ -99,14 +98,16 @@ static const struct mg_step sqlite_down[] = {
 	 * CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);
 	 * CREATE INDEX ix_media_entries_kind ON media_entries (kind);
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1)},
+	{MG_REBUILD(&rebuild_down_1, 1),
+	 .guard = "SELECT count(*), min(CAST(id AS TEXT)) FROM media_entries WHERE (duration_ms IS NOT NULL AND (CAST(duration_ms AS INTEGER) IS NOT duration_ms OR duration_ms NOT BETWEEN -2147483648 AND 2147483647))"},
 };
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
 	{MG_SQL(1, "ALTER TABLE media_entries ALTER COLUMN duration_ms DROP DEFAULT;\n"
 	           "ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE integer;\n"
-	           "ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n")},
+	           "ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n"),
+	 .guard = "SELECT count(*), min(id::text) FROM media_entries WHERE duration_ms IS NOT NULL AND CASE WHEN duration_ms NOT BETWEEN -2147483648 AND 2147483647 THEN true ELSE CAST(CAST(duration_ms AS integer) AS bigint) IS DISTINCT FROM duration_ms END"},
 };
 
 extern const struct mg_migration mg_migration_0008;

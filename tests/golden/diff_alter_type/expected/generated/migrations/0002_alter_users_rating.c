@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:1bc144af4ad5d943bf123ffa3fb14d11c54c3bb9311e1db8c5c92c7af504529d
- * checksum: sha256:9c0b89bd27ae869ee32f1208437d0ca83f9dde89a7ad6029ccb114218cf6c499
+ * checksum: sha256:128394fd39c29655307b616e2b621b81d0bb3084b2e3fb42d696cf67fccb4d71
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -22,9 +22,11 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - users.rating changes type from double precision to real: PostgreSQL
- *     converts every value (USING) and fails on one that does not convert or
- *     does not fit; SQLite copies the values as they are.
+ *   - users.rating changes type from double precision to real: a value may
+ *     not stay the same, so the migration first counts the rows whose value
+ *     would not (on either database) and is refused, changing nothing, when
+ *     there are any; otherwise PostgreSQL converts every value and SQLite
+ *     copies them.
  *   - SQLite rebuilds table users: it creates the new table under a temporary
  *     name, copies every row, drops the old table, renames the new one and
  *     recreates its indexes, triggers and views, with foreign keys off and
@@ -53,7 +55,8 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN rating TYPE real;\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN rating TYPE real;\n"),
+	 .guard = "SELECT count(*), min(id::text) FROM users WHERE rating IS NOT NULL AND CASE WHEN rating NOT BETWEEN -3.4028234663852886e38 AND 3.4028234663852886e38 THEN true ELSE CAST(CAST(rating AS real) AS double precision) IS DISTINCT FROM rating END"},
 };
 
 static const struct mg_op down_ops[] = {
