@@ -203,13 +203,20 @@ static void put_notes(struct mg_strbuf *b, const struct emit_file_info *info)
 }
 
 /* The comment above a rebuild step: the SQL the runtime runs. */
-static void put_rebuild_comment(struct mg_strbuf *b, const struct mg_rebuild *rb)
+static void put_rebuild_comment(struct mg_strbuf *b, const struct mg_step *st)
 {
 	struct mg_strbuf sql = {0};
 	const char *p;
 
-	mg_strbuf_puts(b, "\t/* Table rebuild (see the review notes); the runtime runs:\n");
-	mg_sql_rebuild(&sql, rb, MG_REBUILD_ALL);
+	if (st->flags & MG_STEP_IN_PLACE) {
+		mg_strbuf_puts(b, "\t/* In-place change of the table's definition (see the review "
+				  "notes):\n\t * the columns in the live table's order, PRAGMA "
+				  "quick_check after; the\n\t * runtime runs:\n");
+		mg_sql_edit(&sql, st->rebuild, NULL, 0, -1);
+	} else {
+		mg_strbuf_puts(b, "\t/* Table rebuild (see the review notes); the runtime runs:\n");
+		mg_sql_rebuild(&sql, st->rebuild, MG_REBUILD_ALL);
+	}
 	for (p = mg_strbuf_cstr(&sql); *p;) {
 		size_t n = strcspn(p, "\n");
 		struct mg_strbuf line = {0};
@@ -236,7 +243,7 @@ static void put_step(struct mg_strbuf *b, const struct mg_step *st, const char *
 		size_t i;
 
 		assert(st->rebuild && rebuild_name);
-		put_rebuild_comment(b, st->rebuild);
+		put_rebuild_comment(b, st);
 		if (st->n_ops) {
 			mg_strbuf_printf(b, "\t{MG_REBUILD(&%s", rebuild_name);
 			for (i = 0; i < st->n_ops; i++)

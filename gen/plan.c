@@ -671,7 +671,7 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 	/* One note for every rebuilt table: the same words for each would
 	 * bury the others in a migration of many tables. */
 	for (i = 0, k = 0; i < n; i++)
-		if (rebuilt[i] && group[i] == i)
+		if (rebuilt[i] == SQL_TABLE_REBUILT && group[i] == i)
 			mg_strbuf_printf(&tables, "%s%s", k++ ? ", " : "", ops[i].new_table->name);
 	if (k)
 		mg_strbuf_printf(
@@ -682,6 +682,17 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 			"keys off and checked before commit; time and disk space grow with "
 			"the rows.\n",
 			k > 1 ? "s" : "", mg_strbuf_cstr(&tables));
+	mg_strbuf_clear(&tables);
+	for (i = 0, k = 0; i < n; i++)
+		if (rebuilt[i] == SQL_TABLE_IN_PLACE && group[i] == i)
+			mg_strbuf_printf(&tables, "%s%s", k++ ? ", " : "", ops[i].new_table->name);
+	if (k)
+		mg_strbuf_printf(&notes,
+				 "SQLite changes table%s %s in place: what changes (the declared "
+				 "width of an integer, a foreign key's name) is kept only in the "
+				 "table's CREATE TABLE text, which is rewritten in sqlite_schema; "
+				 "no row is copied, and the table is checked after.\n",
+				 k > 1 ? "s" : "", mg_strbuf_cstr(&tables));
 	out->notes = split_lines(arena, mg_strbuf_cstr(&notes), &out->n_notes);
 	mg_strbuf_free(&notes);
 	mg_strbuf_free(&tables);

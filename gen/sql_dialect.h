@@ -33,11 +33,19 @@ struct step_list {
 	struct mg_step *steps;
 };
 
+/* What a kept table gets, for the review notes: its ops' most. */
+enum sql_table_change {
+	SQL_TABLE_NATIVE,   /* native statements only */
+	SQL_TABLE_IN_PLACE, /* and its definition changed in place (SQLite) */
+	SQL_TABLE_REBUILT   /* a rebuild, which carries out all its ops (SQLite) */
+};
+
 /* One dialect's planner. */
 struct sql_dialect {
 	enum mg_dialect id;
 	/* Appends the steps of ops[0..n) to `out`. `rebuilt`, when not NULL,
-	 * receives per op 1 when its table is rebuilt (for review notes). */
+	 * receives per op the enum sql_table_change of its table (for the
+	 * review notes). */
 	void (*plan)(struct step_list *out, const struct plan_ctx *ctx, const struct diff_op *ops,
 		     size_t n, unsigned char *rebuilt);
 };

@@ -57,26 +57,52 @@ static int drop_native(const struct mg_table *t, const struct mg_column *c)
 	return !c->identity && !in_pk(t, c->name) && !in_fk(t, c->name);
 }
 
-/* 1 when the op, on a table that exists before and after, needs the
- * table rebuilt. */
-static int needs_rebuild(const struct diff_op *op)
+static int is_integer(enum mg_coltype t)
 {
+	return t == MG_COL_SMALLINT || t == MG_COL_INTEGER || t == MG_COL_BIGINT;
+}
+
+/* 1 when the op changes only what SQLite keeps in the CREATE TABLE text and
+ * not in the rows: the declared width of an integer (INTEGER, BIGINT and
+ * SMALLINT have the same affinity and storage), or the name of a foreign
+ * key after a rename (SQLite never uses it). Not the integer of a
+ * one-column primary key that the database does not generate: declared
+ * exactly INTEGER, it would become the rowid, a change of storage. */
+static int in_place(const struct diff_op *op)
+{
+	const struct mg_column *oc = op->old_column, *nc = op->new_column;
+
+	if (op->kind == DIFF_ADD_FOREIGN_KEY)
+		return op->old_fk != NULL;
+	if (op->kind != DIFF_ALTER_COLUMN || op->changes != DIFF_CHANGE_TYPE)
+		return 0;
+	if (!is_integer(oc->type) || !is_integer(nc->type))
+		return 0;
+	return nc->identity || op->new_table->n_primary_key != 1 || !in_pk(op->new_table, nc->name);
+}
+
+/* What the op, on a table that exists before and after, needs. */
+static enum sql_table_change table_change(const struct diff_op *op)
+{
+	if (in_place(op))
+		return SQL_TABLE_IN_PLACE;
 	switch (op->kind) {
 	case DIFF_ADD_COLUMN:
 		/* A one-off fill may read other columns: it is the rebuild's
 		 * copy expression. */
-		return op->fill_sql || !add_native(op->new_table, op->new_column);
+		return op->fill_sql || !add_native(op->new_table, op->new_column)
+			       ? SQL_TABLE_REBUILT
+			       : SQL_TABLE_NATIVE;
 	case DIFF_DROP_COLUMN:
-		return !drop_native(op->old_table, op->old_column);
+		return drop_native(op->old_table, op->old_column) ? SQL_TABLE_NATIVE
+								  : SQL_TABLE_REBUILT;
 	case DIFF_ALTER_COLUMN:
 	case DIFF_ALTER_PRIMARY_KEY:
 	case DIFF_DROP_FOREIGN_KEY:
 	case DIFF_ADD_FOREIGN_KEY:
-		/* Also a renamed key: its name lives only in the CREATE TABLE
-		 * text, where introspection reads it. */
-		return 1;
+		return SQL_TABLE_REBUILT;
 	default:
-		return 0;
+		return SQL_TABLE_NATIVE;
 	}
 }
 
@@ -218,11 +244,11 @@ struct sqlite_plan {
 	const struct plan_ctx *ctx;
 	const struct diff_op *ops;
 	size_t n;
-	size_t *group;          /* per op: its group (the group's first op) */
-	unsigned char *rebuild; /* per group: the table is rebuilt */
-	size_t *head;           /* per group: its first table op, or n */
-	size_t *next;           /* per table op: the next of its group, or n */
-	unsigned char *done;    /* per op: its native step is already out */
+	size_t *group;         /* per op: its group (the group's first op) */
+	unsigned char *change; /* per group: its enum sql_table_change */
+	size_t *head;          /* per group: its first table op, or n */
+	size_t *next;          /* per table op: the next of its group, or n */
+	unsigned char *done;   /* per op: its native step is already out */
 };
 
 /* Groups the table ops (renames are not table ops) of kept tables and
@@ -234,7 +260,7 @@ static void group_tables(struct sqlite_plan *p)
 	size_t i;
 
 	p->group = diff_table_groups(arena, p->ops, p->n);
-	p->rebuild = mg_arena_calloc(arena, p->n, 1);
+	p->change = mg_arena_calloc(arena, p->n, 1);
 	p->head = mg_arena_calloc(arena, p->n, sizeof(size_t));
 	p->next = mg_arena_calloc(arena, p->n, sizeof(size_t));
 	p->done = mg_arena_calloc(arena, p->n, 1);
@@ -246,8 +272,8 @@ static void group_tables(struct sqlite_plan *p)
 
 		if (!op->old_table || !op->new_table || !table_op(op))
 			continue;
-		if (needs_rebuild(op))
-			p->rebuild[g] = 1;
+		if (table_change(op) > p->change[g])
+			p->change[g] = (unsigned char)table_change(op);
 		if (p->head[g] == p->n)
 			p->head[g] = i;
 		else
@@ -492,21 +518,23 @@ static void kept_tables(struct sqlite_plan *p)
 	struct mg_arena *arena = p->ctx->arena;
 	size_t *members = mg_arena_calloc(arena, p->n, sizeof(size_t));
 	struct mg_strbuf b = {0};
-	size_t i, j, m;
+	size_t i, j, k, m;
 
 	for (i = 0; i < p->n; i++) {
 		if (!p->ops[i].old_table || !p->ops[i].new_table || p->head[p->group[i]] != i)
 			continue;
 		for (m = 0, j = i; j < p->n; j = p->next[j])
 			members[m++] = j;
-		if (p->rebuild[p->group[i]]) {
+		if (p->change[p->group[i]] == SQL_TABLE_REBUILT) {
 			struct mg_step *st = push_rebuild(p->out, arena);
 
 			st->rebuild = make_rebuild(p->ctx, p->ops, members, m, st);
 			st->guard = rebuild_guard(p, members, m);
 			continue;
 		}
-		for (j = 0; j < m; j++) {
+		for (j = 0, k = 0; j < m; j++) {
+			if (in_place(&p->ops[members[j]]))
+				members[k++] = members[j];
 			if (p->ops[members[j]].kind == DIFF_DROP_INDEX || p->done[members[j]])
 				continue;
 			mg_strbuf_clear(&b);
@@ -514,6 +542,16 @@ static void kept_tables(struct sqlite_plan *p)
 			if (b.len)
 				sql_dialect_push_sql(p->out, arena, members[j] + 1, NULL,
 						     mg_strbuf_cstr(&b));
+		}
+		if (k) {
+			/* After the native steps, so that the live columns are
+			 * the table's; as a rebuild (the same step without the
+			 * flag would still be right), of the in-place ops. */
+			struct mg_step *st = push_rebuild(p->out, arena);
+
+			st->rebuild = make_rebuild(p->ctx, p->ops, members, k, st);
+			st->guard = rebuild_guard(p, members, k);
+			st->flags |= MG_STEP_IN_PLACE;
 		}
 	}
 	mg_strbuf_free(&b);
@@ -530,7 +568,8 @@ static void sqlite_plan(struct step_list *out, const struct plan_ctx *ctx,
 	group_tables(&p);
 	if (rebuilt)
 		for (i = 0; i < n; i++)
-			rebuilt[i] = ops[i].old_table && ops[i].new_table && p.rebuild[p.group[i]];
+			rebuilt[i] = ops[i].old_table && ops[i].new_table ? p.change[p.group[i]]
+									  : SQL_TABLE_NATIVE;
 	drop_indexes(&p);
 	drop_tables(&p);
 	renames(&p);

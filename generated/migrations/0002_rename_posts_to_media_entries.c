@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:89424c66a3d066c56f16a0929c68520cb920048e28ed1ca4604fc9ab8cdf42c3
  * result: sha256:bdd1f3a6c3db703b8718395288231762402554babb0f57fde0838d491628f2c1
- * checksum: sha256:4d6778566560cb12217be333d32b92265f0543664a6786d1fba39c3a8a764b8e
+ * checksum: sha256:3a4fcafc4f86995dbc6f110ef988d2de7162b98594a40b81e3c72c9ada4052a2
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -14,7 +14,7 @@
 #endif
 
 static const struct mg_schema before, after; /* below the rule */
-static const struct mg_rebuild rebuild_up_4, rebuild_down_4; /* below the rule */
+static const struct mg_rebuild rebuild_up_6, rebuild_down_6; /* below the rule */
 
 /* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
@@ -27,10 +27,10 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table media_entries: it creates the new table under a
- *     temporary name, copies every row, drops the old table, renames the new
- *     one and recreates its indexes, triggers and views, with foreign keys
- *     off and checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table media_entries in place: what changes (the declared
+ *     width of an integer, a foreign key's name) is kept only in the table's
+ *     CREATE TABLE text, which is rewritten in sqlite_schema; no row is
+ *     copied, and the table is checked after.
  */
 
 /* SQLite, up */
@@ -38,8 +38,13 @@ static const struct mg_step sqlite_up[] = {
 	{MG_SQL(2, "DROP INDEX ix_posts_created_at;\n"), .note = "first the old index goes"},
 	{MG_SQL(3, "DROP INDEX ix_posts_kind;\n"), .note = "first the old index goes"},
 	{MG_SQL(1, "ALTER TABLE posts RENAME TO media_entries;\n")},
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_entries__mg_new (
+	{MG_SQL(2, "CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);\n")},
+	{MG_SQL(3, "CREATE INDEX ix_media_entries_kind ON media_entries (kind);\n")},
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT NOT NULL,
 	 *     file_id BIGINT NOT NULL,
@@ -52,15 +57,12 @@ static const struct mg_step sqlite_up[] = {
 	 *     CONSTRAINT fk_media_entries_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL,
 	 *     CONSTRAINT fk_media_entries_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,
 	 *     CONSTRAINT fk_media_entries_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
-	 * );
-	 * INSERT INTO media_entries__mg_new (id, owner_id, file_id, title, description, album_id, kind, hidden, created_at)
-	 *   SELECT id, owner_id, file_id, title, description, album_id, kind, hidden, created_at FROM media_entries;
-	 * DROP TABLE media_entries;
-	 * ALTER TABLE media_entries__mg_new RENAME TO media_entries;
-	 * CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);
-	 * CREATE INDEX ix_media_entries_kind ON media_entries (kind);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_entries';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_4, 2, 3, 4, 5, 6)},
+	{MG_REBUILD(&rebuild_up_6, 4, 5, 6), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */
@@ -89,8 +91,13 @@ static const struct mg_step sqlite_down[] = {
 	{MG_SQL(2, "DROP INDEX ix_media_entries_kind;\n"), .note = "first the old index goes"},
 	{MG_SQL(3, "DROP INDEX ix_media_entries_created_at;\n"), .note = "first the old index goes"},
 	{MG_SQL(1, "ALTER TABLE media_entries RENAME TO posts;\n")},
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE posts__mg_new (
+	{MG_SQL(2, "CREATE INDEX ix_posts_kind ON posts (kind);\n")},
+	{MG_SQL(3, "CREATE INDEX ix_posts_created_at ON posts (created_at);\n")},
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE posts (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT NOT NULL,
 	 *     file_id BIGINT NOT NULL,
@@ -103,15 +110,12 @@ static const struct mg_step sqlite_down[] = {
 	 *     CONSTRAINT fk_posts_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL,
 	 *     CONSTRAINT fk_posts_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,
 	 *     CONSTRAINT fk_posts_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
-	 * );
-	 * INSERT INTO posts__mg_new (id, owner_id, file_id, title, description, album_id, kind, hidden, created_at)
-	 *   SELECT id, owner_id, file_id, title, description, album_id, kind, hidden, created_at FROM posts;
-	 * DROP TABLE posts;
-	 * ALTER TABLE posts__mg_new RENAME TO posts;
-	 * CREATE INDEX ix_posts_created_at ON posts (created_at);
-	 * CREATE INDEX ix_posts_kind ON posts (kind);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'posts';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_4, 2, 3, 4, 5, 6)},
+	{MG_REBUILD(&rebuild_down_6, 4, 5, 6), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
@@ -206,7 +210,7 @@ static const struct mg_table after_tables[] = {
 };
 static const struct mg_schema before = {MG_ARRAY(tables, before_tables)}, after = {MG_ARRAY(tables, after_tables)};
 static const char *const list_1[] = {"id", "owner_id", "file_id", "title", "description", "album_id", "kind", "hidden", "created_at"};
-static const struct mg_rebuild rebuild_up_4 = {.table = &after_tables[1], .old_name = "media_entries",
+static const struct mg_rebuild rebuild_up_6 = {.table = &after_tables[1], .old_name = "media_entries",
 	MG_COPY(list_1, list_1)};
-static const struct mg_rebuild rebuild_down_4 = {.table = &before_tables[1], .old_name = "posts",
+static const struct mg_rebuild rebuild_down_6 = {.table = &before_tables[1], .old_name = "posts",
 	MG_COPY(list_1, list_1)};

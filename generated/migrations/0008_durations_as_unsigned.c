@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
  * result: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
- * checksum: sha256:d95e8d10f306ccd316abe2dc075adcca80252ecebd93861f1534de4cac8908bf
+ * checksum: sha256:703513775d72a3c77003874ff9eccecf6ea4ea381ddf675c0b692359769d34ac
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -24,16 +24,19 @@ static const struct mg_op up_ops[] = {
  * Review notes:
  *   - media_entries.duration_ms changes type from integer to bigint: every
  *     value converts as it is (PostgreSQL converts, SQLite copies).
- *   - SQLite rebuilds table media_entries: it creates the new table under a
- *     temporary name, copies every row, drops the old table, renames the new
- *     one and recreates its indexes, triggers and views, with foreign keys
- *     off and checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table media_entries in place: what changes (the declared
+ *     width of an integer, a foreign key's name) is kept only in the table's
+ *     CREATE TABLE text, which is rewritten in sqlite_schema; no row is
+ *     copied, and the table is checked after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_entries__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT NOT NULL,
 	 *     file_id BIGINT NOT NULL,
@@ -49,15 +52,12 @@ static const struct mg_step sqlite_up[] = {
 	 *     CONSTRAINT fk_media_entries_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL,
 	 *     CONSTRAINT fk_media_entries_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,
 	 *     CONSTRAINT fk_media_entries_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
-	 * );
-	 * INSERT INTO media_entries__mg_new (id, owner_id, file_id, title, description, album_id, kind, print_price, duration_ms, hidden, created_at, view_count)
-	 *   SELECT id, owner_id, file_id, title, description, album_id, kind, print_price, duration_ms, hidden, created_at, view_count FROM media_entries;
-	 * DROP TABLE media_entries;
-	 * ALTER TABLE media_entries__mg_new RENAME TO media_entries;
-	 * CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);
-	 * CREATE INDEX ix_media_entries_kind ON media_entries (kind);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_entries';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_1, 1)},
+	{MG_REBUILD(&rebuild_up_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */
@@ -73,8 +73,11 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_entries__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT NOT NULL,
 	 *     file_id BIGINT NOT NULL,
@@ -90,15 +93,12 @@ static const struct mg_step sqlite_down[] = {
 	 *     CONSTRAINT fk_media_entries_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL,
 	 *     CONSTRAINT fk_media_entries_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,
 	 *     CONSTRAINT fk_media_entries_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
-	 * );
-	 * INSERT INTO media_entries__mg_new (id, owner_id, file_id, title, description, album_id, kind, print_price, duration_ms, hidden, created_at, view_count)
-	 *   SELECT id, owner_id, file_id, title, description, album_id, kind, print_price, duration_ms, hidden, created_at, view_count FROM media_entries;
-	 * DROP TABLE media_entries;
-	 * ALTER TABLE media_entries__mg_new RENAME TO media_entries;
-	 * CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);
-	 * CREATE INDEX ix_media_entries_kind ON media_entries (kind);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_entries';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1),
+	{MG_REBUILD(&rebuild_down_1, 1), .flags = MG_STEP_IN_PLACE,
 	 .guard = "SELECT count(*), min(CAST(id AS TEXT)) FROM media_entries WHERE (duration_ms IS NOT NULL AND (CAST(duration_ms AS INTEGER) IS NOT duration_ms OR duration_ms NOT BETWEEN -2147483648 AND 2147483647))"},
 };
 

@@ -251,6 +251,9 @@ static int run_plan(struct mg_db *db, const struct mg_migration *m, int down)
 			;
 		else if (st->kind == MG_STEP_SQL)
 			rc = mg_db_exec(db, st->sql);
+		else if (st->kind == MG_STEP_REBUILD && (st->flags & MG_STEP_IN_PLACE) &&
+			 db->driver->edit)
+			rc = db->driver->edit(db, st->rebuild);
 		else if (st->kind == MG_STEP_REBUILD && db->driver->rebuild)
 			rc = db->driver->rebuild(db, st->rebuild);
 		else if (st->kind == MG_STEP_REBUILD)

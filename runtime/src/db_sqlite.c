@@ -512,4 +512,5 @@ const struct mg_driver mg_sqlite_driver = {
 	.set_foreign_keys = sqlite_set_foreign_keys,
 	.foreign_key_check = sqlite_foreign_key_check,
 	.rebuild = rebuild_sqlite,
+	.edit = edit_sqlite,
 };

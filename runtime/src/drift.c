@@ -26,9 +26,17 @@ static void describe_column(struct mg_strbuf *b, const struct mg_column *c)
 		mg_strbuf_printf(b, " DEFAULT %s", c->default_sql);
 }
 
+static int is_integer(enum mg_coltype t)
+{
+	return t == MG_COL_SMALLINT || t == MG_COL_INTEGER || t == MG_COL_BIGINT;
+}
+
 static int same_column(int loose_types, const struct mg_column *a, const struct mg_column *b)
 {
-	if (a->type != b->type || a->length != b->length || !a->nullable != !b->nullable ||
+	int same_type =
+		a->type == b->type || (loose_types && is_integer(a->type) && is_integer(b->type));
+
+	if (!same_type || a->length != b->length || !a->nullable != !b->nullable ||
 	    !a->identity != !b->identity)
 		return 0;
 	if (a->type == MG_COL_CUSTOM &&
@@ -66,6 +74,28 @@ static void describe_fk(struct mg_strbuf *b, const struct mg_foreign_key *fk)
 {
 	mg_strbuf_printf(b, "(%s) -> %s(%s) on delete %s", fk->column, fk->ref_table,
 			 fk->ref_column, mg_fk_action_name(fk->on_delete));
+}
+
+static int same_fk(const struct mg_foreign_key *a, const struct mg_foreign_key *b)
+{
+	return strcmp(a->column, b->column) == 0 && strcmp(a->ref_table, b->ref_table) == 0 &&
+	       strcmp(a->ref_column, b->ref_column) == 0 && a->on_delete == b->on_delete;
+}
+
+/* The foreign key of `t` named as `fk`, or with `loose` one doing the same
+ * under another name; NULL when none. */
+static const struct mg_foreign_key *find_fk(const struct mg_table *t,
+					    const struct mg_foreign_key *fk, int loose)
+{
+	size_t j;
+
+	for (j = 0; j < t->n_foreign_keys; j++)
+		if (strcmp(t->foreign_keys[j].name, fk->name) == 0)
+			return &t->foreign_keys[j];
+	for (j = 0; loose && j < t->n_foreign_keys; j++)
+		if (same_fk(&t->foreign_keys[j], fk))
+			return &t->foreign_keys[j];
+	return NULL;
 }
 
 static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct mg_table *e,
@@ -145,15 +175,10 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 		}
 	}
 	for (i = 0; i < e->n_foreign_keys; i++) {
-		const struct mg_foreign_key *ef = &e->foreign_keys[i], *lf = NULL;
-		size_t j;
+		const struct mg_foreign_key *ef = &e->foreign_keys[i];
+		const struct mg_foreign_key *lf = find_fk(l, ef, loose_types);
 
-		for (j = 0; j < l->n_foreign_keys; j++)
-			if (strcmp(l->foreign_keys[j].name, ef->name) == 0)
-				lf = &l->foreign_keys[j];
-		if (lf && strcmp(lf->column, ef->column) == 0 &&
-		    strcmp(lf->ref_table, ef->ref_table) == 0 &&
-		    strcmp(lf->ref_column, ef->ref_column) == 0 && lf->on_delete == ef->on_delete)
+		if (lf && same_fk(lf, ef))
 			continue;
 		mg_strbuf_printf(r, "table %s: foreign key %s: expected ", e->name, ef->name);
 		describe_fk(r, ef);
@@ -167,12 +192,7 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 		n++;
 	}
 	for (i = 0; i < l->n_foreign_keys; i++) {
-		size_t j;
-		int found = 0;
-
-		for (j = 0; j < e->n_foreign_keys; j++)
-			found |= strcmp(l->foreign_keys[i].name, e->foreign_keys[j].name) == 0;
-		if (!found) {
+		if (!find_fk(e, &l->foreign_keys[i], loose_types)) {
 			mg_strbuf_printf(r, "table %s: unexpected foreign key %s ", e->name,
 					 l->foreign_keys[i].name);
 			describe_fk(r, &l->foreign_keys[i]);

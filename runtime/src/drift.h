@@ -13,8 +13,11 @@
 /*
  * Compares `expected` (normalised) with `live`, restricted to the tables of
  * `expected` when `only_expected`, else also reporting live tables that are
- * not expected; custom type names compare ignoring case and blank runs
- * when `loose_types` (the driver's loose_custom_types). Appends one line
+ * not expected. With `loose_types` (the driver's loose_custom_types:
+ * SQLite), types compare as SQLite keeps them: custom type names ignoring
+ * case and blank runs, the integer widths alike (one affinity, one
+ * storage), and a foreign key whose name differs matches the one that does
+ * the same (SQLite never uses the name). Appends one line
  * per difference to `report`; returns the number of differences.
  */
 size_t drift_report(struct mg_strbuf *report, int loose_types, const struct mg_schema *expected,

@@ -49,6 +49,7 @@ static const struct mg_field_const migration_flags[] = {
 
 static const struct mg_field_const step_flags[] = {
 	{MG_STEP_DROPS_TABLE, "MG_STEP_DROPS_TABLE"},
+	{MG_STEP_IN_PLACE, "MG_STEP_IN_PLACE"},
 	{0, NULL},
 };
 

@@ -187,3 +187,72 @@ done:
 	mg_strbuf_free(&sql);
 	return rc;
 }
+
+/*
+ * Runs an in-place change of table rb->table's definition (a rebuild step
+ * with MG_STEP_IN_PLACE): rewrites its CREATE TABLE text in sqlite_schema,
+ * the columns in the order the table stores them (ADD COLUMN appends, so it
+ * may differ from the model's; the text in any other order would misread
+ * every row), then checks the table. The live columns must be the table's:
+ * MG_E_DRIFT otherwise, nothing written.
+ */
+int edit_sqlite(struct mg_db *db, const struct mg_rebuild *rb)
+{
+	const char *p[1] = {rb->table->name};
+	struct mg_rows *rows = NULL;
+	struct mg_strbuf sql = {0};
+	char **names = NULL, *version = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	names = mg_calloc(rb->table->n_columns + 1, sizeof(*names));
+	if (!names)
+		return db_nomem(db);
+	rc = mg_db_query(&rows, db, "SELECT name FROM pragma_table_info($1) ORDER BY cid", 1, p);
+	if (rc)
+		goto done;
+	while ((rc = mg_rows_next(rows)) == 1) {
+		const char *name = mg_rows_text(rows, 0);
+
+		if (n == rb->table->n_columns || !mg_table_find_column(rb->table, name)) {
+			rc = mg_db_error(db, MG_E_DRIFT,
+					 "table %s: column %s is not one the migration expects",
+					 p[0], name);
+			break;
+		}
+		if (!(names[n++] = mg_strdup(name)))
+			rc = db_nomem(db);
+	}
+	if (rc < 0)
+		goto done;
+	if (n != rb->table->n_columns) {
+		rc = mg_db_error(db, MG_E_DRIFT,
+				 "table %s has %zu columns, the migration expects %zu", p[0], n,
+				 rb->table->n_columns);
+		goto done;
+	}
+	rc = db_query_value(&version, db, "PRAGMA schema_version", 0, NULL);
+	if (rc)
+		goto done;
+	mg_sql_edit(&sql, rb, (const char *const *)names, n, version ? atoll(version) : 0);
+	rc = db_exec_buf(db, &sql);
+	if (rc)
+		goto done;
+	free(version);
+	version = NULL;
+	rc = db_query_value(&version, db,
+			    "SELECT group_concat(quick_check, '; ') FROM "
+			    "pragma_quick_check($1)",
+			    1, p);
+	if (rc == 0 && (!version || strcmp(version, "ok") != 0))
+		rc = mg_db_error(db, MG_E_SQL, "table %s after its in-place change: %s", p[0],
+				 version ? version : "no answer from quick_check");
+done:
+	mg_rows_free(rows);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(version);
+	mg_strbuf_free(&sql);
+	return rc;
+}

@@ -15,4 +15,13 @@
  */
 int rebuild_sqlite(struct mg_db *db, const struct mg_rebuild *rb);
 
+/*
+ * mg_driver.edit: changes table rb->table's definition in place (a rebuild
+ * step with MG_STEP_IN_PLACE): rewrites its CREATE TABLE text in
+ * sqlite_schema, the columns in the order the table stores them, then
+ * checks the table. Returns 0, MG_E_DRIFT (the live columns are not the
+ * table's; nothing written), MG_E_SQL or MG_E_NOMEM.
+ */
+int edit_sqlite(struct mg_db *db, const struct mg_rebuild *rb);
+
 #endif

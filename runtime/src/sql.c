@@ -863,6 +863,49 @@ void mg_sql_rebuild(struct mg_strbuf *b, const struct mg_rebuild *rb, unsigned p
 	mg_strbuf_free(&tmp);
 }
 
+void mg_sql_edit(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
+		 size_t n, long long version)
+{
+	struct mg_table t = *rb->table;
+	struct mg_column *cols = NULL;
+	struct mg_strbuf text = {0};
+	size_t i;
+
+	if (order) {
+		cols = mg_calloc(n ? n : 1, sizeof(*cols));
+		if (!cols) {
+			mg_strbuf_fail(b);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			const struct mg_column *c = mg_table_find_column(rb->table, order[i]);
+
+			if (c)
+				cols[i] = *c;
+		}
+		t.columns = cols;
+		t.n_columns = n;
+	}
+	create_table(&text, MG_DIALECT_SQLITE, &t, NULL, NULL);
+	/* sqlite_schema holds the statement without its ";" */
+	while (text.len && (text.ptr[text.len - 1] == '\n' || text.ptr[text.len - 1] == ';'))
+		text.ptr[--text.len] = 0;
+	mg_strbuf_puts(b, "PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = ");
+	mg_sql_string(b, mg_strbuf_cstr(&text));
+	mg_strbuf_puts(b, "\n  WHERE type = 'table' AND name = ");
+	mg_sql_string(b, rb->table->name);
+	mg_strbuf_puts(b, ";\n");
+	if (version < 0)
+		mg_strbuf_puts(b, "-- PRAGMA schema_version = <the current one + 1>;\n");
+	else
+		mg_strbuf_printf(b, "PRAGMA schema_version = %lld;\n", version + 1);
+	mg_strbuf_puts(b, "PRAGMA writable_schema = RESET;\n");
+	if (mg_strbuf_failed(&text))
+		mg_strbuf_fail(b);
+	mg_strbuf_free(&text);
+	free(cols);
+}
+
 void mg_step_summary(struct mg_strbuf *b, const struct mg_ops *ops, const struct mg_step *st)
 {
 	const struct mg_op *op =
@@ -874,7 +917,10 @@ void mg_step_summary(struct mg_strbuf *b, const struct mg_ops *ops, const struct
 	} else if (st->kind == MG_STEP_REBUILD && st->rebuild) {
 		const char *sep = " (";
 
-		mg_strbuf_printf(b, "rebuild table %s", st->rebuild->table->name);
+		mg_strbuf_printf(b,
+				 (st->flags & MG_STEP_IN_PLACE) ? "change table %s in place"
+								: "rebuild table %s",
+				 st->rebuild->table->name);
 		for (i = 0; i < st->n_ops; i++) {
 			unsigned k = st->ops[i];
 
@@ -918,6 +964,11 @@ void mg_sql_plan(struct mg_strbuf *b, const struct mg_migration *m, int down,
 			mg_strbuf_puts(b, st->sql);
 			if (len && st->sql[len - 1] != '\n')
 				mg_strbuf_putc(b, '\n');
+		} else if (st->kind == MG_STEP_REBUILD && st->rebuild &&
+			   (st->flags & MG_STEP_IN_PLACE)) {
+			mg_strbuf_puts(b, "-- (in place: no row is copied; the columns in the "
+					  "live table's order; PRAGMA quick_check after)\n");
+			mg_sql_edit(b, st->rebuild, NULL, 0, -1);
 		} else if (st->kind == MG_STEP_REBUILD && st->rebuild) {
 			mg_strbuf_puts(b, "-- (table rebuild: foreign keys off; views and triggers "
 					  "saved and recreated; PRAGMA foreign_key_check before "

@@ -136,6 +136,19 @@ void mg_sql_comment_on(struct mg_strbuf *b, const char *table_name, const char *
 void mg_sql_rebuild(struct mg_strbuf *b, const struct mg_rebuild *rb, unsigned parts);
 
 /*
+ * Appends the SQL of a SQLite in-place definition change (a rebuild step
+ * with MG_STEP_IN_PLACE): the CREATE TABLE text of rb->table, with its
+ * columns in `order` (the n names of the live table's columns, in their
+ * stored order, which must be those of rb->table; NULL: the table's own
+ * order), written into sqlite_schema, and the schema version set to
+ * `version` + 1 so that every connection reads the table again (`version`
+ * < 0: shown as a comment, for review). The caller runs it in the
+ * migration's transaction and checks the table after (PRAGMA quick_check).
+ */
+void mg_sql_edit(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
+		 size_t n, long long version);
+
+/*
  * Appends the one-line summary of step `st` of a direction whose operations
  * are `ops` (see struct mg_step): its operation's summary and its note, or
  * for a rebuild "rebuild table t (<its operations>)".

@@ -25,6 +25,8 @@
 #endif
 
 #include "diff.h"
+#include "drift.h"
+#include "inspect.h"
 #include "modelgen/db.h"
 #include "modelgen/update.h"
 #include "plan.h"
@@ -1533,6 +1535,52 @@ static char *sqlite_url(const char *name)
 	return mg_strbuf_detach(&b);
 }
 
+/* ---- i1 -> i2: SQLite in place: a width changed, a column added before it
+ * in the model (ADD COLUMN appends: the stored order is not the model's) */
+
+static const struct mg_column i1_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "a", .type = MG_COL_INTEGER},
+	{.name = "z", .type = MG_COL_TEXT},
+};
+static const struct mg_column i2_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "b", .type = MG_COL_TEXT, .nullable = 1},
+	{.name = "a", .type = MG_COL_BIGINT},
+	{.name = "z", .type = MG_COL_TEXT},
+};
+static const struct mg_table i1_tables[] = {
+	{.name = "t", .n_columns = 3, .columns = i1_cols, .n_primary_key = 1, .primary_key = pk_id},
+};
+static const struct mg_table i2_tables[] = {
+	{.name = "t", .n_columns = 4, .columns = i2_cols, .n_primary_key = 1, .primary_key = pk_id},
+};
+static const struct mg_schema i1 = {1, i1_tables, NULL}, i2 = {1, i2_tables, NULL};
+static const char i_rows[] = "INSERT INTO t (a, z) VALUES (1, 'one'), (2, 'two');";
+static const char i_check[] = "SELECT id, a, z, typeof(a), b IS NULL FROM t ORDER BY id";
+static const char i_want[] = "1|1|one|integer|1\n2|2|two|integer|1\n";
+
+/* The plan of i1 -> i2 on SQLite changes the table in place, no rebuild. */
+static void test_sqlite_in_place(void **state)
+{
+	struct planned p;
+	const struct mg_plan *up;
+
+	(void)state;
+	plan_of(&p, &i1, &i2, 0);
+	up = &p.plan.up[MG_DIALECT_SQLITE];
+	assert_int_equal(up->n_steps, 2);
+	assert_int_equal(up->steps[0].kind, MG_STEP_SQL); /* ADD COLUMN b */
+	assert_int_equal(up->steps[1].kind, MG_STEP_REBUILD);
+	assert_true(up->steps[1].flags & MG_STEP_IN_PLACE);
+	/* Down drops b natively, then narrows the bigint back in place,
+	 * guarded. */
+	assert_int_equal(p.plan.down[MG_DIALECT_SQLITE].n_steps, 2);
+	assert_true(p.plan.down[MG_DIALECT_SQLITE].steps[1].flags & MG_STEP_IN_PLACE);
+	assert_non_null(p.plan.down[MG_DIALECT_SQLITE].steps[1].guard);
+	planned_free(&p);
+}
+
 /* A fresh SQLite database per narrowing case (e2e_narrowings). */
 static char *sqlite_case_url(const char *name)
 {
@@ -1586,6 +1634,9 @@ static void test_runtime_sqlite(void **state)
 	free(url);
 	url = sqlite_url("f");
 	e2e_fills_run(url);
+	free(url);
+	url = sqlite_url("i");
+	e2e_run(url, &i1, &i2, i_rows, i_check, i_want, NULL);
 	free(url);
 	/* Narrowings: refused, as on PostgreSQL, although SQLite would keep
 	 * every value. */
@@ -1927,6 +1978,64 @@ static void test_runtime_pg(void **state)
 }
 #endif
 
+/* SQLite keeps neither an integer's width nor a foreign key's name in a way
+ * that matters: the drift check (dbupdate --verify, the check before each
+ * migration) takes a table that differs only there as the expected one
+ * there, and as different on a strict comparison (PostgreSQL's). */
+static void test_sqlite_drift_alike(void **state)
+{
+	static const struct mg_column p_cols[] = {{.name = "id", .type = MG_COL_BIGINT}};
+	static const struct mg_column c_cols[] = {
+		{.name = "id", .type = MG_COL_BIGINT},
+		{.name = "p_id", .type = MG_COL_SMALLINT},
+	};
+	static const struct mg_foreign_key fk_old[] = {
+		{.name = "fk_old_p_id", .column = "p_id", .ref_table = "p", .ref_column = "id"},
+	};
+	static const struct mg_foreign_key fk_new[] = {
+		{.name = "fk_c_p_id", .column = "p_id", .ref_table = "p", .ref_column = "id"},
+	};
+	struct mg_column c2_cols[2] = {c_cols[0], c_cols[1]};
+	struct mg_table live_t[2] = {
+		{.name = "c",
+		 .n_columns = 2,
+		 .columns = c_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id,
+		 .n_foreign_keys = 1,
+		 .foreign_keys = fk_old},
+		{.name = "p",
+		 .n_columns = 1,
+		 .columns = p_cols,
+		 .n_primary_key = 1,
+		 .primary_key = pk_id},
+	};
+	struct mg_table want_t[2] = {live_t[0], live_t[1]};
+	struct mg_schema live_s = {2, live_t, NULL}, want_s = {2, want_t, NULL};
+	struct mg_schema *live = NULL, *norm = NULL;
+	struct mg_strbuf sql = {0}, report = {0};
+	struct mg_db *db = NULL;
+	char err[256];
+
+	(void)state;
+	c2_cols[1].type = MG_COL_BIGINT;
+	want_t[0].columns = c2_cols;
+	want_t[0].foreign_keys = fk_new;
+	assert_int_equal(mg_db_open(&db, "sqlite::memory:", err, sizeof(err)), 0);
+	mg_sql_create_schema(&sql, MG_DIALECT_SQLITE, &live_s);
+	assert_int_equal(mg_db_exec(db, mg_strbuf_cstr(&sql)), 0);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	assert_int_equal(inspect_normalize(&norm, db, &want_s), 0);
+	assert_int_equal(drift_report(&report, 1, norm, live, 0), 0);
+	assert_string_equal(mg_strbuf_cstr(&report), "");
+	assert_int_equal(drift_report(&report, 0, norm, live, 0), 3);
+	mg_schema_free(norm);
+	mg_schema_free(live);
+	mg_strbuf_free(&sql);
+	mg_strbuf_free(&report);
+	mg_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1940,6 +2049,8 @@ int main(void)
 		cmocka_unit_test(test_sqlite_key_moves),
 		cmocka_unit_test(test_rename_swap_chain),
 		cmocka_unit_test(test_pg_edge_text),
+		cmocka_unit_test(test_sqlite_drift_alike),
+		cmocka_unit_test(test_sqlite_in_place),
 #ifdef HAVE_LIBPQ
 		cmocka_unit_test(test_pg_up_down),
 		cmocka_unit_test(test_runtime_pg),

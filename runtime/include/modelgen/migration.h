@@ -76,6 +76,12 @@ struct mg_rebuild {
 	.n_copy = MG_COUNT(columns), .copy_columns = (columns), .copy_exprs = (exprs)
 
 #define MG_STEP_DROPS_TABLE 0x1u /* drops a table (SQLite: foreign keys off) */
+/* On a SQLite rebuild step: the rows need no copy, only the table's
+ * definition differs in what SQLite does not store in them (the declared
+ * width of an integer, a constraint's name): the runtime rewrites the
+ * CREATE TABLE text in sqlite_schema in place (see mg_sql_edit in
+ * runtime/src/sql.h). Without the flag the same step rebuilds. */
+#define MG_STEP_IN_PLACE 0x2u
 
 /*
  * One step. Its summary is its operation's (`op`), with `note` after it in

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:19534df89d8941d829445d26c77c4da94bf3ee86eafc4d8c921e0b314438158f
- * checksum: sha256:3136aaff5eb492b2acd7068ccb66c00b0794fb034a6e4edbe66092431ffe2695
+ * checksum: sha256:8ff551b6b1d5bc69a0ad45e0c88203a290d5787848eb4f86b893d1834e974afc
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -23,28 +23,30 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table media: it creates the new table under a temporary
- *     name, copies every row, drops the old table, renames the new one and
- *     recreates its indexes, triggers and views, with foreign keys off and
- *     checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table media in place: what changes (the declared width
+ *     of an integer, a foreign key's name) is kept only in the table's CREATE
+ *     TABLE text, which is rewritten in sqlite_schema; no row is copied, and
+ *     the table is checked after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "ALTER TABLE media_files RENAME TO media;\n")},
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT,
 	 *     path TEXT NOT NULL,
 	 *     CONSTRAINT fk_media_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
-	 * );
-	 * INSERT INTO media__mg_new (id, owner_id, path)
-	 *   SELECT id, owner_id, path FROM media;
-	 * DROP TABLE media;
-	 * ALTER TABLE media__mg_new RENAME TO media;
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_2, 2)},
+	{MG_REBUILD(&rebuild_up_2, 2), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */
@@ -63,19 +65,21 @@ static const struct mg_op down_ops[] = {
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "ALTER TABLE media RENAME TO media_files;\n")},
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_files__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_files (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT,
 	 *     path TEXT NOT NULL,
 	 *     CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL
-	 * );
-	 * INSERT INTO media_files__mg_new (id, owner_id, path)
-	 *   SELECT id, owner_id, path FROM media_files;
-	 * DROP TABLE media_files;
-	 * ALTER TABLE media_files__mg_new RENAME TO media_files;
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_files';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_2, 2)},
+	{MG_REBUILD(&rebuild_down_2, 2), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
