@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     cmake make pkg-config gcc clang-14 libclang-14-dev libjansson-dev
     libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-client-15 libcmocka-dev
-    clang-format-14 python3 valgrind
+    clang-format-14 python3 valgrind patch
 )
 
 missing=()

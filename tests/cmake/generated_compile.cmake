@@ -1,5 +1,6 @@
-# Generated C of the golden cases compiles cleanly: for every
-# tests/golden/<case>/expected/generated/ one ctest per compiler (gcc,
+# Generated C of the golden cases compiles cleanly: for every case with an
+# expected/generated/ (the generated/ folder its command writes, made whole
+# by tests/golden/materialize.sh) one ctest per compiler (gcc,
 # clang-14) builds registry.c and migrations/*.c with every warning an error,
 # and one per dialect builds a dbupdate from it and applies it (create path,
 # migrate path, down and up, each verified; PostgreSQL on the `pg` fixture).
@@ -29,19 +30,19 @@ foreach(dir ${_mg_gen_dirs})
   if(NOT IS_DIRECTORY ${dir})
     continue()
   endif()
-  get_filename_component(_case ${dir} DIRECTORY)
-  get_filename_component(_case ${_case} DIRECTORY)
-  get_filename_component(_case ${_case} NAME)
+  get_filename_component(_case_dir ${dir} DIRECTORY)
+  get_filename_component(_case_dir ${_case_dir} DIRECTORY)
+  get_filename_component(_case ${_case_dir} NAME)
   add_test(NAME generated_apply/${_case}/sqlite
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/apply_generated.sh sqlite
                    ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/runtime/include
-                   $<TARGET_FILE:modelgen_runtime> ${dir} ${PROJECT_BINARY_DIR}/pg_url.txt
+                   $<TARGET_FILE:modelgen_runtime> ${_case_dir} ${PROJECT_BINARY_DIR}/pg_url.txt
                    ${_mg_apply_libs})
   if(MG_WITH_POSTGRESQL)
     add_test(NAME generated_apply/${_case}/postgresql
              COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/apply_generated.sh postgresql
                      ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/runtime/include
-                     $<TARGET_FILE:modelgen_runtime> ${dir} ${PROJECT_BINARY_DIR}/pg_url.txt
+                     $<TARGET_FILE:modelgen_runtime> ${_case_dir} ${PROJECT_BINARY_DIR}/pg_url.txt
                      ${_mg_apply_libs})
     set_tests_properties(generated_apply/${_case}/postgresql PROPERTIES
                          FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
@@ -52,7 +53,7 @@ foreach(dir ${_mg_gen_dirs})
     list(GET pair 1 _cc)
     add_test(NAME generated_compile/${_case}/${_name}
              COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/compile_generated.sh ${_cc}
-                     ${PROJECT_SOURCE_DIR}/runtime/include ${dir})
+                     ${PROJECT_SOURCE_DIR}/runtime/include ${_case_dir})
   endforeach()
 endforeach()
 

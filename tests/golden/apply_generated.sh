@@ -3,9 +3,11 @@
 # and runs it on one dialect: the create path on an empty database, the
 # migrate path one migration at a time from an empty database, both verified
 # against the expected schema; then down to 0 (with --force) and up again.
+# DIR is that folder, or a golden case: then the folder its command writes
+# (materialize.sh end).
 #
 # usage: apply_generated.sh sqlite|postgresql CC INCLUDE_DIR RUNTIME_LIB
-#                           GENERATED_DIR PG_URL_FILE [LIBS...]
+#                           DIR PG_URL_FILE [LIBS...]
 # PostgreSQL needs the server of the ctest fixture `pg` (its URL in
 # PG_URL_FILE); without it the test is skipped (exit 77).
 set -uo pipefail
@@ -24,6 +26,10 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+if [ -f "$dir/args" ]; then
+	bash "$(dirname "$0")/materialize.sh" end "$dir" "$work/case" || exit 1
+	dir=$work/case/generated
+fi
 # dbupdate's front end, as modelgen_add_dbupdate links it.
 main_c=$(cd "$(dirname "$0")/../.." && pwd)/tools/dbupdate/main.c
 "$cc" -std=c11 -Wall -Wextra -Werror -I "$include" -o "$work/dbupdate" "$main_c" \

@@ -1,2 +1,0 @@
-/* Notes about the schema. */
-int notes;
