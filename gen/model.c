@@ -450,6 +450,85 @@ static int cmp_table_nocase(const void *a, const void *b)
 	return x->loc->line < y->loc->line ? -1 : x->loc->line > y->loc->line;
 }
 
+struct name_ref {
+	const char *name;
+	const char *table;
+	const struct diag_loc *loc;
+};
+
+static int cmp_name_nocase(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c ? c : strcmp(x->table, y->table);
+}
+
+/*
+ * Index names live in one namespace per schema, shared with tables, in
+ * both databases; MG_NAME can make two meet. Foreign key names must differ
+ * within a table. Same-table duplicate indexes are validate_keys' report.
+ */
+static size_t validate_names(struct mg_arena *scratch, const struct model *model,
+			     struct diag_list *diags)
+{
+	const struct mg_schema *s = &model->schema;
+	struct name_ref *v;
+	size_t i, j, n = 0, total = 0, errors = 0;
+
+	for (i = 0; i < s->n_tables; i++)
+		total += s->tables[i].n_indexes;
+	v = mg_arena_calloc(scratch, total + 1, sizeof(*v));
+	for (i = 0; i < s->n_tables; i++) {
+		const struct mg_table *t = &s->tables[i];
+
+		for (j = 0; j < t->n_indexes; j++) {
+			const struct mg_table *other = NULL;
+			size_t k;
+
+			v[n].name = t->indexes[j].name;
+			v[n].table = t->name;
+			v[n].loc = &model->info[i].index_locs[j];
+			n++;
+			for (k = 0; k < s->n_tables && !other; k++)
+				if (strcasecmp(s->tables[k].name, t->indexes[j].name) == 0)
+					other = &s->tables[k];
+			if (other) {
+				diag_error(diags, v[n - 1].loc,
+					   "index '%s' of table '%s' has the name of table '%s'",
+					   t->indexes[j].name, t->name, other->name);
+				errors++;
+			}
+		}
+		for (j = 1; j < t->n_foreign_keys; j++) {
+			size_t k, c;
+
+			for (k = 0; k < j; k++)
+				if (strcasecmp(t->foreign_keys[k].name, t->foreign_keys[j].name) ==
+				    0)
+					break;
+			if (k == j)
+				continue;
+			c = find_col(t, t->foreign_keys[j].column);
+			diag_error(diags, &model->info[i].columns[c].references,
+				   "foreign key name '%s' is used twice in table '%s'",
+				   t->foreign_keys[j].name, t->name);
+			errors++;
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_name_nocase);
+	for (i = 1; i < n; i++)
+		if (strcasecmp(v[i - 1].name, v[i].name) == 0 &&
+		    strcmp(v[i - 1].table, v[i].table) != 0) {
+			diag_error(diags, v[i].loc,
+				   "index name '%s' of table '%s' is also an index of table '%s'",
+				   v[i].name, v[i].table, v[i - 1].table);
+			errors++;
+		}
+	return errors;
+}
+
 /*
  * Checks the model (see model.h): table and column names, primary keys,
  * index and key column lists, foreign keys, defaults and renames. Adds one
@@ -511,6 +590,7 @@ size_t model_validate(const struct model *model, struct diag_list *diags)
 		errors += validate_columns(t, info, diags);
 		errors += validate_keys(scratch, s, t, info, diags);
 	}
+	errors += validate_names(scratch, model, diags);
 	mg_arena_free(scratch);
 	return errors;
 }

@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -286,7 +288,7 @@ static const struct ann_def {
 	{"default", ANN_ANY, 0, 1},      {"references", ANN_TWO, 0, 1},
 	{"on_delete", ANN_ONE, 0, 1},    {"type", ANN_ONE, 0, 1},
 	{"column", ANN_ONE, 0, 1},       {"renamed_from", ANN_ONE, 1, 1},
-	{"ignore", ANN_NONE, 0, 1},
+	{"ignore", ANN_NONE, 0, 1},      {"name", ANN_TWO, 1, 0},
 };
 
 static const struct ann_def *find_ann(const char *name)
@@ -646,9 +648,11 @@ static size_t check_duplicates(struct parser *p, const struct ann *anns, size_t 
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(anns[i].name, anns[j].name) == 0) {
-				/* Struct-level lists may repeat (two composite uniques). */
+				/* Struct-level lists may repeat (two composite uniques),
+				 * and so may MG_NAME (one per index or key). */
 				if (on_struct && (strcmp(anns[i].name, "unique_on") == 0 ||
-						  strcmp(anns[i].name, "index_on") == 0))
+						  strcmp(anns[i].name, "index_on") == 0 ||
+						  strcmp(anns[i].name, "name") == 0))
 					break;
 				diag_error(p->diags, &anns[i].loc, "%s given twice",
 					   macro_name(p, anns[i].name));
@@ -1026,6 +1030,94 @@ static void add_index(struct parser *p, struct index_build **v, size_t *n, size_
 }
 
 /*
+ * Applies the table's MG_NAME("derived", "name") annotations: the index or
+ * foreign key whose derived name is `derived` takes `name`. Returns 0, or -1
+ * after errors (an unknown derived name, one named twice, a name that is
+ * not usable). Schema-wide uniqueness is model_validate's.
+ */
+static int apply_names(struct parser *p, const struct table_build *tb, struct index_build *ixs,
+		       size_t n_ix, struct mg_foreign_key *fks, size_t n_fk)
+{
+	/* The derived names, kept: MG_NAME never matches a name another
+	 * MG_NAME gave. */
+	const char **ix_derived = mg_arena_calloc(p->scratch, n_ix + 1, sizeof(*ix_derived));
+	const char **fk_derived = mg_arena_calloc(p->scratch, n_fk + 1, sizeof(*fk_derived));
+	size_t i, j, k;
+	int rc = 0;
+
+	for (k = 0; k < n_ix; k++)
+		ix_derived[k] = ixs[k].ix.name;
+	for (k = 0; k < n_fk; k++)
+		fk_derived[k] = fks[k].name;
+	for (i = 0; i < tb->n_anns; i++) {
+		const struct ann *a = &tb->anns[i];
+		const char *sep, *derived, *name;
+		int found = 0;
+
+		if (strcmp(a->name, "name") != 0)
+			continue;
+		sep = strchr(a->arg, '\037');
+		derived = mg_arena_strndup(p->scratch, a->arg, (size_t)(sep - a->arg));
+		name = sep + 1;
+		for (j = 0; j < i; j++)
+			if (strcmp(tb->anns[j].name, "name") == 0 &&
+			    strncmp(tb->anns[j].arg, a->arg, (size_t)(sep - a->arg) + 1) == 0)
+				break;
+		if (j < i) {
+			diag_error(p->diags, &a->loc,
+				   "MG_NAME(\"%s\", ...) given twice for one name", derived);
+			rc = -1;
+			continue;
+		}
+		if (strcmp(derived, name) == 0) {
+			diag_error(p->diags, &a->loc,
+				   "MG_NAME(\"%s\", \"%s\") repeats the derived name; remove it",
+				   derived, name);
+			rc = -1;
+			continue;
+		}
+		if (strlen(name) > NAME_MAX_BYTES || !mg_sql_ident_valid(name)) {
+			diag_error(p->diags, &a->loc,
+				   "MG_NAME(\"%s\", \"%s\"): the name is not an identifier of at "
+				   "most 63 bytes (letters, digits and '_', not starting with a "
+				   "digit)",
+				   derived, name);
+			rc = -1;
+			continue;
+		}
+		if (strncasecmp(name, "modelgen_", 9) == 0 ||
+		    strncasecmp(name, "sqlite_", 7) == 0) {
+			diag_error(p->diags, &a->loc,
+				   "MG_NAME(\"%s\", \"%s\"): names starting with '%.*s' are "
+				   "reserved",
+				   derived, name, name[0] == 'm' || name[0] == 'M' ? 9 : 7, name);
+			rc = -1;
+			continue;
+		}
+		for (k = 0; k < n_ix && !found; k++)
+			if (strcmp(ix_derived[k], derived) == 0) {
+				ixs[k].ix.name = name;
+				found = 1;
+			}
+		for (k = 0; k < n_fk && !found; k++)
+			if (strcmp(fk_derived[k], derived) == 0) {
+				fks[k].name = name;
+				found = 1;
+			}
+		if (!found) {
+			diag_error(
+				p->diags, &a->loc,
+				"MG_NAME(\"%s\", ...): table '%s' has no index, unique or foreign "
+				"key named '%s' (MG_NAME takes the derived name: ix_, uq_ or fk_, "
+				"table, columns)",
+				derived, tb->t.name, derived);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/*
  * Turns a struct read from the headers into the table `t` and its
  * locations. Returns -1 after errors that leave no usable table.
  */
@@ -1124,17 +1216,6 @@ static int finish_table(struct parser *p, struct table_build *tb, struct mg_tabl
 		}
 		add_index(p, &ixs, &n_ix, &cap_ix, t->name, unique, list, a->loc);
 	}
-	if (n_ix)
-		qsort(ixs, n_ix, sizeof(*ixs), cmp_index_build);
-	indexes = mg_arena_calloc(p->arena, n_ix + 1, sizeof(*indexes));
-	info->index_locs = mg_arena_calloc(p->arena, n_ix + 1, sizeof(*info->index_locs));
-	for (i = 0; i < n_ix; i++) {
-		indexes[i] = ixs[i].ix;
-		info->index_locs[i] = ixs[i].loc;
-	}
-	t->indexes = indexes;
-	t->n_indexes = n_ix;
-
 	fks = mg_arena_calloc(p->arena, tb->n_cols + 1, sizeof(*fks));
 	for (i = 0; i < tb->n_cols; i++) {
 		struct mg_foreign_key *fk;
@@ -1150,6 +1231,19 @@ static int finish_table(struct parser *p, struct table_build *tb, struct mg_tabl
 					? MG_FK_NO_ACTION
 					: (enum mg_fk_action)tb->cols[i].on_delete;
 	}
+	if (apply_names(p, tb, ixs, n_ix, fks, n_fk))
+		rc = -1;
+	if (n_ix)
+		qsort(ixs, n_ix, sizeof(*ixs), cmp_index_build);
+	indexes = mg_arena_calloc(p->arena, n_ix + 1, sizeof(*indexes));
+	info->index_locs = mg_arena_calloc(p->arena, n_ix + 1, sizeof(*info->index_locs));
+	for (i = 0; i < n_ix; i++) {
+		indexes[i] = ixs[i].ix;
+		info->index_locs[i] = ixs[i].loc;
+	}
+	t->indexes = indexes;
+	t->n_indexes = n_ix;
+
 	if (n_fk)
 		qsort(fks, n_fk, sizeof(*fks), cmp_fk);
 	t->foreign_keys = fks;

@@ -24,6 +24,16 @@
  * - Derived names: ix_<table>_<cols>, uq_<table>_<cols>, fk_<table>_<col>;
  *   past 63 bytes cut to 54 and suffixed "_" + 8 hex digits of the SHA-256
  *   of the full name.
+ * - MG_NAME("derived", "name") on a struct keeps a name the database already
+ *   uses (`modelgen pull` writes it): the index, unique or foreign key of the
+ *   table whose derived name is `derived` is called `name`, in the database
+ *   and in every migration (changing or removing MG_NAME later renames it).
+ *   `derived` must be one of the table's derived names, given once; `name`
+ *   is an identifier of at most 63 bytes that differs from `derived` and
+ *   starts with neither "modelgen_" nor "sqlite_".
+ * - Index names (derived or MG_NAME) are unique in the schema ignoring case,
+ *   and differ from every table name (both share one namespace in SQLite
+ *   and PostgreSQL); foreign key names are unique per table.
  * - MG_REFERENCES names the primary key or a MG_UNIQUE column of a model
  *   table, of a type both databases can compare with the column's: any
  *   integer width with any integer (a narrower column cannot reference the
@@ -53,6 +63,7 @@
 #define MG_PRIMARY_KEY_ON(columns) MG__ANNOTATE("mg.primary_key_on=" columns)
 #define MG_UNIQUE_ON(columns)      MG__ANNOTATE("mg.unique_on=" columns)
 #define MG_INDEX_ON(columns)       MG__ANNOTATE("mg.index_on=" columns)
+#define MG_NAME(derived, name)     MG__ANNOTATE("mg.name=" derived "\037" name)
 
 /* Field annotations: after the declarator. MG_RENAMED_FROM also goes on a
  * struct. */
