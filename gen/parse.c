@@ -8,7 +8,6 @@
  */
 #include "parse.h"
 
-#include <clang-c/Index.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -20,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libclang.h"
 #include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
@@ -1749,6 +1749,14 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 	int rc = -1, bad_p;
 
 	*out = NULL;
+	{
+		char why[512];
+
+		if (libclang_load(why, sizeof(why))) {
+			diag_error(diags, NULL, "%s", why);
+			return -1;
+		}
+	}
 	memset(&p, 0, sizeof(p));
 	p.arena = mg_arena_new();
 	p.scratch = mg_arena_new();
