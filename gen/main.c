@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "model.h"
 #include "parse.h"
+#include "pull.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
@@ -27,6 +28,7 @@ static const char usage_text[] =
 	"  check        exit 1 when the models, snapshot and migrations disagree (for CI)\n"
 	"  sql          print the SQL that migrations run, for review\n"
 	"  new          write an empty hand-written (data) migration\n"
+	"  pull         write model headers from an existing database's tables\n"
 	"\n"
 	"options:\n"
 	"  -M DIR       model headers, subfolders included (default: models);\n"
@@ -75,6 +77,19 @@ static const struct command_help {
 		"\n"
 		"Writes the next numbered migration as an empty hand-written (data) migration\n"
 		"with up and down functions to fill in.\n"},
+	{"pull", "usage: modelgen [-M DIR] pull [URL] [--force] [--dry-run]\n"
+		 "\n"
+		 "Reads the tables of an existing database (URL as for dbupdate: sqlite:PATH,\n"
+		 "postgresql://..., key=value; default $DATABASE_URL, then sqlite:app.db) and\n"
+		 "writes one model header per table into the models folder (-M, default\n"
+		 "models), the file named after the table. Lists everything the model language\n"
+		 "cannot say, with what pull did about it: skipped (left in the database),\n"
+		 "approximated, or left out (a table modelgen will not manage). Exit 0 when\n"
+		 "the headers are exact, 1 when that list has anything, 3 on error (nothing\n"
+		 "written).\n"
+		 "\n"
+		 "  --force    replace headers that exist (never done otherwise)\n"
+		 "  --dry-run  print the headers and the list; write nothing\n"},
 };
 
 #if defined(__GNUC__)
@@ -248,6 +263,9 @@ int main(int argc, char **argv)
 			    (rc = fill_value(&fills[cli.n_fills], &fill_copies[cli.n_fills], v)))
 				goto done;
 			cli.n_fills++;
+		} else if (a[0] == '-' && a[1] != '\0' && cli.command &&
+			   strcmp(cli.command, "pull") == 0) {
+			cli.args[cli.n_args++] = a; /* pull reads its own options */
 		} else if (a[0] == '-' && a[1] != '\0') {
 			rc = usage_error("unknown option '%s'", a);
 			goto done;
@@ -282,6 +300,8 @@ int main(int argc, char **argv)
 		rc = command_check(&cli);
 	else if (strcmp(cli.command, "sql") == 0)
 		rc = command_sql(&cli);
+	else if (strcmp(cli.command, "pull") == 0)
+		rc = pull_command(&cli);
 	else
 		rc = command_new(&cli);
 done:

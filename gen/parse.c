@@ -245,7 +245,7 @@ static int split_list(struct parser *p, const char *arg, struct col_list *out)
  * ends in "_" + 8 hex digits of the full name's SHA-256, so that two long
  * names that share a prefix stay distinct.
  */
-static const char *derive_name(struct mg_arena *arena, const char *prefix, const char *table,
+const char *parse_derived_name(struct mg_arena *arena, const char *prefix, const char *table,
 			       size_t n, const char *const *cols)
 {
 	struct mg_strbuf b = {0};
@@ -1019,7 +1019,7 @@ static void add_index(struct parser *p, struct index_build **v, size_t *n, size_
 	struct index_build ib;
 
 	memset(&ib, 0, sizeof(ib));
-	ib.ix.name = derive_name(p->arena, unique ? "uq" : "ix", table, cols.n, cols.names);
+	ib.ix.name = parse_derived_name(p->arena, unique ? "uq" : "ix", table, cols.n, cols.names);
 	ib.ix.unique = unique;
 	ib.ix.n_columns = cols.n;
 	ib.ix.columns = cols.names;
@@ -1223,7 +1223,7 @@ static int finish_table(struct parser *p, struct table_build *tb, struct mg_tabl
 		if (!tb->cols[i].has_ref)
 			continue;
 		fk = &fks[n_fk++];
-		fk->name = derive_name(p->arena, "fk", t->name, 1, &cols[i].name);
+		fk->name = parse_derived_name(p->arena, "fk", t->name, 1, &cols[i].name);
 		fk->column = cols[i].name;
 		fk->ref_table = tb->cols[i].ref_table;
 		fk->ref_column = tb->cols[i].ref_column;

@@ -13,6 +13,8 @@
 #include "diag.h"
 #include "model.h"
 
+struct mg_arena;
+
 struct parse_options {
 	/* Directories of model headers: every *.h under them, subdirectories
 	 * included; "models" when there are none. */
@@ -35,6 +37,14 @@ struct parse_options {
  * with errors in `diags` and `*out` NULL.
  */
 int parse_models(struct model **out, const struct parse_options *opts, struct diag_list *diags);
+
+/*
+ * The name modelgen derives for an index, unique or foreign key: "ix", "uq"
+ * or "fk", then the table and the columns, joined by '_'; past 63 bytes cut
+ * and ended with "_" and 8 hex digits of the full name's SHA-256. In `arena`.
+ */
+const char *parse_derived_name(struct mg_arena *arena, const char *prefix, const char *table,
+			       size_t n, const char *const *cols);
 
 /*
  * Checks one annotation string as libclang hands it over: "mg.NAME" or

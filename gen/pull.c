@@ -1,0 +1,334 @@
+/*
+ * modelgen pull: the command. Opens the database named by the URL (the
+ * rules of dbupdate), reads its catalog, decides the headers, prints what
+ * the model language cannot say, and writes one header per table into the
+ * models folder, all or nothing. Exit 0 when the headers describe the
+ * database exactly, 1 when the report lists something skipped,
+ * approximated or left out, 2 bad usage, 3 any other error (nothing
+ * written).
+ */
+#include "pull.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void
+error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("modelgen pull: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The URL as shown in messages: SQLite URLs whole; PostgreSQL ones say
+ * only the dialect, since they may hold a password. */
+static const char *shown(const char *url)
+{
+	return strncmp(url, "sqlite:", 7) == 0 ? url : "the PostgreSQL database";
+}
+
+/* For a SQLite URL, the file it names ("" for :memory:), else NULL. */
+static const char *sqlite_path(const char *url)
+{
+	const char *p;
+
+	if (strncmp(url, "sqlite:", 7) != 0)
+		return NULL;
+	p = url + 7;
+	if (strcmp(p, ":memory:") == 0)
+		return "";
+	if (strncmp(p, "///", 3) == 0)
+		p += 2;
+	return p;
+}
+
+static int mkdirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir), i;
+
+	if (n == 0 || n >= sizeof(path))
+		return -1;
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return -1;
+		path[i] = i == n ? '\0' : '/';
+	}
+	return 0;
+}
+
+static int write_all(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	size_t n = strlen(text);
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(text, 1, n, f) == n;
+	ok = fclose(f) == 0 && ok;
+	return ok ? 0 : -1;
+}
+
+static const char *action_word(enum pm_action a)
+{
+	switch (a) {
+	case PM_NOTE:
+		return "note";
+	case PM_SKIP:
+		return "skipped";
+	case PM_APPROX:
+		return "approximated";
+	case PM_LEFT_OUT:
+		return "left out";
+	}
+	return "?";
+}
+
+/* Prints the findings, one line each, the most serious first:
+ * "  ACTION  SUBJECT: WHAT (WHY)". Notes of one kind past the third are
+ * counted, not listed. */
+static void print_findings(const struct pm_result *r, FILE *out)
+{
+	static const enum pm_action order[] = {PM_LEFT_OUT, PM_APPROX, PM_SKIP, PM_NOTE};
+	size_t o, i, j;
+
+	for (o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
+		for (i = 0; i < r->n_findings; i++) {
+			const struct pm_finding *f = &r->findings[i];
+			size_t same = 0, later = 0;
+
+			if (f->action != order[o])
+				continue;
+			if (f->action == PM_NOTE) {
+				for (j = 0; j < i; j++)
+					same += r->findings[j].action == PM_NOTE &&
+						strcmp(r->findings[j].why, f->why) == 0;
+				if (same >= 3)
+					continue;
+				for (j = i + 1; j < r->n_findings; j++)
+					later += r->findings[j].action == PM_NOTE &&
+						 strcmp(r->findings[j].why, f->why) == 0;
+				fprintf(out, "  %-12s %s: %s\n", "note", f->subject, f->what);
+				if (same == 2 && later)
+					fprintf(out,
+						"  %-12s ... and %zu more like the one above\n",
+						"note", later);
+				continue;
+			}
+			fprintf(out, "  %-12s %s%s%s%s%s%s\n", action_word(f->action), f->subject,
+				f->what[0] ? ": " : "", f->what, f->why ? " (" : "",
+				f->why ? f->why : "", f->why ? ")" : "");
+		}
+	}
+}
+
+static void usage_line(void)
+{
+	fputs("usage: modelgen [-M DIR] pull [URL] [--force] [--dry-run]\n", stderr);
+}
+
+int pull_command(const struct cli *cli)
+{
+	const char *url = NULL,
+		   *dir = cli->parse.n_models_dirs ? cli->parse.models_dirs[0] : "models";
+	const char *path;
+	struct mg_db *db = NULL;
+	struct mg_arena *arena = mg_arena_new();
+	struct mg_strbuf err = {0}, text = {0};
+	struct pl_catalog cat;
+	struct pm_result res;
+	char errbuf[512];
+	char **tmp = NULL;
+	size_t i, n_written = 0, n_inexact = 0, n_exist = 0;
+	int force = 0, rc = MG_EXIT_ERROR;
+
+	for (i = 0; i < cli->n_args; i++) {
+		const char *a = cli->args[i];
+
+		if (strcmp(a, "--force") == 0) {
+			force = 1;
+		} else if (a[0] == '-' && a[1]) {
+			error("unknown option '%s'", a);
+			usage_line();
+			rc = MG_EXIT_USAGE;
+			goto done;
+		} else if (!url) {
+			url = a;
+		} else {
+			error("one URL at most, got '%s' and '%s'", url, a);
+			usage_line();
+			rc = MG_EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (cli->parse.n_models_dirs > 1) {
+		error("pull writes into one models folder; -M is given %zu times",
+		      cli->parse.n_models_dirs);
+		rc = MG_EXIT_USAGE;
+		goto done;
+	}
+	if (!url)
+		url = getenv("DATABASE_URL");
+	if (!url || !*url)
+		url = "sqlite:app.db";
+
+	/* Pulling never creates a database. */
+	path = sqlite_path(url);
+	if (path) {
+		struct stat st;
+
+		if (!*path) {
+			error("%s: an in-memory database is empty; nothing written", url);
+			goto done;
+		}
+		if (stat(path, &st) != 0) {
+			error("%s: no such database file (%s); nothing written", url,
+			      strerror(errno));
+			goto done;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			error("%s: not a file; nothing written", url);
+			goto done;
+		}
+	}
+	if (mg_db_open(&db, url, errbuf, sizeof(errbuf)) != 0) {
+		error("%s; nothing written", errbuf);
+		goto done;
+	}
+	if (pull_read(&cat, db, arena, &err) != 0) {
+		const char *m = mg_strbuf_cstr(&err);
+
+		if (path && strstr(m, "file is not a database"))
+			error("%s: not a SQLite database (file is not a database); nothing written",
+			      url);
+		else
+			error("%s: %s; nothing written", shown(url), m);
+		goto done;
+	}
+	mg_db_close(db);
+	db = NULL;
+	if (cat.managed) {
+		error("%s is managed by modelgen already (modelgen_migrations%s%s): its models "
+		      "and migrations are the ones that made it; check it against them with "
+		      "`dbupdate --verify`; nothing written",
+		      shown(url), cat.managed_at ? ", at migration " : "",
+		      cat.managed_at ? cat.managed_at : "");
+		goto done;
+	}
+	if (cat.n_tables == 0) {
+		error("%s has no tables: nothing to pull; nothing written", shown(url));
+		goto done;
+	}
+
+	pull_map(&res, &cat, arena);
+	for (i = 0; i < res.n_findings; i++)
+		n_inexact += res.findings[i].action != PM_NOTE;
+
+	/* Refuse before writing anything. */
+	{
+		const char *first = NULL;
+
+		for (i = 0; i < res.n_structs && !force && !cli->dry_run; i++) {
+			const char *file =
+				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
+
+			if (access(file, F_OK) == 0 && !n_exist++)
+				first = file;
+		}
+		if (n_exist) {
+			error("%s exists%s: pull does not overwrite model headers; pass --force to "
+			      "replace them; nothing written",
+			      first,
+			      n_exist > 1 ? mg_arena_printf(arena, " (and %zu more)", n_exist - 1)
+					  : "");
+			goto done;
+		}
+	}
+
+	printf("modelgen pull: %zu table%s in %s\n", cat.n_tables, cat.n_tables == 1 ? "" : "s",
+	       shown(url));
+	if (cli->dry_run) {
+		for (i = 0; i < res.n_structs; i++) {
+			mg_strbuf_clear(&text);
+			pull_render(&text, &res.structs[i]);
+			printf("--- %s/%s\n%s", dir, res.structs[i].file, mg_strbuf_cstr(&text));
+		}
+	} else if (res.n_structs) {
+		if (mkdirs(dir) != 0) {
+			error("cannot create %s: %s; nothing written", dir, strerror(errno));
+			goto done;
+		}
+		tmp = calloc(res.n_structs + 1, sizeof(*tmp));
+		if (!tmp)
+			abort();
+		for (i = 0; i < res.n_structs; i++) {
+			mg_strbuf_clear(&text);
+			pull_render(&text, &res.structs[i]);
+			tmp[i] = mg_arena_printf(arena, "%s/.%s.pull-%ld", dir, res.structs[i].file,
+						 (long)getpid());
+			if (write_all(tmp[i], mg_strbuf_cstr(&text)) != 0) {
+				error("cannot write %s: %s; nothing written", tmp[i],
+				      strerror(errno));
+				for (; i + 1 > 0; i--)
+					unlink(tmp[i]);
+				goto done;
+			}
+		}
+		for (i = 0; i < res.n_structs; i++) {
+			const char *file =
+				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
+
+			if (rename(tmp[i], file) != 0) {
+				error("cannot write %s: %s", file, strerror(errno));
+				for (; i < res.n_structs; i++)
+					unlink(tmp[i]);
+				goto done;
+			}
+			n_written++;
+		}
+	}
+	print_findings(&res, stdout);
+	if (cli->dry_run)
+		printf("%zu header%s not written (--dry-run)", res.n_structs,
+		       res.n_structs == 1 ? "" : "s");
+	else
+		printf("Wrote %zu header%s to %s/", n_written, n_written == 1 ? "" : "s", dir);
+	if (n_inexact)
+		printf(": not an exact description of the database (%zu item%s above)\n", n_inexact,
+		       n_inexact == 1 ? "" : "s");
+	else
+		printf(": an exact description of the database\n");
+	if (res.n_foreign)
+		printf("Tables left out: %zu; dbupdate --verify and --baseline report them as "
+		       "unexpected until the registry lists foreign tables.\n",
+		       res.n_foreign);
+	if (fflush(stdout) != 0) {
+		error("cannot write to standard output");
+		goto done;
+	}
+	rc = n_inexact ? MG_EXIT_FOUND : MG_EXIT_OK;
+done:
+	free(tmp);
+	mg_db_close(db);
+	mg_strbuf_free(&err);
+	mg_strbuf_free(&text);
+	mg_arena_free(arena);
+	return rc;
+}

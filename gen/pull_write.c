@@ -1,0 +1,161 @@
+/*
+ * modelgen pull, stage 3: the text of one model header, laid out like the
+ * demo models (tabs, 100 columns, doc comments above their field,
+ * annotations after the declarator, long lines broken before an
+ * annotation). Same input, same bytes.
+ */
+#include "pull.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIDTH 100
+#define TAB   8
+
+/* Display width of `s` starting at column `col` (tabs to the next stop). */
+static size_t width_from(size_t col, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\t')
+			col = (col / TAB + 1) * TAB;
+		else if (((unsigned char)*s & 0xC0) != 0x80)
+			col++;
+	}
+	return col;
+}
+
+/* Appends `words` after `head` on one line, or on continuation lines
+ * indented with `indent` when the line would pass the width. `tail` ends
+ * the last line. */
+static void put_wrapped(struct mg_strbuf *b, const char *head, size_t n, const char *const *words,
+			const char *tail, const char *indent)
+{
+	size_t col = width_from(0, head), i;
+
+	mg_strbuf_puts(b, head);
+	for (i = 0; i < n; i++) {
+		size_t w = width_from(col + 1, words[i]) + (i + 1 == n ? strlen(tail) : 0);
+
+		if (w > WIDTH && col > width_from(0, indent)) {
+			mg_strbuf_printf(b, "\n%s%s", indent, words[i]);
+			col = width_from(0, indent);
+			col = width_from(col, words[i]);
+		} else {
+			mg_strbuf_printf(b, " %s", words[i]);
+			col = w - (i + 1 == n ? strlen(tail) : 0);
+		}
+	}
+	mg_strbuf_printf(b, "%s\n", tail);
+}
+
+/* A doc comment at `indent`: one line when it fits, else a block. */
+static void put_doc(struct mg_strbuf *b, const char *indent, const char *text)
+{
+	size_t base = width_from(0, indent);
+	const char *p = text;
+
+	if (width_from(base, "/** ") + strlen(text) + 3 <= WIDTH) {
+		mg_strbuf_printf(b, "%s/** %s */\n", indent, text);
+		return;
+	}
+	mg_strbuf_printf(b, "%s/**\n", indent);
+	while (*p) {
+		size_t room = WIDTH - width_from(base, " * "), len = 0, last_space = 0;
+
+		while (p[len] && width_from(0, "") + len < room) {
+			if (p[len] == ' ')
+				last_space = len;
+			len++;
+		}
+		if (p[len] && last_space)
+			len = last_space;
+		mg_strbuf_printf(b, "%s * %.*s\n", indent, (int)len, p);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	mg_strbuf_printf(b, "%s */\n", indent);
+}
+
+static int uses(const struct pm_struct *s, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_fields; i++)
+		if (strstr(s->fields[i].ctype, what))
+			return 1;
+	return 0;
+}
+
+void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
+{
+	struct mg_strbuf guard = {0}, line = {0};
+	const char **words;
+	size_t i, j, n;
+	const char *p;
+
+	mg_strbuf_puts(&guard, "MODELS_");
+	for (p = s->file; *p && *p != '.'; p++)
+		mg_strbuf_putc(&guard, (char)toupper((unsigned char)*p));
+	mg_strbuf_puts(&guard, "_H");
+
+	mg_strbuf_printf(b,
+			 "/*\n"
+			 " * Table %s, as `modelgen pull` read it from the database.\n"
+			 " */\n"
+			 "#ifndef %s\n"
+			 "#define %s\n\n",
+			 s->table, mg_strbuf_cstr(&guard), mg_strbuf_cstr(&guard));
+	if (uses(s, "bool"))
+		mg_strbuf_puts(b, "#include <stdbool.h>\n");
+	if (uses(s, "int"))
+		mg_strbuf_puts(b, "#include <stdint.h>\n");
+	if (uses(s, "bool") || uses(s, "int"))
+		mg_strbuf_putc(b, '\n');
+	mg_strbuf_puts(b, "#include <modelgen/model.h>\n\n");
+
+	for (i = 0; i < s->n_notes; i++)
+		mg_strbuf_printf(b, "/* %s */\n", s->notes[i]);
+	if (s->doc)
+		put_doc(b, "", s->doc);
+	{
+		/* struct MG_TABLE("t") ANNS... tag { */
+		struct mg_strbuf head = {0};
+		const char **v;
+
+		n = s->n_anns + 1;
+		v = calloc(n + 1, sizeof(*v));
+		for (i = 0; i < s->n_anns; i++)
+			v[i] = s->anns[i];
+		v[s->n_anns] = s->tag;
+		mg_strbuf_puts(&head, "struct MG_TABLE(\"");
+		mg_strbuf_puts(&head, s->table);
+		mg_strbuf_puts(&head, "\")");
+		put_wrapped(b, mg_strbuf_cstr(&head), n, v, " {", "\t");
+		free(v);
+		mg_strbuf_free(&head);
+	}
+	for (i = 0; i < s->n_fields; i++) {
+		const struct pm_field *f = &s->fields[i];
+		size_t len = strlen(f->ctype);
+
+		if (f->doc)
+			put_doc(b, "\t", f->doc);
+		mg_strbuf_clear(&line);
+		mg_strbuf_printf(&line, "\t%s%s%s", f->ctype,
+				 len && f->ctype[len - 1] == '*' ? "" : " ", f->name);
+		if (f->array)
+			mg_strbuf_printf(&line, "[%u]", f->array);
+		if (!f->n_anns) {
+			mg_strbuf_printf(b, "%s;\n", mg_strbuf_cstr(&line));
+			continue;
+		}
+		words = f->anns;
+		j = f->n_anns;
+		put_wrapped(b, mg_strbuf_cstr(&line), j, words, ";", "\t\t");
+	}
+	mg_strbuf_printf(b, "};\n\n#endif\n");
+	mg_strbuf_free(&guard);
+	mg_strbuf_free(&line);
+}
