@@ -77,7 +77,7 @@ static const struct command_help {
 		"\n"
 		"Writes the next numbered migration as an empty hand-written (data) migration\n"
 		"with up and down functions to fill in.\n"},
-	{"pull", "usage: modelgen [-M DIR] pull [URL] [--force] [--dry-run]\n"
+	{"pull", "usage: modelgen [-M DIR] pull [URL] [--force] [--dry-run] [--notes]\n"
 		 "\n"
 		 "Reads the tables of an existing database (URL as for dbupdate: sqlite:PATH,\n"
 		 "postgresql://..., key=value; default $DATABASE_URL, then sqlite:app.db) and\n"
@@ -89,7 +89,9 @@ static const struct command_help {
 		 "written).\n"
 		 "\n"
 		 "  --force    replace headers that exist (never done otherwise)\n"
-		 "  --dry-run  print the headers and the list; write nothing\n"},
+		 "  --dry-run  print the headers and the list; write nothing\n"
+		 "  --notes    list every note (said differently, same meaning), not the\n"
+		 "             first three of each kind\n"},
 };
 
 #if defined(__GNUC__)

@@ -103,8 +103,8 @@ static const char *action_word(enum pm_action a)
 
 /* Prints the findings, one line each, the most serious first:
  * "  ACTION  SUBJECT: WHAT (WHY)". Notes of one kind past the third are
- * counted, not listed. */
-static void print_findings(const struct pm_result *r, FILE *out)
+ * counted, not listed, unless `all_notes`. */
+static void print_findings(const struct pm_result *r, int all_notes, FILE *out)
 {
 	static const enum pm_action order[] = {PM_LEFT_OUT, PM_APPROX, PM_SKIP, PM_NOTE};
 	size_t o, i, j;
@@ -120,13 +120,13 @@ static void print_findings(const struct pm_result *r, FILE *out)
 				for (j = 0; j < i; j++)
 					same += r->findings[j].action == PM_NOTE &&
 						strcmp(r->findings[j].why, f->why) == 0;
-				if (same >= 3)
+				if (same >= 3 && !all_notes)
 					continue;
 				for (j = i + 1; j < r->n_findings; j++)
 					later += r->findings[j].action == PM_NOTE &&
 						 strcmp(r->findings[j].why, f->why) == 0;
 				fprintf(out, "  %-12s %s: %s\n", "note", f->subject, f->what);
-				if (same == 2 && later)
+				if (same == 2 && later && !all_notes)
 					fprintf(out,
 						"  %-12s ... and %zu more like the one above\n",
 						"note", later);
@@ -137,11 +137,6 @@ static void print_findings(const struct pm_result *r, FILE *out)
 				f->why ? f->why : "", f->why ? ")" : "");
 		}
 	}
-}
-
-static void usage_line(void)
-{
-	fputs("usage: modelgen [-M DIR] pull [URL] [--force] [--dry-run]\n", stderr);
 }
 
 int pull_command(const struct cli *cli)
@@ -157,23 +152,24 @@ int pull_command(const struct cli *cli)
 	char errbuf[512];
 	char **tmp = NULL;
 	size_t i, n_written = 0, n_inexact = 0, n_exist = 0;
-	int force = 0, rc = MG_EXIT_ERROR;
+	int force = 0, all_notes = 0, rc = MG_EXIT_ERROR;
 
 	for (i = 0; i < cli->n_args; i++) {
 		const char *a = cli->args[i];
 
 		if (strcmp(a, "--force") == 0) {
 			force = 1;
+		} else if (strcmp(a, "--notes") == 0) {
+			all_notes = 1;
 		} else if (a[0] == '-' && a[1]) {
-			error("unknown option '%s'", a);
-			usage_line();
+			error("unknown option '%s'; see `modelgen pull --help`", a);
 			rc = MG_EXIT_USAGE;
 			goto done;
 		} else if (!url) {
 			url = a;
 		} else {
-			error("one URL at most, got '%s' and '%s'", url, a);
-			usage_line();
+			error("one URL at most, got '%s' and '%s'; see `modelgen pull --help`", url,
+			      a);
 			rc = MG_EXIT_USAGE;
 			goto done;
 		}
@@ -304,7 +300,7 @@ int pull_command(const struct cli *cli)
 			n_written++;
 		}
 	}
-	print_findings(&res, stdout);
+	print_findings(&res, all_notes, stdout);
 	if (cli->dry_run)
 		printf("%zu header%s not written (--dry-run)", res.n_structs,
 		       res.n_structs == 1 ? "" : "s");

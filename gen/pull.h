@@ -47,7 +47,10 @@ struct pl_index {
 	int partial;
 	const char *unusual; /* what makes it more than a list of columns ("DESC",
 			      * "using gin", ...); NULL for nothing */
-	const char *sql;     /* its definition, for messages; may be NULL */
+	const char *sql;     /* a partial index's WHERE clause; NULL otherwise */
+	/* SQLite: the column whose collation made `unusual` (an index takes
+	 * its columns' collations), or NULL. */
+	const char *collated;
 };
 
 struct pl_fk {

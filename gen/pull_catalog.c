@@ -607,6 +607,18 @@ static int parse_create_table(struct parsed_table *pt, const char *sql, struct m
 
 /* ---- SQLite ------------------------------------------------------------- */
 
+/* "WHERE ..." of a CREATE INDEX statement, or NULL. */
+static const char *where_clause(struct mg_arena *a, const char *sql)
+{
+	const char *p;
+
+	for (p = sql; p && *p; p++)
+		if (strncasecmp(p, " WHERE ", 7) == 0 || strncasecmp(p, "\nWHERE ", 7) == 0 ||
+		    strncasecmp(p, ")WHERE ", 7) == 0)
+			return mg_arena_printf(a, "WHERE %s", p + 7);
+	return NULL;
+}
+
 static char action_code(const char *s)
 {
 	if (!s)
@@ -758,14 +770,16 @@ static int read_sqlite(struct pl_catalog *cat, struct mg_db *db, struct mg_arena
 				ix->unique = strcmp(mg_rows_text(rows, 2), "1") == 0;
 				ix->constraint = strcmp(mg_rows_text(rows, 3), "u") == 0;
 				ix->partial = strcmp(mg_rows_text(rows, 4), "1") == 0;
-				ix->sql = dup_or_null(a, mg_rows_text(rows, 8));
+				ix->sql = where_clause(a, mg_rows_text(rows, 8));
 				cap_cols = 0;
 			}
 			*PUSH(a, ix->columns, ix->n_columns, cap_cols) = dup_or_null(a, col);
 			if (strcmp(mg_rows_text(rows, 6), "1") == 0 && !ix->unusual)
 				ix->unusual = "DESC";
-			if (coll && strcasecmp(coll, "BINARY") != 0 && !ix->unusual)
+			if (coll && strcasecmp(coll, "BINARY") != 0 && !ix->unusual) {
 				ix->unusual = mg_arena_printf(a, "COLLATE %s", coll);
+				ix->collated = ix->columns[ix->n_columns - 1];
+			}
 		}
 	}
 	mg_rows_free(rows);
@@ -870,6 +884,16 @@ static int read_sqlite(struct pl_catalog *cat, struct mg_db *db, struct mg_arena
 		}
 		for (k = 0; k < pt.n_checks; k++)
 			*PUSH(a, t->checks, t->n_checks, cap_checks) = pt.checks[k];
+		/* An index takes the collation of its column: only another one
+		 * is the index's own. */
+		for (k = 0; k < t->n_indexes; k++) {
+			struct pl_index *ix = &t->indexes[k];
+			struct pl_column *c =
+				ix->collated ? find_column_nocase(t, ix->collated) : NULL;
+
+			if (c && c->collation && strcasecmp(ix->unusual + 8, c->collation) == 0)
+				ix->unusual = NULL;
+		}
 		for (k = 0; k < pt.n_fks; k++) {
 			size_t m;
 
@@ -1017,7 +1041,7 @@ static const char pg_indexes_sql[] =
 	"  CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[], i.indkey::int2[])"
 	"   x(coll, n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = x.n"
 	"   WHERE x.coll <> a.attcollation) THEN 'COLLATE' END),"
-	" k.contype, k.condeferrable, pg_get_indexdef(i.indexrelid)"
+	" k.contype, k.condeferrable, 'WHERE ' || pg_get_expr(i.indpred, i.indrelid)"
 	" FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
 	" JOIN pg_class c ON c.oid = i.indrelid JOIN pg_am am ON am.oid = ic.relam"
 	" LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid"
@@ -1055,13 +1079,6 @@ static const char pg_objects_sql[] =
 	"  AND c.relnamespace = current_schema()::regnamespace"
 	" UNION ALL SELECT 'extension', e.extname, NULL, e.extversion FROM pg_extension e"
 	"  WHERE e.extname <> 'plpgsql'"
-	" UNION ALL SELECT 'schema', n.nspname, NULL,"
-	"  (SELECT count(*) FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN ('r', "
-	"'p'))"
-	"  || ' tables' FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%'"
-	"  AND n.nspname <> 'information_schema' AND n.oid <> current_schema()::regnamespace"
-	"  AND EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid AND c.relkind IN "
-	"('r', 'p'))"
 	" ORDER BY 1, 2";
 
 static int read_pg(struct pl_catalog *cat, struct mg_db *db, struct mg_arena *a,

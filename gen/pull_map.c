@@ -117,9 +117,31 @@ leave_out(struct tmap *tm, const char *fmt, ...)
 	tm->left_out = 1;
 }
 
+/* A name as the report shows it: as is when it is an identifier, else
+ * double-quoted as in SQL, so that a reader (or a script) sees where it
+ * ends. */
+static const char *shown(struct mg_arena *a, const char *name)
+{
+	struct mg_strbuf b = {0};
+	const char *r, *p;
+
+	if (mg_sql_ident_valid(name))
+		return name;
+	mg_strbuf_putc(&b, '"');
+	for (p = name; *p; p++) {
+		if (*p == '"')
+			mg_strbuf_putc(&b, '"');
+		mg_strbuf_putc(&b, *p);
+	}
+	mg_strbuf_putc(&b, '"');
+	r = mg_arena_strdup(a, mg_strbuf_cstr(&b));
+	mg_strbuf_free(&b);
+	return r;
+}
+
 static const char *table_subject(struct mapper *m, const struct pl_table *t)
 {
-	return mg_arena_printf(m->a, "table %s", t->name);
+	return mg_arena_printf(m->a, "table %s", shown(m->a, t->name));
 }
 
 /* ---- C names ------------------------------------------------------------ */
@@ -728,9 +750,9 @@ static void map_columns(struct mapper *m, struct tmap *tm)
 		if (strlen(c->name) > 63 || !mg_sql_ident_valid(c->name)) {
 			leave_out(
 				tm,
-				"column name \"%s\" is not an identifier (letters, digits and '_', "
-				"at most 63 bytes)",
-				c->name);
+				"column name %s is not an identifier (letters, digits and '_', at "
+				"most 63 bytes)",
+				shown(a, c->name));
 			continue;
 		}
 		for (j = 0; j < i; j++)
@@ -861,7 +883,7 @@ static void check_indexes(struct mapper *m, struct tmap *tm)
 		}
 		if (ix->partial && ix->unique) {
 			leave_out(tm, "unique index %s is partial (%s)", ix->name,
-				  ix->sql ? ix->sql : "WHERE ...");
+				  ix->sql ? ix->sql : "WHERE");
 			continue;
 		}
 		if (ix->unusual && strncmp(ix->unusual, "using ", 6) == 0) {
@@ -870,8 +892,8 @@ static void check_indexes(struct mapper *m, struct tmap *tm)
 		}
 		if (ix->partial)
 			finding(m, subject, PM_APPROX, "new databases index every row",
-				"index %s: partial index written as a full index (%s)", ix->name,
-				ix->sql ? ix->sql : "WHERE ...");
+				"index %s: partial index (%s) written as a full index", ix->name,
+				ix->sql ? ix->sql : "WHERE");
 		if (ix->unusual)
 			finding(m, subject, PM_APPROX, "same columns, ascending, default collation",
 				"index %s: %s not written", ix->name, ix->unusual);
@@ -979,10 +1001,12 @@ static int check_fks(struct mapper *m, struct tmap *tm)
 	return tm->left_out && !was;
 }
 
-/* The alias of SQLite's rowid is a 64-bit integer declared INTEGER, which
- * the model writes int64_t; the columns that refer to it are declared
- * INTEGER too, which the model maps to int32_t. Both ends must have one
- * type: the key follows the columns that refer to it. */
+/* Both ends of a foreign key must have one type in the model. The alias of
+ * SQLite's rowid is a 64-bit integer declared INTEGER, which the model
+ * writes int64_t, while the columns that refer to it are declared INTEGER
+ * too, which the model maps to int32_t: the key follows the columns. Other
+ * columns that refer to a key of the same declared type are written like
+ * the key. */
 static void align_rowid_keys(struct mapper *m)
 {
 	size_t i, j;
@@ -1005,6 +1029,18 @@ static void align_rowid_keys(struct mapper *m)
 			    m->tables[i].cols[c].sql.type == MG_COL_INTEGER) {
 				rt->cols[rc].ctype = "int32_t";
 				rt->cols[rc].sql.type = MG_COL_INTEGER;
+			} else if (!rt->cols[rc].identity && rt->cols[rc].ctype &&
+				   strcmp(type_key(m->a, t->columns[c].type),
+					  type_key(m->a, rt->t->columns[rc].type)) == 0) {
+				/* The same SQL type written the same way on both ends
+				 * (a key that is not generated needs MG_TYPE, and so
+				 * do the columns that refer to it). */
+				struct colmap *cm = &m->tables[i].cols[c];
+
+				cm->ctype = rt->cols[rc].ctype;
+				cm->array = rt->cols[rc].array;
+				cm->mg_type = rt->cols[rc].mg_type;
+				cm->sql = rt->cols[rc].sql;
 			}
 		}
 	}
@@ -1074,22 +1110,27 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 			mg_arena_printf(a, "MG_PRIMARY_KEY_ON(%s)",
 					c_string(a, col_list(a, tm->n_pk, pk))));
 
-	/* Primary key names: modelgen names keys pk_<table>. */
+	/* Primary key names: modelgen names a key pk_<table>, except SQLite's
+	 * rowid alias, written on its column without a name. */
 	{
-		const char *derived = mg_arena_printf(a, "pk_%s", t->name);
 		int alias = tm->n_pk == 1 && tm->cols[col_index(t, pk[0])].identity && sqlite;
+		const char *fresh = alias ? NULL : mg_arena_printf(a, "pk_%s", t->name);
 
-		if (!alias && !t->pk_name && sqlite)
+		if (!t->pk_name && fresh && sqlite)
 			finding(m, subject, PM_NOTE, "unnamed primary key",
 				"primary key (%s) has no name in the database; new databases name "
 				"it %s",
-				col_list(a, tm->n_pk, pk), derived);
-		else if (!alias && t->pk_name && strcmp(t->pk_name, derived) != 0)
+				col_list(a, tm->n_pk, pk), fresh);
+		else if (t->pk_name && !fresh)
 			finding(m, subject, PM_NOTE, "primary key name",
-				"primary key %s: new databases name it %s (dbupdate does not "
-				"compare "
-				"primary key names)",
-				t->pk_name, derived);
+				"primary key %s (%s): new databases keep no name for it (SQLite "
+				"INTEGER PRIMARY KEY)",
+				t->pk_name, col_list(a, tm->n_pk, pk));
+		else if (t->pk_name && strcmp(t->pk_name, fresh) != 0)
+			finding(m, subject, PM_NOTE, "primary key name",
+				"primary key %s (%s): new databases name it %s (dbupdate does not "
+				"compare primary key names)",
+				t->pk_name, col_list(a, tm->n_pk, pk), fresh);
 	}
 
 	/* Struct-level uniques and indexes, and the names to keep. */
@@ -1371,8 +1412,9 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 	for (i = 0; i < cat->n_objects; i++) {
 		const struct pl_object *o = &cat->objects[i];
 		const char *subject =
-			o->table ? mg_arena_printf(arena, "%s %s on %s", o->kind, o->name, o->table)
-				 : mg_arena_printf(arena, "%s %s", o->kind, o->name);
+			o->table ? mg_arena_printf(arena, "%s %s on %s", o->kind,
+						   shown(arena, o->name), shown(arena, o->table))
+				 : mg_arena_printf(arena, "%s %s", o->kind, shown(arena, o->name));
 		const char *why = "it stays in the database; modelgen does not manage it";
 
 		if (strcmp(o->kind, "view") == 0 || strcmp(o->kind, "trigger") == 0)
@@ -1381,8 +1423,6 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 					"it; "
 					"new databases do not get it"
 				      : "it stays in the database; new databases do not get it";
-		if (strcmp(o->kind, "schema") == 0)
-			why = "only the current schema is pulled";
 		if (o->detail)
 			finding(&m, subject, PM_SKIP, why, "%s", o->detail);
 		else

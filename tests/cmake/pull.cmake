@@ -1,0 +1,22 @@
+# modelgen pull (issue 14): the round trip over the corpus in tests/pull/
+# (pull, compile, diff, a new database from migration 1, compared with the
+# original by introspect.py) and the bad-input refusals, one ctest per
+# dialect; PostgreSQL shares the server of the ctest fixture "pg".
+find_program(MG_PYTHON3 NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+find_program(MG_PYTHON3 NAMES python3)
+if(NOT MG_PG_URL_FILE)
+  set(MG_PG_URL_FILE ${PROJECT_BINARY_DIR}/pg_url.txt)
+endif()
+if(MG_PYTHON3 AND TARGET dbupdate)
+  set(_mg_pull ${MG_PYTHON3} ${PROJECT_SOURCE_DIR}/tests/pull/run.py)
+  add_test(NAME pull/corpus_sqlite
+           COMMAND ${_mg_pull} sqlite $<TARGET_FILE:modelgen> $<TARGET_FILE:dbupdate>
+                   ${CMAKE_CURRENT_BINARY_DIR}/pull/sqlite)
+  if(MG_WITH_POSTGRESQL)
+    add_test(NAME pull/corpus_postgresql
+             COMMAND ${_mg_pull} postgresql $<TARGET_FILE:modelgen> $<TARGET_FILE:dbupdate>
+                     ${CMAKE_CURRENT_BINARY_DIR}/pull/postgresql ${MG_PG_URL_FILE})
+    set_tests_properties(pull/corpus_postgresql PROPERTIES FIXTURES_REQUIRED pg
+                         SKIP_RETURN_CODE 77)
+  endif()
+endif()
