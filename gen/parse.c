@@ -252,9 +252,13 @@ const char *parse_derived_name(struct mg_arena *arena, const char *prefix, const
 	const char *r;
 	size_t i;
 
-	mg_strbuf_printf(&b, "%s_%s", prefix, table);
-	for (i = 0; i < n; i++)
-		mg_strbuf_printf(&b, "_%s", cols[i]);
+	mg_strbuf_puts(&b, prefix);
+	mg_strbuf_putc(&b, '_');
+	mg_strbuf_puts(&b, table);
+	for (i = 0; i < n; i++) {
+		mg_strbuf_putc(&b, '_');
+		mg_strbuf_puts(&b, cols[i]);
+	}
 	if (b.len > NAME_MAX_BYTES) {
 		char hex[65];
 

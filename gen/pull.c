@@ -10,6 +10,7 @@
 #include "pull.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,17 +74,36 @@ static int mkdirs(const char *dir)
 	return 0;
 }
 
-static int write_all(const char *path, const char *text)
+/* Writes `text` to a new file `path` (O_EXCL: never over another file).
+ * Returns 0, or -1 with errno set (the file, if made, removed). */
+static int write_new(const char *path, const char *text, size_t n)
 {
-	FILE *f = fopen(path, "wb");
-	size_t n = strlen(text);
-	int ok;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666), err;
+	size_t done = 0;
 
-	if (!f)
+	if (fd < 0)
 		return -1;
-	ok = fwrite(text, 1, n, f) == n;
-	ok = fclose(f) == 0 && ok;
-	return ok ? 0 : -1;
+	while (done < n) {
+		ssize_t w = write(fd, text + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err = w < 0 ? errno : EIO;
+			close(fd);
+			unlink(path);
+			errno = err;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) != 0) {
+		err = errno;
+		unlink(path);
+		errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 static const char *action_word(enum pm_action a)
@@ -107,29 +127,43 @@ static const char *action_word(enum pm_action a)
 static void print_findings(const struct pm_result *r, int all_notes, FILE *out)
 {
 	static const enum pm_action order[] = {PM_LEFT_OUT, PM_APPROX, PM_SKIP, PM_NOTE};
-	size_t o, i, j;
+	/* Notes by kind (their `why`): a handful of kinds. */
+	struct kind {
+		const char *why;
+		size_t total, shown;
+	} kinds[32];
+	size_t n_kinds = 0, o, i, k;
 
+	for (i = 0; i < r->n_findings; i++) {
+		if (r->findings[i].action != PM_NOTE)
+			continue;
+		for (k = 0; k < n_kinds && strcmp(kinds[k].why, r->findings[i].why) != 0; k++)
+			;
+		if (k == n_kinds && n_kinds < sizeof(kinds) / sizeof(kinds[0])) {
+			kinds[n_kinds].why = r->findings[i].why;
+			kinds[n_kinds].total = kinds[n_kinds].shown = 0;
+			n_kinds++;
+		}
+		if (k < n_kinds)
+			kinds[k].total++;
+	}
 	for (o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
 		for (i = 0; i < r->n_findings; i++) {
 			const struct pm_finding *f = &r->findings[i];
-			size_t same = 0, later = 0;
 
 			if (f->action != order[o])
 				continue;
 			if (f->action == PM_NOTE) {
-				for (j = 0; j < i; j++)
-					same += r->findings[j].action == PM_NOTE &&
-						strcmp(r->findings[j].why, f->why) == 0;
-				if (same >= 3 && !all_notes)
+				for (k = 0; k < n_kinds && strcmp(kinds[k].why, f->why) != 0; k++)
+					;
+				if (k < n_kinds && kinds[k].shown >= 3 && !all_notes)
 					continue;
-				for (j = i + 1; j < r->n_findings; j++)
-					later += r->findings[j].action == PM_NOTE &&
-						 strcmp(r->findings[j].why, f->why) == 0;
 				fprintf(out, "  %-12s %s: %s\n", "note", f->subject, f->what);
-				if (same == 2 && later && !all_notes)
+				if (k < n_kinds && ++kinds[k].shown == 3 && kinds[k].total > 3 &&
+				    !all_notes)
 					fprintf(out,
 						"  %-12s ... and %zu more like the one above\n",
-						"note", later);
+						"note", kinds[k].total - 3);
 				continue;
 			}
 			fprintf(out, "  %-12s %s%s%s%s%s%s\n", action_word(f->action), f->subject,
@@ -150,7 +184,7 @@ int pull_command(const struct cli *cli)
 	struct pl_catalog cat;
 	struct pm_result res;
 	char errbuf[512];
-	char **tmp = NULL;
+	const char **tmp = NULL;
 	size_t i, n_written = 0, n_inexact = 0, n_exist = 0;
 	int force = 0, all_notes = 0, rc = MG_EXIT_ERROR;
 
@@ -271,18 +305,26 @@ int pull_command(const struct cli *cli)
 			error("cannot create %s: %s; nothing written", dir, strerror(errno));
 			goto done;
 		}
+		/* A header that is new is made in place (O_EXCL); one that
+		 * --force replaces is written beside it and renamed over it once
+		 * every header is written. On an error, what was made goes. */
 		tmp = calloc(res.n_structs + 1, sizeof(*tmp));
 		if (!tmp)
 			abort();
 		for (i = 0; i < res.n_structs; i++) {
+			const char *file =
+				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
+			int replace = force && access(file, F_OK) == 0;
+
 			mg_strbuf_clear(&text);
 			pull_render(&text, &res.structs[i]);
-			tmp[i] = mg_arena_printf(arena, "%s/.%s.pull-%ld", dir, res.structs[i].file,
-						 (long)getpid());
-			if (write_all(tmp[i], mg_strbuf_cstr(&text)) != 0) {
+			tmp[i] = replace ? mg_arena_printf(arena, "%s/.%s.pull-%ld", dir,
+							   res.structs[i].file, (long)getpid())
+					 : file;
+			if (write_new(tmp[i], mg_strbuf_cstr(&text), text.len) != 0) {
 				error("cannot write %s: %s; nothing written", tmp[i],
 				      strerror(errno));
-				for (; i + 1 > 0; i--)
+				while (i-- > 0)
 					unlink(tmp[i]);
 				goto done;
 			}
@@ -291,10 +333,11 @@ int pull_command(const struct cli *cli)
 			const char *file =
 				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
 
-			if (rename(tmp[i], file) != 0) {
+			if (strcmp(tmp[i], file) != 0 && rename(tmp[i], file) != 0) {
 				error("cannot write %s: %s", file, strerror(errno));
 				for (; i < res.n_structs; i++)
-					unlink(tmp[i]);
+					if (strcmp(tmp[i], file) != 0)
+						unlink(tmp[i]);
 				goto done;
 			}
 			n_written++;
@@ -321,7 +364,7 @@ int pull_command(const struct cli *cli)
 	}
 	rc = n_inexact ? MG_EXIT_FOUND : MG_EXIT_OK;
 done:
-	free(tmp);
+	free((void *)tmp);
 	mg_db_close(db);
 	mg_strbuf_free(&err);
 	mg_strbuf_free(&text);

@@ -118,6 +118,21 @@ struct pl_catalog {
 int pull_read(struct pl_catalog *out, struct mg_db *db, struct mg_arena *arena,
 	      struct mg_strbuf *err);
 
+/* pull_read's SQLite half (pull_sqlite.c). */
+int pull_read_sqlite(struct pl_catalog *out, struct mg_db *db, struct mg_arena *arena,
+		     struct mg_strbuf *err);
+
+/* Helpers the readers share (pull_catalog.c). pull_grow makes room for
+ * one more `elem`-byte item in an arena array of n with capacity *cap. */
+void *pull_grow(struct mg_arena *a, void *items, size_t n, size_t *cap, size_t elem);
+int pull_cmp_table(const void *a, const void *b); /* by name, for qsort */
+/* The table called `name` (tables sorted by name); the _nocase one also
+ * finds it spelled in another case, as SQLite does. NULL when none. */
+struct pl_table *pull_find_table(struct pl_catalog *cat, const char *name);
+struct pl_table *pull_find_table_nocase(struct pl_catalog *cat, const char *name);
+void pull_add_object(struct pl_catalog *cat, struct mg_arena *a, size_t *cap, const char *kind,
+		     const char *name, const char *table, const char *detail);
+
 /* ---- the model decided --------------------------------------------------- */
 
 /* What pull does with something the model language cannot say. */

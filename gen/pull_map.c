@@ -53,6 +53,7 @@ struct sqltype {
 
 /* The decisions for one column. */
 struct colmap {
+	const char *key; /* the declared type, upper case, blanks collapsed */
 	const char *ctype;
 	unsigned array;
 	const char *mg_type; /* MG_TYPE text, or NULL */
@@ -65,6 +66,7 @@ struct colmap {
 
 struct tmap {
 	const struct pl_table *t;
+	const char *subject; /* table_subject's */
 	int left_out;
 	struct mg_strbuf why; /* reasons it is left out, "; "-separated */
 	struct colmap *cols;
@@ -77,7 +79,9 @@ struct mapper {
 	struct mg_arena *a;
 	struct tmap *tables;
 	struct pm_finding *findings;
-	size_t n_findings, cap_findings;
+	size_t *owners; /* per finding: its table's index + 1, or 0 */
+	size_t n_findings, cap_findings, cap_owners, n_owners;
+	size_t cur; /* the table table_subject last named: index + 1 */
 };
 
 #if defined(__GNUC__)
@@ -88,9 +92,12 @@ finding(struct mapper *m, const char *subject, enum pm_action action, const char
 	const char *fmt, ...)
 {
 	struct pm_finding *f = PUSH(m->a, m->findings, m->n_findings, m->cap_findings);
+	size_t *owner = PUSH(m->a, m->owners, m->n_owners, m->cap_owners);
 	struct mg_strbuf b = {0};
 	va_list ap;
 
+	/* The table the finding is about: the one table_subject last named. */
+	*owner = m->cur && m->tables[m->cur - 1].subject == subject ? m->cur : 0;
 	va_start(ap, fmt);
 	mg_strbuf_vprintf(&b, fmt, ap);
 	va_end(ap);
@@ -139,38 +146,45 @@ static const char *shown(struct mg_arena *a, const char *name)
 	return r;
 }
 
+/* "table NAME", the same pointer for one table every time (findings find
+ * their table by it). */
 static const char *table_subject(struct mapper *m, const struct pl_table *t)
 {
-	return mg_arena_printf(m->a, "table %s", shown(m->a, t->name));
+	size_t i = (size_t)(t - m->cat->tables);
+
+	if (!m->tables[i].subject)
+		m->tables[i].subject = mg_arena_printf(m->a, "table %s", shown(m->a, t->name));
+	m->cur = i + 1;
+	return m->tables[i].subject;
 }
 
 /* ---- C names ------------------------------------------------------------ */
 
 /* C keywords and what the headers a model includes define. */
+/* Sorted (strcmp order) for bsearch. */
 static const char *const reserved[] = {
-	"_Alignas",       "_Alignof",      "_Atomic",    "_Bool",
-	"_Complex",       "_Generic",      "_Imaginary", "_Noreturn",
-	"_Static_assert", "_Thread_local", "auto",       "bool",
-	"break",          "case",          "char",       "const",
-	"continue",       "default",       "do",         "double",
-	"else",           "enum",          "extern",     "false",
-	"float",          "for",           "goto",       "if",
-	"inline",         "int",           "long",       "max_align_t",
-	"mg_blob",        "offsetof",      "ptrdiff_t",  "register",
-	"restrict",       "return",        "short",      "signed",
-	"size_t",         "sizeof",        "static",     "struct",
-	"switch",         "true",          "typedef",    "union",
-	"unsigned",       "void",          "volatile",   "wchar_t",
-	"while",          "MODELGEN",      "NULL",
+	"MODELGEN",  "NULL",     "_Alignas",   "_Alignof",    "_Atomic",        "_Bool",
+	"_Complex",  "_Generic", "_Imaginary", "_Noreturn",   "_Static_assert", "_Thread_local",
+	"auto",      "bool",     "break",      "case",        "char",           "const",
+	"continue",  "default",  "do",         "double",      "else",           "enum",
+	"extern",    "false",    "float",      "for",         "goto",           "if",
+	"inline",    "int",      "long",       "max_align_t", "mg_blob",        "offsetof",
+	"ptrdiff_t", "register", "restrict",   "return",      "short",          "signed",
+	"size_t",    "sizeof",   "static",     "struct",      "switch",         "true",
+	"typedef",   "union",    "unsigned",   "void",        "volatile",       "wchar_t",
+	"while",
 };
+
+static int cmp_reserved(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
 
 static int is_reserved(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-		if (strcmp(reserved[i], s) == 0)
-			return 1;
+	if (bsearch(s, reserved, sizeof(reserved) / sizeof(reserved[0]), sizeof(reserved[0]),
+		    cmp_reserved))
+		return 1;
 	/* <stdint.h>: int8_t ... uintmax_t, and its macros (INT8_MAX, ...);
 	 * MG_* and mg_* are modelgen's own; __x and _X are the compiler's. */
 	if ((strncmp(s, "int", 3) == 0 || strncmp(s, "uint", 4) == 0) && strlen(s) > 2 &&
@@ -255,15 +269,52 @@ static char *singular(struct mg_arena *a, const char *name)
 	return mg_arena_strdup(a, name);
 }
 
+/* A set of names, hashed (a thousand struct tags must not cost a million
+ * comparisons). */
+struct nameset {
+	const char **slots;
+	size_t cap, n;
+};
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Adds `s` unless it is there; returns 1 when added. */
+static int nameset_add(struct mg_arena *a, struct nameset *set, const char *s)
+{
+	size_t i;
+
+	if (2 * (set->n + 1) > set->cap) {
+		struct nameset bigger = {NULL, set->cap ? set->cap * 2 : 64, 0};
+
+		bigger.slots = mg_arena_calloc(a, bigger.cap, sizeof(*bigger.slots));
+		for (i = 0; i < set->cap; i++)
+			if (set->slots[i])
+				nameset_add(a, &bigger, set->slots[i]);
+		*set = bigger;
+	}
+	for (i = name_hash(s) & (set->cap - 1); set->slots[i]; i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->slots[i], s) == 0)
+			return 0;
+	set->slots[i] = s;
+	set->n++;
+	return 1;
+}
+
 /* A C identifier for `name`: itself when it is one and free, otherwise
- * made from it; unique among `taken` (n of them), which it joins. */
+ * made from it; unique in `taken`, which it joins. */
 static const char *c_name(struct mg_arena *a, const char *name, const char *fallback,
-			  const char ***taken, size_t *n, size_t *cap)
+			  struct nameset *taken)
 {
 	const char *base = name;
 	const char *r;
 	unsigned k;
-	size_t i;
 
 	if (!c_ident(base) || is_reserved(base)) {
 		base = snake(a, name);
@@ -275,15 +326,8 @@ static const char *c_name(struct mg_arena *a, const char *name, const char *fall
 			base = mg_arena_printf(a, "%s_", base);
 	}
 	r = base;
-	for (k = 2;; k++) {
-		for (i = 0; i < *n; i++)
-			if (strcmp((*taken)[i], r) == 0)
-				break;
-		if (i == *n)
-			break;
+	for (k = 2; !nameset_add(a, taken, r); k++)
 		r = mg_arena_printf(a, "%s_%u", base, k);
-	}
-	*PUSH(a, *taken, *n, *cap) = r;
 	return r;
 }
 
@@ -292,29 +336,61 @@ static const char *c_name(struct mg_arena *a, const char *name, const char *fall
 /* `s` as a C string literal. */
 static const char *c_string(struct mg_arena *a, const char *s)
 {
-	struct mg_strbuf b = {0};
-	const char *r;
+	size_t n = 3;
+	const char *p;
+	char *r, *o;
 
-	mg_strbuf_putc(&b, '"');
+	for (p = s; *p; p++)
+		n += 4; /* the longest escape */
+	o = r = mg_arena_alloc(a, n);
+	*o++ = '"';
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '"' || c == '\\')
-			mg_strbuf_printf(&b, "\\%c", c);
-		else if (c == '\n')
-			mg_strbuf_puts(&b, "\\n");
-		else if (c == '\t')
-			mg_strbuf_puts(&b, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			mg_strbuf_printf(&b, "\\%03o", c);
-		else if (c == '?' && s[1] == '?')
-			mg_strbuf_puts(&b, "?\\"); /* no trigraphs */
-		else
-			mg_strbuf_putc(&b, (char)c);
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c == '\t') {
+			*o++ = '\\';
+			*o++ = 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += sprintf(o, "\\%03o", c);
+		} else if (c == '?' && s[1] == '?') {
+			*o++ = '?';
+			*o++ = '\\'; /* no trigraphs */
+		} else {
+			*o++ = (char)c;
+		}
 	}
-	mg_strbuf_putc(&b, '"');
-	r = mg_arena_strdup(a, mg_strbuf_cstr(&b));
-	mg_strbuf_free(&b);
+	*o++ = '"';
+	*o = '\0';
+	return r;
+}
+
+/* Concatenates `n` (at most 8) strings into the arena. */
+static const char *cat(struct mg_arena *a, size_t n, ...)
+{
+	const char *parts[8];
+	size_t len[8], total = 1, i;
+	va_list ap;
+	char *r, *o;
+
+	va_start(ap, n);
+	for (i = 0; i < n && i < 8; i++) {
+		parts[i] = va_arg(ap, const char *);
+		len[i] = strlen(parts[i]);
+		total += len[i];
+	}
+	va_end(ap);
+	o = r = mg_arena_alloc(a, total);
+	for (i = 0; i < n && i < 8; i++) {
+		memcpy(o, parts[i], len[i]);
+		o += len[i];
+	}
+	*o = '\0';
 	return r;
 }
 
@@ -322,8 +398,7 @@ static const char *c_string(struct mg_arena *a, const char *s)
  * compared (and as introspect.py shows them). */
 static const char *type_key(struct mg_arena *a, const char *s)
 {
-	struct mg_strbuf b = {0};
-	const char *r;
+	char *r = mg_arena_alloc(a, strlen(s) + 1), *o = r;
 	int space = 0;
 
 	for (; *s; s++) {
@@ -331,13 +406,12 @@ static const char *type_key(struct mg_arena *a, const char *s)
 			space = 1;
 			continue;
 		}
-		if (space && b.len)
-			mg_strbuf_putc(&b, ' ');
+		if (space && o > r)
+			*o++ = ' ';
 		space = 0;
-		mg_strbuf_putc(&b, (char)toupper((unsigned char)*s));
+		*o++ = (char)toupper((unsigned char)*s);
 	}
-	r = mg_arena_strdup(a, mg_strbuf_cstr(&b));
-	mg_strbuf_free(&b);
+	*o = '\0';
 	return r;
 }
 
@@ -496,6 +570,7 @@ static int map_type(struct mapper *m, const struct pl_table *t, const struct pl_
 		if (t->columns[i].pk > 1)
 			single_pk = 0;
 	memset(cm, 0, sizeof(*cm));
+	cm->key = key;
 	if (!key[0]) {
 		*why = mg_arena_printf(a, "column %s has no declared type", c->name);
 		return -1;
@@ -660,13 +735,23 @@ static const char *action_name(char c)
 	}
 }
 
+/* The decisions for the table called `name` (the catalog's tables are
+ * sorted by name), or NULL. */
 static struct tmap *find_tmap(struct mapper *m, const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = m->cat->n_tables;
 
-	for (i = 0; i < m->cat->n_tables; i++)
-		if (strcmp(m->cat->tables[i].name, name) == 0)
-			return &m->tables[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->cat->tables[mid].name, name);
+
+		if (c == 0)
+			return &m->tables[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -1030,8 +1115,7 @@ static void align_rowid_keys(struct mapper *m)
 				rt->cols[rc].ctype = "int32_t";
 				rt->cols[rc].sql.type = MG_COL_INTEGER;
 			} else if (!rt->cols[rc].identity && rt->cols[rc].ctype &&
-				   strcmp(type_key(m->a, t->columns[c].type),
-					  type_key(m->a, rt->t->columns[rc].type)) == 0) {
+				   strcmp(m->tables[i].cols[c].key, rt->cols[rc].key) == 0) {
 				/* The same SQL type written the same way on both ends
 				 * (a key that is not generated needs MG_TYPE, and so
 				 * do the columns that refer to it). */
@@ -1083,9 +1167,10 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 	const char *subject = table_subject(m, t);
 	int sqlite = m->cat->dialect == MG_DIALECT_SQLITE;
 	const char **pk = mg_arena_calloc(a, tm->n_pk + 1, sizeof(*pk));
-	const char **names_left = NULL, **field_names = NULL;
-	size_t cap_anns = 0, cap_names = 0, n_names = 0, cap_fields = 0, n_fields = 0, i, k;
-	size_t cap_notes = 0, n_field_names = 0;
+	const char **names_left = NULL;
+	struct nameset field_names = {NULL, 0, 0};
+	size_t cap_anns = 0, cap_names = 0, n_names = 0, n_fields = 0, i, k;
+	size_t cap_notes = 0;
 	struct pm_field *fields;
 
 	s->table = t->name;
@@ -1232,13 +1317,13 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 
 		f->ctype = cm->ctype;
 		f->array = cm->array;
-		f->name = c_name(a, c->name, "column", &field_names, &n_field_names, &cap_fields);
+		f->name = c_name(a, c->name, "column", &field_names);
 		if (strcmp(f->name, c->name) != 0)
 			add_ann(a, &f->anns, &f->n_anns, &cap,
-				mg_arena_printf(a, "MG_COLUMN(%s)", c_string(a, c->name)));
+				cat(a, 3, "MG_COLUMN(", c_string(a, c->name), ")"));
 		if (cm->mg_type)
 			add_ann(a, &f->anns, &f->n_anns, &cap,
-				mg_arena_printf(a, "MG_TYPE(%s)", c_string(a, cm->mg_type)));
+				cat(a, 3, "MG_TYPE(", c_string(a, cm->mg_type), ")"));
 		if (c->pk && tm->n_pk == 1)
 			add_ann(a, &f->anns, &f->n_anns, &cap, "MG_PRIMARY_KEY");
 		if (!c->notnull && !c->pk)
@@ -1252,20 +1337,19 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 		}
 		if (cm->dflt)
 			add_ann(a, &f->anns, &f->n_anns, &cap,
-				mg_arena_printf(a, "MG_DEFAULT(%s)", c_string(a, cm->dflt)));
+				cat(a, 3, "MG_DEFAULT(", c_string(a, cm->dflt), ")"));
 		for (k = 0; k < t->n_fks; k++) {
 			const struct pl_fk *fk = &t->fks[k];
 
 			if (strcmp(fk->columns[0], c->name) != 0)
 				continue;
 			add_ann(a, &f->anns, &f->n_anns, &cap,
-				mg_arena_printf(a, "MG_REFERENCES(%s, %s)",
-						c_string(a, fk->ref_table),
-						c_string(a, fk->ref_columns[0])));
+				cat(a, 5, "MG_REFERENCES(", c_string(a, fk->ref_table), ", ",
+				    c_string(a, fk->ref_columns[0]), ")"));
 			if (fk->on_delete == 'c' || fk->on_delete == 'n' || fk->on_delete == 'r')
 				add_ann(a, &f->anns, &f->n_anns, &cap,
-					mg_arena_printf(a, "MG_ON_DELETE(\"%s\")",
-							action_name(fk->on_delete)));
+					cat(a, 3, "MG_ON_DELETE(\"", action_name(fk->on_delete),
+					    "\")"));
 		}
 		if (c->comment)
 			f->doc = comment_read_back(a, c->comment);
@@ -1302,8 +1386,9 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_arena *arena)
 {
 	struct mapper m;
-	const char **tags = NULL, **foreign = NULL;
-	size_t n_tags = 0, cap_tags = 0, n_foreign = 0, cap_foreign = 0, cap_structs = 0, i, j;
+	const char **foreign = NULL;
+	struct nameset tags = {NULL, 0, 0}, lowered = {NULL, 0, 0};
+	size_t n_foreign = 0, cap_foreign = 0, cap_structs = 0, i, j;
 	int changed;
 
 	memset(out, 0, sizeof(*out));
@@ -1324,10 +1409,21 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 			leave_out(tm,
 				  "the name is not an identifier (letters, digits and '_', at most "
 				  "63 bytes)");
-		for (j = 0; j < i; j++)
-			if (strcasecmp(cat->tables[j].name, t->name) == 0)
-				leave_out(tm, "its name differs from table %s only in case",
-					  cat->tables[j].name);
+		{
+			char *lower = mg_arena_strdup(arena, t->name), *p;
+
+			for (p = lower; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (!nameset_add(arena, &lowered, lower))
+				for (j = 0; j < i; j++)
+					if (strcasecmp(cat->tables[j].name, t->name) == 0) {
+						leave_out(tm,
+							  "its name differs from table %s only in "
+							  "case",
+							  cat->tables[j].name);
+						break;
+					}
+		}
 	}
 	/* Columns first: keys need every table's types. */
 	for (i = 0; i < cat->n_tables; i++)
@@ -1363,8 +1459,7 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 
 		if (tm->left_out)
 			continue;
-		tm->tag = c_name(arena, singular(arena, snake(arena, tm->t->name)), "table", &tags,
-				 &n_tags, &cap_tags);
+		tm->tag = c_name(arena, singular(arena, snake(arena, tm->t->name)), "table", &tags);
 		lower = mg_arena_strdup(arena, tm->t->name);
 		for (k = 0; lower[k]; k++)
 			lower[k] = (char)tolower((unsigned char)lower[k]);
@@ -1376,18 +1471,12 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 		size_t keep = 0;
 		struct pm_finding *all = m.findings;
 
-		for (i = 0; i < m.n_findings; i++) {
-			const char *subject = all[i].subject;
-			int drop = 0;
-
-			for (j = 0; j < cat->n_tables; j++)
-				if (m.tables[j].left_out && strncmp(subject, "table ", 6) == 0 &&
-				    strcmp(subject + 6, cat->tables[j].name) == 0)
-					drop = 1;
-			if (!drop)
+		for (i = 0; i < m.n_findings; i++)
+			if (!m.owners[i] || !m.tables[m.owners[i] - 1].left_out) {
+				m.owners[keep] = m.owners[i];
 				all[keep++] = all[i];
-		}
-		m.n_findings = keep;
+			}
+		m.n_findings = m.n_owners = keep;
 	}
 	for (i = 0; i < cat->n_tables; i++) {
 		struct tmap *tm = &m.tables[i];

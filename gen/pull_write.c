@@ -31,22 +31,28 @@ static size_t width_from(size_t col, const char *s)
 static void put_wrapped(struct mg_strbuf *b, const char *head, size_t n, const char *const *words,
 			const char *tail, const char *indent)
 {
-	size_t col = width_from(0, head), i;
+	size_t col = width_from(0, head), start = width_from(0, indent), tail_len = strlen(tail);
+	size_t i;
 
 	mg_strbuf_puts(b, head);
 	for (i = 0; i < n; i++) {
-		size_t w = width_from(col + 1, words[i]) + (i + 1 == n ? strlen(tail) : 0);
+		/* Annotations are ASCII apart from string contents: their byte
+		 * length is their width but for UTF-8 in names and defaults. */
+		size_t w = width_from(0, words[i]);
+		size_t need = col + 1 + w + (i + 1 == n ? tail_len : 0);
 
-		if (w > WIDTH && col > width_from(0, indent)) {
-			mg_strbuf_printf(b, "\n%s%s", indent, words[i]);
-			col = width_from(0, indent);
-			col = width_from(col, words[i]);
+		if (need > WIDTH && col > start) {
+			mg_strbuf_putc(b, '\n');
+			mg_strbuf_puts(b, indent);
+			col = start + w;
 		} else {
-			mg_strbuf_printf(b, " %s", words[i]);
-			col = w - (i + 1 == n ? strlen(tail) : 0);
+			mg_strbuf_putc(b, ' ');
+			col += 1 + w;
 		}
+		mg_strbuf_puts(b, words[i]);
 	}
-	mg_strbuf_printf(b, "%s\n", tail);
+	mg_strbuf_puts(b, tail);
+	mg_strbuf_putc(b, '\n');
 }
 
 /* A doc comment at `indent`: one line when it fits, else a block. */
@@ -100,23 +106,30 @@ void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
 		mg_strbuf_putc(&guard, (char)toupper((unsigned char)*p));
 	mg_strbuf_puts(&guard, "_H");
 
-	mg_strbuf_printf(b,
-			 "/*\n"
-			 " * Table %s, as `modelgen pull` read it from the database.\n"
-			 " */\n"
-			 "#ifndef %s\n"
-			 "#define %s\n\n",
-			 s->table, mg_strbuf_cstr(&guard), mg_strbuf_cstr(&guard));
-	if (uses(s, "bool"))
-		mg_strbuf_puts(b, "#include <stdbool.h>\n");
-	if (uses(s, "int"))
-		mg_strbuf_puts(b, "#include <stdint.h>\n");
-	if (uses(s, "bool") || uses(s, "int"))
-		mg_strbuf_putc(b, '\n');
+	mg_strbuf_puts(b, "/*\n * Table ");
+	mg_strbuf_puts(b, s->table);
+	mg_strbuf_puts(b, ", as `modelgen pull` read it from the database.\n */\n#ifndef ");
+	mg_strbuf_puts(b, mg_strbuf_cstr(&guard));
+	mg_strbuf_puts(b, "\n#define ");
+	mg_strbuf_puts(b, mg_strbuf_cstr(&guard));
+	mg_strbuf_puts(b, "\n\n");
+	{
+		int has_bool = uses(s, "bool"), has_int = uses(s, "int");
+
+		if (has_bool)
+			mg_strbuf_puts(b, "#include <stdbool.h>\n");
+		if (has_int)
+			mg_strbuf_puts(b, "#include <stdint.h>\n");
+		if (has_bool || has_int)
+			mg_strbuf_putc(b, '\n');
+	}
 	mg_strbuf_puts(b, "#include <modelgen/model.h>\n\n");
 
-	for (i = 0; i < s->n_notes; i++)
-		mg_strbuf_printf(b, "/* %s */\n", s->notes[i]);
+	for (i = 0; i < s->n_notes; i++) {
+		mg_strbuf_puts(b, "/* ");
+		mg_strbuf_puts(b, s->notes[i]);
+		mg_strbuf_puts(b, " */\n");
+	}
 	if (s->doc)
 		put_doc(b, "", s->doc);
 	{
@@ -143,19 +156,23 @@ void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
 		if (f->doc)
 			put_doc(b, "\t", f->doc);
 		mg_strbuf_clear(&line);
-		mg_strbuf_printf(&line, "\t%s%s%s", f->ctype,
-				 len && f->ctype[len - 1] == '*' ? "" : " ", f->name);
+		mg_strbuf_putc(&line, '\t');
+		mg_strbuf_puts(&line, f->ctype);
+		if (!(len && f->ctype[len - 1] == '*'))
+			mg_strbuf_putc(&line, ' ');
+		mg_strbuf_puts(&line, f->name);
 		if (f->array)
 			mg_strbuf_printf(&line, "[%u]", f->array);
 		if (!f->n_anns) {
-			mg_strbuf_printf(b, "%s;\n", mg_strbuf_cstr(&line));
+			mg_strbuf_puts(b, mg_strbuf_cstr(&line));
+			mg_strbuf_puts(b, ";\n");
 			continue;
 		}
 		words = f->anns;
 		j = f->n_anns;
 		put_wrapped(b, mg_strbuf_cstr(&line), j, words, ";", "\t\t");
 	}
-	mg_strbuf_printf(b, "};\n\n#endif\n");
+	mg_strbuf_puts(b, "};\n\n#endif\n");
 	mg_strbuf_free(&guard);
 	mg_strbuf_free(&line);
 }
