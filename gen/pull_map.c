@@ -786,11 +786,34 @@ static int single_key(const struct tmap *tm, const char *col)
 	return 0;
 }
 
-static int same_sqltype(const struct sqltype *x, const struct sqltype *y)
+/* The family of a type for foreign keys, as model.c has it (PostgreSQL's
+ * btree operator families): integers, strings, floating point; 0 alone. */
+static int key_family(enum mg_coltype t)
 {
-	if (x->type != y->type || x->length != y->length)
+	switch (t) {
+	case MG_COL_SMALLINT:
+	case MG_COL_INTEGER:
+	case MG_COL_BIGINT:
+		return 1;
+	case MG_COL_VARCHAR:
+	case MG_COL_TEXT:
+		return 2;
+	case MG_COL_REAL:
+	case MG_COL_DOUBLE:
+		return 3;
+	default:
 		return 0;
-	return x->type != MG_COL_CUSTOM || strcasecmp(x->custom, y->custom) == 0;
+	}
+}
+
+/* 1 when the model accepts a key from a column of type x to one of type y
+ * (model.c's key_types_match): one family, or the same MG_TYPE. */
+static int key_types_match(const struct sqltype *x, const struct sqltype *y)
+{
+	if (x->type == MG_COL_CUSTOM || y->type == MG_COL_CUSTOM)
+		return x->type == y->type && strcasecmp(x->custom, y->custom) == 0;
+	return x->type == y->type ||
+	       (key_family(x->type) && key_family(x->type) == key_family(y->type));
 }
 
 static const char *sqltype_text(struct mg_arena *a, const struct sqltype *s)
@@ -957,7 +980,7 @@ static void check_indexes(struct mapper *m, struct tmap *tm)
 
 	for (i = 0; i < t->n_indexes; i++) {
 		const struct pl_index *ix = &t->indexes[i];
-		int expr = 0, same_as_pk;
+		int expr = 0;
 
 		for (k = 0; k < ix->n_columns; k++)
 			if (!ix->columns[k])
@@ -985,16 +1008,6 @@ static void check_indexes(struct mapper *m, struct tmap *tm)
 		if (ix->deferrable)
 			finding(m, subject, PM_APPROX, "new databases check it at once",
 				"unique constraint %s: DEFERRABLE not written", ix->name);
-		same_as_pk = ix->unique && ix->n_columns == tm->n_pk;
-		for (k = 0; same_as_pk && k < ix->n_columns; k++) {
-			size_t c = col_index(t, ix->columns[k]);
-
-			same_as_pk = c != (size_t)-1 && t->columns[c].pk == k + 1;
-		}
-		if (same_as_pk) {
-			leave_out(tm, "unique index %s repeats the primary key", ix->name);
-			continue;
-		}
 		for (j = 0; j < i; j++) {
 			const struct pl_index *o = &t->indexes[j];
 
@@ -1064,13 +1077,13 @@ static int check_fks(struct mapper *m, struct tmap *tm)
 			continue;
 		}
 		if (tm->cols[c].ctype && rt->cols[rc].ctype &&
-		    !same_sqltype(&tm->cols[c].sql, &rt->cols[rc].sql)) {
-			leave_out(
-				tm,
-				"column %s (%s) refers to %s.%s (%s): the model language needs the "
-				"same type on both sides",
-				fk->columns[0], sqltype_text(m->a, &tm->cols[c].sql), fk->ref_table,
-				fk->ref_columns[0], sqltype_text(m->a, &rt->cols[rc].sql));
+		    !key_types_match(&tm->cols[c].sql, &rt->cols[rc].sql)) {
+			leave_out(tm,
+				  "column %s (%s) refers to %s.%s (%s): the model language needs "
+				  "types of one family on both sides",
+				  fk->columns[0], sqltype_text(m->a, &tm->cols[c].sql),
+				  fk->ref_table, fk->ref_columns[0],
+				  sqltype_text(m->a, &rt->cols[rc].sql));
 			continue;
 		}
 		if (fk->on_delete == 'n' && t->columns[c].notnull) {
@@ -1086,13 +1099,11 @@ static int check_fks(struct mapper *m, struct tmap *tm)
 	return tm->left_out && !was;
 }
 
-/* Both ends of a foreign key must have one type in the model. The alias of
- * SQLite's rowid is a 64-bit integer declared INTEGER, which the model
- * writes int64_t, while the columns that refer to it are declared INTEGER
- * too, which the model maps to int32_t: the key follows the columns. Other
- * columns that refer to a key of the same declared type are written like
- * the key. */
-static void align_rowid_keys(struct mapper *m)
+/* A column that refers to a key of the same declared type is written like
+ * the key: a key the database does not generate needs MG_TYPE (an integer
+ * key otherwise would be), and MG_TYPE on one end of a key needs the same
+ * on the other. */
+static void align_key_types(struct mapper *m)
 {
 	size_t i, j;
 
@@ -1110,12 +1121,8 @@ static void align_rowid_keys(struct mapper *m)
 			rc = col_index(rt->t, fk->ref_columns[0]);
 			if (c == (size_t)-1 || rc == (size_t)-1 || !m->tables[i].cols[c].ctype)
 				continue;
-			if (rt->t->columns[rc].identity == 'r' &&
-			    m->tables[i].cols[c].sql.type == MG_COL_INTEGER) {
-				rt->cols[rc].ctype = "int32_t";
-				rt->cols[rc].sql.type = MG_COL_INTEGER;
-			} else if (!rt->cols[rc].identity && rt->cols[rc].ctype &&
-				   strcmp(m->tables[i].cols[c].key, rt->cols[rc].key) == 0) {
+			if (!rt->cols[rc].identity && rt->cols[rc].ctype &&
+			    strcmp(m->tables[i].cols[c].key, rt->cols[rc].key) == 0) {
 				/* The same SQL type written the same way on both ends
 				 * (a key that is not generated needs MG_TYPE, and so
 				 * do the columns that refer to it). */
@@ -1429,7 +1436,7 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 	for (i = 0; i < cat->n_tables; i++)
 		if (!cat->tables[i].unmanageable)
 			map_columns(&m, &m.tables[i]);
-	align_rowid_keys(&m);
+	align_key_types(&m);
 	for (i = 0; i < cat->n_tables; i++) {
 		struct tmap *tm = &m.tables[i];
 
