@@ -9,7 +9,10 @@ default, a boolean, text, numeric(10,2), bigint, a key to the previous
 table with ON DELETE CASCADE) and one index each; on PostgreSQL serial keys,
 timestamptz, a table comment. pull writes all N headers into a fresh
 models folder on every run (what a user pays); "pull --dry-run" prints them
-to /dev/null instead, like the two tools it is measured against.
+to /dev/null instead, like the two tools it is measured against. "floor"
+is a small C program that makes as many new files of the headers' average
+size the way pull does (open O_EXCL, write, close): what writing the
+headers costs on this file system, whoever writes them.
 
 Each command runs REPEAT times (default 11), the three interleaved, each
 started with posix_spawn and reaped with wait4: the medians of wall time
@@ -72,16 +75,64 @@ def measure(cases, repeat):
             for k, (w, c) in out.items()}
 
 
-def run_dialect(dialect, modelgen, n, url, work, repeat, tool_argv):
+FLOOR_C = r"""
+/* The floor of writing headers: N new files of SIZE bytes in an empty
+ * folder, each open(O_CREAT|O_EXCL) + write + close, as pull makes them. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	int n = atoi(argv[2]), size = atoi(argv[3]), i;
+	char *buf = malloc((size_t)size), path[4096];
+
+	memset(buf, 'x', (size_t)size);
+	mkdir(argv[1], 0777);
+	for (i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/t%05d.h", argv[1], i);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd < 0 || write(fd, buf, (size_t)size) != size || close(fd) != 0)
+			return 1;
+	}
+	return 0;
+}
+"""
+
+
+def floor_program(work):
+    src = os.path.join(work, "floor.c")
+    exe = os.path.join(work, "floor")
+    with open(src, "w") as f:
+        f.write(FLOOR_C)
+    subprocess.run(["cc", "-O2", "-o", exe, src], check=True)
+    return exe
+
+
+def run_dialect(dialect, modelgen, n, url, work, repeat, tool_argv, floor):
     models = os.path.join(work, "models")
+    files = os.path.join(work, "floor_files")
 
     def fresh_models():
         shutil.rmtree(models, ignore_errors=True)
 
+    def fresh_files():
+        shutil.rmtree(files, ignore_errors=True)
+
+    # The headers' average size, for the floor.
+    fresh_models()
+    spawn([modelgen, "pull", url], work)
+    sizes = [os.path.getsize(os.path.join(models, f)) for f in os.listdir(models)]
+    avg = sum(sizes) // max(len(sizes), 1)
     cases = [
         ("pull", fresh_models, [modelgen, "pull", url], work),
         ("pull --dry-run", lambda: None, [modelgen, "pull", url, "--dry-run"], work),
         (tool_argv[0], lambda: None, tool_argv[1], work),
+        ("floor", fresh_files, [floor, files, str(len(sizes)), str(avg)], work),
     ]
     r = measure(cases, repeat)
     tool = r[tool_argv[0]]
@@ -91,6 +142,8 @@ def run_dialect(dialect, modelgen, n, url, work, repeat, tool_argv):
         rows.append("| %s | %d | `modelgen %s` | %.1f | %.1f | `%s` | %.1f | %.1f | %.2fx | %.2fx |"
                     % (dialect, n, label, wall, cpu, tool_argv[0], tool[0], tool[1],
                        wall / tool[0], cpu / tool[1]))
+    rows.append("| %s | %d | floor: %d new files of %d bytes (C, O_EXCL) | %.1f | %.1f | | | | | |"
+                % (dialect, n, len(sizes), avg, r["floor"][0], r["floor"][1]))
     return rows
 
 
@@ -109,11 +162,12 @@ def main(argv):
     pg_dir = None
     rows = []
     try:
+        floor = floor_program(work)
         db = os.path.join(work, "bench.db")
         subprocess.run(["sqlite3", db], input=pull_schema.sql(n, "sqlite"), check=True,
                        universal_newlines=True)
         rows += run_dialect("SQLite", modelgen, n, "sqlite:" + db, work, repeat,
-                            ("sqlite3 DB .schema", ["sqlite3", db, ".schema"]))
+                            ("sqlite3 DB .schema", ["sqlite3", db, ".schema"]), floor)
         if "--sqlite-only" not in argv:
             if not pg_url:
                 pg_dir = os.path.join(tempfile.gettempdir(), "pgtest.bench-pull.%d" % os.getpid())
@@ -129,7 +183,7 @@ def main(argv):
                            universal_newlines=True, stdout=subprocess.DEVNULL)
             rows += run_dialect("PostgreSQL", modelgen, n, url, work, repeat,
                                 ("pg_dump --schema-only",
-                                 ["pg_dump", "--schema-only", "-d", url]))
+                                 ["pg_dump", "--schema-only", "-d", url]), floor)
             subprocess.run(["psql", "-XAtq", pg_url, "-c", "DROP DATABASE %s" % name])
     finally:
         if pg_dir:

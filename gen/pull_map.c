@@ -609,8 +609,7 @@ static int map_type(struct mapper *m, const struct pl_table *t, const struct pl_
 		if (c->identity || c->serial) {
 			cm->identity = 1;
 			if (c->identity == 'r') {
-				/* The rowid is 64 bits (align_rowid_keys may say
-				 * otherwise). */
+				/* The rowid is 64 bits. */
 				cm->ctype = "int64_t";
 				cm->sql.type = MG_COL_BIGINT;
 			}
