@@ -38,7 +38,7 @@ static void *open_library(void)
 			tried[n++] = MG_LIBCLANG_PATH;
 	}
 	for (i = 0; i < n && !h; i++)
-		h = dlopen(tried[i], RTLD_NOW | RTLD_LOCAL);
+		h = dlopen(tried[i], RTLD_LAZY | RTLD_LOCAL);
 	if (!h) {
 		const char *why = dlerror();
 
