@@ -751,6 +751,14 @@ int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg, in
 				db, MG_E_UNMANAGED,
 				"the database has tables but no modelgen bookkeeping: "
 				"nothing to verify against (adopt it with --baseline N)");
+		/* Not "matches migration 0": a deploy check must not pass a
+		 * database that was never set up. */
+		if (!status.managed)
+			return mg_db_error(db, MG_E_UNMANAGED,
+					   "the database is empty (no tables, no modelgen "
+					   "bookkeeping): nothing to verify; dbupdate creates "
+					   "it at migration %zu",
+					   reg->n_migrations);
 		number = status.current;
 	}
 	if (number > reg->n_migrations)

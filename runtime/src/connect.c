@@ -29,6 +29,11 @@ static void free_handle(struct mg_db *db)
 
 int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen)
 {
+	return mg_db_open_ext(out, url, 0, errbuf, errlen);
+}
+
+int mg_db_open_ext(struct mg_db **out, const char *url, unsigned flags, char *errbuf, size_t errlen)
+{
 	struct mg_db *db = NULL;
 	struct mg_url u;
 	int rc;
@@ -36,6 +41,11 @@ int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen)
 	*out = NULL;
 	if (errbuf && errlen)
 		errbuf[0] = 0;
+	if (flags & ~MG_DB_OPEN_READ_ONLY) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "mg_db_open_ext: unknown flags 0x%x", flags);
+		return MG_E_USAGE;
+	}
 	rc = mg_url_parse(&u, mg_url_resolve(url), errbuf, errlen);
 	if (rc)
 		return rc;
@@ -55,6 +65,7 @@ int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen)
 	db->driver = drivers[u.dialect];
 	db->dialect = u.dialect;
 	db->lock_timeout_ms = MG_DEFAULT_LOCK_TIMEOUT_MS;
+	db->open_flags = flags;
 	rc = db->driver->open(db, u.target, errbuf, errlen);
 	if (rc) {
 		free_handle(db);

@@ -28,6 +28,7 @@ struct mg_db {
 	struct mg_strbuf err;    /* the one-line message (errors.c) */
 	void *conn;              /* the driver's connection (sqlite3 *, PGconn *) */
 	int in_tx;               /* inside mg_db_begin's transaction */
+	unsigned open_flags;     /* MG_DB_OPEN_* */
 	unsigned lock_timeout_ms;
 	mg_progress_fn progress; /* set by mg_update for its duration */
 	void *progress_ctx;
@@ -50,9 +51,10 @@ struct mg_driver {
 	enum mg_dialect dialect;
 
 	/* Connects the new handle `db` (db->conn NULL, db->lock_timeout_ms
-	 * set) to `target` (the URL's path, or the libpq string) with the
-	 * driver's session settings. Returns as mg_db_open, the message in
-	 * errbuf; on failure db->conn is NULL. */
+	 * and db->open_flags set) to `target` (the URL's path, or the libpq
+	 * string) with the driver's session settings. Returns as
+	 * mg_db_open_ext, the message in errbuf; on failure db->conn is
+	 * NULL. */
 	int (*open)(struct mg_db *db, const char *target, char *errbuf, size_t errlen);
 	/* Closes db->conn when not NULL (an open transaction is rolled back)
 	 * and sets it to NULL. */

@@ -309,6 +309,8 @@ static int pg_open(struct mg_db *db, const char *conninfo, char *errbuf, size_t 
 	}
 	pq.PQsetNoticeProcessor(conn(db), ignore_notice, NULL);
 	rc = pg_apply_lock_timeout(db);
+	if (rc == 0 && (db->open_flags & MG_DB_OPEN_READ_ONLY))
+		rc = pg_exec(db, "SET default_transaction_read_only = on");
 	if (rc) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot set up the PostgreSQL session: %s",

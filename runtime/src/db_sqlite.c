@@ -1,8 +1,9 @@
 /*
- * The SQLite driver: open with foreign keys on and double-quoted string
- * literals off, run statements with $N parameters, step rows; when a lock
- * wait gives up, name the process that holds the lock.
+ * The SQLite driver: open (read-only without creating, on request) with
+ * foreign keys on and double-quoted string literals off, run statements with $N parameters, step
+ * rows; when a lock wait gives up, name the process that holds the lock.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -194,10 +195,21 @@ static int sqlite_apply_lock_timeout(struct mg_db *db)
 static int sqlite_open(struct mg_db *db, const char *path, char *errbuf, size_t errlen)
 {
 	sqlite3 *c = NULL;
+	int read_only = (db->open_flags & MG_DB_OPEN_READ_ONLY) != 0;
+	struct stat st;
 	int rc;
 
-	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* Read-only never creates the file; SQLite would only say "unable to
+	 * open database file". */
+	if (read_only && strcmp(path, ":memory:") != 0 && stat(path, &st) != 0 && errno == ENOENT) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "SQLite database file '%s' does not exist", path);
+		return MG_E_NOTFOUND;
+	}
+	if (sqlite3_open_v2(path, &c,
+			    read_only ? SQLITE_OPEN_READONLY
+				      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen, "cannot open SQLite database '%s': %s", path,
 				 c ? sqlite3_errmsg(c) : "out of memory");

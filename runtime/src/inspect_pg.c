@@ -369,7 +369,10 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		names[i] = expected->tables[i].name;
 	/* One round trip to open the scratch space and create the copies,
 	 * five to read them back, one to roll back. */
-	mg_strbuf_puts(&sql, was_in_tx ? "SAVEPOINT modelgen_normalize;\n" : "BEGIN;\n");
+	/* READ WRITE: also on a read-only connection (MG_DB_OPEN_READ_ONLY),
+	 * whose transactions are read-only by default; this one is rolled
+	 * back. */
+	mg_strbuf_puts(&sql, was_in_tx ? "SAVEPOINT modelgen_normalize;\n" : "BEGIN READ WRITE;\n");
 	put_temp_tables(&sql, expected);
 	rc = db_exec_buf(db, &sql);
 	if (rc == 0) {

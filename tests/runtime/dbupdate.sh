@@ -45,6 +45,7 @@ new_db() {
 	if [ "$dialect" = sqlite ]; then
 		DB=$T/db$n_db.sqlite
 		URL=sqlite:$DB
+		: >"$DB" # an empty file is an empty database
 	else
 		name=mg_t$$_$n_db
 		psql -XAtq "$pg_base" -c "CREATE DATABASE $name" >/dev/null || exit 1
@@ -107,6 +108,9 @@ else
 	objects="SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
 fi
 [ "$(q "$objects")" = 0 ] || fail "--sql changed the database"
+expect 1 "$prog" --verify "$URL"
+has_err "the database is empty (no tables, no modelgen bookkeeping): nothing to verify"
+one_line_err
 expect 0 "$prog" "$URL"
 has_out "at migration 6 (0006_drop_books_pages)"
 is "$(current)" 6 "create path stamps every migration"
@@ -114,17 +118,35 @@ is "$(q "SELECT applied_by FROM modelgen_migrations WHERE number = 3")" create "
 expect 0 "$prog" --status "$URL"
 has_out "pending:  none"
 expect 0 "$prog" --verify "$URL"
-has_out "schema matches"
+has_out "schema matches migration 6 (0006_drop_books_pages), the latest"
 expect 0 "$prog" "$URL"
 has_out "up to date at migration 6"
 CREATED_URL=$URL
 CREATED_DB=${DB:-}
+
+if [ "$dialect" = sqlite ]; then
+	echo "== read-only commands on a missing SQLite file create nothing"
+	missing=$T/missing.db
+	expect 1 "$prog" --status "sqlite:$missing"
+	has_out "database: none (SQLite database file '$missing' does not exist"
+	has_out "pending:  all 6"
+	expect 0 "$prog" --sql "sqlite:$missing"
+	has_out "CREATE TABLE authors"
+	expect 1 "$prog" --verify "sqlite:$missing"
+	has_err "does not exist (not created): nothing to verify"
+	one_line_err
+	[ ! -e "$missing" ] || fail "a read-only command created $missing"
+	mkdir "$T/cwd"
+	(cd "$T/cwd" && DATABASE_URL= "$prog" --status >/dev/null 2>&1)
+	[ ! -e "$T/cwd/app.db" ] || fail "--status created the default app.db"
+fi
 
 echo "== migrate path with rows"
 new_db
 expect 0 "$prog" --to 1 "$URL"
 is "$(current)" 1 "--to 1 on an empty database replays migration 1"
 expect 0 "$prog" --verify "$URL"
+has_out "schema matches migration 1 (0001_init); 5 migrations pending (latest: 6)"
 q "INSERT INTO authors (name) VALUES ('ann'), ('bob');
    INSERT INTO books (author_id, title) VALUES (1, 'a1'), (1, 'a2'), (2, 'b1');" >/dev/null ||
 	fail "insert rows"

@@ -288,6 +288,28 @@ static void test_inspect_round_trip(void **state)
 	mg_db_close(db);
 }
 
+/* MG_DB_OPEN_READ_ONLY: the session writes nothing, and mg_verify's
+ * normalisation (temporary tables) still works. */
+static void test_read_only(void **state)
+{
+	struct mg_db *db = NULL;
+	struct mg_strbuf sql = {0};
+	struct mg_schema *norm = NULL;
+	char err[256];
+
+	(void)state;
+	if (!base_url[0])
+		skip();
+	assert_int_equal(mg_db_open_ext(&db, url, MG_DB_OPEN_READ_ONLY, err, sizeof(err)), 0);
+	assert_int_equal(mg_db_exec(db, "CREATE TABLE ro_x (id integer)"), MG_E_SQL);
+	assert_non_null(strstr(mg_db_errmsg(db), "read-only transaction"));
+	assert_int_equal(inspect_normalize(&norm, db, &schema), 0);
+	assert_int_equal(norm->n_tables, 2);
+	mg_schema_free(norm);
+	mg_strbuf_free(&sql);
+	mg_db_close(db);
+}
+
 static void test_lock(void **state)
 {
 	struct mg_db *a = open_test(), *b = open_test();
@@ -459,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_data_api),      cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_keyword_value), cmocka_unit_test(test_inspect_round_trip),
 		cmocka_unit_test(test_lock),          cmocka_unit_test(test_round_trips),
+		cmocka_unit_test(test_read_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

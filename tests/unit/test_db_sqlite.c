@@ -393,6 +393,49 @@ static void test_checksum(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* MG_DB_OPEN_READ_ONLY: a missing file is reported and not created; an
+ * existing one is read, never written; status, verify and --sql work. */
+static void test_read_only(void **state)
+{
+	char dir[] = "/tmp/mg_test_ro_XXXXXX";
+	char path[128], url[160], err[256];
+	struct mg_update_options opts = {0};
+	struct mg_status st;
+	struct mg_db *db = NULL;
+	FILE *sink;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	assert_int_equal(mg_db_open_ext(&db, url, MG_DB_OPEN_READ_ONLY, err, sizeof(err)),
+			 MG_E_NOTFOUND);
+	assert_null(db);
+	assert_non_null(strstr(err, "does not exist"));
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(mg_db_open_ext(&db, url, 0x100, err, sizeof(err)), MG_E_USAGE);
+
+	assert_int_equal(mg_db_open(&db, url, err, sizeof(err)), 0);
+	assert_int_equal(mg_update(NULL, db, &r_reg, NULL), 0);
+	mg_db_close(db);
+	assert_int_equal(mg_db_open_ext(&db, url, MG_DB_OPEN_READ_ONLY, err, sizeof(err)), 0);
+	assert_int_equal(mg_status(&st, db, &r_reg), 0);
+	assert_int_equal(st.current, 2);
+	assert_int_equal(mg_verify(NULL, db, &r_reg, 0, 0), 0);
+	sink = fopen("/dev/null", "w");
+	opts.flags = MG_UPDATE_DRY_RUN | MG_UPDATE_TO;
+	opts.sql_out = sink;
+	assert_int_equal(mg_update(NULL, db, &r_reg, &opts), 0);
+	fclose(sink);
+	assert_int_equal(mg_db_exec(db, "INSERT INTO p (id) VALUES (1)"), MG_E_SQL);
+	opts.flags = MG_UPDATE_TO;
+	opts.to = 1;
+	assert_int_equal(mg_update(NULL, db, &r_reg, &opts), MG_E_SQL);
+	mg_db_close(db);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_blobs(void **state)
 {
 	struct mg_db *db = open_memory();
@@ -407,7 +450,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_data_api),           cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_inspect_round_trip), cmocka_unit_test(test_big_rebuild),
-		cmocka_unit_test(test_checksum),
+		cmocka_unit_test(test_checksum),           cmocka_unit_test(test_read_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,99 @@ static void print_status(const struct mg_status *s, const struct mg_registry *re
 		printf("  %s\n", reg->migrations[i]->name);
 }
 
+/*
+ * A read-only command on a SQLite file that does not exist (`why` says so).
+ * --status and --sql answer for the empty database that a plain dbupdate
+ * would create there (--sql on a new file is how to get the create script);
+ * --verify fails: a deploy check must not pass a mistyped path.
+ */
+static int missing_database(const char *prog, enum mode mode, const char *why,
+			    const struct mg_registry *reg, struct mg_update_options *opts)
+{
+	struct mg_db *empty = NULL;
+	char errbuf[512];
+	int rc;
+
+	if (mode == MODE_VERIFY) {
+		fprintf(stderr, "%s: error: %s (not created): nothing to verify\n", prog, why);
+		return 1;
+	}
+	if (mode == MODE_STATUS) {
+		printf("database: none (%s; dbupdate creates it)\n", why);
+		if (reg->n_migrations)
+			printf("latest:   migration %zu (%s)\n", reg->n_migrations,
+			       reg->migrations[reg->n_migrations - 1]->name);
+		else
+			printf("latest:   no migrations\n");
+		if (!reg->n_migrations) {
+			printf("pending:  none\n");
+			return 0;
+		}
+		printf("pending:  all %zu (an empty database is created at migration %zu)\n",
+		       reg->n_migrations, reg->n_migrations);
+		return 1;
+	}
+	/* --sql: the SQL for an empty database, which a scratch in-memory one
+	 * stands for. */
+	rc = mg_db_open(&empty, "sqlite::memory:", errbuf, sizeof(errbuf));
+	if (rc) {
+		fprintf(stderr, "%s: error: %s\n", prog, errbuf);
+		return 3;
+	}
+	printf("-- %s (not created): the SQL for a new, empty database\n", why);
+	opts->flags |= MG_UPDATE_DRY_RUN;
+	opts->sql_out = stdout;
+	rc = mg_update(NULL, empty, reg, opts);
+	if (rc)
+		fprintf(stderr, "%s: error: %s\n", prog, mg_db_errmsg(empty));
+	mg_db_close(empty);
+	return exit_code(rc);
+}
+
+/* Appends "; N migration(s) pending (latest: L)" for a database at `current`. */
+static void put_pending(unsigned current, const struct mg_registry *reg)
+{
+	size_t n = reg->n_migrations - current;
+
+	if (n)
+		printf("; %zu migration%s pending (latest: %zu)", n, n == 1 ? "" : "s",
+		       reg->n_migrations);
+	else
+		printf(", the latest");
+}
+
+/*
+ * --verify: the live schema against the schema after the database's own
+ * migration, which it names, with the number of migrations still pending.
+ * A database without bookkeeping (empty, or with tables) has no migration
+ * to compare with: an error, exit 1.
+ */
+static int verify(const char *prog, struct mg_db *db, const struct mg_registry *reg)
+{
+	struct mg_status s;
+	char *report = NULL;
+	const char *name;
+	int rc = mg_status(&s, db, reg);
+
+	if (rc == 0)
+		rc = mg_verify(&report, db, reg, 0, 0);
+	if (rc && rc != MG_E_DRIFT) {
+		fprintf(stderr, "%s: error: %s\n", prog, mg_db_errmsg(db));
+		free(report);
+		return exit_code(rc);
+	}
+	name = s.current ? reg->migrations[s.current - 1]->name : "none applied";
+	if (rc == MG_E_DRIFT)
+		printf("drift: the live schema differs from the schema after migration %u (%s)",
+		       s.current, name);
+	else
+		printf("schema matches migration %u (%s)", s.current, name);
+	put_pending(s.current, reg);
+	printf(rc ? ":\n%s" : "\n", report ? report : "");
+	free(report);
+	return rc ? 1 : 0;
+}
+
 extern const struct mg_registry modelgen_registry;
 
 static int run(int argc, char **argv, const struct mg_registry *reg)
@@ -142,7 +235,7 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 	enum mode mode = MODE_UPDATE;
 	struct mg_db *db = NULL;
 	unsigned number = 0, seconds = 60;
-	int have_to = 0, quiet = 0, n_modes = 0, rc, i, only_args = 0, status;
+	int have_to = 0, quiet = 0, n_modes = 0, rc, i, only_args = 0, status, read_only;
 	char errbuf[512];
 
 	env = getenv("DBUPDATE_LOCK_TIMEOUT");
@@ -227,7 +320,12 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 		opts.progress_ctx = (void *)prog;
 	}
 
-	rc = mg_db_open(&db, url, errbuf, sizeof(errbuf));
+	/* --status, --sql and --verify change nothing, and create nothing: a
+	 * SQLite file that does not exist is reported, not made. */
+	read_only = mode == MODE_STATUS || mode == MODE_SQL || mode == MODE_VERIFY;
+	rc = mg_db_open_ext(&db, url, read_only ? MG_DB_OPEN_READ_ONLY : 0, errbuf, sizeof(errbuf));
+	if (rc == MG_E_NOTFOUND)
+		return missing_database(prog, mode, errbuf, reg, &opts);
 	if (rc) {
 		fprintf(stderr, "%s: error: %s\n", prog, errbuf);
 		return rc == MG_E_URL ? 2 : 3;
@@ -268,22 +366,9 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 		}
 		break;
 	}
-	case MODE_VERIFY: {
-		char *report = NULL;
-
-		rc = mg_verify(&report, db, reg, 0, 0);
-		if (rc == MG_E_DRIFT) {
-			printf("drift: the live schema differs from the expected one:\n%s",
-			       report ? report : "");
-			free(report);
-			status = 1;
-			goto done;
-		}
-		free(report);
-		if (rc == 0)
-			printf("schema matches\n");
-		break;
-	}
+	case MODE_VERIFY:
+		status = verify(prog, db, reg);
+		goto done;
 	case MODE_BASELINE: {
 		char *report = NULL;
 

@@ -34,6 +34,27 @@ struct mg_rows;
  */
 MG_EXTERN int mg_db_open(struct mg_db **out, const char *url, char *errbuf, size_t errlen);
 
+/* Flags of mg_db_open_ext. */
+#define MG_DB_OPEN_READ_ONLY 0x1u /* write nothing, create nothing */
+
+/*
+ * As mg_db_open, with `flags` (MG_DB_OPEN_*; 0 gives mg_db_open).
+ *
+ * MG_DB_OPEN_READ_ONLY: the connection changes nothing. A SQLite file is
+ * opened read-only and never created: when it does not exist, the open
+ * fails with MG_E_NOTFOUND ("SQLite database file 'PATH' does not exist").
+ * A PostgreSQL session has default_transaction_read_only on. A statement
+ * that writes then fails (MG_E_SQL). mg_status, mg_verify and mg_update
+ * with MG_UPDATE_DRY_RUN (dbupdate --status, --verify, --sql) work on such
+ * a connection; mg_verify's PostgreSQL normalisation still creates its
+ * temporary tables, in a read-write transaction it rolls back.
+ *
+ * Returns as mg_db_open, or MG_E_NOTFOUND as above; MG_E_USAGE for an
+ * unknown flag.
+ */
+MG_EXTERN int mg_db_open_ext(struct mg_db **out, const char *url, unsigned flags, char *errbuf,
+			     size_t errlen);
+
 /* Closes the connection and frees the handle. Accepts NULL. An open
  * transaction is rolled back. */
 MG_EXTERN void mg_db_close(struct mg_db *db);

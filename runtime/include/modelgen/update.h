@@ -100,7 +100,9 @@ MG_EXTERN int mg_status(struct mg_status *out, struct mg_db *db, const struct mg
 
 /*
  * Compares the live schema of `db` with the schema after its current
- * migration (or after `number` when `use_number`).
+ * migration (or after `number` when `use_number`). Without `use_number`, a
+ * database without bookkeeping has no current migration: MG_E_UNMANAGED,
+ * for an empty database as for one with tables.
  *
  * The expected schema after migration N is computed from the registry alone:
  * starting at reg->schema, every later migration is undone on the
@@ -116,7 +118,8 @@ MG_EXTERN int mg_status(struct mg_status *out, struct mg_db *db, const struct mg
  * compared: column order, comments, constraint names of primary keys, and
  * objects other than tables (views, triggers). Returns 0 when equal,
  * MG_E_DRIFT when not (then *report, when not NULL, receives a malloc'd
- * text of one line per difference that the caller frees), or another code.
+ * text of one line per difference that the caller frees), MG_E_UNMANAGED,
+ * or another code. Changes nothing; works on a read-only connection.
  */
 MG_EXTERN int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg,
 			int use_number, unsigned number);
