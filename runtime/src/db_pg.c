@@ -256,6 +256,12 @@ static int result_error(struct mg_db *db, const PGresult *res, const char *sql, 
 
 	if (state && strcmp(state, "55P03") == 0)
 		rc = MG_E_LOCKED;
+	/* Parameters that do not match the placeholders: the server finds it
+	 * (protocol_violation), SQLite's driver before binding; both are the
+	 * caller's misuse, MG_E_USAGE. */
+	if (state && strcmp(state, "08P01") == 0 && msg &&
+	    strncmp(msg, "bind message supplies ", 22) == 0)
+		rc = MG_E_USAGE;
 	mg_strbuf_printf(&b, "%s (SQLSTATE %s)", msg ? msg : pq.PQerrorMessage(conn(db)),
 			 state ? state : "none");
 	if (detail)

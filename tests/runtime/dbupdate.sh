@@ -257,6 +257,13 @@ MG_TEST_FAIL_STEP=1 expect 3 "$prog" "$URL"
 has_err "migration 5 (0005_fill_pages), hand-written up step: asked to fail"
 one_line_err
 is "$(current)" 4 "failed migration not recorded"
+# A parameter count that does not match the placeholders is the same error,
+# with the same exit code, on both dialects: the migration's fault, not the
+# command line's.
+MG_TEST_BAD_PARAMS=1 expect 3 "$prog" "$URL"
+has_err "migration 5 (0005_fill_pages), hand-written up step: statement 'UPDATE books SET pages = \$1 WHERE id = \$2'"
+one_line_err
+is "$(current)" 4 "failed migration not recorded"
 expect 0 "$prog" "$URL"
 
 if [ "$dialect" = postgresql ]; then

@@ -298,6 +298,10 @@ static int m5_up(struct mg_db *db)
 		sleep((unsigned)atoi(slow));
 	if (getenv("MG_TEST_FAIL_STEP"))
 		return mg_db_error(db, MG_E_STEP, "asked to fail by MG_TEST_FAIL_STEP");
+	/* A bug in a data migration: two placeholders, one parameter. */
+	if (getenv("MG_TEST_BAD_PARAMS"))
+		return mg_db_execp(db, "UPDATE books SET pages = $1 WHERE id = $2", 1, params,
+				   NULL);
 	return mg_db_execp(db,
 			   mg_db_dialect(db) == MG_DIALECT_SQLITE
 				   ? "UPDATE books SET pages = $1 WHERE pages = 0"

@@ -105,6 +105,10 @@ static void test_data_api(void **state)
 	assert_int_equal(
 		mg_db_execp(db, "INSERT INTO t VALUES ($1::integer, $2)", 2, params, &changes), 0);
 	assert_int_equal(changes, 1);
+	/* Fewer parameters than placeholders: MG_E_USAGE, as on SQLite. */
+	assert_int_equal(
+		mg_db_execp(db, "UPDATE t SET a = $1::integer WHERE b = $2", 1, params, NULL),
+		MG_E_USAGE);
 	assert_int_equal(mg_db_query(&rows, db, "SELECT a, b, a > 1 FROM t ORDER BY a", 0, NULL),
 			 0);
 	assert_int_equal(mg_rows_next(rows), 1);

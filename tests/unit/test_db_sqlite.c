@@ -59,6 +59,9 @@ static void test_data_api(void **state)
 		mg_db_execp(db, "INSERT INTO t (c, b, a) VALUES ($3, $2, $1)", 3, params, &changes),
 		0);
 	assert_int_equal(changes, 1);
+	/* Fewer parameters than placeholders: MG_E_USAGE, as on PostgreSQL. */
+	assert_int_equal(mg_db_execp(db, "UPDATE t SET a = $1 WHERE b = $2", 1, params, NULL),
+			 MG_E_USAGE);
 	assert_int_equal(mg_db_query(&rows, db, "SELECT a, b, c FROM t WHERE a >= $1 ORDER BY a", 1,
 				     (const char *const[]){"1"}),
 			 0);

@@ -78,7 +78,14 @@ static void progress_line(void *ctx, const char *line)
 	fprintf(stderr, "%s: %s\n", (const char *)ctx, line);
 }
 
-/* Exit code of an MG_E_* code: refusals and findings are 1. */
+/*
+ * Exit code of an MG_E_* code: refusals and findings are 1. Bad usage (2)
+ * is the command line's, which this file checks before any call, and
+ * MG_E_RANGE (a --to or --baseline number). MG_E_USAGE from the library is
+ * a migration's misuse of the runtime API (a parameter count that does not
+ * match the placeholders, ...): an error of the migration, 3, as the same
+ * mistake is on PostgreSQL wherever the server is the one to find it.
+ */
 static int exit_code(int rc)
 {
 	switch (rc) {
@@ -94,7 +101,6 @@ static int exit_code(int rc)
 	case MG_E_INCONSISTENT:
 		return 1;
 	case MG_E_RANGE:
-	case MG_E_USAGE:
 		return 2;
 	default:
 		return 3;
