@@ -236,6 +236,19 @@ done:
 	return rc;
 }
 
+/* Puts "migration N (name), up|down step I (summary): " in front of the
+ * message. */
+static void step_prefix(struct mg_db *db, const struct mg_migration *m, int down, size_t i)
+{
+	const struct mg_plan *p = down ? &m->down[db->dialect] : &m->up[db->dialect];
+	struct mg_strbuf summary = {0};
+
+	mg_step_summary(&summary, down ? &m->down_ops : &m->up_ops, &p->steps[i]);
+	db_prefix(db, "migration %u (%s), %s step %zu (%s)", m->number, m->name,
+		  down ? "down" : "up", i + 1, mg_strbuf_cstr(&summary));
+	mg_strbuf_free(&summary);
+}
+
 static int run_plan(struct mg_db *db, const struct mg_migration *m, int down)
 {
 	const struct mg_plan *p = down ? &m->down[db->dialect] : &m->up[db->dialect];
@@ -260,14 +273,8 @@ static int run_plan(struct mg_db *db, const struct mg_migration *m, int down)
 			rc = mg_db_error(db, MG_E_USAGE, "a table rebuild step is for SQLite only");
 		else
 			rc = mg_db_error(db, MG_E_USAGE, "unknown step kind %d", (int)st->kind);
-		if (rc) {
-			struct mg_strbuf summary = {0};
-
-			mg_step_summary(&summary, down ? &m->down_ops : &m->up_ops, st);
-			db_prefix(db, "migration %u (%s), %s step %zu (%s)", m->number, m->name,
-				  down ? "down" : "up", i + 1, mg_strbuf_cstr(&summary));
-			mg_strbuf_free(&summary);
-		}
+		if (rc)
+			step_prefix(db, m, down, i);
 	}
 	return rc;
 }
@@ -563,6 +570,79 @@ static void report_action(struct mg_db *db, const struct update_run *u, const st
 			    u->reg->migrations[u->reg->n_migrations - 1]->name);
 }
 
+/*
+ * The step of `m`'s plan that a broken key between `table` (the child) and
+ * `parent` comes from: the rebuild of the child (a key added or changed
+ * there), else the rebuild of the parent; the last such. -1 when none is
+ * (a table dropped by SQL, or rows broken before the migration).
+ */
+static long key_step(const struct mg_plan *p, const char *table, const char *parent)
+{
+	long i, found = -1;
+
+	for (i = 0; i < (long)p->n_steps; i++) {
+		const struct mg_rebuild *rb = p->steps[i].rebuild;
+
+		if (p->steps[i].kind == MG_STEP_REBUILD && rb && rb->table &&
+		    strcmp(rb->table->name, table) == 0)
+			found = i;
+	}
+	for (i = 0; found < 0 && i < (long)p->n_steps; i++) {
+		const struct mg_rebuild *rb = p->steps[i].rebuild;
+
+		if (p->steps[i].kind == MG_STEP_REBUILD && rb &&
+		    ((rb->table && strcmp(rb->table->name, parent) == 0) ||
+		     (rb->old_name && strcmp(rb->old_name, parent) == 0)))
+			found = i;
+	}
+	return found;
+}
+
+/* After a plan run with foreign keys off: the driver's check, its failure
+ * named after the migration and the step the broken key comes from. */
+static int check_keys(struct mg_db *db, const struct action *a)
+{
+	struct mg_strbuf table = {0}, parent = {0};
+	int rc = db->driver->foreign_key_check(db, &table, &parent);
+
+	if (rc == MG_E_FOREIGN_KEY && a->m) {
+		int down = a->kind == ACT_DOWN;
+		long i = key_step(action_plan(a, db->dialect), mg_strbuf_cstr(&table),
+				  mg_strbuf_cstr(&parent));
+
+		if (i >= 0)
+			step_prefix(db, a->m, down, (size_t)i);
+		else
+			db_prefix(db, "migration %u (%s), after its %s steps", a->m->number,
+				  a->m->name, down ? "down" : "up");
+	}
+	mg_strbuf_free(&table);
+	mg_strbuf_free(&parent);
+	return rc;
+}
+
+/*
+ * Ends the message of an action that failed, its transaction rolled back,
+ * with where the database stands (`st`: read in that transaction, before
+ * the action).
+ */
+static void say_where(struct mg_db *db, const struct bk_state *st, const struct action *a)
+{
+	static const char refused[] = "nothing changed";
+	const char *msg = mg_db_errmsg(db);
+	size_t n = strlen(msg), k = sizeof(refused) - 1;
+	/* A refusal already says nothing changed. */
+	const char *how = n >= k && strcmp(msg + n - k, refused) == 0 ? ":" : "; rolled back:";
+
+	if (a->kind == ACT_CREATE || (!st->managed && st->current == 0))
+		db_suffix(db, "%s the database stays empty", how);
+	else if (st->current == 0)
+		db_suffix(db, "%s the database stays at migration 0 (none applied)", how);
+	else
+		db_suffix(db, "%s the database stays at migration %u (%s)", how, st->current,
+			  st->rows[st->n_rows - 1].name);
+}
+
 /* How one step under the lock ended. */
 enum step_end {
 	STEP_NOTHING_LEFT, /* the database is at the target */
@@ -611,11 +691,12 @@ static int one_step(enum step_end *end, struct mg_db *db, struct update_run *u, 
 	report_action(db, u, &a);
 	rc = do_action(db, u->reg, &a, &st, u->flags);
 	if (rc == 0 && fk_off)
-		rc = db->driver->foreign_key_check(db);
+		rc = check_keys(db, &a);
 	if (rc == 0)
 		rc = mg_db_commit(db);
 	if (rc) {
 		mg_db_rollback(db);
+		say_where(db, &st, &a);
 		goto done;
 	}
 	u->did->actions++;

@@ -113,9 +113,12 @@ struct mg_driver {
 	/* Switches foreign key enforcement, outside a transaction only; NULL
 	 * when table rebuilds and drops run with keys on. */
 	int (*set_foreign_keys)(struct mg_db *db, int on);
-	/* After a plan run with keys off: MG_E_FOREIGN_KEY naming the first
-	 * row whose key has no parent. */
-	int (*foreign_key_check)(struct mg_db *db);
+	/* After a plan run with keys off: MG_E_FOREIGN_KEY naming the key
+	 * (table, column, parent), how many rows break it and one of them;
+	 * the child and parent table's names are appended to `table` and
+	 * `parent`. */
+	int (*foreign_key_check)(struct mg_db *db, struct mg_strbuf *table,
+				 struct mg_strbuf *parent);
 	/* Runs a table rebuild step (MG_STEP_REBUILD) inside the migration's
 	 * transaction, keys off; NULL when the dialect has no such steps. */
 	int (*rebuild)(struct mg_db *db, const struct mg_rebuild *rb);
@@ -148,6 +151,13 @@ int db_nomem(struct mg_db *db);
 /* Sets the message to "statement '<first line of sql>': <why>" and
  * returns `code`. */
 int db_statement_error(struct mg_db *db, int code, const char *sql, const char *why);
+
+/* Appends to the current message (out of memory: leaves it as it is). */
+void db_suffix(struct mg_db *db, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 
 /* Takes the handle's message out (*saved) so that a clean-up call cannot
  * replace it, and puts it back. */

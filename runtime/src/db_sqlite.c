@@ -468,26 +468,81 @@ static int sqlite_set_foreign_keys(struct mg_db *db, int on)
 	return sqlite_exec(db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
 }
 
-static int sqlite_foreign_key_check(struct mg_db *db)
+/*
+ * The first key PRAGMA foreign_key_check finds broken, said as a person
+ * would: the child table and column, the parent's, how many rows break that
+ * key and one of them by rowid. `table` and `parent` receive the two table
+ * names.
+ */
+static int sqlite_foreign_key_check(struct mg_db *db, struct mg_strbuf *table,
+				    struct mg_strbuf *parent)
 {
-	struct mg_rows *rows = NULL;
+	struct mg_rows *rows = NULL, *key = NULL;
+	struct mg_strbuf example = {0}, fkid = {0}, from = {0}, to = {0};
+	unsigned long long count = 0;
+	const char *params[2];
 	int rc = sqlite_query(&rows, db, "PRAGMA foreign_key_check", 0, NULL, NULL, NULL);
 
 	if (rc)
 		goto done;
-	rc = sqlite_rows_next(rows);
-	if (rc == 1) {
-		const char *rowid = sqlite_rows_text(rows, 1);
+	while ((rc = sqlite_rows_next(rows)) == 1) {
+		const char *t = sqlite_rows_text(rows, 0), *id = sqlite_rows_text(rows, 3);
 
-		rc = mg_db_error(db, MG_E_FOREIGN_KEY,
-				 "foreign key check failed: row %s of table %s references a "
-				 "missing row of table %s",
-				 rowid ? rowid : "?", sqlite_rows_text(rows, 0),
-				 sqlite_rows_text(rows, 2));
+		if (count == 0) {
+			const char *rowid = sqlite_rows_text(rows, 1);
+
+			mg_strbuf_puts(table, t ? t : "?");
+			mg_strbuf_puts(parent, sqlite_rows_text(rows, 2));
+			mg_strbuf_puts(&fkid, id ? id : "");
+			if (rowid)
+				mg_strbuf_printf(&example, " (for example the row with rowid %s)",
+						 rowid);
+		} else if (!t || !id || strcmp(t, mg_strbuf_cstr(table)) != 0 ||
+			   strcmp(id, mg_strbuf_cstr(&fkid)) != 0) {
+			continue;
+		}
+		count++;
 	}
+	if (rc < 0 || count == 0)
+		goto done;
+	/* The key's columns (one, for the keys modelgen makes). */
+	params[0] = mg_strbuf_cstr(table);
+	params[1] = mg_strbuf_cstr(&fkid);
+	rc = sqlite_query(&key, db,
+			  "SELECT \"from\", \"to\" FROM pragma_foreign_key_list($1)"
+			  " WHERE id = CAST($2 AS INTEGER) ORDER BY seq",
+			  2, params, NULL, NULL);
+	while (rc == 0 && (rc = sqlite_rows_next(key)) == 1) {
+		const char *f = sqlite_rows_text(key, 0), *t = sqlite_rows_text(key, 1);
+
+		mg_strbuf_puts(&from, from.len ? ", " : "");
+		mg_strbuf_puts(&from, f ? f : "?");
+		mg_strbuf_puts(&to, to.len ? ", " : "");
+		mg_strbuf_puts(&to, t ? t : "?");
+	}
+	if (rc < 0)
+		goto done;
+	if (mg_strbuf_failed(table) || mg_strbuf_failed(parent) || mg_strbuf_failed(&example) ||
+	    mg_strbuf_failed(&from) || mg_strbuf_failed(&to)) {
+		rc = db_nomem(db);
+		goto done;
+	}
+	rc = mg_db_error(db, MG_E_FOREIGN_KEY,
+			 "foreign key check failed: %llu row%s of table %s %s a value of column "
+			 "%s that is missing from %s.%s%s",
+			 count, count == 1 ? "" : "s", mg_strbuf_cstr(table),
+			 count == 1 ? "holds" : "hold", from.len ? mg_strbuf_cstr(&from) : "?",
+			 mg_strbuf_cstr(parent), to.len ? mg_strbuf_cstr(&to) : "its primary key",
+			 mg_strbuf_cstr(&example));
 done:
 	if (rows)
 		sqlite_rows_free(rows);
+	if (key)
+		sqlite_rows_free(key);
+	mg_strbuf_free(&example);
+	mg_strbuf_free(&fkid);
+	mg_strbuf_free(&from);
+	mg_strbuf_free(&to);
 	return rc;
 }
 

@@ -115,6 +115,23 @@ void db_prefix(struct mg_db *db, const char *fmt, ...)
 	db->err = b;
 }
 
+void db_suffix(struct mg_db *db, const char *fmt, ...)
+{
+	struct mg_strbuf b = {0};
+	va_list ap;
+
+	mg_strbuf_puts(&b, mg_db_errmsg(db));
+	va_start(ap, fmt);
+	mg_strbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (mg_strbuf_failed(&b)) {
+		mg_strbuf_free(&b);
+		return;
+	}
+	mg_strbuf_free(&db->err);
+	db->err = b;
+}
+
 void db_put_statement(struct mg_strbuf *b, const char *sql)
 {
 	size_t n = 0;

@@ -227,7 +227,7 @@ expect 0 "$prog" --to 2 "$URL"
 q "ALTER TABLE authors ADD COLUMN extra integer" >/dev/null
 expect 1 "$prog" "$URL"
 has_err "migration 3 (0003_widen_authors_name): the live tables are not what it expects"
-has_err "unexpected column extra"
+has_err "unexpected column extra (integer NULL); nothing changed: the database stays at migration 2 (0002_add_books_pages)$"
 one_line_err
 is "$(current)" 2 "drift changes nothing"
 expect 1 "$prog" --verify "$URL"
@@ -254,7 +254,7 @@ echo "== a failing hand-written step rolls its migration back"
 new_db
 expect 0 "$prog" --to 4 "$URL"
 MG_TEST_FAIL_STEP=1 expect 3 "$prog" "$URL"
-has_err "migration 5 (0005_fill_pages), hand-written up step: asked to fail"
+has_err "migration 5 (0005_fill_pages), hand-written up step: asked to fail by MG_TEST_FAIL_STEP; rolled back: the database stays at migration 4 (0004_rename_authors_name)$"
 one_line_err
 is "$(current)" 4 "failed migration not recorded"
 # A parameter count that does not match the placeholders is the same error,

@@ -31,6 +31,25 @@ db --to 1 "$URL" || fail "to 1"
 q "INSERT INTO tags (label, weight) VALUES ('a', NULL), ('b', 5);
    INSERT INTO notes (body, tag_id) VALUES ('n1', 1), ('n2', 2), ('n3', NULL);
    INSERT INTO scratch (x) VALUES ('s');" >/dev/null || fail "rows"
+# A foreign key added over rows that break it: refused on both dialects
+# with the migration, the step and where the database stays; SQLite (whose
+# check runs after a rebuild) also names the column and counts the rows.
+db --to 2 "$URL" || fail "to 2"
+if [ "$dialect" = sqlite ]; then
+	sqlite3 -batch "$DB" "INSERT INTO notes (body, tag_id) VALUES ('d1', 99), ('d2', 98), ('d3', 99)"
+else
+	q "INSERT INTO notes (body, tag_id) VALUES ('d1', 99), ('d2', 98), ('d3', 99)" >/dev/null
+fi
+db "$URL" && fail "a foreign key over dangling rows was added"
+grep -q "error: migration 3 (0003_add_fk), up step 1 (" "$T/err" ||
+	fail "the message does not name the migration and its step"
+grep -q "; rolled back: the database stays at migration 2 (0002_add_indexes)$" "$T/err" ||
+	fail "the message does not say where the database stays"
+if [ "$dialect" = sqlite ]; then
+	grep -q "foreign key check failed: 3 rows of table notes hold a value of column tag_id that is missing from tags.id (for example the row with rowid [0-9]*)" "$T/err" ||
+		fail "the SQLite message does not name the column and count the rows"
+fi
+q "DELETE FROM notes WHERE body IN ('d1', 'd2', 'd3')" >/dev/null
 for i in 2 3 4 5 6 7 8; do
 	db --to $i "$URL" || fail "up to $i"
 	db --verify "$URL" || fail "verify at $i: $(cat "$T/out")"
