@@ -579,27 +579,50 @@ static int pg_value(char **out, struct mg_db *db, const char *sql)
 	return rc;
 }
 
+/* Who holds dbupdate's advisory lock: "PID (application), since TIME" in
+ * *out (malloc'd), or NULL when nobody does any more. */
+static int lock_holder(char **out, struct mg_db *db)
+{
+	return pg_value(
+		out, db,
+		"SELECT l.pid || coalesce(' (' || nullif(a.application_name, '') || ')', '')"
+		" || coalesce(', since ' || a.backend_start::text, '')"
+		" FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+		" WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " LOCK_CLASSID
+		" AND l.objid = " LOCK_OBJID " AND l.objsubid = 1"
+		" AND l.database = (SELECT oid FROM pg_database"
+		" WHERE datname = current_database())");
+}
+
+/*
+ * Takes dbupdate's lock: at once when it is free (one round trip), else
+ * says through the progress callback that it waits and for whom, and waits
+ * at most db->lock_timeout_ms.
+ */
 static int pg_lock(struct mg_db *db)
 {
-	char *holder = NULL;
-	int rc = pg_exec(db, "SELECT pg_advisory_lock(" LOCK_KEY ")");
+	char *got = NULL, *holder = NULL;
+	int rc = pg_value(&got, db, "SELECT pg_try_advisory_lock(" LOCK_KEY ")");
 
+	if (rc || (got && strcmp(got, "t") == 0))
+		goto done;
+	lock_holder(&holder, db);
+	db_progress(db, "waiting for another dbupdate's lock (server process %s; at most %u ms)",
+		    holder ? holder : "unknown", db->lock_timeout_ms);
+	rc = pg_exec(db, "SELECT pg_advisory_lock(" LOCK_KEY ")");
 	if (rc != MG_E_LOCKED)
-		return rc;
-	/* Say who holds it; the query may find nobody when the holder has
-	 * just let go. */
-	pg_value(&holder, db,
-		 "SELECT l.pid || coalesce(' (' || nullif(a.application_name, '') || ')', '')"
-		 " || coalesce(', since ' || a.backend_start::text, '')"
-		 " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
-		 " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " LOCK_CLASSID
-		 " AND l.objid = " LOCK_OBJID " AND l.objsubid = 1"
-		 " AND l.database = (SELECT oid FROM pg_database"
-		 " WHERE datname = current_database())");
+		goto done;
+	/* Say who holds it now; it may be nobody when the holder has just let
+	 * go. */
+	free(holder);
+	holder = NULL;
+	lock_holder(&holder, db);
 	rc = mg_db_error(db, MG_E_LOCKED,
 			 "another dbupdate holds the migration lock (server process %s); gave up "
 			 "after %u ms (raise --lock-timeout)",
 			 holder ? holder : "unknown", db->lock_timeout_ms);
+done:
+	free(got);
 	free(holder);
 	return rc;
 }

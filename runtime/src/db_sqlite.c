@@ -163,33 +163,88 @@ static int put_lock_holder(struct mg_strbuf *b, struct mg_db *db)
 	return 1;
 }
 
+/* MG_E_LOCKED after a lock wait gave up, naming the holder; the
+ * statement that waited is no news to the reader, who waited for a lock. */
+static int locked_error(struct mg_db *db)
+{
+	struct mg_strbuf who = {0};
+	int rc;
+
+	if (!put_lock_holder(&who, db))
+		mg_strbuf_puts(&who, "another process");
+	if (mg_strbuf_failed(&who))
+		rc = db_nomem(db);
+	else
+		rc = mg_db_error(
+			db, MG_E_LOCKED,
+			"the database is locked by %s (waited %u ms; raise --lock-timeout)",
+			mg_strbuf_cstr(&who), db->lock_timeout_ms);
+	mg_strbuf_free(&who);
+	return rc;
+}
+
 /* The error of the last call on the connection, for statement `sql`. */
 static int stmt_error(struct mg_db *db, const char *sql)
 {
-	struct mg_strbuf why = {0}, who = {0};
 	int code = sqlite3_errcode(conn(db));
-	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? MG_E_LOCKED : MG_E_SQL;
+	int rc = code == SQLITE_LOCKED ? MG_E_LOCKED : MG_E_SQL;
 
 	if (code == SQLITE_NOMEM)
 		return db_nomem(db);
-	mg_strbuf_puts(&why, sqlite3_errmsg(conn(db)));
-	if (code == SQLITE_BUSY && put_lock_holder(&who, db))
-		mg_strbuf_printf(&why, ", held by %s", mg_strbuf_cstr(&who));
-	if (mg_strbuf_failed(&why) || mg_strbuf_failed(&who))
-		rc = db_nomem(db);
-	else
-		db_statement_error(db, rc, sql, mg_strbuf_cstr(&why));
-	mg_strbuf_free(&who);
-	mg_strbuf_free(&why);
-	return rc;
+	if (code == SQLITE_BUSY)
+		return locked_error(db);
+	return db_statement_error(db, rc, sql, sqlite3_errmsg(conn(db)));
+}
+
+/*
+ * The busy handler: waits for another connection's lock as SQLite's own
+ * handler does for a busy timeout (sqliteDefaultBusyCallback: the same
+ * delays, up to db->lock_timeout_ms in all), and as the wait begins says so
+ * through the progress callback, naming the holder: a dbupdate that waits
+ * for another is not silent.
+ */
+static int busy_wait(void *arg, int count)
+{
+	static const unsigned char delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+	static const unsigned char totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
+	enum { N = sizeof(delays) };
+	struct mg_db *db = arg;
+	long delay, prior;
+
+	if (count == 0 && db->progress) {
+		struct mg_strbuf who = {0};
+
+		if (put_lock_holder(&who, db))
+			db_progress(db, "waiting for the lock held by %s (at most %u ms)",
+				    mg_strbuf_cstr(&who), db->lock_timeout_ms);
+		else
+			db_progress(db,
+				    "waiting for the lock another connection holds (at most %u ms)",
+				    db->lock_timeout_ms);
+		mg_strbuf_free(&who);
+	}
+	if (count < N) {
+		delay = delays[count];
+		prior = totals[count];
+	} else {
+		delay = delays[N - 1];
+		prior = totals[N - 1] + delay * (count - (N - 1));
+	}
+	if (prior + delay > (long)db->lock_timeout_ms) {
+		delay = (long)db->lock_timeout_ms - prior;
+		if (delay <= 0)
+			return 0;
+	}
+	sqlite3_sleep((int)delay);
+	return 1;
 }
 
 static int sqlite_apply_lock_timeout(struct mg_db *db)
 {
-	char sql[64];
-
-	snprintf(sql, sizeof(sql), "PRAGMA busy_timeout = %u", db->lock_timeout_ms);
-	return sqlite_exec(db, sql);
+	/* The handler reads db->lock_timeout_ms at each wait (this only
+	 * fails on a closed connection). */
+	sqlite3_busy_handler(conn(db), busy_wait, db);
+	return 0;
 }
 
 static int sqlite_open(struct mg_db *db, const char *path, char *errbuf, size_t errlen)
@@ -441,26 +496,7 @@ static void sqlite_rows_free(struct mg_rows *rows)
 
 static int sqlite_begin(struct mg_db *db)
 {
-	struct mg_strbuf who = {0};
-	int rc = 0;
-
-	/* Not through sqlite_exec: its message for a lock wait would look the
-	 * holder up once more only to be replaced. */
-	if (sqlite3_exec(conn(db), "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
-		return 0;
-	if (sqlite3_errcode(conn(db)) != SQLITE_BUSY)
-		return stmt_error(db, "BEGIN IMMEDIATE");
-	if (!put_lock_holder(&who, db))
-		mg_strbuf_puts(&who, "another process");
-	if (mg_strbuf_failed(&who))
-		rc = db_nomem(db);
-	else
-		rc = mg_db_error(
-			db, MG_E_LOCKED,
-			"the database is locked by %s (waited %u ms; raise --lock-timeout)",
-			mg_strbuf_cstr(&who), db->lock_timeout_ms);
-	mg_strbuf_free(&who);
-	return rc;
+	return sqlite_exec(db, "BEGIN IMMEDIATE");
 }
 
 static int sqlite_set_foreign_keys(struct mg_db *db, int on)

@@ -320,7 +320,12 @@ PY
 	# The message names the holder: its pid and, on Linux, its program.
 	local who="locked.* by process $holder"
 	[ -r /proc/self/comm ] && who="$who \\(python3\\)"
-	check sqlite/file_locked_by_other_process 3 "$who" -- "$prog" --lock-timeout 1 "$URL"
+	# Two lines: that it waits (at once, naming the holder), then the error,
+	# which shows no internal statement.
+	check sqlite/file_locked_by_other_process 3 "$who" many -- "$prog" --lock-timeout 1 "$URL"
+	grep -q "waiting for the lock held by process $holder" "$T/err" ||
+		bad "no 'waiting for' line naming the holder"
+	grep -q "statement '" "$T/err" && bad "the lock error shows an internal statement"
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
 	holder=

@@ -70,6 +70,14 @@ names_holder() {
 		grep -qE -- "by process $2( |\$)" "$1"
 	fi
 }
+# one_error TAG FILE: FILE holds one error line, without an internal
+# statement, and otherwise only the program's progress lines.
+one_error() {
+	[ "$(grep -c 'error' "$2")" = 1 ] || fail "$1: not one error line: $(cat "$2")"
+	[ "$(grep -vc '^test_dbupdate: ' "$2")" = 0 ] || fail "$1: a line that is not the program's: $(cat "$2")"
+	grep -q "statement '" "$2" && fail "$1: the error shows an internal statement: $(cat "$2")"
+	return 0
+}
 # finished N: at migration 6, each once, verified, N authors and N books.
 finished() {
 	local tag=$1 rows=$2
@@ -108,13 +116,18 @@ concurrent() {
 		eval "wait \$p$i"
 		rc=$?
 		[ $rc = 3 ] || fail "short lock wait: exit $rc, expected 3"
-		[ "$(grep -c . "$T/err$i")" = 1 ] || fail "short lock wait: not one line: $(cat "$T/err$i")"
+		# Two lines: that it waits, at once, and the error.
+		one_error "short lock wait" "$T/err$i"
 		if [ "$dialect" = sqlite ]; then
 			names_holder "$T/err$i" $holder test_dbupdate ||
 				fail "lock holder $holder not named: $(cat "$T/err$i")"
+			grep -q "waiting for the lock held by process $holder" "$T/err$i" ||
+				fail "short lock wait: no 'waiting for': $(cat "$T/err$i")"
 		else
 			grep -q "holds the migration lock (server process [0-9]" "$T/err$i" ||
 				fail "no lock holder named: $(cat "$T/err$i")"
+			grep -q "waiting for another dbupdate's lock (server process [0-9]" "$T/err$i" ||
+				fail "short lock wait: no 'waiting for': $(cat "$T/err$i")"
 		fi
 	done
 	wait $holder || fail "the lock holder failed: $(cat "$T/holder.err")"
@@ -143,7 +156,9 @@ cli_holder() {
 		"$prog" --lock-timeout 1 "$URL" >"$T/out1" 2>"$T/err1"
 		rc=$?
 		[ $rc = 3 ] || fail "sqlite3 shell holds the lock ($mode): exit $rc, expected 3"
-		[ "$(grep -c . "$T/err1")" = 1 ] || fail "sqlite3 shell ($mode): not one line: $(cat "$T/err1")"
+		one_error "sqlite3 shell ($mode)" "$T/err1"
+		grep -q "waiting for the lock held by process $holder" "$T/err1" ||
+			fail "sqlite3 shell ($mode): no 'waiting for': $(cat "$T/err1")"
 		names_holder "$T/err1" $holder sqlite3 ||
 			fail "sqlite3 shell ($mode): holder $holder not named: $(cat "$T/err1")"
 		echo "COMMIT;" >&7

@@ -289,6 +289,7 @@ is "$(current)" 6 "both end at the latest"
 is "$(q "SELECT count(*) FROM modelgen_migrations")" 6 "each migration applied once"
 grep -q "up to date" "$T/a.out" "$T/b.out" || [ "$dialect" = sqlite ] ||
 	fail "neither reports 'up to date'"
+grep -q "waiting for" "$T/a.err" "$T/b.err" || fail "neither says that it waits for the other"
 
 echo "== lock wait is bounded and says who holds it"
 new_db
@@ -301,12 +302,15 @@ sleep 1
 pa_name=$(cat "/proc/$pa/comm" 2>/dev/null)
 expect 3 "$prog" --lock-timeout 1 "$URL"
 if [ "$dialect" = sqlite ]; then
+	has_err "^test_dbupdate: waiting for the lock held by process $pa "
 	has_err "locked by process $pa "
 	if [ -n "$pa_name" ]; then has_err "locked by process $pa ($pa_name) (waited"; fi
 else
+	has_err "^test_dbupdate: waiting for another dbupdate's lock (server process [0-9]"
 	has_err "holds the migration lock (server process [0-9]"
 fi
 one_line_err
+grep -q "statement '" "$T/err" && fail "the lock error shows an internal statement"
 wait $pa || fail "the lock holder failed"
 is "$(current)" 6 "holder finished"
 
