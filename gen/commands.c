@@ -31,33 +31,75 @@
 #include "util/sha256.h"
 #include "util/strbuf.h"
 #include "write.h"
+#include "xalloc.h"
 
 /* ---- what every command shares -------------------------------------- */
 
-/* One run of a command: its diagnostics and generated/ as read. */
+/* One run of a command: its diagnostics, generated/ as read, the models
+ * and what it made on the way, all freed by run_end. The run's memory is
+ * the history's arena (texts, names, lists); the schemas the runtime's
+ * history algorithm returns are listed and freed with it. */
 struct run {
 	const struct cli *cli;
 	struct diag_list diags;
 	struct history h;
+	struct model *model;
+	size_t n_schemas, cap_schemas;
+	struct mg_schema **schemas;
 };
 
 /* An error about no particular place ("modelgen: error: ..."). */
 #define run_error(r, ...) diag_error(&(r)->diags, NULL, __VA_ARGS__)
 
-static void at(struct diag_loc *loc, const char *path)
-{
-	loc->file = path;
-	loc->line = 0;
-	loc->column = 0;
-}
+/* The place "file or folder `path` as a whole" (valid in the caller's
+ * block). */
+#define file_loc(path) (&(struct diag_loc){(path), 0, 0})
+
+/* An error or a note about file or folder `where` as a whole. */
+#define problem(r, where, ...) diag_error(&(r)->diags, file_loc(where), __VA_ARGS__)
+#define note(r, where, ...)    diag_add(&(r)->diags, DIAG_NOTE, file_loc(where), __VA_ARGS__)
 
 /* Prints the diagnostics, frees the run, returns `rc`. */
 static int run_end(struct run *r, int rc)
 {
+	size_t i;
+
 	diag_print(&r->diags, stderr);
 	diag_free(&r->diags);
+	for (i = 0; i < r->n_schemas; i++)
+		mg_schema_free(r->schemas[i]);
+	free(r->schemas);
+	model_free(r->model);
 	history_free(&r->h);
 	return rc;
+}
+
+/* Keeps a malloc'd text for the rest of the run (a copy in its arena). */
+static const char *run_text(struct run *r, char *text)
+{
+	const char *kept = mg_arena_strdup(r->h.arena, text);
+
+	free(text);
+	return kept;
+}
+
+/* Frees `schema` (may be NULL) at the end of the run; returns it. */
+static struct mg_schema *run_schema(struct run *r, struct mg_schema *schema)
+{
+	if (!schema)
+		return NULL;
+	if (r->n_schemas == r->cap_schemas) {
+		struct mg_schema **v;
+
+		r->cap_schemas = r->cap_schemas ? 2 * r->cap_schemas : 8;
+		v = xcalloc(r->cap_schemas, sizeof(*v));
+		if (r->n_schemas)
+			memcpy(v, r->schemas, r->n_schemas * sizeof(*v));
+		free(r->schemas);
+		r->schemas = v;
+	}
+	r->schemas[r->n_schemas++] = schema;
+	return schema;
 }
 
 static int use_colour(void)
@@ -80,8 +122,8 @@ static int schema_has_hash(const struct mg_schema *schema, const char *hash)
 }
 
 /* The schema after the first `n_files` files of the history, by the
- * history algorithm; NULL when one cannot be read whole (errors in diags).
- * Freed with mg_schema_free. */
+ * history algorithm (the run frees it); NULL when one cannot be read whole
+ * (errors in diags). */
 static struct mg_schema *schema_after(struct run *r, size_t n_files)
 {
 	const struct mg_migration *const *migs;
@@ -93,7 +135,7 @@ static struct mg_schema *schema_after(struct run *r, size_t n_files)
 	migs = history_migrations(&r->h, n_files, &n);
 	if (mg_schema_at(&s, migs, n, NULL, 0, (unsigned)n) != 0)
 		return NULL;
-	return s;
+	return run_schema(r, s);
 }
 
 /*
@@ -105,7 +147,6 @@ static struct mg_schema *schema_after(struct run *r, size_t n_files)
 static int history_usable(struct run *r)
 {
 	const struct history_file *prev = NULL;
-	struct diag_loc loc;
 	size_t i;
 
 	for (i = 0; i < r->h.n_files; i++) {
@@ -113,21 +154,18 @@ static int history_usable(struct run *r)
 
 		if (!f->readable)
 			continue;
-		at(&loc, f->path);
 		if (prev && prev->mig.number == f->mig.number) {
-			diag_error(
-				&r->diags, &loc,
-				"it and %s are both migration %u; run `modelgen check` for how to "
-				"fix it",
+			problem(r, f->path,
+				"it and %s are both migration %u; "
+				"run `modelgen check` for how to fix it",
 				prev->path, f->mig.number);
 			return -1;
 		}
 		if (prev && strcmp(prev->mig.result_hash, f->mig.parent_hash) != 0) {
-			diag_error(&r->diags, &loc,
-				   "does not start from the schema %s ends at; run `modelgen "
-				   "check` for "
-				   "how to fix it",
-				   prev->path);
+			problem(r, f->path,
+				"does not start from the schema %s ends at; "
+				"run `modelgen check` for how to fix it",
+				prev->path);
 			return -1;
 		}
 		prev = f;
@@ -192,53 +230,47 @@ static void snapshot_unreadable(struct run *r, enum diag_level level, const char
  * The schema at the end of the history: the snapshot when it matches the
  * newest migration, else the one rebuilt from the migrations (the snapshot
  * is missing, unreadable, stale after a merge or after the newest migration
- * was deleted: a note says which). Sets *owned to what the caller frees.
- * Returns NULL, with an error, when neither matches; with `quiet`, adds
- * nothing to the diagnostics.
+ * was deleted: a note says which), which the run frees. Returns NULL, with
+ * an error, when neither matches; with `quiet`, adds nothing to the
+ * diagnostics.
  */
-static const struct mg_schema *end_schema(struct run *r, struct mg_schema **owned, int quiet)
+static const struct mg_schema *end_schema(struct run *r, int quiet)
 {
 	const char *hash = history_end_hash(&r->h);
 	const struct history_file *newest = history_newest(&r->h);
 	struct mg_schema *rebuilt;
-	struct diag_loc loc;
 	const char *gone;
 
-	*owned = NULL;
 	/* A canonical file hashes to the schema hash as it is. */
 	if (r->h.snapshot && ((hash[0] && strcmp(r->h.snapshot_text_hash, hash) == 0) ||
 			      schema_has_hash(r->h.snapshot, hash)))
 		return r->h.snapshot;
 	rebuilt = schema_after(r, r->h.n_files);
-	at(&loc, r->h.snapshot_path);
 	if (!rebuilt || !schema_has_hash(rebuilt, hash)) {
-		mg_schema_free(rebuilt);
 		if (quiet)
 			return NULL;
-		diag_error(&r->diags, &loc,
-			   "cannot rebuild the schema after %s from the migrations; run `modelgen "
-			   "check`",
-			   newest ? newest->path : "the newest migration");
+		problem(r, r->h.snapshot_path,
+			"cannot rebuild the schema after %s from the migrations; "
+			"run `modelgen check`",
+			newest ? newest->path : "the newest migration");
 		return NULL;
 	}
-	*owned = rebuilt;
 	if (quiet || !newest)
 		return rebuilt;
 	gone = gone_from_registry(r);
 	if (r->h.snapshot_error)
 		snapshot_unreadable(r, DIAG_NOTE, "rebuilt from them");
 	else if (!r->h.snapshot)
-		diag_add(&r->diags, DIAG_NOTE, &loc, "missing; rebuilt from the migrations");
-	else if (gone) {
-		at(&loc, r->h.registry_path);
-		diag_add(&r->diags, DIAG_NOTE, &loc,
-			 "lists %s, no longer in %s: it and schema.json are rebuilt from the "
-			 "migrations",
-			 gone, r->h.migrations_dir);
-	} else
-		diag_add(&r->diags, DIAG_NOTE, &loc,
-			 "does not match the migrations; rebuilt from them (the schema after %s)",
-			 newest->mig.name);
+		note(r, r->h.snapshot_path, "missing; rebuilt from the migrations");
+	else if (gone)
+		note(r, r->h.registry_path,
+		     "lists %s, no longer in %s: "
+		     "it and schema.json are rebuilt from the migrations",
+		     gone, r->h.migrations_dir);
+	else
+		note(r, r->h.snapshot_path,
+		     "does not match the migrations; rebuilt from them (the schema after %s)",
+		     newest->mig.name);
 	return rebuilt;
 }
 
@@ -274,7 +306,7 @@ static int file_is(const char *path, const char *text)
 
 /* What `diff` (normal, --amend, --dry-run) computes before writing. */
 struct computed {
-	struct model *model;
+	const struct model *model;
 	struct diff_result diff;
 	struct plan_result plan;
 	struct mg_migration m;
@@ -283,47 +315,32 @@ struct computed {
 	const char *name;
 	const char *mig_path, *remove_path; /* remove_path: an amended file renamed */
 	const char *snapshot_text, *registry_text, *mig_text;
-	struct mg_schema *owned_base; /* the base schema, when rebuilt */
 	const struct mg_schema *base;
 	const struct history_file *amended; /* --amend: the migration replaced */
 };
-
-static void computed_free(struct computed *c)
-{
-	free((char *)c->snapshot_text);
-	free((char *)c->registry_text);
-	free((char *)c->mig_text);
-	mg_schema_free(c->owned_base);
-	diff_result_free(&c->diff);
-	model_free(c->model);
-}
 
 /* --amend: the migration to regenerate and the schema before it. */
 static int amend_base(struct run *r, struct computed *c)
 {
 	const struct history_file *last = history_newest(&r->h);
-	struct diag_loc loc;
 
 	if (!last) {
 		run_error(r, "diff --amend: there is no migration to amend; run `modelgen diff`");
 		return -1;
 	}
-	at(&loc, last->path);
 	if (last->mig.handwritten) {
-		diag_error(
-			&r->diags, &loc,
-			"hand-written: diff --amend cannot regenerate it; run `modelgen diff` for "
-			"a new migration");
+		problem(r, last->path,
+			"hand-written: diff --amend cannot regenerate it; "
+			"run `modelgen diff` for a new migration");
 		return -1;
 	}
-	c->owned_base = schema_after(r, (size_t)(last - r->h.files));
-	if (!c->owned_base || !schema_has_hash(c->owned_base, last->mig.parent_hash)) {
-		diag_error(&r->diags, &loc,
-			   "diff --amend: cannot rebuild the schema before it from the migrations "
-			   "before it; run `modelgen check`");
+	c->base = schema_after(r, (size_t)(last - r->h.files));
+	if (!c->base || !schema_has_hash(c->base, last->mig.parent_hash)) {
+		problem(r, last->path,
+			"diff --amend: cannot rebuild the schema before it "
+			"from the migrations before it; run `modelgen check`");
 		return -1;
 	}
-	c->base = c->owned_base;
 	c->amended = last;
 	c->number = last->mig.number;
 	c->m.parent_hash = last->mig.parent_hash;
@@ -358,14 +375,15 @@ static int diff_compute(struct run *r, struct computed *c)
 		if (amend_base(r, c) != 0)
 			return -1;
 	} else {
-		if (last && !(c->base = end_schema(r, &c->owned_base, 0)))
+		if (last && !(c->base = end_schema(r, 0)))
 			return -1;
 		c->m.parent_hash = history_end_hash(&r->h);
 		c->number = last ? last->mig.number + 1 : 1;
 	}
 
-	if (parse_models(&c->model, &cli->parse, &r->diags) != 0)
+	if (parse_models(&r->model, &cli->parse, &r->diags) != 0)
 		return -1;
+	c->model = r->model;
 	if (diff_schemas(&c->diff, c->base, &c->model->schema, c->model, &opts, &r->diags) != 0)
 		return -1;
 	if (c->diff.n_ops == 0)
@@ -374,7 +392,7 @@ static int diff_compute(struct run *r, struct computed *c)
 
 	/* The schema hash is SHA-256 over the snapshot text (snapshot.h): one
 	 * dump serves both. */
-	c->snapshot_text = snapshot_dump(&c->model->schema);
+	c->snapshot_text = run_text(r, snapshot_dump(&c->model->schema));
 	memcpy(hash, "sha256:", 7);
 	mg_sha256_hex(hash + 7, c->snapshot_text, strlen(c->snapshot_text));
 	if (c->amended && !cli->message) {
@@ -404,13 +422,14 @@ static int diff_compute(struct run *r, struct computed *c)
 	c->info.allow_drop = cli->allow_drop;
 	c->info.n_notes = c->plan.n_notes;
 	c->info.notes = c->plan.notes;
-	c->mig_text = emit_migration(&c->m, &c->info);
+	c->mig_text = run_text(r, emit_migration(&c->m, &c->info));
 
 	n_files = c->amended ? (size_t)(c->amended - r->h.files) : r->h.n_files;
 	entries = registry_entries(r, n_files, &n_entries);
 	entries[n_entries].number = c->number;
 	entries[n_entries].name = c->name;
-	c->registry_text = emit_registry(n_entries + 1, entries, &c->model->schema, hash);
+	c->registry_text =
+		run_text(r, emit_registry(n_entries + 1, entries, &c->model->schema, hash));
 	return 0;
 }
 
@@ -442,8 +461,9 @@ static int diff_unchanged(struct run *r, const struct computed *c)
 {
 	size_t n_entries;
 	struct emit_registry_entry *entries = registry_entries(r, r->h.n_files, &n_entries);
-	char *registry = emit_registry(n_entries, entries, c->base, history_end_hash(&r->h));
-	char *snap = snapshot_dump(c->base);
+	const char *registry =
+		run_text(r, emit_registry(n_entries, entries, c->base, history_end_hash(&r->h)));
+	const char *snap = run_text(r, snapshot_dump(c->base));
 	struct write_file files[2];
 	size_t n = 0;
 	int rc = MG_EXIT_OK;
@@ -465,8 +485,6 @@ static int diff_unchanged(struct run *r, const struct computed *c)
 		printf("No changes in the models; rewrote %s%s%s to match the migrations.\n",
 		       files[0].path, n > 1 ? " and " : "", n > 1 ? files[1].path : "");
 	}
-	free(registry);
-	free(snap);
 	return rc;
 }
 
@@ -508,7 +526,7 @@ static int diff_write(struct run *r, const struct computed *c)
 
 int command_diff(const struct cli *cli)
 {
-	struct run r = {cli, {0}, {0}};
+	struct run r = {.cli = cli};
 	struct computed c;
 	int rc = MG_EXIT_ERROR, k;
 
@@ -539,7 +557,7 @@ int command_diff(const struct cli *cli)
 	} else {
 		rc = diff_write(&r, &c);
 	}
-	computed_free(&c);
+	diff_result_free(&c.diff);
 	return run_end(&r, rc);
 }
 
@@ -547,40 +565,38 @@ int command_diff(const struct cli *cli)
 
 int command_new(const struct cli *cli)
 {
-	struct run r = {cli, {0}, {0}};
+	struct run r = {.cli = cli};
 	struct emit_registry_entry *entries;
 	static const struct mg_schema empty = {0, NULL, NULL};
 	const struct mg_schema *schema = &empty;
-	struct mg_schema *owned = NULL;
 	const struct history_file *last;
 	struct write_file files[2];
 	char slug[SLUG_MAX + 1];
-	const char *name, *path;
-	char *text = NULL, *reg = NULL;
+	const char *name, *path, *text, *reg;
 	size_t n_entries;
 	unsigned number;
 	int rc = MG_EXIT_ERROR;
 
 	if (!cli->message || cli->n_args) {
-		run_error(&r, "new needs -m MESSAGE and no other argument; see `modelgen new "
-			      "--help`");
+		run_error(&r, "new needs -m MESSAGE and no other argument; "
+			      "see `modelgen new --help`");
 		return run_end(&r, MG_EXIT_USAGE);
 	}
 	if (history_load(&r.h, cli->generated_dir, 0, &r.diags) != 0 || r.diags.n_errors ||
 	    history_usable(&r) != 0)
 		goto done;
 	last = history_newest(&r.h);
-	if (last && !(schema = end_schema(&r, &owned, 0)))
+	if (last && !(schema = end_schema(&r, 0)))
 		goto done;
 	number = last ? last->mig.number + 1 : 1;
 	slug_make(slug, cli->message, NULL, 0);
 	name = mg_arena_printf(r.h.arena, "%04u_%s", number, slug);
 	path = mg_arena_printf(r.h.arena, "%s/%s.c", r.h.migrations_dir, name);
-	text = emit_handwritten(number, name, history_end_hash(&r.h));
+	text = run_text(&r, emit_handwritten(number, name, history_end_hash(&r.h)));
 	entries = registry_entries(&r, r.h.n_files, &n_entries);
 	entries[n_entries].number = number;
 	entries[n_entries].name = name;
-	reg = emit_registry(n_entries + 1, entries, schema, history_end_hash(&r.h));
+	reg = run_text(&r, emit_registry(n_entries + 1, entries, schema, history_end_hash(&r.h)));
 	if (cli->dry_run) {
 		printf("Dry run: would write %s and %s:\n\n---- %s ----\n%s", path,
 		       r.h.registry_path, path, text);
@@ -598,53 +614,32 @@ int command_new(const struct cli *cli)
 	       r.h.registry_path);
 	rc = MG_EXIT_OK;
 done:
-	free(text);
-	free(reg);
-	mg_schema_free(owned);
 	return run_end(&r, rc);
 }
 
 /* ---- check --------------------------------------------------------------- */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-problem(struct run *r, const char *where, const char *fmt, ...)
-{
-	struct mg_strbuf text = {0};
-	struct diag_loc loc;
-	va_list ap;
-
-	va_start(ap, fmt);
-	mg_strbuf_vprintf(&text, fmt, ap);
-	va_end(ap);
-	at(&loc, where);
-	diag_error(&r->diags, &loc, "%s", mg_strbuf_cstr(&text));
-	mg_strbuf_free(&text);
-}
 
 /* A generated file is exactly what the emitter writes for the data read
  * from it, and its header checksum is the data's runtime checksum. */
 static void check_file_text(struct run *r, const struct history_file *f)
 {
 	char sum[72];
-	char *again;
+	const char *again;
 
 	if (f->mig.handwritten || !f->mig.full)
 		return;
 	mg_migration_checksum(sum, &f->mig.m);
-	again = emit_migration(&f->mig.m, &f->mig.info);
+	again = run_text(r, emit_migration(&f->mig.m, &f->mig.info));
 	if (strcmp(sum, f->mig.checksum) != 0)
 		problem(r, f->path,
-			"edited after it was generated: its data does not have the checksum in "
-			"its header; undo the edit (change the models and run `modelgen diff "
-			"--amend` for the newest migration, or add a migration)");
+			"edited after it was generated: "
+			"its data does not have the checksum in its header; undo the edit "
+			"(change the models and run `modelgen diff --amend` for the newest "
+			"migration, or add a migration)");
 	else if (strcmp(again, f->text) != 0)
 		problem(r, f->path,
 			"edited after it was generated: the text is not what modelgen writes for "
 			"its data; undo the edit (or run `modelgen diff --amend` on the newest)");
-	free(again);
 }
 
 static void check_names(struct run *r)
@@ -686,9 +681,9 @@ static void check_numbers(struct run *r)
 				problem(r, f->path,
 					"%s and %s are both migration %u from the same parent "
 					"schema (two branches each generated one and both were "
-					"merged); delete the one from your branch and run "
-					"`modelgen "
-					"diff` to regenerate your changes on top of the other",
+					"merged); delete the one from your branch and "
+					"run `modelgen diff` to regenerate your changes "
+					"on top of the other",
 					o->file, f->file, f->mig.number);
 			else
 				problem(r, f->path,
@@ -746,9 +741,9 @@ static void check_chain(struct run *r)
 }
 
 /* Walks the history forward: the schema after each generated migration
- * must have its result hash. Returns the end schema (caller frees), or NULL
- * when the history does not lead there. */
-static struct mg_schema *check_schemas(struct run *r)
+ * must have its result hash. Returns the end schema (the run frees it), or
+ * NULL when the history does not lead there. */
+static const struct mg_schema *check_schemas(struct run *r)
 {
 	const struct mg_migration *const *migs;
 	struct mg_schema *s = NULL, *next;
@@ -757,6 +752,7 @@ static struct mg_schema *check_schemas(struct run *r)
 	migs = history_migrations(&r->h, r->h.n_files, &n);
 	if (mg_schema_at(&s, migs, n, NULL, 0, 0) != 0)
 		return NULL;
+	run_schema(r, s);
 	for (i = 0; i < r->h.n_files; i++) {
 		const struct history_file *f = &r->h.files[i];
 
@@ -767,16 +763,13 @@ static struct mg_schema *check_schemas(struct run *r)
 		if (mg_schema_at(&next, migs, n, s, (unsigned)k, (unsigned)k + 1) != 0)
 			break;
 		k++;
-		if (!f->mig.handwritten && !schema_has_hash(next, f->mig.result_hash)) {
+		s = run_schema(r, next);
+		if (!f->mig.handwritten && !schema_has_hash(s, f->mig.result_hash)) {
 			problem(r, f->path,
 				"its frozen tables do not lead to its result schema hash (the "
 				"history before it is inconsistent)");
-			mg_schema_free(next);
-			mg_schema_free(s);
 			return NULL;
 		}
-		mg_schema_free(s);
-		s = next;
 	}
 	return s;
 }
@@ -786,7 +779,7 @@ static void check_derived(struct run *r, const struct mg_schema *schema)
 	const struct history_file *last = history_newest(&r->h);
 	size_t n_entries;
 	struct emit_registry_entry *entries;
-	char *reg;
+	const char *reg;
 
 	if (r->h.snapshot_error) {
 		snapshot_unreadable(r, DIAG_ERROR, "run `modelgen diff` to rebuild it");
@@ -805,13 +798,12 @@ static void check_derived(struct run *r, const struct mg_schema *schema)
 	if (!schema)
 		return;
 	entries = registry_entries(r, r->h.n_files, &n_entries);
-	reg = emit_registry(n_entries, entries, schema, history_end_hash(&r->h));
+	reg = run_text(r, emit_registry(n_entries, entries, schema, history_end_hash(&r->h)));
 	if (!r->h.registry_text && last)
 		problem(r, r->h.registry_path, "missing; run `modelgen diff` to write it");
 	else if (r->h.registry_text && strcmp(r->h.registry_text, reg) != 0)
 		problem(r, r->h.registry_path,
 			"does not match the migrations on disk; run `modelgen diff` to rewrite it");
-	free(reg);
 }
 
 static void check_models(struct run *r, const struct mg_schema *schema, const struct model *model)
@@ -847,9 +839,8 @@ static void check_models(struct run *r, const struct mg_schema *schema, const st
 
 int command_check(const struct cli *cli)
 {
-	struct run r = {cli, {0}, {0}};
-	struct model *model = NULL;
-	struct mg_schema *schema = NULL;
+	struct run r = {.cli = cli};
+	const struct mg_schema *schema = NULL;
 	static const struct mg_schema empty = {0, NULL, NULL};
 	size_t n_problems;
 	int rc;
@@ -870,20 +861,13 @@ int command_check(const struct cli *cli)
 		schema = check_schemas(&r);
 		check_derived(&r, schema);
 	} else {
-		struct mg_schema *owned = NULL;
-		const struct mg_schema *end =
-			history_newest(&r.h) ? end_schema(&r, &owned, 1) : &empty;
-
-		check_derived(&r, end);
-		mg_schema_free(owned);
+		check_derived(&r, history_newest(&r.h) ? end_schema(&r, 1) : &empty);
 	}
-	if (parse_models(&model, &cli->parse, &r.diags) != 0) {
-		mg_schema_free(schema);
+	if (parse_models(&r.model, &cli->parse, &r.diags) != 0)
 		return run_end(&r, MG_EXIT_ERROR);
-	}
 	/* Against the end of the history: a stale snapshot is reported above
 	 * and is not a difference of the models. */
-	check_models(&r, schema ? schema : r.h.snapshot ? r.h.snapshot : &empty, model);
+	check_models(&r, schema ? schema : r.h.snapshot ? r.h.snapshot : &empty, r.model);
 	if (r.diags.n_errors) {
 		rc = MG_EXIT_FOUND;
 	} else {
@@ -891,8 +875,6 @@ int command_check(const struct cli *cli)
 		       r.h.n_files == 1 ? "" : "s", r.h.snapshot_path);
 		rc = MG_EXIT_OK;
 	}
-	model_free(model);
-	mg_schema_free(schema);
 	return run_end(&r, rc);
 }
 
@@ -923,7 +905,7 @@ static int parse_range(const char *arg, unsigned *from, unsigned *to)
 
 int command_sql(const struct cli *cli)
 {
-	struct run r = {cli, {0}, {0}};
+	struct run r = {.cli = cli};
 	struct mg_strbuf out = {0};
 	unsigned from = 1, to = ~0u;
 	int d, down = cli->down ? 1 : 0;
@@ -960,12 +942,11 @@ int command_sql(const struct cli *cli)
 				continue;
 			mg_strbuf_putc(&out, '\n');
 			if (f->mig.handwritten)
-				mg_strbuf_printf(
-					&out,
-					"-- migration %u (%s), %s\n-- hand-written: runs %s() "
-					"in %s\n",
-					f->mig.number, f->mig.name, down ? "down" : "up",
-					down ? "down" : "up", f->path);
+				mg_strbuf_printf(&out,
+						 "-- migration %u (%s), %s\n"
+						 "-- hand-written: runs %s() in %s\n",
+						 f->mig.number, f->mig.name, down ? "down" : "up",
+						 down ? "down" : "up", f->path);
 			else
 				mg_sql_plan(&out, &f->mig.m, down, (enum mg_dialect)d);
 		}

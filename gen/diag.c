@@ -62,8 +62,9 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Orders by place; placeless diagnostics come last. Ties keep insertion
- * order, which the caller guarantees by sorting indexes. */
+/* Orders by place; placeless diagnostics come last. Equal places compare
+ * equal: diag_print's insertion sort is stable, so they keep the order they
+ * were added in. */
 static int cmp_items(const struct diag_item *a, const struct diag_item *b)
 {
 	int c;

@@ -1,7 +1,8 @@
 /*
  * Diagnostics of the generator, in the compiler format
  * `file:line:col: error: text`. Every stage adds to one list; the command
- * prints it sorted (by file, line, column, then text) and, when it holds any
+ * prints it sorted (by file, line and column; diagnostics of one place in
+ * the order they were added, those of no place last) and, when it holds any
  * error, writes nothing.
  */
 #ifndef MG_GEN_DIAG_H
@@ -48,8 +49,8 @@ void diag_add(struct diag_list *list, enum diag_level level, const struct diag_l
 #define diag_warning(list, loc, ...) diag_add((list), DIAG_WARNING, (loc), __VA_ARGS__)
 
 /* Sorts the list (stable: equal places keep the order they were added in)
- * and prints each on its own line to `out`, with the given program name
- * ("modelgen") for diagnostics that have no place. */
+ * and prints each on its own line to `out`, "modelgen: " in front of those
+ * that have no place. */
 void diag_print(struct diag_list *list, FILE *out);
 
 #endif

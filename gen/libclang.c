@@ -75,9 +75,8 @@ int libclang_load(char *err, size_t errlen)
 #undef MG_CLANG_LOOKUP
 			if (missing) {
 				snprintf(load_error, sizeof(load_error),
-					 "the C parser needs libclang, but the library loaded has "
-					 "no "
-					 "function %s",
+					 "the C parser needs libclang, "
+					 "but the library loaded has no function %s",
 					 missing);
 				memset(&mg_clang, 0, sizeof(mg_clang));
 				dlclose(h);

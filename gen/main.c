@@ -144,7 +144,7 @@ static int cmd_snapshot(const struct cli *cli)
 		json = snapshot_dump(&model->schema);
 	}
 	if (fputs(json, stdout) == EOF || fflush(stdout) != 0) {
-		fputs("modelgen: cannot write to standard output\n", stderr);
+		diag_error(&diags, NULL, "cannot write to standard output");
 		goto done;
 	}
 	rc = MG_EXIT_OK;

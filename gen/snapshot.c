@@ -931,8 +931,8 @@ static int check_references(struct loader *ld, const struct mg_schema *s, const 
 			}
 			if (!mg_table_find_column(rt, fk->ref_column)) {
 				fail_at(ld, pos_member(pos_elem(ap, j), "ref_column"), 0,
-					"table '%s', foreign key '%s': table '%s' has no column "
-					"'%s'",
+					"table '%s', foreign key '%s': "
+					"table '%s' has no column '%s'",
 					t->name, fk->name, fk->ref_table, fk->ref_column);
 				return -1;
 			}

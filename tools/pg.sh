@@ -1,6 +1,7 @@
 #!/bin/sh
-# Throw-away PostgreSQL 15 server for tests (see NOTES.md: initdb refuses
-# root, so the server runs as the postgres user; socket only, no TCP).
+# Throw-away PostgreSQL 15 server for tests. initdb refuses to run as root,
+# so when run as root the server runs as the postgres user; socket only, no
+# TCP.
 #
 #   tools/pg.sh start DIR [PORT]   start a server under DIR; prints its URL
 #   tools/pg.sh stop DIR           stop it (immediate) and remove DIR
