@@ -1,6 +1,7 @@
 /*
- * The commands that write or check generated files (diff, check, sql, new),
- * called by main.c with the parsed command line.
+ * The commands that write or check generated files, one file each
+ * (command_diff.c, command_new.c, command_check.c, command_sql.c, over
+ * run.c), called by main.c with the parsed command line.
  */
 #ifndef MG_GEN_COMMANDS_H
 #define MG_GEN_COMMANDS_H
