@@ -19,7 +19,6 @@
 	X(clang_Cursor_isBitField)                                                                 \
 	X(clang_Cursor_isNull)                                                                     \
 	X(clang_File_isEqual)                                                                      \
-	X(clang_Location_isFromMainFile)                                                           \
 	X(clang_Type_getNamedType)                                                                 \
 	X(clang_Type_getSizeOf)                                                                    \
 	X(clang_createIndex)                                                                       \
@@ -45,6 +44,7 @@
 	X(clang_getDiagnosticSeverity)                                                             \
 	X(clang_getDiagnosticSpelling)                                                             \
 	X(clang_getExpansionLocation)                                                              \
+	X(clang_getFile)                                                                           \
 	X(clang_getFileName)                                                                       \
 	X(clang_getLocation)                                                                       \
 	X(clang_getNumDiagnostics)                                                                 \
@@ -83,7 +83,6 @@ int libclang_load(char *err, size_t errlen);
 #define clang_Cursor_isBitField            (mg_clang.clang_Cursor_isBitField)
 #define clang_Cursor_isNull                (mg_clang.clang_Cursor_isNull)
 #define clang_File_isEqual                 (mg_clang.clang_File_isEqual)
-#define clang_Location_isFromMainFile      (mg_clang.clang_Location_isFromMainFile)
 #define clang_Type_getNamedType            (mg_clang.clang_Type_getNamedType)
 #define clang_Type_getSizeOf               (mg_clang.clang_Type_getSizeOf)
 #define clang_createIndex                  (mg_clang.clang_createIndex)
@@ -109,6 +108,7 @@ int libclang_load(char *err, size_t errlen);
 #define clang_getDiagnosticSeverity        (mg_clang.clang_getDiagnosticSeverity)
 #define clang_getDiagnosticSpelling        (mg_clang.clang_getDiagnosticSpelling)
 #define clang_getExpansionLocation         (mg_clang.clang_getExpansionLocation)
+#define clang_getFile                      (mg_clang.clang_getFile)
 #define clang_getFileName                  (mg_clang.clang_getFileName)
 #define clang_getLocation                  (mg_clang.clang_getLocation)
 #define clang_getNumDiagnostics            (mg_clang.clang_getNumDiagnostics)

@@ -464,13 +464,35 @@ static int cmp_name_nocase(const void *a, const void *b)
 	return c ? c : strcmp(x->table, y->table);
 }
 
+/* The first table of `s` (in its order) whose name equals `name` but for
+ * case, or NULL; `by_name` is s's tables sorted by cmp_table_nocase. */
+static const struct mg_table *find_table_nocase(const struct mg_schema *s,
+						const struct table_ref *by_name, const char *name)
+{
+	const struct mg_table *first = NULL;
+	size_t lo = 0, hi = s->n_tables, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcasecmp(by_name[mid].table->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < s->n_tables && strcasecmp(by_name[i].table->name, name) == 0; i++)
+		if (!first || by_name[i].table < first)
+			first = by_name[i].table;
+	return first;
+}
+
 /*
  * Index names live in one namespace per schema, shared with tables, in
  * both databases; MG_NAME can make two meet. Foreign key names must differ
  * within a table. Same-table duplicate indexes are validate_keys' report.
  */
 static size_t validate_names(struct mg_arena *scratch, const struct model *model,
-			     struct diag_list *diags)
+			     const struct table_ref *by_name, struct diag_list *diags)
 {
 	const struct mg_schema *s = &model->schema;
 	struct name_ref *v;
@@ -483,16 +505,13 @@ static size_t validate_names(struct mg_arena *scratch, const struct model *model
 		const struct mg_table *t = &s->tables[i];
 
 		for (j = 0; j < t->n_indexes; j++) {
-			const struct mg_table *other = NULL;
-			size_t k;
+			const struct mg_table *other =
+				find_table_nocase(s, by_name, t->indexes[j].name);
 
 			v[n].name = t->indexes[j].name;
 			v[n].table = t->name;
 			v[n].loc = &model->info[i].index_locs[j];
 			n++;
-			for (k = 0; k < s->n_tables && !other; k++)
-				if (strcasecmp(s->tables[k].name, t->indexes[j].name) == 0)
-					other = &s->tables[k];
 			if (other) {
 				diag_error(diags, v[n - 1].loc,
 					   "index '%s' of table '%s' has the name of table '%s'",
@@ -590,7 +609,7 @@ size_t model_validate(const struct model *model, struct diag_list *diags)
 		errors += validate_columns(t, info, diags);
 		errors += validate_keys(scratch, s, t, info, diags);
 	}
-	errors += validate_names(scratch, model, diags);
+	errors += validate_names(scratch, model, by_name, diags);
 	mg_arena_free(scratch);
 	return errors;
 }

@@ -1,10 +1,13 @@
 /*
- * Model headers -> model through libclang (see parse.h). Each model header
- * is its own translation unit; only file-scope structs defined in that
- * header and marked MG_TABLE become tables, and an annotation anywhere else
- * (a union, an enum, a nested or undefined struct) is an error. Annotations
- * arrive as AnnotateAttr children ("mg.NAME" or "mg.NAME=ARG", see
- * modelgen/model.h).
+ * Model headers -> model through libclang (see parse.h). The model headers
+ * are parsed as one translation unit that includes them in path order (the
+ * system headers they share are read once); when that has an error, each
+ * header is parsed again as its own translation unit, so that every error
+ * is the one the header has alone. Only file-scope structs defined in a
+ * model header and marked MG_TABLE become tables, and an annotation
+ * anywhere else (a union, an enum, a nested or undefined struct) is an
+ * error. Annotations arrive as AnnotateAttr children ("mg.NAME" or
+ * "mg.NAME=ARG", see modelgen/model.h).
  */
 #include "parse.h"
 
@@ -80,7 +83,12 @@ struct parser {
 	struct mg_arena *arena;   /* the model's */
 	struct mg_arena *scratch; /* freed at the end of the run */
 	struct diag_list *diags;
-	const char *file; /* the model file being walked, as given */
+	/* The model files of the translation unit being walked, as libclang
+	 * knows them and as given; `file` is files[cur], the one being read. */
+	size_t n_files, cur;
+	CXFile *cx_files;
+	const char *const *file_names;
+	const char *file;
 	/* Where include paths came from (for a "file not found" hint); NULL
 	 * when no compile_commands.json was found. */
 	const char *compile_commands;
@@ -105,20 +113,47 @@ static void *grow(struct mg_arena *arena, void *items, size_t n, size_t *cap, si
 
 /* ---- locations and strings --------------------------------------------- */
 
+/* The index of `f` among the model files of the translation unit, or -1. */
+static long model_file(const struct parser *p, CXFile f)
+{
+	size_t i;
+
+	if (!f || !p->n_files)
+		return -1;
+	if (clang_File_isEqual(f, p->cx_files[p->cur]))
+		return (long)p->cur;
+	for (i = 0; i < p->n_files; i++)
+		if (clang_File_isEqual(f, p->cx_files[i]))
+			return (long)i;
+	return -1;
+}
+
+/* The model file index of the place `sl` is expanded at, or -1. */
+static long model_file_of(const struct parser *p, CXSourceLocation sl)
+{
+	CXFile f;
+
+	clang_getExpansionLocation(sl, &f, NULL, NULL, NULL);
+	return model_file(p, f);
+}
+
 static struct diag_loc loc_of(struct parser *p, CXSourceLocation sl)
 {
 	struct diag_loc loc = {p->file, 0, 0};
 	CXFile f;
 	unsigned line, col;
+	long i;
 
 	clang_getExpansionLocation(sl, &f, &line, &col, NULL);
 	loc.line = line;
 	loc.column = col;
-	if (f) {
+	if (f && (i = model_file(p, f)) >= 0) {
+		loc.file = p->file_names[i];
+	} else if (f) {
 		CXString name = clang_getFileName(f);
 		const char *s = clang_getCString(name);
 
-		if (s && strcmp(s, p->file) != 0)
+		if (s)
 			loc.file = mg_arena_strdup(p->arena, s);
 		clang_disposeString(name);
 	}
@@ -888,7 +923,7 @@ static void check_decl(struct parser *p, CXCursor c, const char *outer)
 				   "%s on %s, which is declared but not defined in this file: put "
 				   "%s on its definition, the one with the fields",
 				   m, desc, m);
-		} else if (!clang_Location_isFromMainFile(clang_getCursorLocation(def))) {
+		} else if (model_file_of(p, clang_getCursorLocation(def)) != (long)p->cur) {
 			struct diag_loc dl = loc_of(p, clang_getCursorLocation(def));
 
 			diag_error(p->diags, &a->loc,
@@ -984,13 +1019,18 @@ static void read_struct(struct parser *p, CXCursor c)
 	p->tables[p->n_tables++] = tb;
 }
 
+/* Reads the file-scope declarations of the model files. */
 static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
 {
+	struct parser *p = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
+	long i;
 
 	(void)parent;
-	if (!clang_Location_isFromMainFile(clang_getCursorLocation(c)))
+	if ((i = model_file_of(p, clang_getCursorLocation(c))) < 0)
 		return CXChildVisit_Continue;
+	p->cur = (size_t)i;
+	p->file = p->file_names[i];
 	if (k == CXCursor_StructDecl && clang_isCursorDefinition(c))
 		read_struct(data, c);
 	else if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl)
@@ -1453,9 +1493,9 @@ static void dropped_annotation(struct parser *p, CXTranslationUnit tu, CXDiagnos
 		return;
 	/* The warning points into the macro's definition; where the macro is
 	 * used is its name, in the model file. */
-	sl = clang_getLocation(tu, f, line, col);
-	if (!clang_Location_isFromMainFile(sl))
+	if (model_file(p, f) < 0)
 		return;
+	sl = clang_getLocation(tu, f, line, col);
 	tok = clang_getToken(tu, sl);
 	if (tok) {
 		name = cx_strdup(p->scratch, clang_getTokenSpelling(tu, *tok));
@@ -1738,6 +1778,101 @@ done:
 	json_decref(root);
 }
 
+enum { PARSE_OPTIONS = CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing };
+
+/* Parses model file `file` as its own translation unit into p's tables,
+ * with its errors in the diagnostics. */
+static void parse_alone(struct parser *p, CXIndex index, const char *const *args, int n_args,
+			const char *file)
+{
+	CXTranslationUnit tu = NULL;
+	enum CXErrorCode ec;
+	CXFile cx = NULL;
+
+	p->file = file;
+	ec = clang_parseTranslationUnit2(index, file, args, n_args, NULL, 0, PARSE_OPTIONS, &tu);
+	if (ec == CXError_Success && tu && !(cx = clang_getFile(tu, file)))
+		ec = CXError_Failure;
+	if (ec != CXError_Success || !tu) {
+		struct diag_loc loc = {file, 0, 0};
+
+		diag_error(p->diags, &loc, "the C parser could not read this file (code %d)",
+			   (int)ec);
+	} else {
+		p->n_files = 1;
+		p->cx_files = &cx;
+		p->file_names = &p->file;
+		p->cur = 0;
+		/* Invalid declarations stay in the AST typed as int: a file
+		 * with any error contributes nothing. */
+		if (clang_errors(p, tu) == 0)
+			clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, p);
+		p->n_files = 0;
+	}
+	if (tu)
+		clang_disposeTranslationUnit(tu);
+}
+
+/*
+ * Parses the model files as one translation unit that includes each in
+ * turn, into p's tables. Returns 0, or 1 without adding anything when that
+ * cannot be done or has an error (which parse_alone then reports file by
+ * file, each as the file has it alone).
+ */
+static int parse_together(struct parser *p, CXIndex index, const char *const *args, int n_args,
+			  const struct model *m)
+{
+	static const char main_name[] = "modelgen-models.c";
+	struct mg_strbuf text = {0};
+	struct CXUnsavedFile unsaved;
+	CXTranslationUnit tu = NULL;
+	CXFile *files;
+	unsigned i, n;
+	int rc = 1;
+
+	if (m->n_sources < 2)
+		return 1;
+	for (i = 0; i < m->n_sources; i++) {
+		if (strpbrk(m->sources[i], "\"\\\n"))
+			goto done;
+		mg_strbuf_printf(&text, "#include \"%s\"\n", m->sources[i]);
+	}
+	unsaved.Filename = main_name;
+	unsaved.Contents = mg_strbuf_cstr(&text);
+	unsaved.Length = (unsigned long)text.len;
+	if (clang_parseTranslationUnit2(index, main_name, args, n_args, &unsaved, 1, PARSE_OPTIONS,
+					&tu) != CXError_Success ||
+	    !tu)
+		goto done;
+	n = clang_getNumDiagnostics(tu);
+	for (i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		int error = clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error;
+
+		clang_disposeDiagnostic(d);
+		if (error)
+			goto done;
+	}
+	files = mg_arena_calloc(p->scratch, m->n_sources, sizeof(*files));
+	for (i = 0; i < m->n_sources; i++)
+		if (!(files[i] = clang_getFile(tu, m->sources[i])))
+			goto done;
+	p->n_files = m->n_sources;
+	p->cx_files = files;
+	p->file_names = m->sources;
+	p->cur = 0;
+	p->file = m->sources[0];
+	clang_errors(p, tu); /* the warnings: there is no error */
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, p);
+	p->n_files = 0;
+	rc = 0;
+done:
+	if (tu)
+		clang_disposeTranslationUnit(tu);
+	mg_strbuf_free(&text);
+	return rc;
+}
+
 /*
  * Parses every model header and builds the validated model. Returns 0 with
  * `*out` (free with model_free), or -1 with errors in `diags` and `*out` NULL.
@@ -1792,27 +1927,9 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 		compile_command_includes(&p, p.compile_commands, &args, &n_args, &cap_args);
 
 	index = clang_createIndex(0, 0);
-	for (i = 0; i < m->n_sources; i++) {
-		CXTranslationUnit tu = NULL;
-		enum CXErrorCode ec;
-
-		p.file = m->sources[i];
-		ec = clang_parseTranslationUnit2(
-			index, p.file, args, (int)n_args, NULL, 0,
-			CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &tu);
-		if (ec != CXError_Success || !tu) {
-			struct diag_loc loc = {p.file, 0, 0};
-
-			diag_error(diags, &loc, "the C parser could not read this file (code %d)",
-				   (int)ec);
-			continue;
-		}
-		/* Invalid declarations stay in the AST typed as int: a file with
-		 * any error contributes nothing. */
-		if (clang_errors(&p, tu) == 0)
-			clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &p);
-		clang_disposeTranslationUnit(tu);
-	}
+	if (parse_together(&p, index, args, (int)n_args, m) != 0)
+		for (i = 0; i < m->n_sources; i++)
+			parse_alone(&p, index, args, (int)n_args, m->sources[i]);
 	if (diags->n_errors > errors_before)
 		goto done;
 
