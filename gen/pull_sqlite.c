@@ -828,8 +828,13 @@ static int parse_table(struct tparse *tp, struct lexed *scratch, const char *sql
 	}
 	if (tp->pk_integer && !without_rowid)
 		column_nocase(t, tp->pk_cols[0])->identity = 'r';
-	else if (tp->pk_integer)
+	else if (tp->pk_integer) {
 		add_auto(tp, tp->n_pk_cols, tp->pk_cols, -1);
+		/* modelgen creates rowid tables, where that key is the rowid
+		 * alias (generated): dbupdate would find them different. */
+		t->unmanageable = "WITHOUT ROWID with an INTEGER PRIMARY KEY (in a table "
+				  "modelgen creates that is the rowid, generated)";
+	}
 	/* Column names as declared, for the lists that name them. */
 	for (k = 0; k < t->n_fks; k++) {
 		struct pl_fk *fk = &t->fks[k];

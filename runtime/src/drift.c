@@ -3,7 +3,9 @@
  * it) compared with the live one, one line per difference. Compared:
  * columns by name (type, length, nullability, identity, default), primary
  * key, indexes and foreign keys by name; not compared: column order and
- * comments.
+ * comments. An index or key that is missing under one name and unexpected
+ * under another is one line ("is called X in the database, Y in the
+ * migration").
  */
 #include "drift.h"
 
@@ -98,6 +100,74 @@ static const struct mg_foreign_key *find_fk(const struct mg_table *t,
 	return NULL;
 }
 
+static int same_index(const struct mg_index *a, const struct mg_index *b)
+{
+	return !a->unique == !b->unique &&
+	       same_list(a->n_columns, a->columns, b->n_columns, b->columns);
+}
+
+static int has_index(const struct mg_table *t, const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < t->n_indexes; j++)
+		if (strcmp(t->indexes[j].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An index of `t` that `other` has no index of that name for ("unmatched")
+ * and an unmatched index of `other` alike (same uniqueness and columns) are
+ * one index under two names: the k-th unmatched of `t` pairs with the k-th
+ * unmatched alike of `other`. Returns the partner of t->indexes[i] in
+ * `other`, or NULL.
+ */
+static const struct mg_index *index_partner(const struct mg_table *t, size_t i,
+					    const struct mg_table *other)
+{
+	const struct mg_index *ix = &t->indexes[i];
+	size_t rank = 0, j;
+
+	for (j = 0; j < i; j++)
+		rank += !has_index(other, t->indexes[j].name) && same_index(&t->indexes[j], ix);
+	for (j = 0; j < other->n_indexes; j++) {
+		const struct mg_index *o = &other->indexes[j];
+
+		if (!has_index(t, o->name) && same_index(o, ix) && rank-- == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* SQLite names the index of a UNIQUE in a table definition by its position
+ * (sqlite_autoindex_<table>_<n>): no one chooses it, and it cannot be
+ * created or dropped by name. */
+static int automatic(const struct mg_index *ix)
+{
+	return ix->unique && strncmp(ix->name, "sqlite_autoindex_", 17) == 0;
+}
+
+/* As index_partner for foreign keys (same column, reference and action)
+ * that neither find_fk finds. */
+static const struct mg_foreign_key *fk_partner(const struct mg_table *t, size_t i,
+					       const struct mg_table *other, int loose)
+{
+	const struct mg_foreign_key *fk = &t->foreign_keys[i];
+	size_t rank = 0, j;
+
+	for (j = 0; j < i; j++)
+		rank += !find_fk(other, &t->foreign_keys[j], loose) &&
+			same_fk(&t->foreign_keys[j], fk);
+	for (j = 0; j < other->n_foreign_keys; j++) {
+		const struct mg_foreign_key *o = &other->foreign_keys[j];
+
+		if (!find_fk(t, o, loose) && same_fk(o, fk) && rank-- == 0)
+			return o;
+	}
+	return NULL;
+}
+
 static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct mg_table *e,
 			    const struct mg_table *l)
 {
@@ -145,9 +215,21 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 		for (j = 0; j < l->n_indexes; j++)
 			if (strcmp(l->indexes[j].name, ei->name) == 0)
 				li = &l->indexes[j];
-		if (li && !li->unique == !ei->unique &&
-		    same_list(ei->n_columns, ei->columns, li->n_columns, li->columns))
+		if (li && same_index(li, ei))
 			continue;
+		if (!li && (li = index_partner(e, i, l)) != NULL) {
+			/* One index, two names; on SQLite an automatic index is
+			 * the expected unique whatever its name. */
+			if (loose_types && automatic(li))
+				continue;
+			mg_strbuf_printf(r, "table %s: %sindex ", e->name,
+					 ei->unique ? "unique " : "");
+			describe_list(r, ei->n_columns, ei->columns);
+			mg_strbuf_printf(r, " is called %s in the database, %s in the migration\n",
+					 li->name, ei->name);
+			n++;
+			continue;
+		}
 		mg_strbuf_printf(r, "table %s: index %s: expected %s", e->name, ei->name,
 				 ei->unique ? "unique " : "");
 		describe_list(r, ei->n_columns, ei->columns);
@@ -166,7 +248,7 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 
 		for (j = 0; j < e->n_indexes; j++)
 			found |= strcmp(l->indexes[i].name, e->indexes[j].name) == 0;
-		if (!found) {
+		if (!found && !index_partner(l, i, e)) {
 			mg_strbuf_printf(r, "table %s: unexpected %sindex %s ", e->name,
 					 l->indexes[i].unique ? "unique " : "", l->indexes[i].name);
 			describe_list(r, l->indexes[i].n_columns, l->indexes[i].columns);
@@ -180,6 +262,14 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 
 		if (lf && same_fk(lf, ef))
 			continue;
+		if (!lf && (lf = fk_partner(e, i, l, loose_types)) != NULL) {
+			mg_strbuf_printf(r, "table %s: foreign key ", e->name);
+			describe_fk(r, ef);
+			mg_strbuf_printf(r, " is called %s in the database, %s in the migration\n",
+					 lf->name, ef->name);
+			n++;
+			continue;
+		}
 		mg_strbuf_printf(r, "table %s: foreign key %s: expected ", e->name, ef->name);
 		describe_fk(r, ef);
 		if (lf) {
@@ -192,7 +282,8 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 		n++;
 	}
 	for (i = 0; i < l->n_foreign_keys; i++) {
-		if (!find_fk(e, &l->foreign_keys[i], loose_types)) {
+		if (!find_fk(e, &l->foreign_keys[i], loose_types) &&
+		    !fk_partner(l, i, e, loose_types)) {
 			mg_strbuf_printf(r, "table %s: unexpected foreign key %s ", e->name,
 					 l->foreign_keys[i].name);
 			describe_fk(r, &l->foreign_keys[i]);

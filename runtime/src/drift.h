@@ -16,8 +16,10 @@
  * not expected. With `loose_types` (the driver's loose_custom_types:
  * SQLite), types compare as SQLite keeps them: custom type names ignoring
  * case and blank runs, the integer widths alike (one affinity, one
- * storage), and a foreign key whose name differs matches the one that does
- * the same (SQLite never uses the name). Appends one line
+ * storage), a foreign key whose name differs matches the one that does
+ * the same (SQLite never uses the name), and an automatic index
+ * (sqlite_autoindex_*) matches the expected unique index on its columns.
+ * Appends one line
  * per difference to `report`; returns the number of differences.
  */
 size_t drift_report(struct mg_strbuf *report, int loose_types, const struct mg_schema *expected,

@@ -21,10 +21,17 @@
 
 /* The logical types as format_type spells them. */
 static const struct inspect_type_name type_names[] = {
-	{"boolean", MG_COL_BOOLEAN}, {"smallint", MG_COL_SMALLINT},
-	{"integer", MG_COL_INTEGER}, {"bigint", MG_COL_BIGINT},
-	{"real", MG_COL_REAL},       {"double precision", MG_COL_DOUBLE},
-	{"text", MG_COL_TEXT},       {"bytea", MG_COL_BLOB},
+	{"boolean", MG_COL_BOOLEAN},
+	{"smallint", MG_COL_SMALLINT},
+	{"integer", MG_COL_INTEGER},
+	{"bigint", MG_COL_BIGINT},
+	{"real", MG_COL_REAL},
+	{"double precision", MG_COL_DOUBLE},
+	{"text", MG_COL_TEXT},
+	{"bytea", MG_COL_BLOB},
+	/* varchar without a length holds what text holds (modelgen pull
+	 * writes char * for it). */
+	{"character varying", MG_COL_TEXT},
 };
 
 static void parse_type(struct mg_column *col, const char *sql_type, struct mg_arena *arena)
@@ -55,11 +62,26 @@ static void parse_type(struct mg_column *col, const char *sql_type, struct mg_ar
 static const char *const tables_sql[2] =
 	PER_NAMESPACE("SELECT t.relname, obj_description(t.oid, 'pg_class') FROM t");
 
+/* Column 4 is attidentity, or 's' for a serial column: its default is
+ * nextval() of a sequence the column owns (pg_depend deptype 'a'), which
+ * reads as an identity without a default (the same in use, and what
+ * modelgen pull writes for it). The owned sequences are a materialised set
+ * joined by hash: a correlated look-up per column is planned as a scan per
+ * row on a freshly made catalog (stale statistics). */
 static const char *const columns_sql[2] = PER_NAMESPACE(
-	"SELECT t.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
-	" a.attidentity, pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum)"
+	", owned AS MATERIALIZED (SELECT dep.refobjid, dep.refobjsubid,"
+	" 'nextval(' || quote_literal(s.oid::regclass::text) || '::regclass)' AS dflt"
+	" FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'"
+	" WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass"
+	" AND dep.deptype = 'a' AND dep.refobjid IN (SELECT oid FROM t))"
+	" SELECT t.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+	" CASE WHEN a.attidentity = '' AND o.dflt IS NOT NULL THEN 's'"
+	" ELSE a.attidentity::text END,"
+	" pg_get_expr(d.adbin, d.adrelid), col_description(a.attrelid, a.attnum)"
 	" FROM t JOIN pg_attribute a ON a.attrelid = t.oid LEFT JOIN pg_attrdef d"
 	" ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+	" LEFT JOIN owned o ON o.refobjid = t.oid AND o.refobjsubid = a.attnum"
+	" AND o.dflt = pg_get_expr(d.adbin, d.adrelid)"
 	" WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY t.relname, a.attnum");
 
 static const char *const primary_keys_sql[2] =
@@ -161,7 +183,9 @@ static int column_row(struct reading *r, struct table_builder *b, struct mg_rows
 	parse_type(c, mg_rows_text(rows, 2), b->arena);
 	c->nullable = strcmp(mg_rows_text(rows, 3), "t") != 0;
 	c->identity = mg_rows_text(rows, 4)[0] != 0;
-	c->default_sql = dflt ? mg_arena_strdup(b->arena, dflt) : NULL;
+	/* serial ('s'): the default is the identity's nextval. */
+	c->default_sql =
+		dflt && mg_rows_text(rows, 4)[0] != 's' ? mg_arena_strdup(b->arena, dflt) : NULL;
 	c->comment = mg_arena_strdup(b->arena, mg_rows_text(rows, 6));
 	return 0;
 }

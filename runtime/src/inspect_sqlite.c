@@ -147,30 +147,35 @@ static int read_columns(struct table_builder *b, struct mg_db *db, const char *c
 	if (rc < 0)
 		goto done;
 	rc = 0;
-	for (i = 0; i < n_pkcols; i++)
+	for (i = 0; i < n_pkcols; i++) {
+		size_t j;
+
 		table_builder_primary_key(b, pkcols[i]);
-	if (n_pkcols == 1) {
-		/* INTEGER PRIMARY KEY: the rowid alias, generated. */
-		for (i = 0; i < b->n_columns; i++)
-			if (strcmp(b->columns[i].name, pkcols[0]) == 0 &&
-			    b->columns[i].type == MG_COL_INTEGER) {
-				b->columns[i].identity = 1;
-				b->columns[i].nullable = 0;
-			}
+		/* A key column declared without NOT NULL (SQLite allows NULL there,
+		 * an old bug kept for compatibility) reads as NOT NULL, as modelgen
+		 * writes every key column: a NULL in it makes a later rebuild fail,
+		 * it never loses a row. */
+		for (j = 0; j < b->n_columns; j++)
+			if (strcmp(b->columns[j].name, pkcols[i]) == 0)
+				b->columns[j].nullable = 0;
 	}
 done:
 	mg_rows_free(rows);
 	return rc;
 }
 
-/* The indexes (not the primary key's) of the table being built in `b`. */
-static int read_indexes(struct table_builder *b, struct mg_db *db, const char *const *p)
+/* The indexes (not the primary key's) of the table being built in `b`;
+ * *pk_index: whether the primary key has an index (it has none only as the
+ * rowid alias). */
+static int read_indexes(struct table_builder *b, struct mg_db *db, const char *const *p,
+			int *pk_index)
 {
 	struct mg_rows *rows = NULL, *cols = NULL;
 	int rc;
 
+	*pk_index = 0;
 	rc = mg_db_query(&rows, db,
-			 "SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin <> 'pk'"
+			 "SELECT name, \"unique\", origin = 'pk' FROM pragma_index_list($1)"
 			 " ORDER BY name",
 			 1, p);
 	if (rc)
@@ -178,6 +183,10 @@ static int read_indexes(struct table_builder *b, struct mg_db *db, const char *c
 	while ((rc = mg_rows_next(rows)) == 1) {
 		const char *ip[1] = {mg_rows_text(rows, 0)};
 
+		if (strcmp(mg_rows_text(rows, 2), "1") == 0) {
+			*pk_index = 1;
+			continue;
+		}
 		if (!table_builder_index(b, ip[0], strcmp(mg_rows_text(rows, 1), "1") == 0)) {
 			rc = db_nomem(db);
 			goto done;
@@ -211,11 +220,13 @@ static int read_foreign_keys(struct table_builder *b, struct mg_db *db, const ch
 	struct mg_rows *rows = NULL;
 	int rc;
 
-	rc = mg_db_query(
-		&rows, db,
-		"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list($1)"
-		" WHERE seq = 0 ORDER BY id",
-		1, p);
+	/* REFERENCES t without a column means t's primary key: its first
+	 * column, which the key names then. */
+	rc = mg_db_query(&rows, db,
+			 "SELECT f.\"table\", f.\"from\", coalesce(f.\"to\", (SELECT k.name FROM"
+			 " pragma_table_info(f.\"table\") k WHERE k.pk = 1)), f.on_delete"
+			 " FROM pragma_foreign_key_list($1) f WHERE f.seq = 0 ORDER BY f.id",
+			 1, p);
 	if (rc)
 		goto done;
 	while ((rc = mg_rows_next(rows)) == 1) {
@@ -229,7 +240,6 @@ static int read_foreign_keys(struct table_builder *b, struct mg_db *db, const ch
 		}
 		fk->column = mg_arena_strdup(b->arena, column);
 		fk->ref_table = mg_arena_strdup(b->arena, mg_rows_text(rows, 0));
-		/* REFERENCES t without a column means t's primary key. */
 		fk->ref_column = mg_arena_strdup(b->arena, to ? to : "");
 		fk->on_delete = parse_action(mg_rows_text(rows, 3));
 		name = fk_name(buf, sizeof(buf), create_sql, column);
@@ -249,7 +259,7 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 	char *create_sql = NULL;
 	const char *p[1] = {name};
 	struct table_builder b;
-	int rc;
+	int rc, pk_index = 0;
 
 	rc = db_query_value(&create_sql, db,
 			    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = $1", 1,
@@ -259,7 +269,18 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 	table_builder_init(&b, s, name);
 	rc = read_columns(&b, db, p);
 	if (rc == 0)
-		rc = read_indexes(&b, db, p);
+		rc = read_indexes(&b, db, p, &pk_index);
+	if (rc == 0 && b.n_primary_key == 1 && !pk_index) {
+		/* INTEGER PRIMARY KEY of a rowid table: the rowid alias,
+		 * generated (WITHOUT ROWID, or declared otherwise than INTEGER,
+		 * the key has an index). */
+		size_t i;
+
+		for (i = 0; i < b.n_columns; i++)
+			if (strcmp(b.columns[i].name, b.primary_key[0]) == 0 &&
+			    b.columns[i].type == MG_COL_INTEGER)
+				b.columns[i].identity = 1;
+	}
 	if (rc == 0)
 		rc = read_foreign_keys(&b, db, p, create_sql);
 	if (rc == 0 && !schema_builder_add(s, &b))
@@ -296,6 +317,11 @@ static struct mg_column *declared_columns(struct schema_builder *s, const struct
 			cols = NULL;
 		else
 			parse_type(&cols[j], mg_strbuf_cstr(&type), s->arena);
+		/* A single key column declared INTEGER is the rowid alias in the
+		 * tables modelgen creates, MG_TYPE("INTEGER") included. */
+		if (cols && cols[j].type == MG_COL_INTEGER && t->n_primary_key == 1 &&
+		    strcmp(t->primary_key[0], cols[j].name) == 0)
+			cols[j].identity = 1;
 		if (cols && cols[j].identity) {
 			cols[j].nullable = 0;
 			cols[j].default_sql = NULL;

@@ -314,6 +314,73 @@ static void test_read_only(void **state)
 	mg_db_close(db);
 }
 
+/* A schema written by hand (issue 14): serial reads as an identity,
+ * varchar without a length as text; a key named otherwise is one line. */
+static const char *const hw_pk[] = {"id"};
+static const struct mg_column hw_cols[] = {
+	{.name = "id", .type = MG_COL_INTEGER, .identity = 1},
+	{.name = "note", .type = MG_COL_TEXT, .nullable = 1},
+	{.name = "parent_id", .type = MG_COL_INTEGER, .nullable = 1},
+};
+static const struct mg_foreign_key hw_fk[] = {
+	{.name = "fk_items_parent_id",
+	 .column = "parent_id",
+	 .ref_table = "items",
+	 .ref_column = "id"},
+};
+static const struct mg_table hw_table = {.name = "items",
+					 .n_columns = 3,
+					 .columns = hw_cols,
+					 .n_primary_key = 1,
+					 .primary_key = hw_pk,
+					 .n_foreign_keys = 1,
+					 .foreign_keys = hw_fk};
+static const struct mg_schema hw_schema = {1, &hw_table, NULL};
+
+static void test_hand_written(void **state)
+{
+	struct mg_db *db = open_test();
+	struct mg_strbuf report = {0};
+	struct mg_schema *live = NULL, *norm = NULL;
+	const struct mg_table *t;
+
+	(void)state;
+	assert_int_equal(mg_db_exec(db,
+				    "CREATE SCHEMA hw; SET search_path = hw;"
+				    "CREATE TABLE items (id serial PRIMARY KEY, note varchar,"
+				    " parent_id int CONSTRAINT items_parent_fkey REFERENCES items);"
+				    "CREATE INDEX ON items (note)"),
+			 0);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	t = mg_schema_find_table(live, "items");
+	assert_true(t->columns[0].identity);
+	assert_null(t->columns[0].default_sql);
+	assert_int_equal(t->columns[1].type, MG_COL_TEXT);
+	/* One column of items; the index on note is not the serial. */
+	assert_int_equal(t->n_columns, 3);
+	assert_int_equal(inspect_normalize(&norm, db, &hw_schema), 0);
+	assert_int_equal(drift_report(&report, 0, norm, live, 0), 2);
+	assert_string_equal(
+		mg_strbuf_cstr(&report),
+		"table items: unexpected index items_note_idx (note)\n"
+		"table items: foreign key (parent_id) -> items(id) on delete no action "
+		"is called items_parent_fkey in the database, fk_items_parent_id in the "
+		"migration\n");
+	/* A default from another sequence stays a default. */
+	assert_int_equal(mg_db_exec(db, "CREATE SEQUENCE other;"
+					"ALTER TABLE items ALTER id SET DEFAULT nextval('other')"),
+			 0);
+	mg_schema_free(live);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	t = mg_schema_find_table(live, "items");
+	assert_false(t->columns[0].identity);
+	assert_string_equal(t->columns[0].default_sql, "nextval('other'::regclass)");
+	mg_schema_free(norm);
+	mg_schema_free(live);
+	mg_strbuf_free(&report);
+	mg_db_close(db);
+}
+
 static void test_lock(void **state)
 {
 	struct mg_db *a = open_test(), *b = open_test();
@@ -485,7 +552,7 @@ int main(void)
 		cmocka_unit_test(test_data_api),      cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_keyword_value), cmocka_unit_test(test_inspect_round_trip),
 		cmocka_unit_test(test_lock),          cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_read_only),
+		cmocka_unit_test(test_read_only),     cmocka_unit_test(test_hand_written),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

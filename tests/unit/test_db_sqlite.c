@@ -213,6 +213,97 @@ static void test_inspect_round_trip(void **state)
 	mg_db_close(db);
 }
 
+/* A schema written by hand the way people write SQLite (issue 14): a key
+ * without a name, REFERENCES without a column, an inline UNIQUE (an
+ * automatic index), a text key without NOT NULL. Only the index named
+ * otherwise differs, in one line. */
+static const char *const hw_pk_id[] = {"id"}, *const hw_pk_code[] = {"code"};
+static const char *const hw_email[] = {"email"}, *const hw_name[] = {"name"};
+static const struct mg_column hw_users_cols[] = {
+	{.name = "id", .type = MG_COL_INTEGER, .identity = 1},
+	{.name = "email", .type = MG_COL_TEXT},
+	{.name = "name", .type = MG_COL_TEXT, .nullable = 1},
+};
+static const struct mg_index hw_users_ix[] = {
+	{.name = "ix_users_name", .n_columns = 1, .columns = hw_name},
+	{.name = "uq_users_email", .unique = 1, .n_columns = 1, .columns = hw_email},
+};
+static const struct mg_column hw_codes_cols[] = {
+	{.name = "code", .type = MG_COL_TEXT},
+	{.name = "user_id", .type = MG_COL_INTEGER, .nullable = 1},
+};
+static const struct mg_foreign_key hw_codes_fk[] = {
+	{.name = "fk_codes_user_id",
+	 .column = "user_id",
+	 .ref_table = "users",
+	 .ref_column = "id",
+	 .on_delete = MG_FK_CASCADE},
+};
+static const struct mg_table hw_tables[] = {
+	{.name = "codes",
+	 .n_columns = 2,
+	 .columns = hw_codes_cols,
+	 .n_primary_key = 1,
+	 .primary_key = hw_pk_code,
+	 .n_foreign_keys = 1,
+	 .foreign_keys = hw_codes_fk},
+	{.name = "users",
+	 .n_columns = 3,
+	 .columns = hw_users_cols,
+	 .n_primary_key = 1,
+	 .primary_key = hw_pk_id,
+	 .n_indexes = 2,
+	 .indexes = hw_users_ix},
+};
+static const struct mg_schema hw_schema = {2, hw_tables, NULL};
+
+static void test_hand_written(void **state)
+{
+	struct mg_db *db = open_memory();
+	struct mg_strbuf report = {0};
+	struct mg_schema *live = NULL, *norm = NULL;
+
+	(void)state;
+	assert_int_equal(mg_db_exec(db, "CREATE TABLE users (id INTEGER PRIMARY KEY,"
+					" email TEXT NOT NULL UNIQUE, name TEXT);"
+					"CREATE INDEX users_by_name ON users (name);"
+					"CREATE TABLE codes (code TEXT PRIMARY KEY,"
+					" user_id INTEGER REFERENCES users ON DELETE CASCADE);"),
+			 0);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	assert_int_equal(mg_schema_find_table(live, "codes")->columns[0].nullable, 0);
+	assert_string_equal(mg_schema_find_table(live, "codes")->foreign_keys[0].ref_column, "id");
+	assert_int_equal(inspect_normalize(&norm, db, &hw_schema), 0);
+	assert_int_equal(drift_report(&report, 1, norm, live, 0), 1);
+	assert_string_equal(mg_strbuf_cstr(&report),
+			    "table users: index (name) is called users_by_name in the database, "
+			    "ix_users_name in the migration\n");
+
+	/* Renamed as the migration says: equal. */
+	assert_int_equal(mg_db_exec(db, "DROP INDEX users_by_name;"
+					"CREATE INDEX ix_users_name ON users (name);"),
+			 0);
+	mg_schema_free(live);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	mg_strbuf_clear(&report);
+	assert_int_equal(drift_report(&report, 1, norm, live, 0), 0);
+
+	/* An automatic index stands only for a unique on its columns. */
+	assert_int_equal(mg_db_exec(db, "DROP INDEX ix_users_name;"
+					"CREATE UNIQUE INDEX ix_users_name ON users (name);"),
+			 0);
+	mg_schema_free(live);
+	assert_int_equal(mg_db_inspect(&live, db, 0, NULL), 0);
+	mg_strbuf_clear(&report);
+	assert_int_equal(drift_report(&report, 1, norm, live, 0), 1);
+	assert_string_equal(mg_strbuf_cstr(&report), "table users: index ix_users_name: expected "
+						     "(name), found unique (name)\n");
+	mg_schema_free(norm);
+	mg_schema_free(live);
+	mg_strbuf_free(&report);
+	mg_db_close(db);
+}
+
 /* A registry: create parent p and child c (cascade), then rebuild p. */
 static const char *const id_only[] = {"id"};
 static const struct mg_column p1_cols[] = {
@@ -454,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_data_api),           cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_inspect_round_trip), cmocka_unit_test(test_big_rebuild),
 		cmocka_unit_test(test_checksum),           cmocka_unit_test(test_read_only),
+		cmocka_unit_test(test_checksum),           cmocka_unit_test(test_hand_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
