@@ -71,9 +71,10 @@ char *mg_strbuf_detach(struct mg_strbuf *b)
 {
 	char *p = NULL;
 
-	if (grow(b, 0))
+	if (grow(b, 0)) {
 		p = b->ptr;
-	else
+		p[b->len] = '\0'; /* an empty buffer had no NUL yet */
+	} else
 		free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
