@@ -135,7 +135,8 @@ static void guard_on(struct mg_db *db)
 	assert_string_equal(mg_db_errmsg(db),
 			    "migration 2 (0002_short_codes), up step 1 (alter column things.code: "
 			    "type varchar(10) -> varchar(3)): refused: 2 rows would not keep their "
-			    "value (for example the row with key 7); nothing changed");
+			    "value (for example the row with key 7); nothing changed: the "
+			    "database stays at migration 1 (0001_things)");
 	assert_int_equal(mg_status(&st, db, &reg2), 0);
 	assert_int_equal(st.current, 1);
 	v = codes(db);
