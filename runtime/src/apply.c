@@ -35,8 +35,9 @@ static struct action next_action(const struct bk_state *st, const struct mg_regi
 {
 	struct action a = {ACT_NONE, NULL};
 
-	/* Ahead of the program: bk_check refuses it. */
-	if (st->current > reg->n_migrations)
+	/* Rows that are not this program's migrations can only be undone, down
+	 * to below all of them; bk_check refuses the rest. */
+	if (st->matched < st->n_rows && target > st->matched)
 		return a;
 	if (!st->managed && st->user_objects) {
 		a.kind = ACT_UNMANAGED;
@@ -49,9 +50,11 @@ static struct action next_action(const struct bk_state *st, const struct mg_regi
 	if (st->current < target) {
 		a.kind = ACT_UP;
 		a.m = reg->migrations[st->current];
-	} else if (st->current > target) {
+	} else if (st->current > target && st->rows[st->current - 1].m) {
+		/* This program's migration, or the stored copy of the one
+		 * applied (bk_read). */
 		a.kind = ACT_DOWN;
-		a.m = reg->migrations[st->current - 1];
+		a.m = st->rows[st->current - 1].m;
 	}
 	return a;
 }
@@ -298,17 +301,17 @@ static int run_hand(struct mg_db *db, const struct mg_migration *m, mg_migration
 	return rc;
 }
 
-/* Refuses (MG_E_IRREVERSIBLE) when going down from `current` to `target`
- * would undo an irreversible migration; 0 otherwise. */
-static int refuse_irreversible(struct mg_db *db, const struct mg_registry *reg, unsigned current,
-			       unsigned target)
+/* Refuses (MG_E_IRREVERSIBLE) when going down from the current migration
+ * of `st` to `target` would undo an irreversible migration (as applied:
+ * this program's or its stored copy); 0 otherwise. */
+static int refuse_irreversible(struct mg_db *db, const struct bk_state *st, unsigned target)
 {
 	unsigned n;
 
-	for (n = current; n > target && n <= reg->n_migrations; n--) {
-		const struct mg_migration *m = reg->migrations[n - 1];
+	for (n = st->current; n > target; n--) {
+		const struct mg_migration *m = st->rows[n - 1].m;
 
-		if (m->flags & MG_MIGRATION_IRREVERSIBLE)
+		if (m && (m->flags & MG_MIGRATION_IRREVERSIBLE))
 			return mg_db_error(db, MG_E_IRREVERSIBLE,
 					   "migration %u (%s) is irreversible (%s); "
 					   "run again with --force to accept that; nothing changed",
@@ -329,7 +332,7 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 
 	switch (a->kind) {
 	case ACT_CREATE:
-		rc = bk_create(db);
+		rc = bk_prepare(db, st);
 		if (rc)
 			break;
 		mg_sql_create_schema(&sql, db->dialect, reg->schema);
@@ -342,8 +345,7 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 			rc = bk_stamp(db, reg->migrations[i], "create");
 		break;
 	case ACT_UP:
-		if (!st->managed)
-			rc = bk_create(db);
+		rc = bk_prepare(db, st);
 		if (rc == 0)
 			rc = drift_check(db, a->m, 1);
 		if (rc == 0)
@@ -355,10 +357,12 @@ static int do_action(struct mg_db *db, const struct mg_registry *reg, const stru
 		break;
 	case ACT_DOWN:
 		if ((a->m->flags & MG_MIGRATION_IRREVERSIBLE) && !(flags & MG_UPDATE_FORCE)) {
-			rc = refuse_irreversible(db, reg, a->m->number, a->m->number - 1);
+			rc = refuse_irreversible(db, st, a->m->number - 1);
 			break;
 		}
-		rc = drift_check(db, a->m, 0);
+		rc = bk_prepare(db, st);
+		if (rc == 0)
+			rc = drift_check(db, a->m, 0);
 		if (rc == 0)
 			rc = run_hand(db, a->m, a->m->run_down, "down");
 		if (rc == 0)
@@ -458,13 +462,13 @@ static void unlock(struct mg_db *db)
 
 /* SQLite: the bookkeeping read in one read transaction (a consistent
  * snapshot under a shared lock, not the write lock). */
-static int read_snapshot(struct bk_state *out, struct mg_db *db)
+static int read_snapshot(struct bk_state *out, struct mg_db *db, const struct mg_registry *reg)
 {
 	int rc = mg_db_exec(db, "BEGIN");
 
 	if (rc)
 		return rc;
-	rc = bk_read(out, db);
+	rc = bk_read(out, db, reg);
 	if (rc == 0)
 		rc = mg_db_exec(db, "COMMIT");
 	if (rc)
@@ -498,11 +502,11 @@ static void note_current(struct update_run *u, unsigned current)
 static int print_update(struct mg_db *db, struct update_run *u, FILE *f)
 {
 	struct bk_state st = {0};
-	int rc = bk_read(&st, db);
+	int rc = bk_read(&st, db, u->reg);
 
 	note_current(u, st.current);
 	if (rc == 0)
-		rc = bk_check(db, &st, u->reg);
+		rc = bk_check(db, &st, u->reg, u->target, (u->flags & MG_UPDATE_TO) != 0);
 	if (rc == 0)
 		rc = dry_run(db, u->reg, &st, u->target, u->flags, f);
 	bk_state_free(&st);
@@ -519,9 +523,9 @@ static int refuse_before_any_step(struct mg_db *db, const struct update_run *u)
 
 	if (!(u->flags & MG_UPDATE_TO) || (u->flags & MG_UPDATE_FORCE))
 		return 0;
-	rc = bk_read(&st, db);
+	rc = bk_read(&st, db, u->reg);
 	if (rc == 0)
-		rc = refuse_irreversible(db, u->reg, st.current, u->target);
+		rc = refuse_irreversible(db, &st, u->target);
 	bk_state_free(&st);
 	return rc;
 }
@@ -537,14 +541,14 @@ static int peek(int *nothing, int *fk_off, struct mg_db *db, struct update_run *
 {
 	struct bk_state st = {0};
 	struct action next;
-	int rc = read_snapshot(&st, db);
+	int rc = read_snapshot(&st, db, u->reg);
 
 	*nothing = *fk_off = 0;
 	if (rc)
 		goto done;
 	next = next_action(&st, u->reg, u->target);
 	if (next.kind == ACT_NONE) {
-		rc = bk_check(db, &st, u->reg);
+		rc = bk_check(db, &st, u->reg, u->target, (u->flags & MG_UPDATE_TO) != 0);
 		note_current(u, st.current);
 		*nothing = 1;
 	} else if (plan_needs_fk_off(action_plan(&next, db->dialect))) {
@@ -556,6 +560,13 @@ done:
 	return rc;
 }
 
+/* 1 when `m` is one of this program's migrations, 0 for a stored copy. */
+static int is_program_migration(const struct mg_registry *reg, const struct mg_migration *m)
+{
+	return m->number >= 1 && m->number <= reg->n_migrations &&
+	       reg->migrations[m->number - 1] == m;
+}
+
 /* The progress line of action `a` (none for a down step about to be
  * refused as irreversible). */
 static void report_action(struct mg_db *db, const struct update_run *u, const struct action *a)
@@ -563,7 +574,10 @@ static void report_action(struct mg_db *db, const struct update_run *u, const st
 	if (a->kind == ACT_DOWN && (a->m->flags & MG_MIGRATION_IRREVERSIBLE) &&
 	    !(u->flags & MG_UPDATE_FORCE))
 		return;
-	if (a->kind == ACT_UP || a->kind == ACT_DOWN)
+	if (a->kind == ACT_DOWN && !is_program_migration(u->reg, a->m))
+		db_progress(db, "reverting %s (as applied, from the copy the database keeps)",
+			    a->m->name);
+	else if (a->kind == ACT_UP || a->kind == ACT_DOWN)
 		db_progress(db, "%s %s", a->kind == ACT_UP ? "applying" : "reverting", a->m->name);
 	else if (a->kind == ACT_CREATE)
 		db_progress(db, "empty database: creating the schema of %s",
@@ -668,9 +682,9 @@ static int one_step(enum step_end *end, struct mg_db *db, struct update_run *u, 
 	*end = STEP_NOTHING_LEFT;
 	rc = mg_db_begin(db);
 	if (rc == 0)
-		rc = bk_read(&st, db);
+		rc = bk_read(&st, db, u->reg);
 	if (rc == 0)
-		rc = bk_check(db, &st, u->reg);
+		rc = bk_check(db, &st, u->reg, u->target, (u->flags & MG_UPDATE_TO) != 0);
 	if (rc) {
 		if (db->in_tx)
 			mg_db_rollback(db);
@@ -771,13 +785,13 @@ int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry 
 
 	memset(out, 0, sizeof(*out));
 	out->latest = (unsigned)reg->n_migrations;
-	rc = bk_read(&st, db);
+	rc = bk_read(&st, db, reg);
 	if (rc)
 		goto done;
 	out->managed = st.managed;
 	out->empty = !st.user_objects;
 	out->current = st.current;
-	rc = bk_check(db, &st, reg);
+	rc = bk_check(db, &st, reg, (unsigned)reg->n_migrations, 0);
 done:
 	bk_state_free(&st);
 	return rc;
@@ -867,7 +881,7 @@ int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, 
 	rc = mg_db_begin(db);
 	if (rc)
 		goto done;
-	rc = bk_read(&st, db);
+	rc = bk_read(&st, db, reg);
 	if (rc == 0 && st.managed && st.n_rows)
 		rc = mg_db_error(db, MG_E_INCONSISTENT,
 				 "the database already has modelgen bookkeeping (at migration %u): "
@@ -876,7 +890,7 @@ int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, 
 	if (rc == 0)
 		rc = check_against(report, db, reg, number);
 	if (rc == 0)
-		rc = bk_create(db);
+		rc = bk_prepare(db, &st);
 	for (i = 0; rc == 0 && i < number; i++)
 		rc = bk_stamp(db, reg->migrations[i], "baseline");
 	if (rc == 0)

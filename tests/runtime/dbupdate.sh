@@ -213,6 +213,87 @@ one_line_err
 expect 1 "$bin/test_dbupdate_short" --status "$URL"
 is "$(current)" 6 "refusals change nothing"
 
+echo "== going down without the old build: the stored copies"
+edited=$bin/test_dbupdate_edited
+branch=$bin/test_dbupdate_branch
+short=$bin/test_dbupdate_short
+# Amended: migration 2 changed after it was applied; 3-6 sit on top of it.
+new_db
+expect 0 "$prog" "$URL"
+q "INSERT INTO authors (full_name) VALUES ('ann')" >/dev/null
+expect 1 "$edited" "$URL"
+has_err "migration 2 (0002_add_books_pages) was edited after it was applied (amended?"
+has_err "undo them with \`dbupdate --to 1 --force\` (this program can"
+one_line_err
+expect 0 "$edited" --sql --to 1 --force "$URL"
+has_out "migration 2 (0002_add_books_pages), down"
+is "$(current)" 6 "--sql from the copies changes nothing"
+expect 0 "$edited" --to 1 --force "$URL"
+has_err "reverting 0003_widen_authors_name (as applied, from the copy the database keeps)"
+has_err "reverting 0002_add_books_pages (as applied, from the copy the database keeps)"
+is "$(current)" 1 "the amended migration and the ones above it undone by the new build"
+is "$(q "SELECT name FROM authors")" ann "rows kept going down by the copies"
+q "INSERT INTO books (author_id, title) VALUES (1, 'a1')" >/dev/null
+expect 0 "$edited" --to 2 "$URL"
+is "$(q "SELECT pages FROM books")" 1 "the amended migration 2 applied"
+expect 0 "$edited" --verify "$URL"
+# And back: the old program undoes the amended version from its copy.
+expect 1 "$prog" "$URL"
+has_err "undo it with \`dbupdate --to 1\`"
+expect 0 "$prog" --to 1 "$URL"
+expect 0 "$prog" "$URL"
+is "$(current)" 6 "the original applied again"
+expect 0 "$prog" --verify "$URL"
+# Another branch's migration 2.
+new_db
+expect 0 "$prog" --to 2 "$URL"
+expect 1 "$branch" "$URL"
+has_err "migration 2 applied to the database is 0002_add_books_pages, but this program's migration 2 is 0002_add_authors_email (another branch's migration with the same number): undo it with \`dbupdate --to 1\`"
+one_line_err
+expect 1 "$branch" --to 2 "$URL"
+has_err "undo it with \`dbupdate --to 1\`"
+expect 0 "$branch" --to 1 "$URL"
+expect 0 "$branch" --to 2 "$URL"
+is "$(q "SELECT name FROM modelgen_migrations WHERE number = 2")" 0002_add_authors_email "the branch's migration 2"
+# A program older than the database (or one whose newest migration was
+# discarded): --to its latest undoes the newer ones, a rebuild among them.
+new_db
+expect 0 "$prog" --to 4 "$URL"
+q "INSERT INTO authors (full_name) VALUES ('bob')" >/dev/null
+expect 1 "$short" "$URL"
+has_err "ahead of this program (latest 2): deploy the newer program's dbupdate, or go back to this program's latest with \`dbupdate --to 2\`"
+one_line_err
+is "$(current)" 4 "plain dbupdate never goes down"
+expect 0 "$short" --to 2 "$URL"
+is "$(current)" 2 "newer migrations undone from their copies"
+is "$(q "SELECT name FROM authors")" bob "rows kept"
+expect 0 "$short" --verify "$URL"
+# A down in hand-written code cannot be stored: say what to do instead.
+expect 0 "$prog" "$URL"
+expect 1 "$short" --to 2 --force "$URL"
+has_err "this program cannot undo migration 5 (0005_fill_pages): its down is hand-written code, which only a build that has it can run; undo it with the build that applied it"
+one_line_err
+is "$(current)" 6 "refused, nothing changed"
+# Bookkeeping of an older dbupdate (no undo_copy column): read-only
+# commands leave it so; the next change adds the column and the copies.
+new_db
+expect 0 "$prog" --to 4 "$URL"
+q "ALTER TABLE modelgen_migrations DROP COLUMN undo_copy" >/dev/null
+expect 1 "$prog" --status "$URL"
+has_out "pending:  2"
+expect 0 "$prog" --verify "$URL"
+expect 1 "$short" --to 2 "$URL"
+has_err "this program cannot undo migration 3 (0003_widen_authors_name): the database keeps no copy of it (it was applied by an older dbupdate)"
+one_line_err
+q "SELECT undo_copy FROM modelgen_migrations" >/dev/null 2>&1 && fail "a read-only command added the column"
+expect 0 "$prog" "$URL"
+is "$(q "SELECT count(*) FROM modelgen_migrations WHERE undo_copy LIKE 'modelgen-undo 1 $dialect %'")" 6 "copies stored for old rows and new ones"
+expect 1 "$short" --to 2 --force "$URL"
+has_err "cannot undo migration 5 (0005_fill_pages)"
+expect 0 "$prog" --to 4 --force "$URL"
+expect 0 "$short" --to 2 "$URL"
+is "$(current)" 2 "old rows undone from their backfilled copies"
+
 new_db
 q "CREATE TABLE legacy (id integer PRIMARY KEY)" >/dev/null
 expect 1 "$prog" "$URL"

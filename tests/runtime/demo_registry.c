@@ -4,8 +4,9 @@
  * column, change a parent table's column type (a SQLite rebuild of a table
  * with cascading children), rename a column, a hand-written data step, and
  * an irreversible column drop. Compiled several times with VARIANT_* to make
- * the refusal cases: EDITED (migration 2 changed after apply), BRANCH
- * (another migration 2), SHORT (a program that knows only migrations 1-2).
+ * the refusal cases: EDITED (migration 2 changed after apply: another
+ * default for books.pages), BRANCH (another migration 2), SHORT (a program
+ * that knows only migrations 1-2).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,11 @@ static const struct mg_column books_v2_columns[] = {
 	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
 	{.name = "author_id", .type = MG_COL_BIGINT},
 	{.name = "title", .type = MG_COL_TEXT, .default_sql = "'untitled'"},
+#ifdef VARIANT_EDITED
+	{.name = "pages", .type = MG_COL_INTEGER, .default_sql = "1"},
+#else
 	{.name = "pages", .type = MG_COL_INTEGER, .default_sql = "0"},
+#endif
 };
 static const struct mg_index books_indexes[] = {
 	{.name = "ix_books_title", .unique = 0, .n_columns = 1, .columns = col_title},
