@@ -263,9 +263,10 @@ static int diff_write(struct run *r, const struct computed *c)
 		printf("; removed %s", c->remove_path);
 	printf(".\n");
 	if (c->amended)
-		printf("A database that applied the old %s is refused by dbupdate: "
-		       "go down one step with the old build, or recreate it.\n",
-		       c->amended->mig.name);
+		printf("A database that applied the old %s: `dbupdate --to %u` undoes it "
+		       "(from the copy the database keeps), then `dbupdate` applies the new "
+		       "one.\n",
+		       c->amended->mig.name, c->amended->mig.number - 1);
 	return MG_EXIT_OK;
 }
 
