@@ -39,6 +39,9 @@ static struct action next_action(const struct bk_state *st, const struct mg_regi
 	 * to below all of them; bk_check refuses the rest. */
 	if (st->matched < st->n_rows && target > st->matched)
 		return a;
+	/* A gap in the bookkeeping: bk_check refuses it. */
+	if (st->current > st->n_rows)
+		return a;
 	if (!st->managed && st->user_objects) {
 		a.kind = ACT_UNMANAGED;
 		return a;
@@ -308,7 +311,7 @@ static int refuse_irreversible(struct mg_db *db, const struct bk_state *st, unsi
 {
 	unsigned n;
 
-	for (n = st->current; n > target; n--) {
+	for (n = st->current; n > target && n <= st->n_rows; n--) {
 		const struct mg_migration *m = st->rows[n - 1].m;
 
 		if (m && (m->flags & MG_MIGRATION_IRREVERSIBLE))
