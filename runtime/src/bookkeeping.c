@@ -58,6 +58,21 @@ static int same_migration(const struct bk_row *r, const struct mg_migration *m)
 	return strcmp(r->checksum, sum) == 0;
 }
 
+/*
+ * 1 when generated migration `m` is row `r` generated again: same number
+ * and name, the same schema before and after (parent and result hash) but
+ * other steps (a newer modelgen plans them otherwise, format 1 to 2, an
+ * --amend that changed no model). The database is where `m` would leave
+ * it, so it counts as applied; a hand-written migration (code) never does.
+ */
+static int regenerated(const struct bk_row *r, const struct mg_migration *m)
+{
+	return m && !m->run_up && !m->run_down && r->number == m->number &&
+	       strcmp(r->name, m->name) == 0 && m->result_hash && *m->result_hash &&
+	       strcmp(r->result_hash, m->result_hash) == 0 &&
+	       strcmp(r->parent_hash, m->parent_hash ? m->parent_hash : "") == 0;
+}
+
 static const struct mg_migration *program_migration(const struct mg_registry *reg, unsigned number)
 {
 	return number >= 1 && number <= reg->n_migrations ? reg->migrations[number - 1] : NULL;
@@ -120,7 +135,8 @@ static int match_rows(struct mg_db *db, struct bk_state *st, const struct mg_reg
 		struct bk_row *r = &st->rows[st->matched];
 
 		if (r->number != st->matched + 1 ||
-		    !same_migration(r, program_migration(reg, r->number)))
+		    (!same_migration(r, program_migration(reg, r->number)) &&
+		     !regenerated(r, program_migration(reg, r->number))))
 			break;
 		r->m = reg->migrations[st->matched];
 		st->matched++;
@@ -137,10 +153,10 @@ static int match_rows(struct mg_db *db, struct bk_state *st, const struct mg_reg
 
 int bk_read(struct bk_state *out, struct mg_db *db, const struct mg_registry *reg)
 {
-	static const char select_sql[] = "SELECT number, name, checksum FROM modelgen_migrations"
-					 " ORDER BY number";
+	static const char select_sql[] = "SELECT number, name, checksum, parent_hash, result_hash"
+					 " FROM modelgen_migrations ORDER BY number";
 	static const char select_copies_sql[] =
-		"SELECT number, name, checksum, substr(undo_copy, 1, 48)"
+		"SELECT number, name, checksum, parent_hash, result_hash, substr(undo_copy, 1, 48)"
 		" FROM modelgen_migrations ORDER BY number";
 	struct mg_rows *rows = NULL;
 	char *v = NULL;
@@ -189,15 +205,19 @@ int bk_read(struct bk_state *out, struct mg_db *db, const struct mg_registry *re
 		r->number = (unsigned)strtoul(mg_rows_text(rows, 0), NULL, 10);
 		r->name = mg_strdup(name ? name : "");
 		r->checksum = mg_strdup(checksum ? checksum : "");
-		r->copy = out->has_copies && mg_rows_text(rows, 3)
-				  ? mg_copy_needs_code(mg_rows_text(rows, 3))
+		r->parent_hash = mg_strdup(mg_rows_text(rows, 3) ? mg_rows_text(rows, 3) : "");
+		r->result_hash = mg_strdup(mg_rows_text(rows, 4) ? mg_rows_text(rows, 4) : "");
+		r->copy = out->has_copies && mg_rows_text(rows, 5)
+				  ? mg_copy_needs_code(mg_rows_text(rows, 5))
 				  : -1;
 		/* A copy this program does not read: refused when read. */
-		if (out->has_copies && mg_rows_text(rows, 3) && r->copy < 0)
+		if (out->has_copies && mg_rows_text(rows, 5) && r->copy < 0)
 			r->copy = 0;
-		if (!r->name || !r->checksum) {
+		if (!r->name || !r->checksum || !r->parent_hash || !r->result_hash) {
 			free(r->name);
 			free(r->checksum);
+			free(r->parent_hash);
+			free(r->result_hash);
 			rc = db_nomem(db);
 			goto done;
 		}
@@ -225,6 +245,8 @@ void bk_state_free(struct bk_state *st)
 	for (i = 0; i < st->n_rows; i++) {
 		free(st->rows[i].name);
 		free(st->rows[i].checksum);
+		free(st->rows[i].parent_hash);
+		free(st->rows[i].result_hash);
 	}
 	free(st->rows);
 	mg_arena_free(st->arena);

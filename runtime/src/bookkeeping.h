@@ -20,6 +20,7 @@ struct bk_row {
 	unsigned number;
 	char *name;
 	char *checksum;
+	char *parent_hash, *result_hash;
 	int copy; /* its stored copy: -1 none, 0 steps, 1 its down is code */
 	/* The migration as it was applied: this program's for the rows that
 	 * match it, else the one read from the stored copy (or this
@@ -37,7 +38,8 @@ struct bk_state {
 	struct bk_row *rows; /* by number */
 	unsigned current;    /* highest applied number; 0 for none */
 	/* Rows 1..matched are this program's migrations (same number, name
-	 * and checksum); the rows above them are not. */
+	 * and checksum, or a generated migration generated again: same
+	 * schema before and after); the rows above them are not. */
 	unsigned matched;
 	struct mg_arena *arena; /* the copies read */
 };

@@ -14,9 +14,10 @@ if(MG_WITH_POSTGRESQL)
 endif()
 
 # dbupdate-like programs linked with a hand-written registry; variants for
-# the refusals (an edited migration, another branch's, an older program).
+# the refusals (an edited migration, another branch's, an older program) and
+# a migration generated again.
 # Each is dbupdate's front end (tools/dbupdate) over the registry.
-foreach(variant "" _edited _branch _short)
+foreach(variant "" _edited _branch _short _regenerated)
   add_executable(test_dbupdate${variant} ${CMAKE_CURRENT_SOURCE_DIR}/runtime/demo_registry.c
                  $<TARGET_OBJECTS:modelgen_dbupdate_main>)
   target_compile_options(test_dbupdate${variant} PRIVATE ${MG_WARNINGS})

@@ -244,6 +244,11 @@ expect 0 "$prog" --to 1 "$URL"
 expect 0 "$prog" "$URL"
 is "$(current)" 6 "the original applied again"
 expect 0 "$prog" --verify "$URL"
+# Generated again (other steps, the same schema before and after): it is
+# the migration the database applied; nothing to undo.
+"$bin/test_dbupdate_regenerated" "$URL" >"$T/out" 2>"$T/err" || fail "a regenerated migration refused"
+has_out "up to date at migration 6"
+expect 0 "$bin/test_dbupdate_regenerated" --verify "$URL"
 # Another branch's migration 2.
 new_db
 expect 0 "$prog" --to 2 "$URL"

@@ -6,7 +6,8 @@
  * an irreversible column drop. Compiled several times with VARIANT_* to make
  * the refusal cases: EDITED (migration 2 changed after apply: another
  * default for books.pages), BRANCH (another migration 2), SHORT (a program
- * that knows only migrations 1-2).
+ * that knows only migrations 1-2), REGENERATED (migration 2 with other
+ * steps to the same schema, as a newer modelgen may write it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,8 @@ static const struct mg_step m2_sqlite_up[] = {
 	 .note = "add column books.pages",
 #ifdef VARIANT_EDITED
 	 .sql = "ALTER TABLE books ADD COLUMN pages INTEGER NOT NULL DEFAULT 1;\n"},
+#elif defined(VARIANT_REGENERATED)
+	 .sql = "ALTER TABLE books ADD COLUMN pages INTEGER DEFAULT 0 NOT NULL;\n"},
 #else
 	 .sql = "ALTER TABLE books ADD COLUMN pages INTEGER NOT NULL DEFAULT 0;\n"},
 #endif
@@ -173,6 +176,8 @@ static const struct mg_step m2_pg_up[] = {
 	 .note = "add column books.pages",
 #ifdef VARIANT_EDITED
 	 .sql = "ALTER TABLE books ADD COLUMN pages integer NOT NULL DEFAULT 1;\n"},
+#elif defined(VARIANT_REGENERATED)
+	 .sql = "ALTER TABLE books ADD COLUMN pages integer DEFAULT 0 NOT NULL;\n"},
 #else
 	 .sql = "ALTER TABLE books ADD COLUMN pages integer NOT NULL DEFAULT 0;\n"},
 #endif
@@ -190,7 +195,11 @@ static const struct mg_migration m2 = {
 	.name = "0002_add_books_pages",
 #endif
 	.parent_hash = "sha256:1",
+#ifdef VARIANT_EDITED
+	.result_hash = "sha256:2e", /* another schema after it */
+#else
 	.result_hash = "sha256:2",
+#endif
 	.before = &sch_books_v1,
 	.after = &sch_books_v2,
 	.up = {{1, m2_sqlite_up}, {1, m2_pg_up}},
@@ -237,7 +246,11 @@ static const struct mg_step m3_pg_down[] = {
 static const struct mg_migration m3 = {
 	.number = 3,
 	.name = "0003_widen_authors_name",
+#ifdef VARIANT_EDITED
+	.parent_hash = "sha256:2e",
+#else
 	.parent_hash = "sha256:2",
+#endif
 	.result_hash = "sha256:3",
 	.before = &sch_authors_v1,
 	.after = &sch_authors_v3,
