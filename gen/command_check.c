@@ -183,6 +183,8 @@ static void check_derived(struct run *r, const struct mg_schema *schema)
 	const struct history_file *last = history_newest(&r->h);
 	size_t n_entries;
 	struct emit_registry_entry *entries;
+	const char *const *foreign;
+	size_t n_foreign;
 	const char *reg;
 
 	if (r->h.snapshot_error) {
@@ -202,7 +204,9 @@ static void check_derived(struct run *r, const struct mg_schema *schema)
 	if (!schema)
 		return;
 	entries = run_registry_entries(r, r->h.n_files, &n_entries);
-	reg = run_text(r, emit_registry(n_entries, entries, schema, history_end_hash(&r->h)));
+	n_foreign = run_snapshot_foreign(r, &foreign);
+	reg = run_text(r, emit_registry(n_entries, entries, schema, history_end_hash(&r->h),
+					n_foreign, foreign));
 	if (!r->h.registry_text && last)
 		run_problem(r, r->h.registry_path, "missing; run `modelgen diff` to write it");
 	else if (r->h.registry_text && strcmp(r->h.registry_text, reg) != 0)
@@ -218,7 +222,14 @@ static void check_models(struct run *r, const struct mg_schema *schema, const st
 
 	{
 		char a[72], b[72];
+		const char *const *foreign;
+		size_t n_foreign = run_snapshot_foreign(r, &foreign);
 
+		if (!run_same_names(n_foreign, foreign, model->n_foreign_tables,
+				    model->foreign_tables))
+			run_problem(r, r->h.snapshot_path,
+				    "lists other foreign tables than the models' MG_FOREIGN_TABLE; "
+				    "run `modelgen diff`");
 		snapshot_hash(a, schema);
 		snapshot_hash(b, &model->schema);
 		if (strcmp(a, b) == 0)

@@ -121,9 +121,15 @@ static void diff_texts(struct run *r, struct computed *c)
 	struct emit_registry_entry *entries;
 	char hash[72];
 
-	c->snapshot_text = run_text(r, snapshot_dump(&c->model->schema));
+	const struct model *m = c->model;
+
+	c->snapshot_text = run_text(
+		r, snapshot_dump_foreign(&m->schema, m->n_foreign_tables, m->foreign_tables));
 	memcpy(hash, "sha256:", 7);
-	mg_sha256_hex(hash + 7, c->snapshot_text, strlen(c->snapshot_text));
+	if (m->n_foreign_tables) /* not part of the hash */
+		snapshot_hash(hash, &m->schema);
+	else
+		mg_sha256_hex(hash + 7, c->snapshot_text, strlen(c->snapshot_text));
 	diff_name(r, c);
 
 	c->m.number = c->number;
@@ -149,8 +155,8 @@ static void diff_texts(struct run *r, struct computed *c)
 	entries = run_registry_entries(r, n_files, &n_entries);
 	entries[n_entries].number = c->number;
 	entries[n_entries].name = c->name;
-	c->registry_text =
-		run_text(r, emit_registry(n_entries + 1, entries, &c->model->schema, hash));
+	c->registry_text = run_text(r, emit_registry(n_entries + 1, entries, &m->schema, hash,
+						     m->n_foreign_tables, m->foreign_tables));
 }
 
 /*
@@ -206,9 +212,17 @@ static int diff_unchanged(struct run *r, const struct computed *c)
 {
 	size_t n_entries;
 	struct emit_registry_entry *entries = run_registry_entries(r, r->h.n_files, &n_entries);
+	const struct model *m = c->model;
 	const char *registry =
-		run_text(r, emit_registry(n_entries, entries, c->base, history_end_hash(&r->h)));
-	const char *snap = run_text(r, snapshot_dump(c->base));
+		run_text(r, emit_registry(n_entries, entries, c->base, history_end_hash(&r->h),
+					  m->n_foreign_tables, m->foreign_tables));
+	const char *snap =
+		run_text(r, snapshot_dump_foreign(c->base, m->n_foreign_tables, m->foreign_tables));
+	const char *const *was;
+	size_t n_was = run_snapshot_foreign(r, &was);
+	const char *why = run_same_names(n_was, was, m->n_foreign_tables, m->foreign_tables)
+				  ? "No changes in the models"
+				  : "The foreign tables (MG_FOREIGN_TABLE) changed";
 	struct write_file files[2];
 	size_t n = 0;
 	int rc = MG_EXIT_OK;
@@ -222,13 +236,14 @@ static int diff_unchanged(struct run *r, const struct computed *c)
 	if (n == 0) {
 		printf("No changes.\n");
 	} else if (r->cli->dry_run) {
-		printf("No changes in the models; would rewrite %s%s%s.\n", files[0].path,
-		       n > 1 ? " and " : "", n > 1 ? files[1].path : "");
+		printf("%s; would rewrite %s%s%s.\n", why, files[0].path, n > 1 ? " and " : "",
+		       n > 1 ? files[1].path : "");
 	} else if (write_files(r->cli->generated_dir, files, n, NULL, &r->diags) != 0) {
 		rc = MG_EXIT_ERROR;
 	} else {
-		printf("No changes in the models; rewrote %s%s%s to match the migrations.\n",
-		       files[0].path, n > 1 ? " and " : "", n > 1 ? files[1].path : "");
+		printf("%s; rewrote %s%s%s to match the %s.\n", why, files[0].path,
+		       n > 1 ? " and " : "", n > 1 ? files[1].path : "",
+		       why[0] == 'N' ? "migrations" : "models");
 	}
 	return rc;
 }

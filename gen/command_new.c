@@ -21,7 +21,8 @@ int command_new(const struct cli *cli)
 	struct write_file files[2];
 	char slug[SLUG_MAX + 1];
 	const char *name, *path, *text, *reg;
-	size_t n_entries;
+	const char *const *foreign;
+	size_t n_entries, n_foreign;
 	unsigned number;
 	int rc = MG_EXIT_ERROR;
 
@@ -44,7 +45,9 @@ int command_new(const struct cli *cli)
 	entries = run_registry_entries(&r, r.h.n_files, &n_entries);
 	entries[n_entries].number = number;
 	entries[n_entries].name = name;
-	reg = run_text(&r, emit_registry(n_entries + 1, entries, schema, history_end_hash(&r.h)));
+	n_foreign = run_snapshot_foreign(&r, &foreign);
+	reg = run_text(&r, emit_registry(n_entries + 1, entries, schema, history_end_hash(&r.h),
+					 n_foreign, foreign));
 	if (cli->dry_run) {
 		printf("Dry run: would write %s and %s:\n\n---- %s ----\n%s", path,
 		       r.h.registry_path, path, text);

@@ -76,10 +76,13 @@ struct emit_registry_entry {
 /*
  * Returns the text of generated/registry.c: the migrations in the given order
  * and `schema` (the schema after the last one, hash `hash`) as frozen data
- * for the create path. Malloc'd; caller frees.
+ * for the create path, and the `n_foreign` foreign tables (MG_FOREIGN_TABLE,
+ * sorted; the list is left out when there are none). Malloc'd; caller
+ * frees.
  */
 char *emit_registry(size_t n_entries, const struct emit_registry_entry *entries,
-		    const struct mg_schema *schema, const char *hash);
+		    const struct mg_schema *schema, const char *hash, size_t n_foreign,
+		    const char *const *foreign);
 
 /*
  * Appends the frozen data of `before` and `after` (emit_tables.c): per table,

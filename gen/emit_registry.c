@@ -6,7 +6,8 @@
 #include "emit_text.h"
 
 char *emit_registry(size_t n_entries, const struct emit_registry_entry *entries,
-		    const struct mg_schema *schema, const char *hash)
+		    const struct mg_schema *schema, const char *hash, size_t n_foreign,
+		    const char *const *foreign)
 {
 	struct mg_strbuf b = {0};
 	struct emit_names *names = emit_names_new();
@@ -23,6 +24,7 @@ char *emit_registry(size_t n_entries, const struct emit_registry_entry *entries,
 	mg_strbuf_puts(&b, "\n");
 	(void)emit_names_take(names, "migrations");
 	(void)emit_names_take(names, "modelgen_registry");
+	(void)emit_names_take(names, "foreign_tables");
 	for (i = 0; i < n_entries; i++)
 		mg_strbuf_printf(&b,
 				 "extern const struct mg_migration mg_migration_%04u; /* %s */\n",
@@ -37,11 +39,25 @@ char *emit_registry(size_t n_entries, const struct emit_registry_entry *entries,
 			mg_strbuf_printf(&b, "\t&mg_migration_%04u,\n", entries[i].number);
 		mg_strbuf_puts(&b, "};\n");
 	}
+	if (n_foreign) {
+		mg_strbuf_puts(&b, "\n/* Tables of the database the models leave alone "
+				   "(MG_FOREIGN_TABLE). */\n"
+				   "static const char *const foreign_tables[] = {\n");
+		for (i = 0; i < n_foreign; i++) {
+			mg_strbuf_putc(&b, '\t');
+			emit_c_string(&b, foreign[i]);
+			mg_strbuf_puts(&b, ",\n");
+		}
+		mg_strbuf_puts(&b, "};\n");
+	}
 	mg_strbuf_printf(&b, "\nconst struct mg_registry modelgen_registry = {\n\t%s,\n",
 			 n_entries ? "MG_ARRAY(migrations, migrations)" : ".n_migrations = 0");
 	mg_strbuf_puts(&b, "\t.schema = &schema,\n\t.schema_hash = ");
 	emit_c_string(&b, hash);
-	mg_strbuf_puts(&b, ",\n};\n");
+	mg_strbuf_puts(&b, ",\n");
+	if (n_foreign)
+		mg_strbuf_puts(&b, "\tMG_ARRAY(foreign_tables, foreign_tables),\n");
+	mg_strbuf_puts(&b, "};\n");
 	emit_names_free(names);
 	return mg_strbuf_detach(&b);
 }

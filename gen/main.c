@@ -135,13 +135,18 @@ static int cmd_snapshot(const struct cli *cli)
 	if (cli->n_args == 1) {
 		/* Re-read a snapshot file: checks it strictly and prints it in
 		 * canonical form (the round trip the golden tests rely on). */
+		const char *const *foreign;
+		size_t n_foreign;
+
 		if (snapshot_load(&loaded, cli->args[0], &diags) != 0)
 			goto done;
-		json = snapshot_dump(loaded);
+		n_foreign = snapshot_foreign_tables(loaded, &foreign);
+		json = snapshot_dump_foreign(loaded, n_foreign, foreign);
 	} else {
 		if (parse_models(&model, &cli->parse, &diags) != 0)
 			goto done;
-		json = snapshot_dump(&model->schema);
+		json = snapshot_dump_foreign(&model->schema, model->n_foreign_tables,
+					     model->foreign_tables);
 	}
 	if (fputs(json, stdout) == EOF || fflush(stdout) != 0) {
 		diag_error(&diags, NULL, "cannot write to standard output");

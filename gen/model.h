@@ -40,6 +40,10 @@ struct model {
 	struct model_table_info *info; /* per table of schema, same order */
 	size_t n_sources;
 	const char **sources; /* the model files, as given, sorted */
+	/* MG_FOREIGN_TABLE: tables of the database the models leave alone,
+	 * sorted (strcmp); not part of `schema` nor of any migration. */
+	size_t n_foreign_tables;
+	const char **foreign_tables;
 };
 
 /*

@@ -94,6 +94,8 @@ struct parser {
 	const char *compile_commands;
 	struct table_build *tables;
 	size_t n_tables, cap_tables;
+	struct ann *foreign; /* MG_FOREIGN_TABLE, in the order read */
+	size_t n_foreign, cap_foreign;
 };
 
 /* Grows an arena array of `elem`-byte items to hold one more; old storage
@@ -320,14 +322,15 @@ static const struct ann_def {
 	enum ann_kind kind;
 	int on_struct, on_field;
 } ann_defs[] = {
-	{"table", ANN_ONE, 1, 0},        {"primary_key_on", ANN_ONE, 1, 0},
-	{"unique_on", ANN_ONE, 1, 0},    {"index_on", ANN_ONE, 1, 0},
-	{"primary_key", ANN_NONE, 0, 1}, {"nullable", ANN_NONE, 0, 1},
-	{"unique", ANN_NONE, 0, 1},      {"index", ANN_NONE, 0, 1},
-	{"default", ANN_ANY, 0, 1},      {"references", ANN_TWO, 0, 1},
-	{"on_delete", ANN_ONE, 0, 1},    {"type", ANN_ONE, 0, 1},
-	{"column", ANN_ONE, 0, 1},       {"renamed_from", ANN_ONE, 1, 1},
-	{"ignore", ANN_NONE, 0, 1},      {"name", ANN_TWO, 1, 0},
+	{"table", ANN_ONE, 1, 0},         {"primary_key_on", ANN_ONE, 1, 0},
+	{"unique_on", ANN_ONE, 1, 0},     {"index_on", ANN_ONE, 1, 0},
+	{"primary_key", ANN_NONE, 0, 1},  {"nullable", ANN_NONE, 0, 1},
+	{"unique", ANN_NONE, 0, 1},       {"index", ANN_NONE, 0, 1},
+	{"default", ANN_ANY, 0, 1},       {"references", ANN_TWO, 0, 1},
+	{"on_delete", ANN_ONE, 0, 1},     {"type", ANN_ONE, 0, 1},
+	{"column", ANN_ONE, 0, 1},        {"renamed_from", ANN_ONE, 1, 1},
+	{"ignore", ANN_NONE, 0, 1},       {"name", ANN_TWO, 1, 0},
+	{"foreign_table", ANN_ONE, 0, 0},
 };
 
 static const struct ann_def *find_ann(const char *name)
@@ -354,6 +357,12 @@ static int check_ann(struct parser *p, const struct ann *a, int on_struct)
 		return -1;
 	}
 	m = macro_name(p, a->name);
+	if (strcmp(a->name, "foreign_table") == 0) {
+		diag_error(p->diags, &a->loc,
+			   "MG_FOREIGN_TABLE is a declaration of its own at file scope: "
+			   "MG_FOREIGN_TABLE(\"name\");");
+		return -1;
+	}
 	if (on_struct && !d->on_struct) {
 		diag_error(p->diags, &a->loc, "%s belongs on a field, not on a struct", m);
 		return -1;
@@ -917,6 +926,25 @@ static void check_decl(struct parser *p, CXCursor c, const char *outer)
 		clang_visitChildren(c, visit_own_ann, &ac);
 		if (!(a = main_ann(&ac)))
 			return;
+		if (strcmp(a->name, "foreign_table") == 0 && k == CXCursor_StructDecl && !outer &&
+		    ac.n == 1) {
+			/* MG_FOREIGN_TABLE("name"); */
+			if (!a->arg || !a->arg[0] || strchr(a->arg, '\037')) {
+				diag_error(p->diags, &a->loc,
+					   "MG_FOREIGN_TABLE needs one non-empty string argument");
+				return;
+			}
+			p->foreign = grow(p->scratch, p->foreign, p->n_foreign, &p->cap_foreign,
+					  sizeof(*p->foreign));
+			p->foreign[p->n_foreign++] = *a;
+			return;
+		}
+		if (strcmp(a->name, "foreign_table") == 0) {
+			diag_error(p->diags, &a->loc,
+				   "MG_FOREIGN_TABLE is a declaration of its own at file scope: "
+				   "MG_FOREIGN_TABLE(\"name\");");
+			return;
+		}
 		m = macro_name(p, a->name);
 		if (clang_Cursor_isNull(def)) {
 			diag_error(p->diags, &a->loc,
@@ -1778,6 +1806,61 @@ done:
 	json_decref(root);
 }
 
+static int cmp_ann_arg(const void *a, const void *b)
+{
+	return strcmp(((const struct ann *)a)->arg, ((const struct ann *)b)->arg);
+}
+
+/* The MG_FOREIGN_TABLE names into `m`, sorted, after the checks of
+ * model.h: no control character, not modelgen's, given once, not a model
+ * table (ignoring case, as SQLite compares names). */
+static void finish_foreign(struct parser *p, struct model *m)
+{
+	size_t i, k = 0;
+
+	if (p->n_foreign)
+		qsort(p->foreign, p->n_foreign, sizeof(*p->foreign), cmp_ann_arg);
+	m->foreign_tables = mg_arena_calloc(p->arena, p->n_foreign + 1, sizeof(char *));
+	for (i = 0; i < p->n_foreign; i++) {
+		const struct ann *a = &p->foreign[i];
+		const unsigned char *c;
+		size_t j;
+
+		for (c = (const unsigned char *)a->arg; *c && *c >= 0x20 && *c != 0x7f; c++)
+			;
+		if (*c || !model_utf8_valid(a->arg)) {
+			diag_error(p->diags, &a->loc,
+				   "MG_FOREIGN_TABLE: the name holds a control character or is not "
+				   "valid UTF-8");
+			continue;
+		}
+		if (strncmp(a->arg, "modelgen_", 9) == 0) {
+			diag_error(p->diags, &a->loc,
+				   "MG_FOREIGN_TABLE(\"%s\"): names starting with 'modelgen_' are "
+				   "modelgen's own",
+				   a->arg);
+			continue;
+		}
+		if (i && strcmp(p->foreign[i - 1].arg, a->arg) == 0) {
+			diag_error(p->diags, &a->loc, "MG_FOREIGN_TABLE(\"%s\") is also at %s:%u",
+				   a->arg, p->foreign[i - 1].loc.file, p->foreign[i - 1].loc.line);
+			continue;
+		}
+		for (j = 0; j < m->schema.n_tables; j++)
+			if (strcasecmp(m->schema.tables[j].name, a->arg) == 0)
+				break;
+		if (j < m->schema.n_tables) {
+			diag_error(p->diags, &a->loc,
+				   "MG_FOREIGN_TABLE(\"%s\"): table '%s' is a model table (%s:%u)",
+				   a->arg, m->schema.tables[j].name, m->info[j].loc.file,
+				   m->info[j].loc.line);
+			continue;
+		}
+		m->foreign_tables[k++] = mg_arena_strdup(p->arena, a->arg);
+	}
+	m->n_foreign_tables = k;
+}
+
 enum { PARSE_OPTIONS = CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing };
 
 /* Parses model file `file` as its own translation unit into p's tables,
@@ -1941,6 +2024,7 @@ int parse_models(struct model **out, const struct parse_options *opts, struct di
 		finish_table(&p, &p.tables[i], &tables[i], &m->info[i]);
 	m->schema.tables = tables;
 	m->schema.n_tables = p.n_tables;
+	finish_foreign(&p, m);
 	/* A malformed key list leaves the table whole otherwise: validate it
 	 * too, so that one run reports every problem. */
 	model_validate(m, diags);

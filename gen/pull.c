@@ -184,8 +184,8 @@ int pull_command(const struct cli *cli)
 	struct pl_catalog cat;
 	struct pm_result res;
 	char errbuf[512];
-	const char **tmp = NULL;
-	size_t i, n_written = 0, n_inexact = 0, n_exist = 0;
+	const char **tmp = NULL, **files = NULL, **texts = NULL;
+	size_t i, n_files, n_written = 0, n_inexact = 0, n_exist = 0;
 	int force = 0, all_notes = 0, rc = MG_EXIT_ERROR;
 
 	for (i = 0; i < cli->n_args; i++) {
@@ -270,18 +270,29 @@ int pull_command(const struct cli *cli)
 	pull_map(&res, &cat, arena);
 	for (i = 0; i < res.n_findings; i++)
 		n_inexact += res.findings[i].action != PM_NOTE;
+	/* The headers: one per table, then the tables left out. */
+	n_files = res.n_structs + (res.n_foreign ? 1 : 0);
+	files = mg_arena_calloc(arena, n_files + 1, sizeof(*files));
+	texts = mg_arena_calloc(arena, n_files + 1, sizeof(*texts));
+	for (i = 0; i < n_files; i++) {
+		mg_strbuf_clear(&text);
+		if (i < res.n_structs)
+			pull_render(&text, &res.structs[i]);
+		else
+			pull_render_foreign(&text, &res, arena);
+		files[i] = mg_arena_printf(arena, "%s/%s", dir,
+					   i < res.n_structs ? res.structs[i].file
+							     : PULL_FOREIGN_FILE);
+		texts[i] = mg_arena_strdup(arena, mg_strbuf_cstr(&text));
+	}
 
 	/* Refuse before writing anything. */
 	{
 		const char *first = NULL;
 
-		for (i = 0; i < res.n_structs && !force && !cli->dry_run; i++) {
-			const char *file =
-				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
-
-			if (access(file, F_OK) == 0 && !n_exist++)
-				first = file;
-		}
+		for (i = 0; i < n_files && !force && !cli->dry_run; i++)
+			if (access(files[i], F_OK) == 0 && !n_exist++)
+				first = files[i];
 		if (n_exist) {
 			error("%s exists%s: pull does not overwrite model headers; pass --force to "
 			      "replace them; nothing written",
@@ -295,12 +306,9 @@ int pull_command(const struct cli *cli)
 	printf("modelgen pull: %zu table%s in %s\n", cat.n_tables, cat.n_tables == 1 ? "" : "s",
 	       shown(url));
 	if (cli->dry_run) {
-		for (i = 0; i < res.n_structs; i++) {
-			mg_strbuf_clear(&text);
-			pull_render(&text, &res.structs[i]);
-			printf("--- %s/%s\n%s", dir, res.structs[i].file, mg_strbuf_cstr(&text));
-		}
-	} else if (res.n_structs) {
+		for (i = 0; i < n_files; i++)
+			printf("--- %s\n%s", files[i], texts[i]);
+	} else if (n_files) {
 		if (mkdirs(dir) != 0) {
 			error("cannot create %s: %s; nothing written", dir, strerror(errno));
 			goto done;
@@ -308,20 +316,15 @@ int pull_command(const struct cli *cli)
 		/* A header that is new is made in place (O_EXCL); one that
 		 * --force replaces is written beside it and renamed over it once
 		 * every header is written. On an error, what was made goes. */
-		tmp = calloc(res.n_structs + 1, sizeof(*tmp));
-		if (!tmp)
-			abort();
-		for (i = 0; i < res.n_structs; i++) {
-			const char *file =
-				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
-			int replace = force && access(file, F_OK) == 0;
+		tmp = mg_arena_calloc(arena, n_files + 1, sizeof(*tmp));
+		for (i = 0; i < n_files; i++) {
+			int replace = force && access(files[i], F_OK) == 0;
 
-			mg_strbuf_clear(&text);
-			pull_render(&text, &res.structs[i]);
 			tmp[i] = replace ? mg_arena_printf(arena, "%s/.%s.pull-%ld", dir,
-							   res.structs[i].file, (long)getpid())
-					 : file;
-			if (write_new(tmp[i], mg_strbuf_cstr(&text), text.len) != 0) {
+							   files[i] + strlen(dir) + 1,
+							   (long)getpid())
+					 : files[i];
+			if (write_new(tmp[i], texts[i], strlen(texts[i])) != 0) {
 				error("cannot write %s: %s; nothing written", tmp[i],
 				      strerror(errno));
 				while (i-- > 0)
@@ -329,14 +332,11 @@ int pull_command(const struct cli *cli)
 				goto done;
 			}
 		}
-		for (i = 0; i < res.n_structs; i++) {
-			const char *file =
-				mg_arena_printf(arena, "%s/%s", dir, res.structs[i].file);
-
-			if (strcmp(tmp[i], file) != 0 && rename(tmp[i], file) != 0) {
-				error("cannot write %s: %s", file, strerror(errno));
-				for (; i < res.n_structs; i++)
-					if (strcmp(tmp[i], file) != 0)
+		for (i = 0; i < n_files; i++) {
+			if (strcmp(tmp[i], files[i]) != 0 && rename(tmp[i], files[i]) != 0) {
+				error("cannot write %s: %s", files[i], strerror(errno));
+				for (; i < n_files; i++)
+					if (strcmp(tmp[i], files[i]) != 0)
 						unlink(tmp[i]);
 				goto done;
 			}
@@ -345,8 +345,7 @@ int pull_command(const struct cli *cli)
 	}
 	print_findings(&res, all_notes, stdout);
 	if (cli->dry_run)
-		printf("%zu header%s not written (--dry-run)", res.n_structs,
-		       res.n_structs == 1 ? "" : "s");
+		printf("%zu header%s not written (--dry-run)", n_files, n_files == 1 ? "" : "s");
 	else
 		printf("Wrote %zu header%s to %s/", n_written, n_written == 1 ? "" : "s", dir);
 	if (n_inexact)
@@ -355,16 +354,15 @@ int pull_command(const struct cli *cli)
 	else
 		printf(": an exact description of the database\n");
 	if (res.n_foreign)
-		printf("Tables left out: %zu; dbupdate --verify and --baseline report them as "
-		       "unexpected until the registry lists foreign tables.\n",
-		       res.n_foreign);
+		printf("Tables left out: %zu, named in %s/%s (MG_FOREIGN_TABLE): no migration "
+		       "touches them, and dbupdate --verify and --baseline do not report them.\n",
+		       res.n_foreign, dir, PULL_FOREIGN_FILE);
 	if (fflush(stdout) != 0) {
 		error("cannot write to standard output");
 		goto done;
 	}
 	rc = n_inexact ? MG_EXIT_FOUND : MG_EXIT_OK;
 done:
-	free((void *)tmp);
 	mg_db_close(db);
 	mg_strbuf_free(&err);
 	mg_strbuf_free(&text);

@@ -189,6 +189,16 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 /* The text of the header for `s`, appended to `b`. */
 void pull_render(struct mg_strbuf *b, const struct pm_struct *s);
 
+/* The file name of the header that lists the tables left out. */
+#define PULL_FOREIGN_FILE "modelgen_foreign.h"
+
+/* The text of PULL_FOREIGN_FILE for r's tables left out (one
+ * MG_FOREIGN_TABLE each), appended to `b`. */
+void pull_render_foreign(struct mg_strbuf *b, const struct pm_result *r, struct mg_arena *arena);
+
+/* `s` as a C string literal (in `a`). */
+const char *pull_c_string(struct mg_arena *a, const char *s);
+
 /* ---- the command --------------------------------------------------------- */
 
 /* `modelgen pull [URL] [--force] [--dry-run]`; returns an MG_EXIT_* code. */

@@ -370,6 +370,11 @@ static const char *c_string(struct mg_arena *a, const char *s)
 	return r;
 }
 
+const char *pull_c_string(struct mg_arena *a, const char *s)
+{
+	return c_string(a, s);
+}
+
 /* Concatenates `n` (at most 8) strings into the arena. */
 static const char *cat(struct mg_arena *a, size_t n, ...)
 {

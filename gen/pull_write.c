@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define WIDTH 100
 #define TAB   8
@@ -84,6 +85,18 @@ static void put_doc(struct mg_strbuf *b, const char *indent, const char *text)
 	mg_strbuf_printf(b, "%s */\n", indent);
 }
 
+/* `text` inside a comment: a "*" "/" or "/" "*" in it (a CHECK expression
+ * may hold one) is written with a blank between, so the comment does not
+ * end there, nor seem to nest (-Wcomment). */
+static void put_comment_text(struct mg_strbuf *b, const char *text)
+{
+	for (; *text; text++) {
+		mg_strbuf_putc(b, *text);
+		if ((text[0] == '*' && text[1] == '/') || (text[0] == '/' && text[1] == '*'))
+			mg_strbuf_putc(b, ' ');
+	}
+}
+
 static int uses(const struct pm_struct *s, const char *what)
 {
 	size_t i;
@@ -127,7 +140,7 @@ void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
 
 	for (i = 0; i < s->n_notes; i++) {
 		mg_strbuf_puts(b, "/* ");
-		mg_strbuf_puts(b, s->notes[i]);
+		put_comment_text(b, s->notes[i]);
 		mg_strbuf_puts(b, " */\n");
 	}
 	if (s->doc)
@@ -175,4 +188,51 @@ void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
 	mg_strbuf_puts(b, "};\n\n#endif\n");
 	mg_strbuf_free(&guard);
 	mg_strbuf_free(&line);
+}
+
+/* Why MG_FOREIGN_TABLE cannot name table `name` (parse.c's rules), or
+ * NULL when it can. */
+static const char *unnamable(const struct pm_result *r, const char *name)
+{
+	const unsigned char *c;
+	size_t i;
+
+	if (strncasecmp(name, "modelgen_", 9) == 0)
+		return "names starting with modelgen_ are modelgen's; dbupdate does not read "
+		       "them";
+	for (c = (const unsigned char *)name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return "its name holds a control character; dbupdate --verify and "
+			       "--baseline report it";
+	for (i = 0; i < r->n_structs; i++)
+		if (strcasecmp(r->structs[i].table, name) == 0)
+			return "a model table has its name, ignoring case; dbupdate --verify and "
+			       "--baseline report it";
+	return NULL;
+}
+
+void pull_render_foreign(struct mg_strbuf *b, const struct pm_result *r, struct mg_arena *arena)
+{
+	size_t i;
+
+	mg_strbuf_puts(
+		b, "/*\n"
+		   " * Tables of the database that the models leave alone: no migration touches\n"
+		   " * them, and dbupdate --verify and --baseline do not report them.\n"
+		   " */\n"
+		   "#ifndef MODELS_MODELGEN_FOREIGN_H\n"
+		   "#define MODELS_MODELGEN_FOREIGN_H\n\n"
+		   "#include <modelgen/model.h>\n\n");
+	for (i = 0; i < r->n_foreign; i++) {
+		const char *why = unnamable(r, r->foreign[i]);
+		const char *lit = pull_c_string(arena, r->foreign[i]);
+
+		if (why) {
+			mg_strbuf_puts(b, "/* not listed: table ");
+			put_comment_text(b, lit); /* a literal holds no newline */
+			mg_strbuf_printf(b, " (%s) */\n", why);
+		} else
+			mg_strbuf_printf(b, "MG_FOREIGN_TABLE(%s);\n", lit);
+	}
+	mg_strbuf_puts(b, "\n#endif\n");
 }

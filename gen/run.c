@@ -212,6 +212,24 @@ struct emit_registry_entry *run_registry_entries(struct run *r, size_t n_files, 
 	return e;
 }
 
+size_t run_snapshot_foreign(const struct run *r, const char *const **names)
+{
+	*names = NULL;
+	return r->h.snapshot ? snapshot_foreign_tables(r->h.snapshot, names) : 0;
+}
+
+int run_same_names(size_t na, const char *const *a, size_t nb, const char *const *b)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
 int run_file_is(const char *path, const char *text)
 {
 	char *old = NULL;

@@ -95,6 +95,13 @@ void run_snapshot_unreadable(struct run *r, enum diag_level level, const char *w
  * one more (arena memory); `*n_out` is their number. */
 struct emit_registry_entry *run_registry_entries(struct run *r, size_t n_files, size_t *n_out);
 
+/* The foreign tables (MG_FOREIGN_TABLE) generated/schema.json lists,
+ * sorted, in *names; none when it is missing or unreadable. */
+size_t run_snapshot_foreign(const struct run *r, const char *const **names);
+
+/* 1 when the two sorted name lists are equal. */
+int run_same_names(size_t na, const char *const *a, size_t nb, const char *const *b);
+
 /* 1 when the file at `path` holds exactly `text`. */
 int run_file_is(const char *path, const char *text);
 

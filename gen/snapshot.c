@@ -6,6 +6,9 @@
  * (never written as null, and null is refused on load).
  *
  *   {
+ *     "foreign_tables": ["audit"],     optional: MG_FOREIGN_TABLE, sorted,
+ *                                      unique, any non-empty names; not
+ *                                      part of the schema hash
  *     "format": 1,
  *     "tables": [                      sorted by name, names unique
  *       {
@@ -302,12 +305,22 @@ static void put_table(struct writer *w, const struct mg_table *t)
  */
 char *snapshot_dump(const struct mg_schema *schema)
 {
+	return snapshot_dump_foreign(schema, 0, NULL);
+}
+
+char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
+			    const char *const *foreign)
+{
 	struct mg_strbuf b = {0};
 	struct writer w = {&b, 0};
 	size_t i;
 
 	open_list(&w, '{', 1);
-	put_key(&w, "format", 1);
+	if (n_foreign) {
+		put_key(&w, "foreign_tables", 1);
+		put_names(&w, n_foreign, foreign);
+	}
+	put_key(&w, "format", !n_foreign);
 	mg_strbuf_printf(&b, "%d", SNAPSHOT_FORMAT);
 	put_key(&w, "tables", 0);
 	open_list(&w, '[', schema->n_tables);
@@ -941,11 +954,57 @@ static int check_references(struct loader *ld, const struct mg_schema *s, const 
 	return 0;
 }
 
+/* A schema snapshot_parse returned, with what else the snapshot holds. */
+struct loaded {
+	struct mg_schema schema; /* first: the schema is the struct */
+	size_t n_foreign;
+	const char **foreign;
+};
+
+/* "foreign_tables": non-empty strings, sorted, unique. */
+static int load_foreign(struct loader *ld, json_t *root, const struct pos *rp, struct loaded *out)
+{
+	json_t *a = get_array(ld, root, rp, "snapshot", "foreign_tables");
+	const struct pos *ap = pos_member(rp, "foreign_tables");
+	size_t i;
+
+	if (!a)
+		return -1;
+	out->foreign = mg_arena_calloc(ld->arena, json_array_size(a) + 1, sizeof(char *));
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_string(v) || !json_string_value(v)[0]) {
+			fail_at(ld, pos_elem(ap, i) ? pos_elem(ap, i) : rp, 0,
+				"snapshot: 'foreign_tables' must hold table names");
+			return -1;
+		}
+		out->foreign[i] = mg_arena_strdup(ld->arena, json_string_value(v));
+		if (i && strcmp(out->foreign[i - 1], out->foreign[i]) >= 0) {
+			fail_at(ld, pos_elem(ap, i) ? pos_elem(ap, i) : rp, 0,
+				"snapshot: 'foreign_tables' must be sorted, each name once");
+			return -1;
+		}
+	}
+	out->n_foreign = i;
+	return 0;
+}
+
+size_t snapshot_foreign_tables(const struct mg_schema *snapshot, const char *const **names)
+{
+	const struct loaded *l = (const struct loaded *)snapshot;
+
+	*names = l->foreign;
+	return l->n_foreign;
+}
+
 /* One pass of snapshot_parse(); with `positions`, errors say where they are. */
 static int parse_pass(struct mg_schema **out, const char *text, const char *path,
 		      struct diag_list *diags, int positions)
 {
 	static const char *const root_keys[] = {"format", "tables", NULL};
+	static const char *const root_allowed[] = {"format", "tables", "foreign_tables", NULL};
+	struct loaded *loaded;
 	struct loader ld = {path, diags, NULL, 0};
 	struct mg_arena *scratch = NULL;
 	struct scan sc;
@@ -978,9 +1037,10 @@ static int parse_pass(struct mg_schema **out, const char *text, const char *path
 	}
 
 	ld.arena = mg_arena_new();
-	schema = mg_arena_alloc(ld.arena, sizeof(*schema));
+	loaded = mg_arena_calloc(ld.arena, 1, sizeof(*loaded));
+	schema = &loaded->schema;
 	schema->owner = ld.arena;
-	if (check_keys(&ld, j, rp, "snapshot", root_keys, root_keys))
+	if (check_keys(&ld, j, rp, "snapshot", root_allowed, root_keys))
 		goto done;
 	fmt = json_object_get(j, "format");
 	if (!json_is_integer(fmt) || json_integer_value(fmt) != SNAPSHOT_FORMAT) {
@@ -1001,6 +1061,8 @@ static int parse_pass(struct mg_schema **out, const char *text, const char *path
 	schema->tables = tables;
 	schema->n_tables = i;
 	if (check_references(&ld, schema, tp))
+		goto done;
+	if (json_object_get(j, "foreign_tables") && load_foreign(&ld, j, rp, loaded))
 		goto done;
 	*out = schema;
 	ld.arena = NULL;

@@ -18,6 +18,18 @@
 /* Returns the canonical JSON text of `schema` (malloc'd; caller frees). */
 char *snapshot_dump(const struct mg_schema *schema);
 
+/* snapshot_dump with the models' foreign tables (MG_FOREIGN_TABLE, sorted)
+ * as "foreign_tables"; with none the same text. They are not part of the
+ * schema hash, which snapshot_dump's text gives: no migration creates or
+ * changes them. */
+char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
+			    const char *const *foreign);
+
+/* The foreign tables of a schema that snapshot_parse or snapshot_load
+ * returned (and only of such a schema): their count, the sorted names in
+ * *names (NULL when none). */
+size_t snapshot_foreign_tables(const struct mg_schema *snapshot, const char *const **names);
+
 /*
  * Parses snapshot JSON `text`; `path` names it in diagnostics. On success
  * returns 0 and sets `*out` to a schema that the caller frees with

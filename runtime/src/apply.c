@@ -99,16 +99,25 @@ static int schema_at(struct mg_schema **out, const struct mg_registry *reg, unsi
 			    (unsigned)reg->n_migrations, number);
 }
 
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
 /*
  * Compares the live tables with `expected` (normalised first). With `full`,
- * every live table is compared and unexpected ones reported; otherwise only
- * the expected tables, and the tables named in `absent` must not exist.
- * Returns 0, MG_E_DRIFT (report filled) or another code.
+ * every live table but the registry's foreign tables (`reg`, may be NULL)
+ * is compared and unexpected ones reported; otherwise only the expected
+ * tables, and the tables named in `absent` must not exist. Returns 0,
+ * MG_E_DRIFT (report filled) or another code.
  */
 static int compare_live(struct mg_db *db, struct mg_strbuf *report,
-			const struct mg_schema *expected, int full, const struct mg_schema *absent)
+			const struct mg_schema *expected, int full, const struct mg_schema *absent,
+			const struct mg_registry *reg)
 {
-	struct mg_schema *norm = NULL, *live = NULL;
+	struct mg_schema *norm = NULL, *live = NULL, kept = {0, NULL, NULL};
+	struct mg_table *kept_tables = NULL;
+	const struct mg_schema *seen;
 	const char **names = NULL;
 	size_t n = 0, i, diffs = 0;
 	int rc;
@@ -133,16 +142,31 @@ static int compare_live(struct mg_db *db, struct mg_strbuf *report,
 	rc = mg_db_inspect(&live, db, n, names);
 	if (rc)
 		goto done;
+	seen = live;
+	if (full && reg && reg->n_foreign_tables) {
+		/* The tables the models leave alone are not compared. */
+		kept_tables = mg_calloc(live->n_tables + 1, sizeof(*kept_tables));
+		if (!kept_tables) {
+			rc = db_nomem(db);
+			goto done;
+		}
+		for (i = 0; i < live->n_tables; i++)
+			if (!bsearch(live->tables[i].name, reg->foreign_tables,
+				     reg->n_foreign_tables, sizeof(*reg->foreign_tables), cmp_name))
+				kept_tables[kept.n_tables++] = live->tables[i];
+		kept.tables = kept_tables;
+		seen = &kept;
+	}
 	if (expected->n_tables) {
 		rc = inspect_normalize(&norm, db, expected);
 		if (rc)
 			goto done;
 	}
 	if (norm)
-		diffs = drift_report(report, db->driver->loose_custom_types, norm, live, !full);
+		diffs = drift_report(report, db->driver->loose_custom_types, norm, seen, !full);
 	else if (full)
-		for (i = 0; i < live->n_tables; i++, diffs++)
-			mg_strbuf_printf(report, "unexpected table %s\n", live->tables[i].name);
+		for (i = 0; i < seen->n_tables; i++, diffs++)
+			mg_strbuf_printf(report, "unexpected table %s\n", seen->tables[i].name);
 	for (i = 0; !full && absent && i < absent->n_tables; i++) {
 		const char *t = absent->tables[i].name;
 
@@ -158,6 +182,7 @@ static int compare_live(struct mg_db *db, struct mg_strbuf *report,
 done:
 	mg_schema_free(norm);
 	mg_schema_free(live);
+	free(kept_tables);
 	free(names);
 	return rc;
 }
@@ -190,7 +215,7 @@ static int drift_check(struct mg_db *db, const struct mg_migration *m, int up)
 
 	if (!expect && !absent)
 		return 0;
-	rc = compare_live(db, &report, expect ? expect : &none, 0, absent);
+	rc = compare_live(db, &report, expect ? expect : &none, 0, absent, NULL);
 	if (rc == MG_E_DRIFT) {
 		report_line(&line, &report);
 		if (mg_strbuf_failed(&line))
@@ -811,7 +836,7 @@ static int check_against(char **report, struct mg_db *db, const struct mg_regist
 	if (rc)
 		rc = db_nomem(db);
 	else
-		rc = compare_live(db, &r, expected, 1, NULL);
+		rc = compare_live(db, &r, expected, 1, NULL, reg);
 	if (rc == MG_E_DRIFT) {
 		struct mg_strbuf line = {0};
 

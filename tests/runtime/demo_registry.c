@@ -379,12 +379,12 @@ static const struct mg_table short_tables[] = {
 	TABLE("authors", authors_v1_columns, authors_v1_indexes), BOOKS(books_v2_columns)};
 static const struct mg_schema short_schema = {2, short_tables, NULL};
 static const struct mg_migration *const migrations[] = {&m1, &m2};
-const struct mg_registry modelgen_registry = {2, migrations, &short_schema, "sha256:2"};
+const struct mg_registry modelgen_registry = {2, migrations, &short_schema, "sha256:2", 0, NULL};
 /* What this older program does not know yet: referenced only to keep one
  * file for every variant. */
 extern const void *const unknown_yet[];
 const void *const unknown_yet[] = {&m3, &m4, &m5, &m6, &final_schema, &sch_authors_v4};
 #else
 static const struct mg_migration *const migrations[] = {&m1, &m2, &m3, &m4, &m5, &m6};
-const struct mg_registry modelgen_registry = {6, migrations, &final_schema, "sha256:6"};
+const struct mg_registry modelgen_registry = {6, migrations, &final_schema, "sha256:6", 0, NULL};
 #endif

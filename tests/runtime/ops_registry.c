@@ -222,4 +222,4 @@ static const struct mg_migration m8 = M(8, "0008_drop_scratch", &s_scratch, &s_e
 
 static const struct mg_migration *const migrations[] = {&m1, &m2, &m3, &m4, &m5, &m6, &m7, &m8};
 extern const struct mg_registry modelgen_registry;
-const struct mg_registry modelgen_registry = {8, migrations, &final_schema, ""};
+const struct mg_registry modelgen_registry = {8, migrations, &final_schema, "", 0, NULL};

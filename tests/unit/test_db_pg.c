@@ -498,7 +498,7 @@ static void wide_init(struct wide *w, size_t n)
 				      .up = {{1, &w->step2}, {1, &w->step2}}};
 	w->list[0] = &w->m1;
 	w->list[1] = &w->m2;
-	w->reg = (struct mg_registry){2, w->list, &w->s2, "sha256:2"};
+	w->reg = (struct mg_registry){2, w->list, &w->s2, "sha256:2", 0, NULL};
 }
 
 static void wide_free(struct wide *w)

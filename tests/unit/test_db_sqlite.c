@@ -392,7 +392,7 @@ static const struct mg_migration r2 = {.number = 2,
 				       .after = &s_p2,
 				       .up = {{1, r2_up}, {0, NULL}}};
 static const struct mg_migration *const r_migrations[] = {&r1, &r2};
-static const struct mg_registry r_reg = {2, r_migrations, &s_both2, "h2"};
+static const struct mg_registry r_reg = {2, r_migrations, &s_both2, "h2", 0, NULL};
 
 struct progress_lines {
 	int n;         /* "rows copied" lines */
@@ -487,6 +487,67 @@ static void test_checksum(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* Tables the registry lists as foreign (MG_FOREIGN_TABLE): --verify and
+ * --baseline do not report them, and report every other table. */
+static void test_foreign_tables(void **state)
+{
+	static const char *const one[] = {"audit log"};
+	static const char *const both[] = {"audit log", "legacy"};
+	struct mg_registry r_one = r_reg, r_both = r_reg;
+	char path[] = "/tmp/mg_test_foreign_XXXXXX";
+	char url[64], err[256];
+	struct mg_db *db = NULL;
+	char *report = NULL;
+	int fd;
+
+	(void)state;
+	r_one.n_foreign_tables = 1;
+	r_one.foreign_tables = one;
+	r_both.n_foreign_tables = 2;
+	r_both.foreign_tables = both;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	assert_int_equal(mg_db_open(&db, url, err, sizeof(err)), 0);
+	assert_int_equal(mg_update(NULL, db, &r_reg, NULL), 0);
+	assert_int_equal(mg_db_exec(db, "CREATE TABLE \"audit log\" (at TEXT, what TEXT);"
+					"CREATE TABLE legacy (k, v);"),
+			 0);
+
+	assert_int_equal(mg_verify(&report, db, &r_reg, 0, 0), MG_E_DRIFT);
+	assert_non_null(strstr(report, "unexpected table audit log"));
+	assert_non_null(strstr(report, "unexpected table legacy"));
+	free(report);
+	report = NULL;
+	assert_int_equal(mg_verify(&report, db, &r_one, 0, 0), MG_E_DRIFT);
+	assert_null(strstr(report, "audit log"));
+	assert_non_null(strstr(report, "unexpected table legacy"));
+	free(report);
+	report = NULL;
+	assert_int_equal(mg_verify(&report, db, &r_both, 0, 0), 0);
+	free(report);
+	report = NULL;
+
+	/* Adopting: the same, and a change to a model table is still seen. */
+	assert_int_equal(mg_db_exec(db, "DROP TABLE modelgen_migrations"), 0);
+	assert_int_equal(mg_baseline(&report, db, &r_one, 2), MG_E_DRIFT);
+	assert_non_null(strstr(report, "unexpected table legacy"));
+	free(report);
+	report = NULL;
+	assert_int_equal(mg_db_exec(db, "ALTER TABLE p ADD COLUMN hand_made INTEGER"), 0);
+	assert_int_equal(mg_baseline(&report, db, &r_both, 2), MG_E_DRIFT);
+	assert_non_null(strstr(report, "hand_made"));
+	assert_null(strstr(report, "legacy"));
+	free(report);
+	report = NULL;
+	assert_int_equal(mg_db_exec(db, "ALTER TABLE p DROP COLUMN hand_made"), 0);
+	assert_int_equal(mg_baseline(&report, db, &r_both, 2), 0);
+	assert_int_equal(mg_verify(&report, db, &r_both, 0, 0), 0);
+	mg_db_close(db);
+	unlink(path);
+}
+
 /* MG_DB_OPEN_READ_ONLY: a missing file is reported and not created; an
  * existing one is read, never written; status, verify and --sql work. */
 static void test_read_only(void **state)
@@ -545,7 +606,8 @@ int main(void)
 		cmocka_unit_test(test_data_api),           cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_inspect_round_trip), cmocka_unit_test(test_big_rebuild),
 		cmocka_unit_test(test_checksum),           cmocka_unit_test(test_read_only),
-		cmocka_unit_test(test_checksum),           cmocka_unit_test(test_hand_written),
+		cmocka_unit_test(test_foreign_tables),     cmocka_unit_test(test_checksum),
+		cmocka_unit_test(test_hand_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -434,8 +434,10 @@ static void test_compiles(void **state)
 {
 	char *mig = make_migration();
 	struct emit_registry_entry entries[] = {{1, "0001_init"}, {2, "0002_rename_rating"}};
-	char *reg = emit_registry(2, entries, &new_schema, "sha256:2222");
-	char *reg0 = emit_registry(0, NULL, &old_schema, "");
+	static const char *const foreign[] = {"audit log", "foreign_tables", "x\"y"};
+	/* With foreign tables (names C must escape, one that is the array's). */
+	char *reg = emit_registry(2, entries, &new_schema, "sha256:2222", 3, foreign);
+	char *reg0 = emit_registry(0, NULL, &old_schema, "", 0, NULL);
 	char *hand = emit_handwritten(1, "0001_init", "");
 	char dir[] = "/tmp/mg-test-emit.XXXXXX";
 	char path[256], cmd[1024];

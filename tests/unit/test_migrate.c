@@ -99,7 +99,7 @@ static const struct mg_migration m2 = {
 	.up = {MG_STEPS(m2_sqlite), MG_STEPS(m2_pg)},
 };
 static const struct mg_migration *const migrations[] = {&m1, &m2};
-static const struct mg_registry reg2 = {2, migrations, &s_narrow, "h2"};
+static const struct mg_registry reg2 = {2, migrations, &s_narrow, "h2", 0, NULL};
 
 /* The codes of things, in key order, joined by commas (malloc'd). */
 static char *codes(struct mg_db *db)

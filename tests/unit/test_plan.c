@@ -1285,8 +1285,8 @@ static void e2e_init(struct e2e *e, const struct mg_schema *from, const struct m
 	fill_migration(&e->m2, 2, "0002_to", "h1", "h2", &e->p2.plan);
 	e->list[0] = &e->m1;
 	e->list[1] = &e->m2;
-	e->r1 = (struct mg_registry){1, e->list, from, "h1"};
-	e->r2 = (struct mg_registry){2, e->list, to, "h2"};
+	e->r1 = (struct mg_registry){1, e->list, from, "h1", 0, NULL};
+	e->r2 = (struct mg_registry){2, e->list, to, "h2", 0, NULL};
 }
 
 static void e2e_free(struct e2e *e)

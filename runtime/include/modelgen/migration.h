@@ -169,6 +169,10 @@ struct mg_registry {
 	const struct mg_migration *const *migrations; /* [i]->number == i + 1 */
 	const struct mg_schema *schema;               /* after the last migration */
 	const char *schema_hash;                      /* of `schema`; "" when no migration */
+	/* Tables of the database the models leave alone (MG_FOREIGN_TABLE),
+	 * sorted (strcmp): --verify and --baseline do not report them. */
+	size_t n_foreign_tables;
+	const char *const *foreign_tables;
 };
 
 #ifdef __cplusplus

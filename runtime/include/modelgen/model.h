@@ -31,6 +31,15 @@
  *   `derived` must be one of the table's derived names, given once; `name`
  *   is an identifier of at most 63 bytes that differs from `derived` and
  *   starts with neither "modelgen_" nor "sqlite_".
+ * - MG_FOREIGN_TABLE("name"); at file scope (a declaration of its own, with
+ *   the semicolon) says that the database has a table `name` the models
+ *   leave to others (`modelgen pull` writes one for each table it leaves
+ *   out, in models/modelgen_foreign.h): no migration touches it, and
+ *   `dbupdate --verify` and `--baseline` do not report it as unexpected.
+ *   `name` is the table's name exactly as the database spells it (any
+ *   characters but control characters; not starting with "modelgen_"),
+ *   given once, and no model table has it, ignoring case; MG_REFERENCES
+ *   cannot name it.
  * - Index names (derived or MG_NAME) are unique in the schema ignoring case,
  *   and differ from every table name (both share one namespace in SQLite
  *   and PostgreSQL); foreign key names are unique per table.
@@ -57,6 +66,10 @@
 #else
 #define MG__ANNOTATE(s)
 #endif
+
+/* A table of the database that is not a model table (see above): expands
+ * to a declaration of an incomplete struct that carries the name. */
+#define MG_FOREIGN_TABLE(name) struct MG__ANNOTATE("mg.foreign_table=" name) mg_foreign_table
 
 /* Struct annotations: between `struct` and the tag. */
 #define MG_TABLE(name)             MG__ANNOTATE("mg.table=" name)

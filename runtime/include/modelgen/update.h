@@ -115,8 +115,9 @@ MG_EXTERN int mg_status(struct mg_status *out, struct mg_db *db, const struct mg
  * 'x' compares as 'x'::character varying and timestamptz as timestamp with
  * time zone). Compared: columns by name (type, length, nullability,
  * identity, default), primary key, indexes and foreign keys by name. Not
- * compared: column order, comments, constraint names of primary keys, and
- * objects other than tables (views, triggers). Returns 0 when equal,
+ * compared: column order, comments, constraint names of primary keys,
+ * objects other than tables (views, triggers), and the tables the registry
+ * lists as foreign (MG_FOREIGN_TABLE). Returns 0 when equal,
  * MG_E_DRIFT when not (then *report, when not NULL, receives a malloc'd
  * text of one line per difference that the caller frees), MG_E_UNMANAGED,
  * or another code. Changes nothing; works on a read-only connection.
