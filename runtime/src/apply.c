@@ -676,13 +676,19 @@ static void say_where(struct mg_db *db, const struct bk_state *st, const struct 
 	/* A refusal already says nothing changed. */
 	const char *how = n >= k && strcmp(msg + n - k, refused) == 0 ? ":" : "; rolled back:";
 
-	if (a->kind == ACT_CREATE || (!st->managed && st->current == 0))
+	if (!st->managed && st->user_objects) {
+		/* Tables without bookkeeping: neither empty nor at a migration
+		 * (the refusal says what to do). */
+		if (how[0] != ':')
+			db_suffix(db, "; rolled back");
+	} else if (a->kind == ACT_CREATE || (!st->managed && st->current == 0)) {
 		db_suffix(db, "%s the database stays empty", how);
-	else if (st->current == 0)
+	} else if (st->current == 0) {
 		db_suffix(db, "%s the database stays at migration 0 (none applied)", how);
-	else
+	} else {
 		db_suffix(db, "%s the database stays at migration %u (%s)", how, st->current,
 			  st->rows[st->n_rows - 1].name);
+	}
 }
 
 /* How one step under the lock ended. */
