@@ -100,7 +100,7 @@ static unsigned char keyword(const char *s, size_t n)
 	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
 		if (keywords[i][0] > c)
 			break;
-		if (keywords[i][0] == c && keywords[i][n] == '\0' && strlen(keywords[i]) == n &&
+		if (keywords[i][0] == c && strlen(keywords[i]) == n &&
 		    strncasecmp(keywords[i], s, n) == 0)
 			return (unsigned char)(i + 1);
 	}
