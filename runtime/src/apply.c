@@ -904,7 +904,9 @@ int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg, 
 
 	if (report)
 		*report = NULL;
-	if (number < 1 || number > reg->n_migrations)
+	/* 0: a database whose tables the models all leave alone
+	 * (MG_FOREIGN_TABLE) gets bookkeeping with nothing applied. */
+	if (number > reg->n_migrations)
 		return mg_db_error(db, MG_E_RANGE,
 				   "--baseline %u: migrations are numbered 1 to %zu", number,
 				   reg->n_migrations);

@@ -5,6 +5,7 @@
  * through mg_update reports progress while it copies and keeps every row and
  * child row; migration checksums.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -543,6 +544,23 @@ static void test_foreign_tables(void **state)
 	report = NULL;
 	assert_int_equal(mg_db_exec(db, "ALTER TABLE p DROP COLUMN hand_made"), 0);
 	assert_int_equal(mg_baseline(&report, db, &r_both, 2), 0);
+	assert_int_equal(mg_verify(&report, db, &r_both, 0, 0), 0);
+	mg_db_close(db);
+	unlink(path);
+
+	/* Only foreign tables: --baseline 0, then every migration applies. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mg_db_open(&db, url, err, sizeof(err)), 0);
+	assert_int_equal(mg_db_exec(db, "CREATE TABLE legacy (k, v)"), 0);
+	assert_int_equal(mg_update(NULL, db, &r_one, NULL), MG_E_UNMANAGED);
+	assert_int_equal(mg_baseline(&report, db, &r_one, 0), MG_E_DRIFT);
+	assert_non_null(strstr(report, "unexpected table legacy"));
+	free(report);
+	report = NULL;
+	assert_int_equal(mg_baseline(&report, db, &r_both, 0), 0);
+	assert_int_equal(mg_update(NULL, db, &r_both, NULL), 0);
 	assert_int_equal(mg_verify(&report, db, &r_both, 0, 0), 0);
 	mg_db_close(db);
 	unlink(path);

@@ -32,7 +32,7 @@ static const char usage_text[] =
 	"  --force             with --to: allow undoing irreversible migrations\n"
 	"  --verify            compare the live schema with the expected one (exit 1 on drift)\n"
 	"  --baseline N        adopt a database without bookkeeping whose schema is that\n"
-	"                      after migration N\n"
+	"                      after migration N (0: its tables are all MG_FOREIGN_TABLE)\n"
 	"  --lock-timeout S    wait at most S seconds for another dbupdate's lock (default\n"
 	"                      60; also $DBUPDATE_LOCK_TIMEOUT); on PostgreSQL also the\n"
 	"                      lock_timeout of every statement\n"
@@ -392,7 +392,10 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 			goto done;
 		}
 		free(report);
-		if (rc == 0)
+		if (rc == 0 && number == 0)
+			printf("database adopted at migration 0 (none applied: its tables are "
+			       "all foreign)\n");
+		else if (rc == 0)
 			printf("database adopted at migration %u (%s)\n", number,
 			       reg->migrations[number - 1]->name);
 		break;

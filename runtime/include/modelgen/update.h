@@ -128,7 +128,9 @@ MG_EXTERN int mg_verify(char **report, struct mg_db *db, const struct mg_registr
 /*
  * Adopts a database without bookkeeping: checks that its live schema equals
  * the schema after migration `number` and stamps migrations 1..number as
- * applied. Returns 0, MG_E_DRIFT (*report as for mg_verify), MG_E_RANGE,
+ * applied. `number` 0 adopts a database that has only tables the registry
+ * lists as foreign (MG_FOREIGN_TABLE): mg_update then applies every
+ * migration. Returns 0, MG_E_DRIFT (*report as for mg_verify), MG_E_RANGE,
  * MG_E_INCONSISTENT (it already has bookkeeping) or another code.
  */
 MG_EXTERN int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg,
