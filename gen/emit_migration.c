@@ -211,7 +211,9 @@ static void put_rebuild_comment(struct mg_strbuf *b, const struct mg_step *st)
 	if (st->flags & MG_STEP_IN_PLACE) {
 		mg_strbuf_puts(b, "\t/* In-place change of the table's definition (see the review "
 				  "notes):\n\t * the columns in the live table's order, PRAGMA "
-				  "quick_check after; the\n\t * runtime runs:\n");
+				  "quick_check after; rows\n\t * older than a column whose "
+				  "default changes are written out first. The\n\t * runtime "
+				  "runs:\n");
 		mg_sql_edit(&sql, st->rebuild, NULL, 0, -1);
 	} else {
 		mg_strbuf_puts(b, "\t/* Table rebuild (see the review notes); the runtime runs:\n");

@@ -688,10 +688,11 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 			mg_strbuf_printf(&tables, "%s%s", k++ ? ", " : "", ops[i].new_table->name);
 	if (k)
 		mg_strbuf_printf(&notes,
-				 "SQLite changes table%s %s in place: what changes (the declared "
-				 "width of an integer, a foreign key's name) is kept only in the "
-				 "table's CREATE TABLE text, which is rewritten in sqlite_schema; "
-				 "no row is copied, and the table is checked after.\n",
+				 "SQLite changes table%s %s in place: what changes (a default, "
+				 "a dropped NOT NULL or foreign key, a longer text, an integer's "
+				 "width, a key's name) is only in the CREATE TABLE text, "
+				 "rewritten in sqlite_schema in one edit for all such tables; "
+				 "no table is copied, and each is checked after.\n",
 				 k > 1 ? "s" : "", mg_strbuf_cstr(&tables));
 	out->notes = split_lines(arena, mg_strbuf_cstr(&notes), &out->n_notes);
 	mg_strbuf_free(&notes);

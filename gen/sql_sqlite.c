@@ -62,20 +62,47 @@ static int is_integer(enum mg_coltype t)
 	return t == MG_COL_SMALLINT || t == MG_COL_INTEGER || t == MG_COL_BIGINT;
 }
 
-/* 1 when the op changes only what SQLite keeps in the CREATE TABLE text and
- * not in the rows: the declared width of an integer (INTEGER, BIGINT and
- * SMALLINT have the same affinity and storage), or the name of a foreign
- * key after a rename (SQLite never uses it). Not the integer of a
- * one-column primary key that the database does not generate: declared
- * exactly INTEGER, it would become the rowid, a change of storage. */
+/* 1 when a text column's new type accepts every value of the old one:
+ * VARCHAR(N) and TEXT have the same affinity, the length is only declared
+ * (or checked by a CHECK that now allows more). */
+static int text_widens(const struct mg_column *oc, const struct mg_column *nc)
+{
+	if (oc->type != MG_COL_VARCHAR)
+		return 0;
+	return nc->type == MG_COL_TEXT || (nc->type == MG_COL_VARCHAR && nc->length >= oc->length);
+}
+
+/*
+ * 1 when the op changes only what SQLite keeps in the CREATE TABLE text and
+ * not in the rows, so that no existing row can break it (SQLite's "making
+ * other kinds of table schema changes"): the declared width of an integer
+ * (INTEGER, BIGINT and SMALLINT have the same affinity and storage), a
+ * longer VARCHAR or TEXT, a default, a dropped NOT NULL, a dropped foreign
+ * key or its name after a rename (SQLite never uses it). Not the integer of
+ * a one-column primary key that the database does not generate: declared
+ * exactly INTEGER, it would become the rowid, a change of storage. A
+ * changed default also changes what rows stored before the column was added
+ * read (their records end before it): the runtime writes those rows out
+ * first (edit_sqlite).
+ */
 static int in_place(const struct diff_op *op)
 {
 	const struct mg_column *oc = op->old_column, *nc = op->new_column;
+	unsigned rest;
 
 	if (op->kind == DIFF_ADD_FOREIGN_KEY)
 		return op->old_fk != NULL;
-	if (op->kind != DIFF_ALTER_COLUMN || op->changes != DIFF_CHANGE_TYPE)
+	if (op->kind == DIFF_DROP_FOREIGN_KEY)
+		return 1;
+	if (op->kind != DIFF_ALTER_COLUMN)
 		return 0;
+	rest = op->changes & ~(DIFF_CHANGE_DEFAULT | DIFF_CHANGE_TYPE | DIFF_CHANGE_NULLABLE);
+	if (rest || ((op->changes & DIFF_CHANGE_NULLABLE) && !nc->nullable))
+		return 0;
+	if (!(op->changes & DIFF_CHANGE_TYPE))
+		return 1;
+	if (text_widens(oc, nc))
+		return 1;
 	if (!is_integer(oc->type) || !is_integer(nc->type))
 		return 0;
 	return nc->identity || op->new_table->n_primary_key != 1 || !in_pk(op->new_table, nc->name);
@@ -512,46 +539,59 @@ static const char *rebuild_guard(const struct sqlite_plan *p, const size_t *memb
 	return guard;
 }
 
-/* Each kept table, at its first op: one rebuild, or its native steps. */
+/*
+ * Each kept table, at its first op: one rebuild, or its native steps; then,
+ * after all of them, the in-place changes of every table, one step each and
+ * next to each other, so that the runtime makes them one schema edit
+ * (SQLite re-parses the whole schema at each, O(tables) each time). After
+ * the native steps, so that the live columns are the table's.
+ */
 static void kept_tables(struct sqlite_plan *p)
 {
 	struct mg_arena *arena = p->ctx->arena;
 	size_t *members = mg_arena_calloc(arena, p->n, sizeof(size_t));
 	struct mg_strbuf b = {0};
 	size_t i, j, k, m;
+	int pass;
 
-	for (i = 0; i < p->n; i++) {
-		if (!p->ops[i].old_table || !p->ops[i].new_table || p->head[p->group[i]] != i)
-			continue;
-		for (m = 0, j = i; j < p->n; j = p->next[j])
-			members[m++] = j;
-		if (p->change[p->group[i]] == SQL_TABLE_REBUILT) {
-			struct mg_step *st = push_rebuild(p->out, arena);
-
-			st->rebuild = make_rebuild(p->ctx, p->ops, members, m, st);
-			st->guard = rebuild_guard(p, members, m);
-			continue;
-		}
-		for (j = 0, k = 0; j < m; j++) {
-			if (in_place(&p->ops[members[j]]))
-				members[k++] = members[j];
-			if (p->ops[members[j]].kind == DIFF_DROP_INDEX || p->done[members[j]])
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < p->n; i++) {
+			if (!p->ops[i].old_table || !p->ops[i].new_table ||
+			    p->head[p->group[i]] != i)
 				continue;
-			mg_strbuf_clear(&b);
-			native_sql(&b, &p->ops[members[j]]);
-			if (b.len)
-				sql_dialect_push_sql(p->out, arena, members[j] + 1, NULL,
-						     mg_strbuf_cstr(&b));
-		}
-		if (k) {
-			/* After the native steps, so that the live columns are
-			 * the table's; as a rebuild (the same step without the
-			 * flag would still be right), of the in-place ops. */
-			struct mg_step *st = push_rebuild(p->out, arena);
+			for (m = 0, j = i; j < p->n; j = p->next[j])
+				members[m++] = j;
+			if (p->change[p->group[i]] == SQL_TABLE_REBUILT) {
+				struct mg_step *st;
 
-			st->rebuild = make_rebuild(p->ctx, p->ops, members, k, st);
-			st->guard = rebuild_guard(p, members, k);
-			st->flags |= MG_STEP_IN_PLACE;
+				if (pass == 1)
+					continue;
+				st = push_rebuild(p->out, arena);
+				st->rebuild = make_rebuild(p->ctx, p->ops, members, m, st);
+				st->guard = rebuild_guard(p, members, m);
+				continue;
+			}
+			for (j = 0, k = 0; j < m; j++) {
+				if (in_place(&p->ops[members[j]]))
+					members[k++] = members[j];
+				if (pass == 1 || p->ops[members[j]].kind == DIFF_DROP_INDEX ||
+				    p->done[members[j]])
+					continue;
+				mg_strbuf_clear(&b);
+				native_sql(&b, &p->ops[members[j]]);
+				if (b.len)
+					sql_dialect_push_sql(p->out, arena, members[j] + 1, NULL,
+							     mg_strbuf_cstr(&b));
+			}
+			if (pass == 1 && k) {
+				/* A rebuild of the in-place ops (the same step
+				 * without the flag would still be right). */
+				struct mg_step *st = push_rebuild(p->out, arena);
+
+				st->rebuild = make_rebuild(p->ctx, p->ops, members, k, st);
+				st->guard = rebuild_guard(p, members, k);
+				st->flags |= MG_STEP_IN_PLACE;
+			}
 		}
 	}
 	mg_strbuf_free(&b);

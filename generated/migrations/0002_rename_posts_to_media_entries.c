@@ -27,10 +27,11 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite changes table media_entries in place: what changes (the declared
- *     width of an integer, a foreign key's name) is kept only in the table's
- *     CREATE TABLE text, which is rewritten in sqlite_schema; no row is
- *     copied, and the table is checked after.
+ *   - SQLite changes table media_entries in place: what changes (a default, a
+ *     dropped NOT NULL or foreign key, a longer text, an integer's width, a
+ *     key's name) is only in the CREATE TABLE text, rewritten in
+ *     sqlite_schema in one edit for all such tables; no table is copied, and
+ *     each is checked after.
  */
 
 /* SQLite, up */
@@ -41,7 +42,8 @@ static const struct mg_step sqlite_up[] = {
 	{MG_SQL(2, "CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);\n")},
 	{MG_SQL(3, "CREATE INDEX ix_media_entries_kind ON media_entries (kind);\n")},
 	/* In-place change of the table's definition (see the review notes):
-	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
 	 * runtime runs:
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
@@ -94,7 +96,8 @@ static const struct mg_step sqlite_down[] = {
 	{MG_SQL(2, "CREATE INDEX ix_posts_kind ON posts (kind);\n")},
 	{MG_SQL(3, "CREATE INDEX ix_posts_created_at ON posts (created_at);\n")},
 	/* In-place change of the table's definition (see the review notes):
-	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
 	 * runtime runs:
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE posts (

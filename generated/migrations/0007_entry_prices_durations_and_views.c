@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:9009ed70d4e2d5ff28c35282554552f4da4d166110945a6716ec37b26c4fe912
  * result: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
- * checksum: sha256:d062887f8a7e33e389759d7863c5b06ab0fd0c4b0e30bf2ffbd6eee0ab383ae7
+ * checksum: sha256:1748cc9b17ebc7fb52342cc67f6eb077abc4b2d4fe9e5ce01f1c512e8e5e3661
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -14,7 +14,7 @@
 #endif
 
 static const struct mg_schema before, after; /* below the rule */
-static const struct mg_rebuild rebuild_up_1, rebuild_down_1; /* below the rule */
+static const struct mg_rebuild rebuild_up_1, rebuild_down_4; /* below the rule */
 
 /* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
@@ -84,8 +84,15 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_entries__mg_new (
+	{MG_SQL(1, "ALTER TABLE media_entries DROP COLUMN view_count;\n")},
+	{MG_SQL(2, "ALTER TABLE media_entries DROP COLUMN duration_ms;\n")},
+	{MG_SQL(3, "ALTER TABLE media_entries DROP COLUMN print_price;\n")},
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT NOT NULL,
 	 *     file_id BIGINT NOT NULL,
@@ -98,15 +105,12 @@ static const struct mg_step sqlite_down[] = {
 	 *     CONSTRAINT fk_media_entries_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL,
 	 *     CONSTRAINT fk_media_entries_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,
 	 *     CONSTRAINT fk_media_entries_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
-	 * );
-	 * INSERT INTO media_entries__mg_new (id, owner_id, file_id, title, description, album_id, kind, hidden, created_at)
-	 *   SELECT id, owner_id, file_id, title, description, album_id, kind, hidden, created_at FROM media_entries;
-	 * DROP TABLE media_entries;
-	 * ALTER TABLE media_entries__mg_new RENAME TO media_entries;
-	 * CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);
-	 * CREATE INDEX ix_media_entries_kind ON media_entries (kind);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_entries';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1, 2, 3, 4)},
+	{MG_REBUILD(&rebuild_down_4, 4), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
@@ -176,5 +180,5 @@ static const char *const list_1[] = {"id", "owner_id", "file_id", "title", "desc
 static const char *const list_2[] = {"id", "owner_id", "file_id", "title", "description", "album_id", "kind", "COALESCE(hidden, false)", "created_at"};
 static const struct mg_rebuild rebuild_up_1 = {.table = &after_tables[0], .old_name = "media_entries",
 	MG_COPY(list_1, list_2)};
-static const struct mg_rebuild rebuild_down_1 = {.table = &before_tables[0], .old_name = "media_entries",
+static const struct mg_rebuild rebuild_down_4 = {.table = &before_tables[0], .old_name = "media_entries",
 	MG_COPY(list_1, list_1)};

@@ -24,16 +24,18 @@ static const struct mg_op up_ops[] = {
  * Review notes:
  *   - media_entries.duration_ms changes type from integer to bigint: every
  *     value converts as it is (PostgreSQL converts, SQLite copies).
- *   - SQLite changes table media_entries in place: what changes (the declared
- *     width of an integer, a foreign key's name) is kept only in the table's
- *     CREATE TABLE text, which is rewritten in sqlite_schema; no row is
- *     copied, and the table is checked after.
+ *   - SQLite changes table media_entries in place: what changes (a default, a
+ *     dropped NOT NULL or foreign key, a longer text, an integer's width, a
+ *     key's name) is only in the CREATE TABLE text, rewritten in
+ *     sqlite_schema in one edit for all such tables; no table is copied, and
+ *     each is checked after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
 	/* In-place change of the table's definition (see the review notes):
-	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
 	 * runtime runs:
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
@@ -74,7 +76,8 @@ static const struct mg_op down_ops[] = {
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
 	/* In-place change of the table's definition (see the review notes):
-	 * the columns in the live table's order, PRAGMA quick_check after; the
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
 	 * runtime runs:
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (

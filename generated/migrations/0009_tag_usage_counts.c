@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
  * result: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
- * checksum: sha256:6f87095d769374354cdd82fc9071fa1eec745e161a57d011c37cf31ed46c9721
+ * checksum: sha256:4757a72b26f35eb2a70664e362095e272ee249cc8205f14485fde6db6a87eed5
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -14,7 +14,7 @@
 #endif
 
 static const struct mg_schema before, after; /* below the rule */
-static const struct mg_rebuild rebuild_up_1, rebuild_down_1; /* below the rule */
+static const struct mg_rebuild rebuild_up_2, rebuild_down_2; /* below the rule */
 
 /* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
@@ -23,28 +23,32 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table tags: it creates the new table under a temporary
- *     name, copies every row, drops the old table, renames the new one and
- *     recreates its indexes, triggers and views, with foreign keys off and
- *     checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table tags in place: what changes (a default, a dropped
+ *     NOT NULL or foreign key, a longer text, an integer's width, a key's
+ *     name) is only in the CREATE TABLE text, rewritten in sqlite_schema in
+ *     one edit for all such tables; no table is copied, and each is checked
+ *     after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE tags__mg_new (
+	{MG_SQL(1, "ALTER TABLE tags ADD COLUMN usage_count BIGINT NOT NULL DEFAULT 0;\n")},
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE tags (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     name VARCHAR(48) NOT NULL,
 	 *     colour INTEGER NOT NULL DEFAULT 0,
 	 *     usage_count BIGINT NOT NULL DEFAULT 0
-	 * );
-	 * INSERT INTO tags__mg_new (id, name, colour)
-	 *   SELECT id, name, colour FROM tags;
-	 * DROP TABLE tags;
-	 * ALTER TABLE tags__mg_new RENAME TO tags;
-	 * CREATE UNIQUE INDEX uq_tags_name ON tags (name);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'tags';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_1, 1, 2)},
+	{MG_REBUILD(&rebuild_up_2, 2), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */
@@ -61,19 +65,22 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE tags__mg_new (
+	{MG_SQL(1, "ALTER TABLE tags DROP COLUMN usage_count;\n")},
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE tags (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     name VARCHAR(48) NOT NULL,
 	 *     colour INTEGER NOT NULL DEFAULT 16777215
-	 * );
-	 * INSERT INTO tags__mg_new (id, name, colour)
-	 *   SELECT id, name, colour FROM tags;
-	 * DROP TABLE tags;
-	 * ALTER TABLE tags__mg_new RENAME TO tags;
-	 * CREATE UNIQUE INDEX uq_tags_name ON tags (name);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'tags';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1, 2)},
+	{MG_REBUILD(&rebuild_down_2, 2), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
@@ -116,8 +123,9 @@ static const struct mg_table after_tables[] = {
 	{.name = "tags", .comment = "A keyword that groups media entries.", MG_ARRAY(columns, tags_after), MG_ARRAY(primary_key, c_id), MG_ARRAY(indexes, tags_indexes)},
 };
 static const struct mg_schema before = {MG_ARRAY(tables, before_tables)}, after = {MG_ARRAY(tables, after_tables)};
+static const char *const c_id_name_colour_usage_count[] = {"id", "name", "colour", "usage_count"};
+static const struct mg_rebuild rebuild_up_2 = {.table = &after_tables[0], .old_name = "tags",
+	MG_COPY(c_id_name_colour_usage_count, c_id_name_colour_usage_count)};
 static const char *const c_id_name_colour[] = {"id", "name", "colour"};
-static const struct mg_rebuild rebuild_up_1 = {.table = &after_tables[0], .old_name = "tags",
-	MG_COPY(c_id_name_colour, c_id_name_colour)};
-static const struct mg_rebuild rebuild_down_1 = {.table = &before_tables[0], .old_name = "tags",
+static const struct mg_rebuild rebuild_down_2 = {.table = &before_tables[0], .old_name = "tags",
 	MG_COPY(c_id_name_colour, c_id_name_colour)};

@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
  * result: sha256:b7d26873db575f302f4b0a8a2d601ff7b7b37458d27c27c61b7c12a194c0cf59
- * checksum: sha256:56b5b134ea2f1534224ab4d1198467d6910af21c6a603e33a2f327f61538b216
+ * checksum: sha256:50eba793cc173b8315d3e51cb980858da3691f9f253d1ee9506fdc4c6b6c010a
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -22,16 +22,21 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table media_entries: it creates the new table under a
- *     temporary name, copies every row, drops the old table, renames the new
- *     one and recreates its indexes, triggers and views, with foreign keys
- *     off and checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table media_entries in place: what changes (a default, a
+ *     dropped NOT NULL or foreign key, a longer text, an integer's width, a
+ *     key's name) is only in the CREATE TABLE text, rewritten in
+ *     sqlite_schema in one edit for all such tables; no table is copied, and
+ *     each is checked after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_entries__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_entries (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT NOT NULL,
 	 *     file_id BIGINT NOT NULL,
@@ -46,15 +51,12 @@ static const struct mg_step sqlite_up[] = {
 	 *     view_count BIGINT NOT NULL DEFAULT 0,
 	 *     CONSTRAINT fk_media_entries_file_id FOREIGN KEY (file_id) REFERENCES media_files (id) ON DELETE RESTRICT,
 	 *     CONSTRAINT fk_media_entries_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
-	 * );
-	 * INSERT INTO media_entries__mg_new (id, owner_id, file_id, title, description, album_id, kind, print_price, duration_ms, hidden, created_at, view_count)
-	 *   SELECT id, owner_id, file_id, title, description, album_id, kind, print_price, duration_ms, hidden, created_at, view_count FROM media_entries;
-	 * DROP TABLE media_entries;
-	 * ALTER TABLE media_entries__mg_new RENAME TO media_entries;
-	 * CREATE INDEX ix_media_entries_created_at ON media_entries (created_at);
-	 * CREATE INDEX ix_media_entries_kind ON media_entries (kind);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_entries';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_1, 1)},
+	{MG_REBUILD(&rebuild_up_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */

@@ -280,6 +280,42 @@ static void step_prefix(struct mg_db *db, const struct mg_migration *m, int down
 	mg_strbuf_free(&summary);
 }
 
+static int in_place(const struct mg_db *db, const struct mg_step *st)
+{
+	return st->kind == MG_STEP_REBUILD && (st->flags & MG_STEP_IN_PLACE) && db->driver->edit;
+}
+
+/*
+ * Runs the in-place changes of steps *i.. of the plan that are next to each
+ * other as one edit (the driver's), their guards first; *i ends at the last
+ * of them, or at the step that failed (for its message).
+ */
+static int run_edits(struct mg_db *db, const struct mg_migration *m, int down, size_t *i)
+{
+	const struct mg_plan *p = down ? &m->down[db->dialect] : &m->up[db->dialect];
+	const struct mg_rebuild **rbs;
+	size_t n = 0, failed = 0, j;
+	int rc = 0;
+
+	while (*i + n < p->n_steps && in_place(db, &p->steps[*i + n]))
+		n++;
+	rbs = mg_calloc(n, sizeof(*rbs));
+	if (!rbs)
+		return db_nomem(db);
+	for (j = 0; j < n && rc == 0; j++) {
+		/* The first step's guard has run. */
+		if (j && p->steps[*i + j].guard)
+			rc = run_guard(db, &p->steps[*i + j]);
+		rbs[j] = p->steps[*i + j].rebuild;
+		failed = j;
+	}
+	if (rc == 0)
+		rc = db->driver->edit(db, rbs, n, &failed);
+	*i += rc ? failed : n - 1;
+	free(rbs);
+	return rc;
+}
+
 static int run_plan(struct mg_db *db, const struct mg_migration *m, int down)
 {
 	const struct mg_plan *p = down ? &m->down[db->dialect] : &m->up[db->dialect];
@@ -295,9 +331,8 @@ static int run_plan(struct mg_db *db, const struct mg_migration *m, int down)
 			;
 		else if (st->kind == MG_STEP_SQL)
 			rc = mg_db_exec(db, st->sql);
-		else if (st->kind == MG_STEP_REBUILD && (st->flags & MG_STEP_IN_PLACE) &&
-			 db->driver->edit)
-			rc = db->driver->edit(db, st->rebuild);
+		else if (in_place(db, st))
+			rc = run_edits(db, m, down, &i);
 		else if (st->kind == MG_STEP_REBUILD && db->driver->rebuild)
 			rc = db->driver->rebuild(db, st->rebuild);
 		else if (st->kind == MG_STEP_REBUILD)

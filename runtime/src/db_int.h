@@ -122,10 +122,12 @@ struct mg_driver {
 	/* Runs a table rebuild step (MG_STEP_REBUILD) inside the migration's
 	 * transaction, keys off; NULL when the dialect has no such steps. */
 	int (*rebuild)(struct mg_db *db, const struct mg_rebuild *rb);
-	/* Runs an in-place definition change (MG_STEP_REBUILD with
-	 * MG_STEP_IN_PLACE) inside the migration's transaction; NULL when the
-	 * dialect has no such steps. */
-	int (*edit)(struct mg_db *db, const struct mg_rebuild *rb);
+	/* Runs the in-place definition changes of consecutive steps
+	 * (MG_STEP_REBUILD with MG_STEP_IN_PLACE), rbs[0..n), inside the
+	 * migration's transaction; *failed: which one an error is about. NULL
+	 * when the dialect has no such steps. */
+	int (*edit)(struct mg_db *db, const struct mg_rebuild *const *rbs, size_t n,
+		    size_t *failed);
 };
 
 /* The drivers (connect.c lists the ones built in). */

@@ -188,71 +188,176 @@ done:
 	return rc;
 }
 
+/* 1 when a column's live default (pragma table_info's dflt_value) is not
+ * the one `c` declares. */
+static int default_changes(const struct mg_column *c, const char *live)
+{
+	struct mg_strbuf want = {0};
+	int differs;
+
+	if (!c->default_sql || c->identity)
+		return live != NULL;
+	if (!live)
+		return 1;
+	mg_sql_default(&want, c->default_sql);
+	differs = strcmp(mg_strbuf_cstr(&want), live) != 0;
+	mg_strbuf_free(&want);
+	return differs;
+}
+
 /*
- * Runs an in-place change of table rb->table's definition (a rebuild step
- * with MG_STEP_IN_PLACE): rewrites its CREATE TABLE text in sqlite_schema,
- * the columns in the order the table stores them (ADD COLUMN appends, so it
- * may differ from the model's; the text in any other order would misread
- * every row), then checks the table. The live columns must be the table's:
- * MG_E_DRIFT otherwise, nothing written.
+ * Reads the live columns of rb's table into names[0..*n) in stored order
+ * (they must be rb->table's: MG_E_DRIFT otherwise), and appends to `touch`
+ * "c = c, " for each column whose default changes: a row stored before
+ * the column was added has no value for it, it reads the default, so it is
+ * written out with the value it reads now before the default changes.
  */
-int edit_sqlite(struct mg_db *db, const struct mg_rebuild *rb)
+static int live_columns(struct mg_db *db, const struct mg_rebuild *rb, char **names, size_t *n,
+			struct mg_strbuf *touch)
 {
 	const char *p[1] = {rb->table->name};
 	struct mg_rows *rows = NULL;
-	struct mg_strbuf sql = {0};
-	char **names = NULL, *version = NULL;
-	size_t n = 0, i;
 	int rc;
 
-	names = mg_calloc(rb->table->n_columns + 1, sizeof(*names));
-	if (!names)
-		return db_nomem(db);
-	rc = mg_db_query(&rows, db, "SELECT name FROM pragma_table_info($1) ORDER BY cid", 1, p);
+	*n = 0;
+	rc = mg_db_query(&rows, db,
+			 "SELECT name, dflt_value FROM pragma_table_info($1) ORDER BY cid", 1, p);
 	if (rc)
-		goto done;
+		return rc;
 	while ((rc = mg_rows_next(rows)) == 1) {
 		const char *name = mg_rows_text(rows, 0);
+		const struct mg_column *c = mg_table_find_column(rb->table, name);
 
-		if (n == rb->table->n_columns || !mg_table_find_column(rb->table, name)) {
+		if (*n == rb->table->n_columns || !c) {
 			rc = mg_db_error(db, MG_E_DRIFT,
 					 "table %s: column %s is not one the migration expects",
 					 p[0], name);
 			break;
 		}
-		if (!(names[n++] = mg_strdup(name)))
+		if (!(names[(*n)++] = mg_strdup(name))) {
 			rc = db_nomem(db);
+			break;
+		}
+		if (default_changes(c, mg_rows_text(rows, 1))) {
+			mg_sql_ident(touch, name);
+			mg_strbuf_puts(touch, " = ");
+			mg_sql_ident(touch, name);
+			mg_strbuf_puts(touch, ", ");
+		}
 	}
-	if (rc < 0)
-		goto done;
-	if (n != rb->table->n_columns) {
+	mg_rows_free(rows);
+	if (rc == 0 && *n != rb->table->n_columns)
 		rc = mg_db_error(db, MG_E_DRIFT,
-				 "table %s has %zu columns, the migration expects %zu", p[0], n,
+				 "table %s has %zu columns, the migration expects %zu", p[0], *n,
 				 rb->table->n_columns);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Writes out the rows of rb's table for the columns listed in `touch`
+ * ("c = c, ..."), or, when the table has triggers (an UPDATE would fire
+ * them), rebuilds it instead (*rebuilt = 1): a rebuild copies every row
+ * whole.
+ */
+static int write_out(struct mg_db *db, const struct mg_rebuild *rb, struct mg_strbuf *touch,
+		     int *rebuilt)
+{
+	const char *p[1] = {rb->table->name};
+	struct mg_strbuf sql = {0};
+	char *triggers = NULL;
+	int rc;
+
+	*rebuilt = 0;
+	rc = db_query_value(&triggers, db,
+			    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+			    "tbl_name = $1",
+			    1, p);
+	if (rc)
+		goto done;
+	if (triggers && strcmp(triggers, "0") != 0) {
+		*rebuilt = 1;
+		rc = rebuild_sqlite(db, rb);
 		goto done;
 	}
+	touch->len -= 2; /* the last ", " */
+	touch->ptr[touch->len] = 0;
+	mg_strbuf_puts(&sql, "UPDATE ");
+	mg_sql_ident(&sql, p[0]);
+	mg_strbuf_printf(&sql, " SET %s", mg_strbuf_cstr(touch));
+	rc = db_exec_buf(db, &sql);
+done:
+	free(triggers);
+	mg_strbuf_free(&sql);
+	return rc;
+}
+
+/*
+ * Runs the in-place changes of consecutive steps, tables rbs[0..n): one
+ * schema edit for all of them (SQLite re-parses the whole schema at each
+ * edit), the CREATE TABLE text of each written with its columns in the
+ * order the table stores them (ADD COLUMN appends, so it may differ from
+ * the model's; the text in any other order would misread every row), then
+ * checks each table. The live columns must be the tables': MG_E_DRIFT
+ * otherwise, nothing written. *failed is the index of the table a failure
+ * is about.
+ */
+int edit_sqlite(struct mg_db *db, const struct mg_rebuild *const *rbs, size_t n, size_t *failed)
+{
+	struct mg_strbuf sql = {0}, touch = {0};
+	char **names = NULL, *version = NULL;
+	size_t k, i, n_names = 0, cap = 0;
+	int rc = 0, rebuilt, edits = 0;
+
+	*failed = 0;
+	for (k = 0; k < n; k++)
+		if (rbs[k]->table->n_columns > cap)
+			cap = rbs[k]->table->n_columns;
+	names = mg_calloc(cap + 1, sizeof(*names));
+	if (!names)
+		return db_nomem(db);
+	mg_strbuf_puts(&sql, "PRAGMA writable_schema = ON;\n");
+	for (k = 0; k < n && rc == 0; k++) {
+		*failed = k;
+		mg_strbuf_clear(&touch);
+		rc = live_columns(db, rbs[k], names, &n_names, &touch);
+		rebuilt = 0;
+		if (rc == 0 && touch.len)
+			rc = write_out(db, rbs[k], &touch, &rebuilt);
+		if (rc == 0 && !rebuilt) {
+			mg_sql_edit_text(&sql, rbs[k], (const char *const *)names, n_names);
+			edits++;
+		}
+		for (i = 0; i < n_names; i++)
+			free(names[i]);
+		n_names = 0;
+	}
+	if (rc || !edits)
+		goto done;
 	rc = db_query_value(&version, db, "PRAGMA schema_version", 0, NULL);
 	if (rc)
 		goto done;
-	mg_sql_edit(&sql, rb, (const char *const *)names, n, version ? atoll(version) : 0);
+	mg_strbuf_printf(&sql, "PRAGMA schema_version = %lld;\nPRAGMA writable_schema = RESET;\n",
+			 (version ? atoll(version) : 0) + 1);
+	*failed = 0;
 	rc = db_exec_buf(db, &sql);
-	if (rc)
-		goto done;
-	free(version);
-	version = NULL;
-	rc = db_query_value(&version, db,
-			    "SELECT group_concat(quick_check, '; ') FROM "
-			    "pragma_quick_check($1)",
-			    1, p);
-	if (rc == 0 && (!version || strcmp(version, "ok") != 0))
-		rc = mg_db_error(db, MG_E_SQL, "table %s after its in-place change: %s", p[0],
-				 version ? version : "no answer from quick_check");
+	for (k = 0; k < n && rc == 0; k++) {
+		const char *p[1] = {rbs[k]->table->name};
+
+		*failed = k;
+		free(version);
+		version = NULL;
+		rc = db_query_value(&version, db,
+				    "SELECT group_concat(quick_check, '; ') FROM "
+				    "pragma_quick_check($1)",
+				    1, p);
+		if (rc == 0 && (!version || strcmp(version, "ok") != 0))
+			rc = mg_db_error(db, MG_E_SQL, "table %s after its in-place change: %s",
+					 p[0], version ? version : "no answer from quick_check");
+	}
 done:
-	mg_rows_free(rows);
-	for (i = 0; i < n; i++)
-		free(names[i]);
 	free(names);
 	free(version);
 	mg_strbuf_free(&sql);
+	mg_strbuf_free(&touch);
 	return rc;
 }

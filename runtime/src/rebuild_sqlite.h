@@ -16,12 +16,15 @@
 int rebuild_sqlite(struct mg_db *db, const struct mg_rebuild *rb);
 
 /*
- * mg_driver.edit: changes table rb->table's definition in place (a rebuild
- * step with MG_STEP_IN_PLACE): rewrites its CREATE TABLE text in
- * sqlite_schema, the columns in the order the table stores them, then
- * checks the table. Returns 0, MG_E_DRIFT (the live columns are not the
- * table's; nothing written), MG_E_SQL or MG_E_NOMEM.
+ * mg_driver.edit: changes the definitions of tables rbs[0..n) in place (the
+ * rebuild steps of a run of consecutive steps with MG_STEP_IN_PLACE) in one
+ * schema edit: rewrites their CREATE TABLE text in sqlite_schema, the
+ * columns in the order each table stores them, then checks the tables.
+ * Rows stored before a column whose default changes was added are written
+ * out first (a table with triggers is rebuilt instead). Returns 0,
+ * MG_E_DRIFT (live columns not the table's; nothing written), MG_E_SQL or
+ * MG_E_NOMEM, with *failed the index of the table it is about.
  */
-int edit_sqlite(struct mg_db *db, const struct mg_rebuild *rb);
+int edit_sqlite(struct mg_db *db, const struct mg_rebuild *const *rbs, size_t n, size_t *failed);
 
 #endif

@@ -863,8 +863,8 @@ void mg_sql_rebuild(struct mg_strbuf *b, const struct mg_rebuild *rb, unsigned p
 	mg_strbuf_free(&tmp);
 }
 
-void mg_sql_edit(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
-		 size_t n, long long version)
+void mg_sql_edit_text(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
+		      size_t n)
 {
 	struct mg_table t = *rb->table;
 	struct mg_column *cols = NULL;
@@ -890,20 +890,27 @@ void mg_sql_edit(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *c
 	/* sqlite_schema holds the statement without its ";" */
 	while (text.len && (text.ptr[text.len - 1] == '\n' || text.ptr[text.len - 1] == ';'))
 		text.ptr[--text.len] = 0;
-	mg_strbuf_puts(b, "PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = ");
+	mg_strbuf_puts(b, "UPDATE sqlite_schema SET sql = ");
 	mg_sql_string(b, mg_strbuf_cstr(&text));
 	mg_strbuf_puts(b, "\n  WHERE type = 'table' AND name = ");
 	mg_sql_string(b, rb->table->name);
 	mg_strbuf_puts(b, ";\n");
+	if (mg_strbuf_failed(&text))
+		mg_strbuf_fail(b);
+	mg_strbuf_free(&text);
+	free(cols);
+}
+
+void mg_sql_edit(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
+		 size_t n, long long version)
+{
+	mg_strbuf_puts(b, "PRAGMA writable_schema = ON;\n");
+	mg_sql_edit_text(b, rb, order, n);
 	if (version < 0)
 		mg_strbuf_puts(b, "-- PRAGMA schema_version = <the current one + 1>;\n");
 	else
 		mg_strbuf_printf(b, "PRAGMA schema_version = %lld;\n", version + 1);
 	mg_strbuf_puts(b, "PRAGMA writable_schema = RESET;\n");
-	if (mg_strbuf_failed(&text))
-		mg_strbuf_fail(b);
-	mg_strbuf_free(&text);
-	free(cols);
 }
 
 void mg_step_summary(struct mg_strbuf *b, const struct mg_ops *ops, const struct mg_step *st)

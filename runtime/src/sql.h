@@ -148,6 +148,11 @@ void mg_sql_rebuild(struct mg_strbuf *b, const struct mg_rebuild *rb, unsigned p
 void mg_sql_edit(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
 		 size_t n, long long version);
 
+/* Appends the UPDATE of sqlite_schema alone that mg_sql_edit makes for rb:
+ * the runtime makes the in-place changes of a migration's tables one edit. */
+void mg_sql_edit_text(struct mg_strbuf *b, const struct mg_rebuild *rb, const char *const *order,
+		      size_t n);
+
 /*
  * Appends the one-line summary of step `st` of a direction whose operations
  * are `ops` (see struct mg_step): its operation's summary and its note, or

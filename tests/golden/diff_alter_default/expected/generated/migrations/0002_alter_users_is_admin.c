@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:c45b4bad478686dc43809f4eb739724cdc9cec53efc4dc9109206cc518490133
- * checksum: sha256:ef8e6ae9ce4478a3a273dcd805082329d87b2b9daaf5cbc3198513ea85f30cbd
+ * checksum: sha256:e5c1fc09b2a48d46f6e24df83d554da2f954dbe7fe66b543216610d10f9b23e6
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -22,30 +22,32 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table users: it creates the new table under a temporary
- *     name, copies every row, drops the old table, renames the new one and
- *     recreates its indexes, triggers and views, with foreign keys off and
- *     checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table users in place: what changes (a default, a dropped
+ *     NOT NULL or foreign key, a longer text, an integer's width, a key's
+ *     name) is only in the CREATE TABLE text, rewritten in sqlite_schema in
+ *     one edit for all such tables; no table is copied, and each is checked
+ *     after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE users__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     username VARCHAR(64) NOT NULL,
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT true,
 	 *     rating DOUBLE PRECISION NOT NULL
-	 * );
-	 * INSERT INTO users__mg_new (id, username, email, is_admin, rating)
-	 *   SELECT id, username, email, is_admin, rating FROM users;
-	 * DROP TABLE users;
-	 * ALTER TABLE users__mg_new RENAME TO users;
-	 * CREATE INDEX ix_users_email ON users (email);
-	 * CREATE UNIQUE INDEX uq_users_username ON users (username);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'users';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_1, 1)},
+	{MG_REBUILD(&rebuild_up_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */
@@ -59,22 +61,23 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE users__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     username VARCHAR(64) NOT NULL,
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL
-	 * );
-	 * INSERT INTO users__mg_new (id, username, email, is_admin, rating)
-	 *   SELECT id, username, email, is_admin, rating FROM users;
-	 * DROP TABLE users;
-	 * ALTER TABLE users__mg_new RENAME TO users;
-	 * CREATE INDEX ix_users_email ON users (email);
-	 * CREATE UNIQUE INDEX uq_users_username ON users (username);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'users';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1)},
+	{MG_REBUILD(&rebuild_down_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:957fc1e831e8aa3f7271af648e29a300b0384b9c802e3d4aa843d6b162d057b0
- * checksum: sha256:4a4fabf49e0f72b92c712ca889973c4255510c3f150b240d67ee9b786d86e67c
+ * checksum: sha256:a9aaae521581377d8827e7677aa5da944b1a613e6110a24b8e8fe1e97ccf95ad
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -22,26 +22,30 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table media_files: it creates the new table under a
- *     temporary name, copies every row, drops the old table, renames the new
- *     one and recreates its indexes, triggers and views, with foreign keys
- *     off and checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table media_files in place: what changes (a default, a
+ *     dropped NOT NULL or foreign key, a longer text, an integer's width, a
+ *     key's name) is only in the CREATE TABLE text, rewritten in
+ *     sqlite_schema in one edit for all such tables; no table is copied, and
+ *     each is checked after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE media_files__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE media_files (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     owner_id BIGINT,
 	 *     path TEXT NOT NULL
-	 * );
-	 * INSERT INTO media_files__mg_new (id, owner_id, path)
-	 *   SELECT id, owner_id, path FROM media_files;
-	 * DROP TABLE media_files;
-	 * ALTER TABLE media_files__mg_new RENAME TO media_files;
+	 * )'
+	 *   WHERE type = 'table' AND name = 'media_files';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_1, 1)},
+	{MG_REBUILD(&rebuild_up_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:5fa69e493794e8863a4d0595ceaec63acec8247acce7bcc8f4b6f49c9c586b0b
- * checksum: sha256:0abe372f48f00b72c863f1f11145425e6c5e8b7efbbcb6e7c954ee95ddf4b078
+ * checksum: sha256:bda5ab7c22f9ec63142e5df6a2d417f81fa733c7244f4b4e029f1ac344a2306b
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -14,7 +14,7 @@
 #endif
 
 static const struct mg_schema before, after; /* below the rule */
-static const struct mg_rebuild rebuild_up_1, rebuild_down_1; /* below the rule */
+static const struct mg_rebuild rebuild_up_1, rebuild_down_2; /* below the rule */
 
 /* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
@@ -72,22 +72,24 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE users__mg_new (
+	{MG_SQL(1, "ALTER TABLE users DROP COLUMN name_length;\n")},
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     username VARCHAR(64) NOT NULL,
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL
-	 * );
-	 * INSERT INTO users__mg_new (id, username, email, is_admin, rating)
-	 *   SELECT id, username, email, is_admin, rating FROM users;
-	 * DROP TABLE users;
-	 * ALTER TABLE users__mg_new RENAME TO users;
-	 * CREATE INDEX ix_users_email ON users (email);
-	 * CREATE UNIQUE INDEX uq_users_username ON users (username);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'users';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1, 2)},
+	{MG_REBUILD(&rebuild_down_2, 2), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
@@ -140,5 +142,5 @@ static const char *const list_1[] = {"id", "username", "email", "is_admin", "rat
 static const char *const list_2[] = {"id", "username", "COALESCE(email, username || '@example.invalid')", "is_admin", "rating", "length(username)"};
 static const struct mg_rebuild rebuild_up_1 = {.table = &after_tables[0], .old_name = "users", MG_COPY(list_1, list_2)};
 static const char *const c_id_username_email_is_admin_rating[] = {"id", "username", "email", "is_admin", "rating"};
-static const struct mg_rebuild rebuild_down_1 = {.table = &before_tables[0], .old_name = "users",
+static const struct mg_rebuild rebuild_down_2 = {.table = &before_tables[0], .old_name = "users",
 	MG_COPY(c_id_username_email_is_admin_rating, c_id_username_email_is_admin_rating)};
