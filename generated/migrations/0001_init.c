@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: none
  * result: sha256:89424c66a3d066c56f16a0929c68520cb920048e28ed1ca4604fc9ab8cdf42c3
- * checksum: sha256:a7e7b908f759a3c5b60dd3037817aaa8099614eaf37f84115c0a82c4fb9b4359
+ * checksum: sha256:a2b9d8163f02a0c4c47f2a3cab173ab6c05966360c9d05c30776b8fc7830fe46
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -28,7 +28,7 @@ static const struct mg_op up_ops[] = {
 static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE TABLE media_files (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
-	           "    mime_type VARCHAR(64) NOT NULL,\n"
+	           "    mime_type VARCHAR(64) NOT NULL CHECK (length(mime_type) <= 64),\n"
 	           "    byte_size BIGINT NOT NULL,\n"
 	           "    sha256 BLOB NOT NULL,\n"
 	           "    width INTEGER,\n"
@@ -38,9 +38,9 @@ static const struct mg_step sqlite_up[] = {
 	           "CREATE INDEX ix_media_files_mime_type ON media_files (mime_type);\n")},
 	{MG_SQL(2, "CREATE TABLE users (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
-	           "    username VARCHAR(64) NOT NULL,\n"
+	           "    username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),\n"
 	           "    email TEXT,\n"
-	           "    full_name VARCHAR(128),\n"
+	           "    full_name VARCHAR(128) CHECK (length(full_name) <= 128),\n"
 	           "    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 	           "    created_at BIGINT NOT NULL\n"
 	           ");\n"
@@ -49,14 +49,14 @@ static const struct mg_step sqlite_up[] = {
 	{MG_SQL(3, "CREATE TABLE albums (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    owner_id BIGINT NOT NULL,\n"
-	           "    title VARCHAR(200) NOT NULL,\n"
+	           "    title VARCHAR(200) NOT NULL CHECK (length(title) <= 200),\n"
 	           "    CONSTRAINT fk_albums_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE\n"
 	           ");\n")},
 	{MG_SQL(4, "CREATE TABLE posts (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    owner_id BIGINT NOT NULL,\n"
 	           "    file_id BIGINT NOT NULL,\n"
-	           "    title VARCHAR(200) NOT NULL,\n"
+	           "    title VARCHAR(200) NOT NULL CHECK (length(title) <= 200),\n"
 	           "    description TEXT,\n"
 	           "    album_id BIGINT,\n"
 	           "    kind INTEGER NOT NULL,\n"
@@ -72,7 +72,7 @@ static const struct mg_step sqlite_up[] = {
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    entry_id BIGINT NOT NULL,\n"
 	           "    author_id BIGINT,\n"
-	           "    body VARCHAR(2000) NOT NULL,\n"
+	           "    body VARCHAR(2000) NOT NULL CHECK (length(body) <= 2000),\n"
 	           "    created_at BIGINT NOT NULL,\n"
 	           "    score SMALLINT NOT NULL DEFAULT 0,\n"
 	           "    CONSTRAINT fk_comments_author_id FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE SET NULL,\n"

@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:1b8e6b0cb02a0528f4f825efb3ea11694327ad3ce9726cb49f63072d8aea02c5
  * result: sha256:1fc1f7997a59f9c5a6f5af82b1e4e2e83d9b21ed2c51cbe136066b78c28b7384
- * checksum: sha256:09b2863bd028bdb7b565b6ce02433122c3722c0f0a489c4d199dc61da2343026
+ * checksum: sha256:f474e68ec73f59b8ea4277c55848af4c1a011e25d2723e9702b2a868a7495319
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -25,7 +25,7 @@ static const struct mg_op up_ops[] = {
 static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE TABLE tags (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
-	           "    name VARCHAR(48) NOT NULL,\n"
+	           "    name VARCHAR(48) NOT NULL CHECK (length(name) <= 48),\n"
 	           "    colour INTEGER NOT NULL DEFAULT 16777215\n"
 	           ");\n"
 	           "CREATE UNIQUE INDEX uq_tags_name ON tags (name);\n")},

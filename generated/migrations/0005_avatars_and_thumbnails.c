@@ -39,9 +39,9 @@ static const struct mg_step sqlite_up[] = {
 	/* Table rebuild (see the review notes); the runtime runs:
 	 * CREATE TABLE users__mg_new (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
-	 *     display_name VARCHAR(128),
+	 *     display_name VARCHAR(128) CHECK (length(display_name) <= 128),
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     created_at BIGINT NOT NULL,
 	 *     avatar_id BIGINT,
@@ -77,9 +77,9 @@ static const struct mg_step sqlite_down[] = {
 	/* Table rebuild (see the review notes); the runtime runs:
 	 * CREATE TABLE users__mg_new (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
-	 *     display_name VARCHAR(128),
+	 *     display_name VARCHAR(128) CHECK (length(display_name) <= 128),
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     created_at BIGINT NOT NULL
 	 * );

@@ -40,7 +40,7 @@ static const struct mg_step sqlite_up[] = {
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE tags (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     name VARCHAR(48) NOT NULL,
+	 *     name VARCHAR(48) NOT NULL CHECK (length(name) <= 48),
 	 *     colour INTEGER NOT NULL DEFAULT 0,
 	 *     usage_count BIGINT NOT NULL DEFAULT 0
 	 * )'
@@ -73,7 +73,7 @@ static const struct mg_step sqlite_down[] = {
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE tags (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     name VARCHAR(48) NOT NULL,
+	 *     name VARCHAR(48) NOT NULL CHECK (length(name) <= 48),
 	 *     colour INTEGER NOT NULL DEFAULT 16777215
 	 * )'
 	 *   WHERE type = 'table' AND name = 'tags';

@@ -7,7 +7,7 @@
  * parent: sha256:b7d26873db575f302f4b0a8a2d601ff7b7b37458d27c27c61b7c12a194c0cf59
  * result: sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d
  * allow-drop: yes
- * checksum: sha256:97aa9c48f8372360567e19e8cd55eb0d34c3c36b2d3cdbef8fff1f2e30ba6938
+ * checksum: sha256:9b823835a4410d968be584fb7371c03bd47a110c70017e6ab72445f209f27e81
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -37,7 +37,7 @@ static const struct mg_step sqlite_down[] = {
 	{MG_SQL(2, "CREATE TABLE albums (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    owner_id BIGINT NOT NULL,\n"
-	           "    title VARCHAR(200) NOT NULL,\n"
+	           "    title VARCHAR(200) NOT NULL CHECK (length(title) <= 200),\n"
 	           "    CONSTRAINT fk_albums_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE\n"
 	           ");\n")},
 	{MG_SQL(1, "ALTER TABLE media_entries ADD COLUMN album_id BIGINT;\n")},

@@ -892,6 +892,9 @@ static int check_against(char **report, struct mg_db *db, const struct mg_regist
 		mg_strbuf_free(&line);
 		if (rc == MG_E_DRIFT && report && !(*report = mg_strbuf_detach(&r)))
 			rc = db_nomem(db);
+	} else if (rc == 0 && r.len && report && !(*report = mg_strbuf_detach(&r))) {
+		/* Only notes (drift.h): what matches with a remark. */
+		rc = db_nomem(db);
 	}
 	mg_strbuf_free(&r);
 	mg_schema_free(expected);

@@ -9,7 +9,9 @@
  */
 #include "drift.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inspect.h"
 
@@ -33,9 +35,49 @@ static int is_integer(enum mg_coltype t)
 	return t == MG_COL_SMALLINT || t == MG_COL_INTEGER || t == MG_COL_BIGINT;
 }
 
+/* SQLite: N when `c` (live) is declared VARCHAR(N) without its length
+ * check (introspection reads it as that custom type), else 0. */
+static unsigned unchecked_varchar(const struct mg_column *c)
+{
+	const char *t = c->custom_type;
+	unsigned long n;
+	char *end;
+
+	if (c->type != MG_COL_CUSTOM || !t || strncasecmp(t, "varchar", 7) != 0)
+		return 0;
+	for (t += 7; *t == ' '; t++)
+		;
+	if (*t != '(')
+		return 0;
+	n = strtoul(t + 1, &end, 10);
+	while (*end == ' ')
+		end++;
+	return end > t + 1 && strcmp(end, ")") == 0 && n <= 0xffffffffUL ? (unsigned)n : 0;
+}
+
+/* SQLite (`loose_types`): 1 when expected varchar(N) `a` is found as a
+ * VARCHAR(N) without its length check (`b`). */
+static int unchecked(int loose_types, const struct mg_column *a, const struct mg_column *b)
+{
+	return loose_types && a->type == MG_COL_VARCHAR && b->length == 0 &&
+	       unchecked_varchar(b) == a->length;
+}
+
+/* An expected varchar(N) found as a VARCHAR(N) without its length check
+ * (unchecked()) is alike: see drift.h. */
 static int same_column(int loose_types, const struct mg_column *a, const struct mg_column *b)
 {
-	int same_type =
+	struct mg_column checked;
+	int same_type;
+
+	if (unchecked(loose_types, a, b)) {
+		checked = *b;
+		checked.type = MG_COL_VARCHAR;
+		checked.length = a->length;
+		checked.custom_type = NULL;
+		b = &checked;
+	}
+	same_type =
 		a->type == b->type || (loose_types && is_integer(a->type) && is_integer(b->type));
 
 	if (!same_type || a->length != b->length || !a->nullable != !b->nullable ||
@@ -190,6 +232,13 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 			describe_column(r, lc);
 			mg_strbuf_putc(r, '\n');
 			n++;
+		} else if (unchecked(loose_types, ec, lc)) {
+			mg_strbuf_printf(r,
+					 "note: table %s: column %s is %s without CHECK "
+					 "(length(%s) <= %u) (made before modelgen wrote it, or "
+					 "by hand): SQLite takes longer values until a migration "
+					 "rebuilds the table\n",
+					 e->name, ec->name, lc->custom_type, ec->name, ec->length);
 		}
 	}
 	for (i = 0; i < l->n_columns; i++)

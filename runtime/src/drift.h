@@ -19,8 +19,11 @@
  * storage), a foreign key whose name differs matches the one that does
  * the same (SQLite never uses the name), and an automatic index
  * (sqlite_autoindex_*) matches the expected unique index on its columns.
- * Appends one line
- * per difference to `report`; returns the number of differences.
+ * A varchar(N) found as a VARCHAR(N) without SQLite's length check (a
+ * table made before modelgen wrote the check, or by hand) is alike too,
+ * so that such a database still verifies and migrates: it gets a line
+ * "note: ..." that is not counted. Appends one line per difference to
+ * `report`; returns the number of differences (notes not counted).
  */
 size_t drift_report(struct mg_strbuf *report, int loose_types, const struct mg_schema *expected,
 		    const struct mg_schema *live, int only_expected);

@@ -111,9 +111,72 @@ static enum mg_fk_action parse_action(const char *s)
 	return MG_FK_NO_ACTION;
 }
 
+/* 1 when the CREATE TABLE text `sql` holds the length check of varchar(n)
+ * column `column` (mg_sql_length_check, any spelling), as a column or a
+ * table constraint. Strings and quoted names are skipped over. */
+static int has_length_check(const char *sql, const char *column, unsigned n)
+{
+	const char *p = sql;
+
+	while (p && *p) {
+		const char *q;
+		char name[128], expr[512];
+		unsigned len;
+		int depth;
+
+		if (*p == '\'' || *p == '"' || *p == '`' || *p == '[') {
+			char close = *p == '[' ? ']' : *p;
+
+			p = strchr(p + 1, close);
+			p = p ? p + 1 : NULL;
+			continue;
+		}
+		if (strncasecmp(p, "CHECK", 5) != 0 ||
+		    (p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) ||
+		    isalnum((unsigned char)p[5]) || p[5] == '_') {
+			p++;
+			continue;
+		}
+		for (q = p + 5; isspace((unsigned char)*q); q++)
+			;
+		p += 5;
+		if (*q != '(')
+			continue;
+		/* The expression: up to the matching parenthesis. */
+		for (p = ++q, depth = 1; *p && depth; p++) {
+			if (*p == '\'' || *p == '"') {
+				const char *e = strchr(p + 1, *p);
+
+				if (!e)
+					return 0;
+				p = e;
+			} else if (*p == '(') {
+				depth++;
+			} else if (*p == ')') {
+				depth--;
+			}
+		}
+		if (depth) /* p is at the end of the text */
+			return 0;
+		/* Longer than any length check (names have at most 63
+		 * bytes): not one. */
+		if ((size_t)(p - 1 - q) < sizeof(expr)) {
+			memcpy(expr, q, (size_t)(p - 1 - q));
+			expr[p - 1 - q] = 0;
+			if (mg_sql_parse_length_check(expr, name, sizeof(name), &len) && len == n &&
+			    strcasecmp(name, column) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* The columns and primary key of the table being built in `b` ($1 of `p`
- * names it). */
-static int read_columns(struct table_builder *b, struct mg_db *db, const char *const *p)
+ * names it); `create_sql` is its CREATE TABLE text. A VARCHAR(N) without
+ * its length check is read as the type it is there, a name SQLite only
+ * keeps (MG_COL_CUSTOM): it takes values of any length. */
+static int read_columns(struct table_builder *b, struct mg_db *db, const char *const *p,
+			const char *create_sql)
 {
 	struct mg_rows *rows = NULL;
 	const char *pkcols[64];
@@ -136,6 +199,12 @@ static int read_columns(struct table_builder *b, struct mg_db *db, const char *c
 			goto done;
 		}
 		parse_type(c, mg_rows_text(rows, 1), b->arena);
+		if (c->type == MG_COL_VARCHAR &&
+		    !has_length_check(create_sql, c->name, c->length)) {
+			c->type = MG_COL_CUSTOM;
+			c->length = 0;
+			c->custom_type = mg_arena_strdup(b->arena, mg_rows_text(rows, 1));
+		}
 		c->nullable = strcmp(mg_rows_text(rows, 2), "0") == 0;
 		c->default_sql = dflt ? mg_arena_strdup(b->arena, dflt) : NULL;
 		if (pk > 0 && pk <= 64) {
@@ -267,7 +336,7 @@ static int read_table(struct schema_builder *s, struct mg_db *db, const char *na
 	if (rc || !create_sql)
 		goto done;
 	table_builder_init(&b, s, name);
-	rc = read_columns(&b, db, p);
+	rc = read_columns(&b, db, p, create_sql);
 	if (rc == 0)
 		rc = read_indexes(&b, db, p, &pk_index);
 	if (rc == 0 && b.n_primary_key == 1 && !pk_index) {
@@ -322,6 +391,14 @@ static struct mg_column *declared_columns(struct schema_builder *s, const struct
 		if (cols && cols[j].type == MG_COL_INTEGER && t->n_primary_key == 1 &&
 		    strcmp(t->primary_key[0], cols[j].name) == 0)
 			cols[j].identity = 1;
+		/* Only a varchar gets its length check: a custom VARCHAR(N)
+		 * (MG_TYPE) stays the name it is. */
+		if (cols && cols[j].type == MG_COL_VARCHAR &&
+		    t->columns[j].type != MG_COL_VARCHAR) {
+			cols[j].type = MG_COL_CUSTOM;
+			cols[j].length = 0;
+			cols[j].custom_type = mg_arena_strdup(s->arena, mg_strbuf_cstr(&type));
+		}
 		if (cols && cols[j].identity) {
 			cols[j].nullable = 0;
 			cols[j].default_sql = NULL;

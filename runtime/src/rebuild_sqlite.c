@@ -101,6 +101,106 @@ done:
 	return rc;
 }
 
+/* The expression over the old table that fills column `name` of rb->table
+ * (with `copy`: the rebuild's copy list, NULL when none; else the column
+ * itself, quoted in `tmp`). */
+static const char *source_of(struct mg_strbuf *tmp, const struct mg_rebuild *rb, int copy,
+			     const char *name)
+{
+	size_t k;
+
+	if (!copy) {
+		mg_strbuf_clear(tmp);
+		mg_sql_ident(tmp, name);
+		return mg_strbuf_cstr(tmp);
+	}
+	for (k = 0; k < rb->n_copy; k++)
+		if (strcmp(rb->copy_columns[k], name) == 0)
+			return rb->copy_exprs[k];
+	return NULL;
+}
+
+/*
+ * After the copy of a rebuild (`copy`) or an in-place change failed on a
+ * CHECK: a table made before modelgen wrote SQLite's length checks
+ * (mg_sql_length_check) may hold values longer than a varchar(N) takes,
+ * and the new definition has the check. Finds the first varchar column of
+ * rb->table with such values in the old table and refuses as a step's
+ * guard does (MG_E_GUARD: column, count, example key), or returns 0 when
+ * none has any (the failure is another's: the caller keeps its error).
+ */
+static int length_refusal(struct mg_db *db, const struct mg_rebuild *rb, int copy)
+{
+	const struct mg_table *t = rb->table;
+	struct mg_strbuf sql = {0}, key = {0}, tmp = {0};
+	struct mg_rows *rows = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < t->n_primary_key; i++) {
+		const char *e = source_of(&tmp, rb, copy, t->primary_key[i]);
+
+		if (!e) {
+			mg_strbuf_clear(&key);
+			break;
+		}
+		mg_strbuf_printf(&key, "%sCAST(%s AS TEXT)", i ? " || ', ' || " : "", e);
+	}
+	if (!key.len)
+		mg_strbuf_puts(&key, "rowid");
+	for (i = 0; rc == 0 && i < t->n_columns; i++) {
+		const struct mg_column *c = &t->columns[i];
+		const char *e =
+			c->type == MG_COL_VARCHAR ? source_of(&tmp, rb, copy, c->name) : NULL;
+		const char *count;
+
+		if (!e)
+			continue;
+		mg_strbuf_clear(&sql);
+		mg_strbuf_printf(&sql, "SELECT count(*), min(%s) FROM ", mg_strbuf_cstr(&key));
+		mg_sql_ident(&sql, copy ? rb->old_name : t->name);
+		mg_strbuf_printf(&sql, " WHERE length(%s) > %u", e, c->length);
+		if (mg_strbuf_failed(&sql) || mg_strbuf_failed(&key) || mg_strbuf_failed(&tmp)) {
+			rc = db_nomem(db);
+			break;
+		}
+		rc = mg_db_query(&rows, db, mg_strbuf_cstr(&sql), 0, NULL);
+		if (rc == 0 && (rc = mg_rows_next(rows)) == 1) {
+			count = mg_rows_text(rows, 0);
+			rc = 0;
+			if (count && strcmp(count, "0") != 0)
+				rc = mg_db_error(
+					db, MG_E_GUARD,
+					"refused: column %s.%s: %s row%s more than %u characters, "
+					"which varchar(%u) refuses (on SQLite by its length "
+					"check, which this table gets now) (for example the row "
+					"with key %s); nothing changed",
+					t->name, c->name, count,
+					strcmp(count, "1") == 0 ? " holds" : "s hold", c->length,
+					c->length,
+					mg_rows_text(rows, 1) ? mg_rows_text(rows, 1) : "?");
+		}
+		mg_rows_free(rows);
+		rows = NULL;
+	}
+	mg_strbuf_free(&sql);
+	mg_strbuf_free(&key);
+	mg_strbuf_free(&tmp);
+	return rc;
+}
+
+/* `rc` of a failed rebuild copy or in-place check: the length refusal when
+ * the failure is a varchar's length check (length_refusal), else `rc`. */
+static int check_failure(struct mg_db *db, const struct mg_rebuild *rb, int copy, int rc)
+{
+	int why;
+
+	if (rc != MG_E_SQL || !strstr(mg_db_errmsg(db), "CHECK constraint failed"))
+		return rc;
+	why = length_refusal(db, rb, copy);
+	return why ? why : rc;
+}
+
 struct saved_object {
 	char *type, *name, *sql;
 };
@@ -164,8 +264,10 @@ int rebuild_sqlite(struct mg_db *db, const struct mg_rebuild *rb)
 		rc = db_nomem(db);
 	else if (sql.len)
 		rc = copy_rows(db, mg_strbuf_cstr(&sql), rb);
-	if (rc)
+	if (rc) {
+		rc = check_failure(db, rb, 1, rc);
 		goto done;
+	}
 
 	mg_strbuf_clear(&sql);
 	mg_sql_rebuild(&sql, rb, MG_REBUILD_FINISH);
@@ -351,8 +453,11 @@ int edit_sqlite(struct mg_db *db, const struct mg_rebuild *const *rbs, size_t n,
 				    "pragma_quick_check($1)",
 				    1, p);
 		if (rc == 0 && (!version || strcmp(version, "ok") != 0))
-			rc = mg_db_error(db, MG_E_SQL, "table %s after its in-place change: %s",
-					 p[0], version ? version : "no answer from quick_check");
+			rc = check_failure(
+				db, rbs[k], 0,
+				mg_db_error(db, MG_E_SQL, "table %s after its in-place change: %s",
+					    p[0],
+					    version ? version : "no answer from quick_check"));
 	}
 done:
 	free(names);

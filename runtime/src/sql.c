@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "modelgen/errors.h"
 #include "util/alloc.h"
@@ -389,6 +390,102 @@ void mg_sql_column_def(struct mg_strbuf *b, enum mg_dialect dialect, const struc
 		mg_strbuf_puts(b, " DEFAULT ");
 		mg_sql_default(b, col->default_sql);
 	}
+	if (col->type == MG_COL_VARCHAR && dialect == MG_DIALECT_SQLITE)
+		mg_sql_length_check(b, col);
+}
+
+void mg_sql_length_check(struct mg_strbuf *b, const struct mg_column *col)
+{
+	mg_strbuf_puts(b, " CHECK (length(");
+	mg_sql_ident(b, col->name);
+	mg_strbuf_printf(b, ") <= %u)", col->length);
+}
+
+/* Skips blanks at *p; returns the first other character. */
+static char skip_blanks(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+	return **p;
+}
+
+/* Reads the identifier at *p (plain, "quoted", `quoted` or [quoted]) into
+ * out[cap] and moves past it; returns 0 when there is none or it does not
+ * fit. */
+static int read_ident(const char **p, char *out, size_t cap)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	if (*s == '"' || *s == '`' || *s == '[') {
+		char close = *s == '[' ? ']' : *s;
+
+		for (s++; *s; s++) {
+			if (*s == close) {
+				if (s[1] != close)
+					break;
+				s++;
+			}
+			if (n + 1 >= cap)
+				return 0;
+			out[n++] = *s;
+		}
+		if (*s != close)
+			return 0;
+		s++;
+	} else {
+		while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		       (*s >= '0' && *s <= '9') || *s == '_' || (unsigned char)*s >= 0x80) {
+			if (n + 1 >= cap)
+				return 0;
+			out[n++] = *s++;
+		}
+		if (!n)
+			return 0;
+	}
+	out[n] = 0;
+	*p = s;
+	return 1;
+}
+
+int mg_sql_parse_length_check(const char *expr, char *column, size_t cap, unsigned *length)
+{
+	const char *p = expr;
+	size_t open = 0;
+	unsigned long n = 0;
+	int digits = 0;
+
+	while (skip_blanks(&p) == '(') {
+		p++;
+		open++;
+	}
+	if (strncasecmp(p, "length", 6) != 0)
+		return 0;
+	p += 6;
+	if (skip_blanks(&p) != '(')
+		return 0;
+	p++;
+	skip_blanks(&p);
+	if (!read_ident(&p, column, cap) || skip_blanks(&p) != ')')
+		return 0;
+	p++;
+	if (skip_blanks(&p) != '<' || p[1] != '=')
+		return 0;
+	p += 2;
+	skip_blanks(&p);
+	for (; *p >= '0' && *p <= '9' && n <= 0xffffffffUL; p++, digits = 1)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (!digits || n > 0xffffffffUL)
+		return 0;
+	for (; open; open--) {
+		if (skip_blanks(&p) != ')')
+			return 0;
+		p++;
+	}
+	if (skip_blanks(&p))
+		return 0;
+	*length = (unsigned)n;
+	return 1;
 }
 
 /* 1 when the table's primary key is written inline with its identity

@@ -25,10 +25,27 @@ void mg_sql_string(struct mg_strbuf *b, const char *s);
 void mg_sql_column_type(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
 			const struct mg_column *col);
 
-/* Appends a column definition: name, type, NOT NULL, DEFAULT, and for the
- * identity column its PRIMARY KEY / GENERATED clause. */
+/* Appends a column definition: name, type, NOT NULL, DEFAULT, for the
+ * identity column its PRIMARY KEY / GENERATED clause, and on SQLite for a
+ * varchar its length check (mg_sql_length_check). */
 void mg_sql_column_def(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table,
 		       const struct mg_column *col);
+
+/* SQLite: appends ` CHECK (length(col) <= N)`, the rule that makes SQLite
+ * refuse a value too long for varchar(N) `col` as PostgreSQL does (SQLite
+ * ignores the N of VARCHAR(N)). mg_sql_column_def writes it after every
+ * SQLite varchar column, so the create path, ADD COLUMN, rebuilds and
+ * in-place changes all do. */
+void mg_sql_length_check(struct mg_strbuf *b, const struct mg_column *col);
+
+/*
+ * 1 when `expr`, the text inside a CHECK (...), is the rule
+ * mg_sql_length_check writes, in any spacing, case and quoting:
+ * `length(col) <= N`, possibly in parentheses. The column's name goes to
+ * column[cap] (unquoted) and N to *length. For introspection, which finds
+ * the rule in a table's CREATE TABLE text, and `modelgen pull`.
+ */
+int mg_sql_parse_length_check(const char *expr, char *column, size_t cap, unsigned *length);
 
 /* Appends `CREATE TABLE ... ;\n` for `table` under the name `name` (NULL for
  * table->name; a SQLite rebuild creates under a temporary name). Indexes are

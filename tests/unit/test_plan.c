@@ -2040,6 +2040,264 @@ static void test_sqlite_drift_alike(void **state)
 	mg_db_close(db);
 }
 
+/* ---- SQLite refuses a value too long for a varchar, as PostgreSQL does --- */
+
+/* char name[41] is varchar(40). */
+static const struct mg_column l1_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 40},
+	{.name = "note", .type = MG_COL_TEXT, .nullable = 1},
+	{.name = "n", .type = MG_COL_INTEGER, .nullable = 1},
+};
+static const struct mg_column l2_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 40},
+	{.name = "note", .type = MG_COL_VARCHAR, .length = 10, .nullable = 1},
+	{.name = "n", .type = MG_COL_INTEGER, .nullable = 1},
+	{.name = "nick", .type = MG_COL_VARCHAR, .length = 4, .nullable = 1},
+};
+/* l1 -> l3: only an integer's width, in place on SQLite. */
+static const struct mg_column l3_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "name", .type = MG_COL_VARCHAR, .length = 40},
+	{.name = "note", .type = MG_COL_TEXT, .nullable = 1},
+	{.name = "n", .type = MG_COL_BIGINT, .nullable = 1},
+};
+static const struct mg_column l2_pets_cols[] = {
+	{.name = "id", .type = MG_COL_BIGINT, .identity = 1},
+	{.name = "tag", .type = MG_COL_VARCHAR, .length = 3},
+};
+static const struct mg_table l1_tables[] = {
+	{.name = "people",
+	 .n_columns = 4,
+	 .columns = l1_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_table l2_tables[] = {
+	{.name = "people",
+	 .n_columns = 5,
+	 .columns = l2_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+	{.name = "pets",
+	 .n_columns = 2,
+	 .columns = l2_pets_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_table l3_tables[] = {
+	{.name = "people",
+	 .n_columns = 4,
+	 .columns = l3_cols,
+	 .n_primary_key = 1,
+	 .primary_key = pk_id},
+};
+static const struct mg_schema l1 = {1, l1_tables, NULL}, l2 = {2, l2_tables, NULL},
+			      l3 = {1, l3_tables, NULL};
+
+/* 100 characters. */
+#define LONG100                                                                                    \
+	"'0123456789012345678901234567890123456789012345678901234567890123456789"                  \
+	"012345678901234567890123456789'"
+
+/* `sql` must fail on `db` with SQLite's CHECK error, changing nothing. */
+static void refused_long(struct mg_db *db, const char *sql)
+{
+	int rc = mg_db_exec(db, sql);
+
+	if (rc == 0 || !strstr(mg_db_errmsg(db), "CHECK constraint failed"))
+		fail_msg("not refused: %s (%d %s)", sql, rc, mg_db_errmsg(db));
+}
+
+/* A one-line query's value. */
+static char *value_of(struct mg_db *db, const char *sql)
+{
+	struct mg_rows *rows = NULL;
+	char *v = NULL;
+
+	must(db, mg_db_query(&rows, db, sql, 0, NULL), sql);
+	if (mg_rows_next(rows) == 1)
+		v = strdup(mg_rows_text(rows, 0) ? mg_rows_text(rows, 0) : "NULL");
+	mg_rows_free(rows);
+	return v;
+}
+
+static void assert_value(struct mg_db *db, const char *sql, const char *want)
+{
+	char *v = value_of(db, sql);
+
+	if (!v || strcmp(v, want) != 0)
+		fail_msg("%s: %s, expected %s", sql, v ? v : "(no row)", want);
+	free(v);
+}
+
+/* Every varchar refuses a longer value: created (create path, then the
+ * migration's new table, ADD COLUMN and rebuild), and after going down. */
+static void test_sqlite_length_check(void **state)
+{
+	struct e2e e;
+	struct mg_update_options up = {0}, down = {0};
+	struct mg_db *db = NULL;
+	char err[256], *url = sqlite_url("len");
+
+	(void)state;
+	e2e_init(&e, &l1, &l2);
+	if (mg_db_open(&db, url, err, sizeof(err)))
+		fail_msg("open %s: %s", url, err);
+	must(db, mg_update(NULL, db, &e.r1, &up), "create at 1");
+	must(db,
+	     mg_db_exec(db, "INSERT INTO people (name) VALUES "
+			    "('forty characters, not one more: 40 chars'), ('ok');"),
+	     "rows");
+	refused_long(db, "INSERT INTO people (name) VALUES (" LONG100 ")");
+	refused_long(db, "UPDATE people SET name = name || 'x'");
+	must(db, mg_update(NULL, db, &e.r2, &up), "migrate to 2");
+	must_verify(db, &e.r2);
+	refused_long(db, "INSERT INTO people (name) VALUES (" LONG100 ")");
+	refused_long(db, "INSERT INTO people (name, note) VALUES ('a', '11 chars!!!')");
+	refused_long(db, "INSERT INTO people (name, nick) VALUES ('a', 'five!')");
+	refused_long(db, "INSERT INTO pets (tag) VALUES ('four')");
+	/* Characters, not bytes, as on PostgreSQL. */
+	must(db,
+	     mg_db_exec(db, "INSERT INTO people (name, nick) VALUES ('\xc3\xa9\xc3\xa9\xc3\xa9"
+			    "\xc3\xa9', '\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9')"),
+	     "four two-byte characters");
+	assert_value(db, "SELECT count(*) FROM people", "3");
+	down.flags = MG_UPDATE_TO | MG_UPDATE_FORCE;
+	down.to = 1;
+	must(db, mg_update(NULL, db, &e.r2, &down), "down to 1");
+	must_verify(db, &e.r1);
+	refused_long(db, "INSERT INTO people (name) VALUES (" LONG100 ")");
+	mg_db_close(db);
+	free(url);
+	e2e_free(&e);
+}
+
+/* Opens `url` on a database made at l1 by a build that wrote no length
+ * checks: created at 1, the table's text then set to what that build
+ * wrote, and a row with a name of 100 characters (key 2). */
+static struct mg_db *old_build_db(const char *url, const struct mg_registry *at1)
+{
+	static const char old_people[] =
+		"CREATE TABLE people (\n    id INTEGER NOT NULL PRIMARY KEY,\n"
+		"    name VARCHAR(40) NOT NULL,\n    note TEXT,\n    n INTEGER\n)";
+	struct mg_update_options up = {0};
+	struct mg_strbuf sql = {0};
+	struct mg_db *db = NULL;
+	char err[256];
+
+	if (mg_db_open(&db, url, err, sizeof(err)))
+		fail_msg("open %s: %s", url, err);
+	must(db, mg_update(NULL, db, at1, &up), "create at 1");
+	mg_strbuf_puts(&sql, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = ");
+	mg_sql_string(&sql, old_people);
+	mg_strbuf_puts(&sql, " WHERE name = 'people'; PRAGMA writable_schema = RESET;");
+	must(db, mg_db_exec(db, mg_strbuf_cstr(&sql)), "the text of an older build");
+	mg_strbuf_free(&sql);
+	must(db, mg_db_exec(db, "INSERT INTO people (name) VALUES ('short'), (" LONG100 ")"),
+	     "a long value");
+	return db;
+}
+
+/*
+ * A SQLite VARCHAR(N) without its length check (a database made before
+ * modelgen wrote it, or by hand) verifies and baselines with a note; a
+ * migration whose rebuild or in-place change gives the table its check
+ * while a row is too long is refused as a guard refuses (column, count,
+ * example key), nothing changed; once the row is fixed it runs and the
+ * table has its check.
+ */
+static void test_sqlite_length_unchecked(void **state)
+{
+	static const char note[] =
+		"note: table people: column name is VARCHAR(40) without CHECK (length(name) <= 40) "
+		"(made before modelgen wrote it, or by hand): SQLite takes longer values until a "
+		"migration rebuilds the table\n";
+	static const char refusal[] =
+		": refused: column people.name: 1 row holds more than 40 characters, which "
+		"varchar(40) refuses (on SQLite by its length check, which this table gets now) "
+		"(for example the row with key 2); nothing changed";
+	struct e2e e, e3;
+	struct mg_update_options up = {0};
+	struct mg_status st;
+	struct mg_db *db = NULL;
+	char err[256], *url = sqlite_url("len_old"), *report = NULL;
+	int rc;
+
+	(void)state;
+	e2e_init(&e, &l1, &l2);
+	e2e_init(&e3, &l1, &l3);
+	/* By hand: --baseline adopts it, with the note. */
+	if (mg_db_open(&db, url, err, sizeof(err)))
+		fail_msg("open %s: %s", url, err);
+	must(db,
+	     mg_db_exec(db, "CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY, name "
+			    "VARCHAR(40) NOT NULL, note TEXT, n INTEGER)"),
+	     "table by hand");
+	rc = mg_baseline(&report, db, &e.r1, 1);
+	if (rc)
+		fail_msg("baseline: %d %s\n%s", rc, mg_db_errmsg(db), report ? report : "");
+	assert_non_null(report);
+	assert_string_equal(report, note);
+	free(report);
+	report = NULL;
+	mg_db_close(db);
+	free(url);
+
+	/* Made by an older build: --verify matches, with the note. */
+	url = sqlite_url("len_old");
+	db = old_build_db(url, &e.r1);
+	rc = mg_verify(&report, db, &e.r1, 0, 0);
+	if (rc)
+		fail_msg("verify: %d %s\n%s", rc, mg_db_errmsg(db), report ? report : "");
+	assert_non_null(report);
+	assert_string_equal(report, note);
+	free(report);
+	report = NULL;
+	/* The rebuild of people (note becomes a varchar) would give name its
+	 * check: refused, nothing changed. */
+	rc = mg_update(NULL, db, &e.r2, &up);
+	assert_int_equal(rc, MG_E_GUARD);
+	if (!strstr(mg_db_errmsg(db), refusal))
+		fail_msg("%s", mg_db_errmsg(db));
+	assert_int_equal(mg_status(&st, db, &e.r2), 0);
+	assert_int_equal(st.current, 1);
+	assert_value(db, "SELECT count(*) FROM people WHERE length(name) = 100", "1");
+	assert_value(db, "SELECT instr(sql, 'CHECK') FROM sqlite_schema WHERE name = 'people'",
+		     "0");
+	assert_value(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'pets'", "0");
+	/* The same by an in-place change (an integer's width). */
+	rc = mg_update(NULL, db, &e3.r2, &up);
+	assert_int_equal(rc, MG_E_GUARD);
+	if (!strstr(mg_db_errmsg(db), refusal))
+		fail_msg("%s", mg_db_errmsg(db));
+	assert_value(db, "SELECT instr(sql, 'CHECK') FROM sqlite_schema WHERE name = 'people'",
+		     "0");
+	/* Fixed, it migrates, and the table has its check. */
+	must(db, mg_db_exec(db, "UPDATE people SET name = 'fixed' WHERE id = 2"), "fix the value");
+	must(db, mg_update(NULL, db, &e.r2, &up), "migrate to 2");
+	rc = mg_verify(&report, db, &e.r2, 0, 0);
+	if (rc || report)
+		fail_msg("verify at 2: %d %s", rc, report ? report : "");
+	refused_long(db, "INSERT INTO people (name) VALUES (" LONG100 ")");
+	mg_db_close(db);
+
+	/* The in-place change, fixed, runs; name gets its check there too. */
+	url = (free(url), sqlite_url("len_old"));
+	db = old_build_db(url, &e3.r1);
+	must(db, mg_db_exec(db, "DELETE FROM people WHERE id = 2"), "no long value");
+	must(db, mg_update(NULL, db, &e3.r2, &up), "migrate to l3");
+	rc = mg_verify(&report, db, &e3.r2, 0, 0);
+	if (rc || report)
+		fail_msg("verify at l3: %d %s", rc, report ? report : "");
+	refused_long(db, "INSERT INTO people (name) VALUES (" LONG100 ")");
+	mg_db_close(db);
+	free(url);
+	e2e_free(&e);
+	e2e_free(&e3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2055,6 +2313,8 @@ int main(void)
 		cmocka_unit_test(test_pg_edge_text),
 		cmocka_unit_test(test_sqlite_drift_alike),
 		cmocka_unit_test(test_sqlite_in_place),
+		cmocka_unit_test(test_sqlite_length_check),
+		cmocka_unit_test(test_sqlite_length_unchecked),
 #ifdef HAVE_LIBPQ
 		cmocka_unit_test(test_pg_up_down),
 		cmocka_unit_test(test_runtime_pg),

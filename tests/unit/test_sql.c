@@ -128,6 +128,38 @@ static void test_literals(void **state)
 	assert_true(mg_sql_default_is_literal(".5"));
 }
 
+/* The length check of a SQLite varchar is read back in any spelling, and
+ * nothing else is taken for one. */
+static void test_length_check(void **state)
+{
+	static const char *const yes[] = {
+		"length(name) <= 40",
+		"LENGTH( \"name\" )<=40",
+		" ( length(`name`) <= 40 ) ",
+		"length([name])\n<=\t40",
+	};
+	static const char *const no[] = {
+		"length(name) < 40",     "length(name) <= 4O",      "length(name) <= 40 AND 1",
+		"length(name, 2) <= 40", "(length(name) <= 40",     "length(name) <= 99999999999",
+		"length() <= 40",        "char_length(name) <= 40",
+	};
+	char col[64];
+	unsigned n = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		col[0] = 0;
+		if (!mg_sql_parse_length_check(yes[i], col, sizeof(col), &n))
+			fail_msg("not read: %s", yes[i]);
+		assert_string_equal(col, "name");
+		assert_int_equal(n, 40);
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (mg_sql_parse_length_check(no[i], col, sizeof(col), &n))
+			fail_msg("read as a length check: %s", no[i]);
+}
+
 static void test_create_table_sqlite(void **state)
 {
 	struct mg_strbuf b = {0};
@@ -138,7 +170,7 @@ static void test_create_table_sqlite(void **state)
 		mg_strbuf_cstr(&b),
 		"CREATE TABLE users (\n"
 		"    id INTEGER NOT NULL PRIMARY KEY,\n"
-		"    \"user\" VARCHAR(64) NOT NULL,\n"
+		"    \"user\" VARCHAR(64) NOT NULL CHECK (length(\"user\") <= 64),\n"
 		"    email TEXT,\n"
 		"    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 		"    score DOUBLE PRECISION NOT NULL DEFAULT 1.5,\n"
@@ -261,13 +293,10 @@ static void test_schema_sqlite_runs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ident),
-		cmocka_unit_test(test_literals),
-		cmocka_unit_test(test_create_table_sqlite),
-		cmocka_unit_test(test_create_table_pg),
-		cmocka_unit_test(test_order),
-		cmocka_unit_test(test_schema_pg),
-		cmocka_unit_test(test_schema_sqlite_runs),
+		cmocka_unit_test(test_ident),           cmocka_unit_test(test_literals),
+		cmocka_unit_test(test_length_check),    cmocka_unit_test(test_create_table_sqlite),
+		cmocka_unit_test(test_create_table_pg), cmocka_unit_test(test_order),
+		cmocka_unit_test(test_schema_pg),       cmocka_unit_test(test_schema_sqlite_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -226,7 +226,8 @@ static int verify(const char *prog, struct mg_db *db, const struct mg_registry *
 	else
 		printf("schema matches migration %u (%s)", s.current, name);
 	put_pending(s.current, reg);
-	printf(rc ? ":\n%s" : "\n", report ? report : "");
+	/* A match may come with notes (mg_verify). */
+	printf(rc || report ? ":\n%s" : "\n", report ? report : "");
 	free(report);
 	return rc ? 1 : 0;
 }
@@ -391,13 +392,16 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 			status = 1;
 			goto done;
 		}
-		free(report);
 		if (rc == 0 && number == 0)
 			printf("database adopted at migration 0 (none applied: its tables are "
 			       "all foreign)\n");
 		else if (rc == 0)
 			printf("database adopted at migration %u (%s)\n", number,
 			       reg->migrations[number - 1]->name);
+		/* A match may come with notes (mg_verify). */
+		if (rc == 0 && report)
+			printf("%s", report);
+		free(report);
 		break;
 	}
 	}

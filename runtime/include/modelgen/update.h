@@ -120,7 +120,11 @@ MG_EXTERN int mg_status(struct mg_status *out, struct mg_db *db, const struct mg
  * lists as foreign (MG_FOREIGN_TABLE). Returns 0 when equal,
  * MG_E_DRIFT when not (then *report, when not NULL, receives a malloc'd
  * text of one line per difference that the caller frees), MG_E_UNMANAGED,
- * or another code. Changes nothing; works on a read-only connection.
+ * or another code. Changes nothing; works on a read-only connection. A
+ * match can come with notes, lines "note: ..." in *report (malloc'd too):
+ * SQLite varchar(N) columns of a table made before modelgen wrote their
+ * length check, which take longer values. The caller frees *report
+ * whenever it is not NULL.
  */
 MG_EXTERN int mg_verify(char **report, struct mg_db *db, const struct mg_registry *reg,
 			int use_number, unsigned number);
@@ -130,7 +134,8 @@ MG_EXTERN int mg_verify(char **report, struct mg_db *db, const struct mg_registr
  * the schema after migration `number` and stamps migrations 1..number as
  * applied. `number` 0 adopts a database that has only tables the registry
  * lists as foreign (MG_FOREIGN_TABLE): mg_update then applies every
- * migration. Returns 0, MG_E_DRIFT (*report as for mg_verify), MG_E_RANGE,
+ * migration. Returns 0 (*report: NULL or notes, as for mg_verify),
+ * MG_E_DRIFT (*report as for mg_verify), MG_E_RANGE,
  * MG_E_INCONSISTENT (it already has bookkeeping) or another code.
  */
 MG_EXTERN int mg_baseline(char **report, struct mg_db *db, const struct mg_registry *reg,

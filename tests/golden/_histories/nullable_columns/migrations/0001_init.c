@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: none
  * result: sha256:d9959c1f8d5e545a42f791ed8c029f508eda8e6cce7f1a2f9b8af11ff6571e93
- * checksum: sha256:23af8380ceaeaee32158cd83ab04499d353052f76f6f9c405ebc7c3f9a2b0690
+ * checksum: sha256:8fe4cac73c6efb7fed2f6e4856252a94d6aef05de704fc80d6d18236ceb0adb3
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -25,7 +25,7 @@ static const struct mg_op up_ops[] = {
 static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE TABLE users (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
-	           "    username VARCHAR(64) NOT NULL,\n"
+	           "    username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),\n"
 	           "    email TEXT,\n"
 	           "    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 	           "    nickname TEXT,\n"

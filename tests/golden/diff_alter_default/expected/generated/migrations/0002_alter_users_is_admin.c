@@ -38,7 +38,7 @@ static const struct mg_step sqlite_up[] = {
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT true,
 	 *     rating DOUBLE PRECISION NOT NULL
@@ -68,7 +68,7 @@ static const struct mg_step sqlite_down[] = {
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL

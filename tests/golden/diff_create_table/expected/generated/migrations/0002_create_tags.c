@@ -6,7 +6,7 @@
  * models: models/media.h, models/tag.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:d5ff4d7048776b4e78c4f95835d773077fb05afa030b368633ec1ac972a7c7c9
- * checksum: sha256:2cc15163d5e0e368a0b889397e08ed01acfdd699ce7c9a07b204e6632dac45c6
+ * checksum: sha256:36e79a4cfcd0dff432dc56dc11170eadba5243e8d44ef0a976fc64650f1188e0
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -25,7 +25,7 @@ static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE TABLE tags (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    media_id BIGINT NOT NULL,\n"
-	           "    name VARCHAR(32) NOT NULL,\n"
+	           "    name VARCHAR(32) NOT NULL CHECK (length(name) <= 32),\n"
 	           "    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
 	           ");\n")},
 };

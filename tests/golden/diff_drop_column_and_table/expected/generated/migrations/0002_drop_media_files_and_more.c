@@ -44,7 +44,7 @@ static const struct mg_step sqlite_down[] = {
 	/* Table rebuild (see the review notes); the runtime runs:
 	 * CREATE TABLE users__mg_new (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL

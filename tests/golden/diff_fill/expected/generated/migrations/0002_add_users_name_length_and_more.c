@@ -40,7 +40,7 @@ static const struct mg_step sqlite_up[] = {
 	/* Table rebuild (see the review notes); the runtime runs:
 	 * CREATE TABLE users__mg_new (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT NOT NULL,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL,
@@ -80,7 +80,7 @@ static const struct mg_step sqlite_down[] = {
 	 * PRAGMA writable_schema = ON;
 	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL

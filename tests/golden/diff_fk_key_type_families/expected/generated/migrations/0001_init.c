@@ -6,7 +6,7 @@
  * models: models/model.h
  * parent: none
  * result: sha256:c40a256f84af3046fb554df568fe48f2db6a59081e94ed891c134672ce350814
- * checksum: sha256:8fe027c4c8fd8b61e73eec91be784acb8e0fd50b4afe3df08912ff727a3ab6a2
+ * checksum: sha256:8e96159e7cfc322ee4af81bcbfea99b6ad084fa1cf6dd2b0511643d3ec35a691
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -32,7 +32,7 @@ static const struct mg_op up_ops[] = {
 static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE TABLE accounts (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
-	           "    handle VARCHAR(8) NOT NULL,\n"
+	           "    handle VARCHAR(8) NOT NULL CHECK (length(handle) <= 8),\n"
 	           "    email TEXT NOT NULL\n"
 	           ");\n"
 	           "CREATE UNIQUE INDEX uq_accounts_email ON accounts (email);\n"
@@ -44,8 +44,8 @@ static const struct mg_step sqlite_up[] = {
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    account_id SMALLINT NOT NULL,\n"
 	           "    flag_id BIGINT,\n"
-	           "    handle VARCHAR(32) NOT NULL,\n"
-	           "    email VARCHAR(64),\n"
+	           "    handle VARCHAR(32) NOT NULL CHECK (length(handle) <= 32),\n"
+	           "    email VARCHAR(64) CHECK (length(email) <= 64),\n"
 	           "    CONSTRAINT fk_notes_account_id FOREIGN KEY (account_id) REFERENCES accounts (id),\n"
 	           "    CONSTRAINT fk_notes_email FOREIGN KEY (email) REFERENCES accounts (email),\n"
 	           "    CONSTRAINT fk_notes_flag_id FOREIGN KEY (flag_id) REFERENCES flags (id),\n"

@@ -6,7 +6,7 @@
  * models: models/media.h, models/tag.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:aa4cb0468f027c6f16abba02691b3e1934ea3054c728132676b879afd9265611
- * checksum: sha256:ccecab893d818736fbe8937b6efdd7b7bd2f3ad6089b1b2dc67cd6787abeb5fc
+ * checksum: sha256:0ee7fceceefa00dc13a8634a0af218b03c3287d1fba31ef11f0e5b818348b764
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -47,7 +47,7 @@ static const struct mg_step sqlite_up[] = {
 	{MG_SQL(6, "CREATE TABLE tags (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
 	           "    media_id BIGINT NOT NULL,\n"
-	           "    name VARCHAR(32) NOT NULL,\n"
+	           "    name VARCHAR(32) NOT NULL CHECK (length(name) <= 32),\n"
 	           "    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
 	           ");\n")},
 	/* Table rebuild (see the review notes); the runtime runs:
@@ -66,7 +66,7 @@ static const struct mg_step sqlite_up[] = {
 	/* Table rebuild (see the review notes); the runtime runs:
 	 * CREATE TABLE users__mg_new (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     score REAL NOT NULL,
@@ -130,7 +130,7 @@ static const struct mg_step sqlite_down[] = {
 	/* Table rebuild (see the review notes); the runtime runs:
 	 * CREATE TABLE users__mg_new (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
-	 *     username VARCHAR(64) NOT NULL,
+	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL
