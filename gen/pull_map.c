@@ -452,6 +452,40 @@ static const char *comment_read_back(struct mg_arena *a, const char *text)
 
 /* ---- types --------------------------------------------------------------- */
 
+/* SQLite: 1 when check `ck` of `t` is the length check modelgen writes for
+ * a column of `t` declared VARCHAR(N) (mg_sql_length_check): it makes the
+ * column a varchar(N) of the model, and is no check of its own. */
+static int sqlite_length_check(struct mg_arena *a, const struct pl_table *t,
+			       const struct pl_check *ck)
+{
+	char name[128];
+	unsigned n;
+	size_t i;
+
+	if (!mg_sql_parse_length_check(ck->expr, name, sizeof(name), &n))
+		return 0;
+	for (i = 0; i < t->n_columns; i++)
+		if (strcasecmp(t->columns[i].name, name) == 0)
+			return strcmp(type_key(a, t->columns[i].type),
+				      mg_arena_printf(a, "VARCHAR(%u)", n)) == 0;
+	return 0;
+}
+
+/* SQLite: 1 when column `c` of `t` has its length check (see above). */
+static int sqlite_length_checked(struct mg_arena *a, const struct pl_table *t,
+				 const struct pl_column *c)
+{
+	char name[128];
+	unsigned n;
+	size_t i;
+
+	for (i = 0; i < t->n_checks; i++)
+		if (mg_sql_parse_length_check(t->checks[i].expr, name, sizeof(name), &n) &&
+		    strcasecmp(name, c->name) == 0 && sqlite_length_check(a, t, &t->checks[i]))
+			return 1;
+	return 0;
+}
+
 /* The C type a person would pick for a column of an SQL type modelgen has
  * no C type for (MG_TYPE), by what the type holds. */
 static void ctype_for_custom(struct colmap *cm, const char *key, enum mg_dialect d)
@@ -597,6 +631,13 @@ static int map_type(struct mapper *m, const struct pl_table *t, const struct pl_
 		cm->array = len + 1;
 		cm->sql.type = MG_COL_VARCHAR;
 		cm->sql.length = len;
+		/* As dbupdate --verify and --baseline take it (runtime drift.h). */
+		if (d == MG_DIALECT_SQLITE && !sqlite_length_checked(a, t, c))
+			finding(m, table_subject(m, t), PM_NOTE, "unchecked varchar",
+				"column %s: %s without CHECK (length(%s) <= %u) takes longer "
+				"values here; new databases, and this one once a migration "
+				"rebuilds the table, refuse them",
+				c->name, c->type, c->name, len);
 	}
 	if (!cm->ctype && d == MG_DIALECT_POSTGRESQL && strcmp(key, "CHARACTER VARYING") == 0) {
 		cm->ctype = "char *";
@@ -1371,8 +1412,12 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 	/* What the headers leave out, for the reader of the header too. */
 	for (i = 0; i < t->n_checks; i++) {
 		const struct pl_check *ck = &t->checks[i];
-		const char *what = ck->name ? mg_arena_printf(a, "%s: %s", ck->name, ck->expr)
-					    : mg_arena_printf(a, "CHECK (%s)", ck->expr);
+		const char *what;
+
+		if (sqlite && sqlite_length_check(a, t, ck))
+			continue; /* the varchar's own (map_type) */
+		what = ck->name ? mg_arena_printf(a, "%s: %s", ck->name, ck->expr)
+				: mg_arena_printf(a, "CHECK (%s)", ck->expr);
 
 		if (!ck->name && strncmp(ck->expr, "CHECK", 5) != 0)
 			what = mg_arena_printf(a, "CHECK (%s)", ck->expr);

@@ -435,6 +435,8 @@ def apply_report(dialect, orig, fresh, report):
                          % (re.escape(c), re.escape(coll)), r"\1")
             elif rest.startswith("AUTOINCREMENT") or rest.startswith("MG_TYPE("):
                 pass  # not in a dump (the type exists through the prelude)
+            elif re.match(r"\S+ without CHECK \(length\(", rest):
+                pass  # SQLite's length check of a varchar: not in a dump
             else:
                 raise unknown
             continue
