@@ -48,7 +48,9 @@ Normalisation:
     CONSTRAINT clause of the CREATE TABLE text (SQLite keeps it nowhere
     else; `-` when there is none); an automatic index of an inline UNIQUE
     constraint is named `(auto)`. Foreign key target columns left implicit
-    are resolved to the parent's primary key.
+    are resolved to the parent's primary key. The length check modelgen
+    writes after a varchar column (`CHECK (length(col) <= N)`) is shown
+    as `CHECK length <= N` at the end of the column's line.
   - PostgreSQL: the sequence behind an identity or serial column, by name
     without its schema (a renamed table must rename it too, or the two
     paths differ).
@@ -65,7 +67,7 @@ as a list of lines, opts being {"column_order", "no_names", "no_comments"}
 subprocess.run(["psql", ..., "-d", url, "-c", QUERY]) call whose stdout is
 one JSON document (evolve.py runs that query in its own session).
 
-Not covered: CHECK constraints, collations, partial or expression index
+Not covered: CHECK constraints (but SQLite's length check), collations, partial or expression index
 details beyond a marker, trigger and view bodies, sequences' state.
 """
 
@@ -209,6 +211,15 @@ def qi(name):
     return '"' + name.replace('"', '""') + '"'
 
 
+def sqlite_length_check(create_sql, column):
+    """N of a `CHECK (length(column) <= N)` in a CREATE TABLE text, or
+    None."""
+    name = r"(?:%s|\"%s\"|`%s`|\[%s\])" % ((re.escape(column),) * 2 + (re.escape(column),) * 2)
+    m = re.search(r"\bCHECK\s*\(\s*\(?\s*length\s*\(\s*%s\s*\)\s*<=\s*(\d+)\s*\)?\s*\)" % name,
+                  strip_sql_comments(create_sql), re.I)
+    return m.group(1) if m else None
+
+
 def sqlite_dump_con(con, opts):
     objects = con.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
@@ -254,6 +265,9 @@ def sqlite_dump_con(con, opts):
                 parts.append("IDENTITY rowid")
             if hidden in (2, 3):
                 parts.append("GENERATED " + ("virtual" if hidden == 2 else "stored"))
+            n = sqlite_length_check(create_sql or "", cname)
+            if n is not None:
+                parts.append("CHECK length <= %s" % n)
             col_lines.append((cid, cname, "  " + " ".join(parts)))
         col_lines.sort(key=(lambda c: c[0]) if opts["column_order"] else (lambda c: c[1]))
         lines.extend(c[2] for c in col_lines)
