@@ -6,7 +6,7 @@
  * models: models/media.h, models/modelgen_foreign.h, models/user.h
  * parent: none
  * result: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
- * checksum: sha256:543e06bc249000509808a15aa4a892cb1e410b55fd663a7542d669a1a937d13e
+ * checksum: sha256:d996e365eb28540ce7458da46d47262a34a315fc435b70b6d9636a3a1405cc5d
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -25,7 +25,7 @@ static const struct mg_op up_ops[] = {
 static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE TABLE users (\n"
 	           "    id INTEGER NOT NULL PRIMARY KEY,\n"
-	           "    username VARCHAR(64) NOT NULL,\n"
+	           "    username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),\n"
 	           "    email TEXT,\n"
 	           "    is_admin BOOLEAN NOT NULL DEFAULT false,\n"
 	           "    rating DOUBLE PRECISION NOT NULL\n"
