@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:b2ca914a20cd49c3be0ebda6d8093fc3224f181a867478182416224b3a5032bc
  * result: sha256:766151440262976b38fafeff940163863d21eb1370316b615fbc17925e7d415f
- * checksum: sha256:9878adc77d3b6c6d5828004735125335ad10cf2599079cfb4092bbc236577072
+ * checksum: sha256:c0d8bfceeabd4cea5e4abf3715dfbdad01636c4fe24ba8cee09863aba54e4494
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -62,22 +62,23 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE users__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
-	 *     email TEXT DEFAULT '',
+	 *     email TEXT DEFAULT '''',
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL
-	 * );
-	 * INSERT INTO users__mg_new (id, username, email, is_admin, rating)
-	 *   SELECT id, username, email, is_admin, rating FROM users;
-	 * DROP TABLE users;
-	 * ALTER TABLE users__mg_new RENAME TO users;
-	 * CREATE INDEX ix_users_email ON users (email);
-	 * CREATE UNIQUE INDEX uq_users_username ON users (username);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'users';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1)},
+	{MG_REBUILD(&rebuild_down_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
