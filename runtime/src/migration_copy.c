@@ -643,7 +643,7 @@ int mg_copy_read(struct mg_migration **out, int *needs_code, struct mg_arena *ar
 	const char *dialect;
 	size_t n = strlen(dialect_names[d]);
 	char key[32];
-	void *a;
+	void *a = NULL;
 	int k;
 
 	*out = NULL;
