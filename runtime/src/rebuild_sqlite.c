@@ -310,7 +310,7 @@ static int default_changes(const struct mg_column *c, const char *live)
 /*
  * Reads the live columns of rb's table into names[0..*n) in stored order
  * (they must be rb->table's: MG_E_DRIFT otherwise), and appends to `touch`
- * "c = c, " for each column whose default changes: a row stored before
+ * "c = c" (", " between) for each column whose default changes: a row stored before
  * the column was added has no value for it, it reads the default, so it is
  * written out with the value it reads now before the default changes.
  */
@@ -341,10 +341,10 @@ static int live_columns(struct mg_db *db, const struct mg_rebuild *rb, char **na
 			break;
 		}
 		if (default_changes(c, mg_rows_text(rows, 1))) {
+			mg_strbuf_puts(touch, touch->len ? ", " : "");
 			mg_sql_ident(touch, name);
 			mg_strbuf_puts(touch, " = ");
 			mg_sql_ident(touch, name);
-			mg_strbuf_puts(touch, ", ");
 		}
 	}
 	mg_rows_free(rows);
@@ -361,7 +361,7 @@ static int live_columns(struct mg_db *db, const struct mg_rebuild *rb, char **na
  * them), rebuilds it instead (*rebuilt = 1): a rebuild copies every row
  * whole.
  */
-static int write_out(struct mg_db *db, const struct mg_rebuild *rb, struct mg_strbuf *touch,
+static int write_out(struct mg_db *db, const struct mg_rebuild *rb, const struct mg_strbuf *touch,
 		     int *rebuilt)
 {
 	const char *p[1] = {rb->table->name};
@@ -381,11 +381,11 @@ static int write_out(struct mg_db *db, const struct mg_rebuild *rb, struct mg_st
 		rc = rebuild_sqlite(db, rb);
 		goto done;
 	}
-	touch->len -= 2; /* the last ", " */
-	touch->ptr[touch->len] = 0;
 	mg_strbuf_puts(&sql, "UPDATE ");
 	mg_sql_ident(&sql, p[0]);
 	mg_strbuf_printf(&sql, " SET %s", mg_strbuf_cstr(touch));
+	if (mg_strbuf_failed(touch))
+		mg_strbuf_fail(&sql);
 	rc = db_exec_buf(db, &sql);
 done:
 	free(triggers);
