@@ -62,35 +62,70 @@
 #include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
-#include "util/strbuf.h"
 
 /* ---- writing ---------------------------------------------------------- */
 
 /*
  * The canonical text is written directly rather than through a jansson tree:
  * snapshot_dump runs on every schema hash, and building and sorting a tree
- * of a thousand tables was most of `modelgen diff`'s own time. The output is byte for byte what
- * json_dumps(JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENSURE_ASCII) gives for
- * the same document (test_snapshot checks it against jansson): members in
- * byte order of their keys, which the writers below spell out by hand.
+ * of a thousand tables was most of `modelgen diff`'s own time; it goes into
+ * a plain buffer, one capacity check per piece. The output is byte for byte
+ * what json_dumps(JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENSURE_ASCII) gives
+ * for the same document (test_snapshot checks it against jansson): members
+ * in byte order of their keys, which the writers below spell out by hand.
  */
 
 struct writer {
-	struct mg_strbuf *b;
+	char *buf; /* malloc'd; NUL-terminated only by snapshot_dump */
+	size_t len, cap;
 	unsigned depth;
 };
 
+/* Makes room for `n` more bytes and a NUL; aborts when memory runs out
+ * (snapshot_dump's contract). */
+static void need(struct writer *w, size_t n)
+{
+	size_t cap;
+	char *fresh;
+
+	if (w->cap - w->len > n)
+		return;
+	cap = w->cap ? w->cap : 65536;
+	while (cap - w->len <= n)
+		cap *= 2;
+	fresh = realloc(w->buf, cap);
+	if (!fresh) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	w->buf = fresh;
+	w->cap = cap;
+}
+
+static void putn(struct writer *w, const char *s, size_t n)
+{
+	need(w, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void putc_(struct writer *w, char c)
+{
+	need(w, 1);
+	w->buf[w->len++] = c;
+}
+
+/* A string literal, its length known at compile time. */
+#define put_lit(w, lit) putn((w), (lit), sizeof(lit) - 1)
+
 static void put_indent(struct writer *w)
 {
-	static const char spaces[] = "                                ";
-	unsigned n = 2 * w->depth;
+	size_t n = 2 * (size_t)w->depth;
 
-	mg_strbuf_putc(w->b, '\n');
-	while (n > sizeof(spaces) - 1) {
-		mg_strbuf_putn(w->b, spaces, sizeof(spaces) - 1);
-		n -= (unsigned)sizeof(spaces) - 1;
-	}
-	mg_strbuf_putn(w->b, spaces, n);
+	need(w, n + 1);
+	w->buf[w->len++] = '\n';
+	memset(w->buf + w->len, ' ', n);
+	w->len += n;
 }
 
 /* A JSON string, ASCII only: the escapes jansson writes, non-ASCII as
@@ -98,9 +133,8 @@ static void put_indent(struct writer *w)
 static void put_string(struct writer *w, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	struct mg_strbuf *b = w->b;
 
-	mg_strbuf_putc(b, '"');
+	putc_(w, '"');
 	while (*s) {
 		const unsigned char *run = s;
 		uint32_t cp;
@@ -109,7 +143,7 @@ static void put_string(struct writer *w, const char *str)
 
 		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
 			s++;
-		mg_strbuf_putn(b, (const char *)run, (size_t)(s - run));
+		putn(w, (const char *)run, (size_t)(s - run));
 		if (!*s)
 			break;
 		n = model_utf8_decode(s, &cp);
@@ -123,25 +157,25 @@ static void put_string(struct writer *w, const char *str)
 		s += n;
 		switch (cp) {
 		case '"':
-			mg_strbuf_puts(b, "\\\"");
+			put_lit(w, "\\\"");
 			continue;
 		case '\\':
-			mg_strbuf_puts(b, "\\\\");
+			put_lit(w, "\\\\");
 			continue;
 		case '\b':
-			mg_strbuf_puts(b, "\\b");
+			put_lit(w, "\\b");
 			continue;
 		case '\f':
-			mg_strbuf_puts(b, "\\f");
+			put_lit(w, "\\f");
 			continue;
 		case '\n':
-			mg_strbuf_puts(b, "\\n");
+			put_lit(w, "\\n");
 			continue;
 		case '\r':
-			mg_strbuf_puts(b, "\\r");
+			put_lit(w, "\\r");
 			continue;
 		case '\t':
-			mg_strbuf_puts(b, "\\t");
+			put_lit(w, "\\t");
 			continue;
 		}
 		if (cp < 0x10000) {
@@ -152,39 +186,50 @@ static void put_string(struct writer *w, const char *str)
 				 (unsigned)(0xD800 | (cp >> 10)),
 				 (unsigned)(0xDC00 | (cp & 0x3FF)));
 		}
-		mg_strbuf_puts(b, esc);
+		putn(w, esc, strlen(esc));
 	}
-	mg_strbuf_putc(b, '"');
+	putc_(w, '"');
 }
 
-/* Opens member `key` of the current object; `first` is 1 for its first. */
-static void put_key(struct writer *w, const char *key, int first)
+/* Opens member `key` (`n` bytes) of the current object; `first` is 1 for
+ * its first. */
+static void put_key_n(struct writer *w, const char *key, size_t n, int first)
 {
+	size_t indent = 2 * (size_t)w->depth;
+	char *o;
+
+	need(w, n + indent + 6);
+	o = w->buf + w->len;
 	if (!first)
-		mg_strbuf_putc(w->b, ',');
-	put_indent(w);
-	mg_strbuf_putc(w->b, '"');
-	mg_strbuf_puts(w->b, key);
-	mg_strbuf_puts(w->b, "\": ");
+		*o++ = ',';
+	*o++ = '\n';
+	memset(o, ' ', indent);
+	o += indent;
+	*o++ = '"';
+	memcpy(o, key, n);
+	o += n;
+	memcpy(o, "\": ", 3);
+	w->len = (size_t)(o + 3 - w->buf);
 }
 
-static void put_str_member(struct writer *w, const char *key, const char *value, int first)
-{
-	put_key(w, key, first);
-	put_string(w, value);
-}
+/* The keys are literals: their lengths are known at compile time. */
+#define put_key(w, key, first)                put_key_n((w), (key), sizeof(key) - 1, (first))
+#define put_str_member(w, key, value, first)  (put_key(w, key, first), put_string((w), (value)))
+#define put_bool_member(w, key, value, first) (put_key(w, key, first), put_bool((w), (value)))
 
-static void put_bool_member(struct writer *w, const char *key, int value, int first)
+static void put_bool(struct writer *w, int value)
 {
-	put_key(w, key, first);
-	mg_strbuf_puts(w->b, value ? "true" : "false");
+	if (value)
+		put_lit(w, "true");
+	else
+		put_lit(w, "false");
 }
 
 /* Starts an array or object whose elements follow with put_elem; an empty
  * one is "[]" / "{}" on one line, as jansson writes it. */
 static void open_list(struct writer *w, char open, size_t n)
 {
-	mg_strbuf_putc(w->b, open);
+	putc_(w, open);
 	if (n)
 		w->depth++;
 }
@@ -195,13 +240,13 @@ static void close_list(struct writer *w, char close, size_t n)
 		w->depth--;
 		put_indent(w);
 	}
-	mg_strbuf_putc(w->b, close);
+	putc_(w, close);
 }
 
 static void put_elem(struct writer *w, size_t i)
 {
 	if (i)
-		mg_strbuf_putc(w->b, ',');
+		putc_(w, ',');
 	put_indent(w);
 }
 
@@ -238,8 +283,10 @@ static void put_column(struct writer *w, const struct mg_column *c)
 	}
 	put_bool_member(w, "identity", c->identity, first);
 	if (c->type == MG_COL_VARCHAR) {
+		char n[24];
+
 		put_key(w, "length", 0);
-		mg_strbuf_printf(w->b, "%lld", (long long)c->length);
+		putn(w, n, (size_t)snprintf(n, sizeof(n), "%lld", (long long)c->length));
 	}
 	put_str_member(w, "name", c->name, 0);
 	put_bool_member(w, "nullable", c->nullable, 0);
@@ -311,17 +358,25 @@ char *snapshot_dump(const struct mg_schema *schema)
 char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
 			    const char *const *foreign)
 {
-	struct mg_strbuf b = {0};
-	struct writer w = {&b, 0};
-	size_t i;
+	struct writer w = {NULL, 0, 0, 0};
+	char format[16];
+	size_t i, guess = 256 + 64 * n_foreign;
 
+	/* About what the tables take, so that the buffer is not copied as it
+	 * grows (2.3 KB a table of 10 columns). */
+	for (i = 0; i < schema->n_tables; i++) {
+		const struct mg_table *t = &schema->tables[i];
+
+		guess += 256 + 192 * t->n_columns + 160 * t->n_indexes + 224 * t->n_foreign_keys;
+	}
+	need(&w, guess);
 	open_list(&w, '{', 1);
 	if (n_foreign) {
 		put_key(&w, "foreign_tables", 1);
 		put_names(&w, n_foreign, foreign);
 	}
 	put_key(&w, "format", !n_foreign);
-	mg_strbuf_printf(&b, "%d", SNAPSHOT_FORMAT);
+	putn(&w, format, (size_t)snprintf(format, sizeof(format), "%d", SNAPSHOT_FORMAT));
 	put_key(&w, "tables", 0);
 	open_list(&w, '[', schema->n_tables);
 	for (i = 0; i < schema->n_tables; i++) {
@@ -330,8 +385,9 @@ char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
 	}
 	close_list(&w, ']', schema->n_tables);
 	close_list(&w, '}', 1);
-	mg_strbuf_putc(&b, '\n');
-	return mg_strbuf_detach(&b);
+	putc_(&w, '\n');
+	w.buf[w.len] = '\0';
+	return w.buf;
 }
 
 /* Writes "sha256:" and the hex SHA-256 of snapshot_dump(schema) to `out`. */
