@@ -45,6 +45,7 @@
 	X(clang_getDiagnosticSpelling)                                                             \
 	X(clang_getExpansionLocation)                                                              \
 	X(clang_getFile)                                                                           \
+	X(clang_getFileContents)                                                                   \
 	X(clang_getFileName)                                                                       \
 	X(clang_getLocation)                                                                       \
 	X(clang_getNumDiagnostics)                                                                 \
@@ -109,6 +110,7 @@ int libclang_load(char *err, size_t errlen);
 #define clang_getDiagnosticSpelling        (mg_clang.clang_getDiagnosticSpelling)
 #define clang_getExpansionLocation         (mg_clang.clang_getExpansionLocation)
 #define clang_getFile                      (mg_clang.clang_getFile)
+#define clang_getFileContents              (mg_clang.clang_getFileContents)
 #define clang_getFileName                  (mg_clang.clang_getFileName)
 #define clang_getLocation                  (mg_clang.clang_getLocation)
 #define clang_getNumDiagnostics            (mg_clang.clang_getNumDiagnostics)

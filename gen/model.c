@@ -154,22 +154,25 @@ static int is_single_key(const struct mg_table *t, const char *col)
 	return 0;
 }
 
-/* Checks a column name list (primary key or index); `what` names it. */
+/* Checks a column name list (primary key or index); `what` names it, then
+ * `name` in quotes unless NULL (put together only for a message). */
 static size_t check_list(const struct mg_table *t, size_t n, const char *const *names,
-			 const char *what, const struct diag_loc *loc, struct diag_list *diags)
+			 const char *what, const char *name, const struct diag_loc *loc,
+			 struct diag_list *diags)
 {
+	const char *q = name ? " '" : "", *nm = name ? name : "", *q2 = name ? "'" : "";
 	size_t i, j, errors = 0;
 
 	for (i = 0; i < n; i++) {
 		if (find_col(t, names[i]) == (size_t)-1) {
-			diag_error(diags, loc, "%s names unknown column '%s' of table '%s'", what,
-				   names[i], t->name);
+			diag_error(diags, loc, "%s%s%s%s names unknown column '%s' of table '%s'",
+				   what, q, nm, q2, names[i], t->name);
 			errors++;
 		}
 		for (j = 0; j < i; j++)
 			if (strcmp(names[i], names[j]) == 0) {
-				diag_error(diags, loc, "%s names column '%s' twice", what,
-					   names[i]);
+				diag_error(diags, loc, "%s%s%s%s names column '%s' twice", what, q,
+					   nm, q2, names[i]);
 				errors++;
 				break;
 			}
@@ -332,7 +335,7 @@ static size_t validate_keys(struct mg_arena *scratch, const struct mg_schema *s,
 			   t->name);
 		errors++;
 	}
-	errors += check_list(t, t->n_primary_key, t->primary_key, "the primary key",
+	errors += check_list(t, t->n_primary_key, t->primary_key, "the primary key", NULL,
 			     &info->primary_key, diags);
 	for (i = 0; i < t->n_primary_key; i++) {
 		size_t c = find_col(t, t->primary_key[i]);
@@ -350,10 +353,8 @@ static size_t validate_keys(struct mg_arena *scratch, const struct mg_schema *s,
 		const struct diag_loc *loc = &info->index_locs[i];
 
 		errors += check_list(t, ix->n_columns, ix->columns,
-				     mg_arena_printf(scratch, "%s '%s'",
-						     ix->unique ? "unique constraint" : "index",
-						     ix->name),
-				     loc, diags);
+				     ix->unique ? "unique constraint" : "index", ix->name, loc,
+				     diags);
 		if (i > 0 && strcmp(t->indexes[i - 1].name, ix->name) == 0) {
 			diag_error(diags, loc, "%s '%s' is declared twice",
 				   ix->unique ? "unique constraint" : "index", ix->name);
