@@ -38,6 +38,12 @@ size_t snapshot_foreign_tables(const struct mg_schema *snapshot, const char *con
 int snapshot_parse(struct mg_schema **out, const char *text, const char *path,
 		   struct diag_list *diags);
 
+/* snapshot_parse through the full (jansson) loader only, never the fast
+ * reader of snapshot_dump's own text: for the fuzzer, which checks that
+ * the two accept the same texts as the same schemas. */
+int snapshot_parse_full(struct mg_schema **out, const char *text, const char *path,
+			struct diag_list *diags);
+
 /* Reads and parses the file at `path` (see snapshot_parse). A missing file
  * is an error here; callers that accept one check first. */
 int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *diags);
