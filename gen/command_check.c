@@ -151,12 +151,16 @@ static const struct mg_schema *check_schemas(struct run *r)
 {
 	const struct mg_migration *const *migs;
 	struct mg_schema *s = NULL, *next;
+	/* The schemas stay until the run ends: their tables can be cached. */
+	struct snapshot_cache *cache;
 	size_t n, i, k = 0;
+	char hash[72];
 
 	migs = history_migrations(&r->h, r->h.n_files, &n);
 	if (mg_schema_at(&s, migs, n, NULL, 0, 0) != 0)
 		return NULL;
 	run_schema(r, s);
+	cache = snapshot_cache_new();
 	for (i = 0; i < r->h.n_files; i++) {
 		const struct history_file *f = &r->h.files[i];
 
@@ -168,13 +172,20 @@ static const struct mg_schema *check_schemas(struct run *r)
 			break;
 		k++;
 		s = run_schema(r, next);
-		if (!f->mig.handwritten && !run_schema_has_hash(s, f->mig.result_hash)) {
+		if (f->mig.handwritten)
+			continue;
+		if (f->mig.result_hash[0])
+			snapshot_hash_cached(hash, s, cache);
+		if (f->mig.result_hash[0] ? strcmp(hash, f->mig.result_hash) != 0
+					  : s->n_tables != 0) {
 			run_problem(r, f->path,
 				    "its frozen tables do not lead to its result schema hash (the "
 				    "history before it is inconsistent)");
+			snapshot_cache_free(cache);
 			return NULL;
 		}
 	}
+	snapshot_cache_free(cache);
 	return s;
 }
 

@@ -90,7 +90,7 @@ static void need(struct writer *w, size_t n)
 
 	if (w->cap - w->len > n)
 		return;
-	cap = w->cap ? w->cap : 65536;
+	cap = w->cap ? w->cap : 1024;
 	while (cap - w->len <= n)
 		cap *= 2;
 	fresh = realloc(w->buf, cap);
@@ -346,17 +346,105 @@ static void put_table(struct writer *w, const struct mg_table *t)
 	close_list(w, '}', 1);
 }
 
-/*
- * Returns the canonical JSON of `schema` with one trailing newline,
- * malloc'd; the caller frees it. Aborts on allocation failure.
- */
-char *snapshot_dump(const struct mg_schema *schema)
+/* ---- table texts kept across schemas (snapshot_hash_cached) ------------ */
+
+struct cached_table {
+	struct mg_table key; /* name NULL: a free slot */
+	char *text;          /* put_table's text at depth 2 */
+	size_t len;
+};
+
+struct snapshot_cache {
+	struct cached_table *slots;
+	size_t n, cap; /* cap: a power of 2, or 0 */
+};
+
+/* The same table for the dump: the same strings and arrays (renamed_from
+ * is not dumped). */
+static int same_table(const struct mg_table *a, const struct mg_table *b)
 {
-	return snapshot_dump_foreign(schema, 0, NULL);
+	return a->name == b->name && a->comment == b->comment && a->n_columns == b->n_columns &&
+	       a->columns == b->columns && a->n_primary_key == b->n_primary_key &&
+	       a->primary_key == b->primary_key && a->n_indexes == b->n_indexes &&
+	       a->indexes == b->indexes && a->n_foreign_keys == b->n_foreign_keys &&
+	       a->foreign_keys == b->foreign_keys;
 }
 
-char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
-			    const char *const *foreign)
+static size_t table_slot(const struct snapshot_cache *c, const struct mg_table *t)
+{
+	uintptr_t h = (uintptr_t)t->name * 31u + (uintptr_t)t->columns;
+	size_t i;
+
+	h ^= (uintptr_t)t->indexes * 7u + (uintptr_t)t->foreign_keys + t->n_columns;
+	h ^= h >> 17;
+	h *= 0x9E3779B1u;
+	for (i = (size_t)(h ^ (h >> 15)) & (c->cap - 1); c->slots[i].key.name;
+	     i = (i + 1) & (c->cap - 1))
+		if (same_table(&c->slots[i].key, t))
+			break;
+	return i;
+}
+
+struct snapshot_cache *snapshot_cache_new(void)
+{
+	struct snapshot_cache *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		fputs("modelgen: out of memory\n", stderr);
+		abort();
+	}
+	return c;
+}
+
+void snapshot_cache_free(struct snapshot_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->cap; i++)
+		free(c->slots[i].text);
+	free(c->slots);
+	free(c);
+}
+
+/* The text of table `t` from the cache, dumped and kept on first use. */
+static const struct cached_table *cached_table(struct snapshot_cache *c, const struct mg_table *t)
+{
+	struct cached_table *e;
+	size_t i;
+
+	if (2 * (c->n + 1) > c->cap) {
+		struct snapshot_cache bigger = {NULL, 0, c->cap ? 2 * c->cap : 256};
+
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots) {
+			fputs("modelgen: out of memory\n", stderr);
+			abort();
+		}
+		for (i = 0; i < c->cap; i++)
+			if (c->slots[i].key.name)
+				bigger.slots[table_slot(&bigger, &c->slots[i].key)] = c->slots[i];
+		free(c->slots);
+		c->slots = bigger.slots;
+		c->cap = bigger.cap;
+	}
+	e = &c->slots[table_slot(c, t)];
+	if (!e->key.name) {
+		struct writer w = {NULL, 0, 0, 2};
+
+		put_table(&w, t);
+		e->key = *t;
+		e->text = w.buf;
+		e->len = w.len;
+		c->n++;
+	}
+	return e;
+}
+
+/* snapshot_dump_foreign, each table's text from `cache` when not NULL. */
+static char *dump(const struct mg_schema *schema, size_t n_foreign, const char *const *foreign,
+		  struct snapshot_cache *cache)
 {
 	struct writer w = {NULL, 0, 0, 0};
 	char format[16];
@@ -381,7 +469,13 @@ char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
 	open_list(&w, '[', schema->n_tables);
 	for (i = 0; i < schema->n_tables; i++) {
 		put_elem(&w, i);
-		put_table(&w, &schema->tables[i]);
+		if (cache) {
+			const struct cached_table *e = cached_table(cache, &schema->tables[i]);
+
+			putn(&w, e->text, e->len);
+		} else {
+			put_table(&w, &schema->tables[i]);
+		}
 	}
 	close_list(&w, ']', schema->n_tables);
 	close_list(&w, '}', 1);
@@ -390,14 +484,38 @@ char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
 	return w.buf;
 }
 
-/* Writes "sha256:" and the hex SHA-256 of snapshot_dump(schema) to `out`. */
-void snapshot_hash(char out[72], const struct mg_schema *schema)
+/*
+ * Returns the canonical JSON of `schema` with one trailing newline,
+ * malloc'd; the caller frees it. Aborts on allocation failure.
+ */
+char *snapshot_dump(const struct mg_schema *schema)
 {
-	char *json = snapshot_dump(schema);
+	return dump(schema, 0, NULL, NULL);
+}
 
+char *snapshot_dump_foreign(const struct mg_schema *schema, size_t n_foreign,
+			    const char *const *foreign)
+{
+	return dump(schema, n_foreign, foreign, NULL);
+}
+
+static void hash_of(char out[72], char *json)
+{
 	memcpy(out, "sha256:", 7);
 	mg_sha256_hex(out + 7, json, strlen(json));
 	free(json);
+}
+
+/* Writes "sha256:" and the hex SHA-256 of snapshot_dump(schema) to `out`. */
+void snapshot_hash(char out[72], const struct mg_schema *schema)
+{
+	hash_of(out, dump(schema, 0, NULL, NULL));
+}
+
+void snapshot_hash_cached(char out[72], const struct mg_schema *schema,
+			  struct snapshot_cache *cache)
+{
+	hash_of(out, dump(schema, 0, NULL, cache));
 }
 
 /* ---- positions -------------------------------------------------------- */

@@ -61,4 +61,17 @@ int snapshot_load_hashed(struct mg_schema **out, char text_hash[72], const char 
  * tables) has the hash of its canonical JSON like any other. */
 void snapshot_hash(char out[72], const struct mg_schema *schema);
 
+/*
+ * snapshot_hash along a walk over schemas that share their unchanged tables
+ * (mg_schema_at copies a table's struct, its strings and arrays stay put):
+ * each table's JSON is written once and kept in `cache`, found again by the
+ * table's strings and arrays, which must not change or be freed while the
+ * cache is used. Same hashes as snapshot_hash.
+ */
+struct snapshot_cache;
+struct snapshot_cache *snapshot_cache_new(void);
+void snapshot_cache_free(struct snapshot_cache *cache);
+void snapshot_hash_cached(char out[72], const struct mg_schema *schema,
+			  struct snapshot_cache *cache);
+
 #endif
