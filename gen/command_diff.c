@@ -136,6 +136,10 @@ static void diff_texts(struct run *r, struct computed *c)
 	c->m.name = c->name;
 	c->m.result_hash = mg_arena_strdup(r->h.arena, hash);
 	c->m.flags = c->plan.irreversible_note ? MG_MIGRATION_IRREVERSIBLE : 0;
+	if (r->cli->plain_ddl)
+		c->m.flags |= MG_MIGRATION_PLAIN_DDL;
+	else if (r->cli->allow_blocking && c->plan.n_blocking)
+		c->m.flags |= MG_MIGRATION_BLOCKING_OK;
 	c->m.irreversible_note = c->plan.irreversible_note;
 	c->m.before = &c->plan.before;
 	c->m.after = &c->plan.after;
@@ -179,7 +183,24 @@ static int diff_compute(struct run *r, struct computed *c)
 		return -1;
 	if (c->diff.n_ops == 0)
 		return 1;
-	plan_migration(&c->plan, r->h.arena, &c->diff, c->base, &c->model->schema);
+	{
+		struct plan_options popts = {cli->plain_ddl};
+		size_t k;
+
+		plan_migration_opts(&c->plan, r->h.arena, &c->diff, c->base, &c->model->schema,
+				    &popts);
+		/* A step that blocks a table while it scans or rewrites it, with no
+		 * safe form, is written only when acknowledged (sql_pg.c). */
+		if (c->plan.n_blocking && !cli->allow_blocking && !cli->plain_ddl) {
+			for (k = 0; k < c->plan.n_blocking; k++)
+				run_error(r,
+					  "[!] PostgreSQL step %s: reads and writes of the table "
+					  "wait while it runs (the review note says the safe way); "
+					  "pass --allow-blocking to accept it",
+					  c->plan.blocking[k]);
+			return -1;
+		}
+	}
 	diff_texts(r, c);
 	return 0;
 }

@@ -25,7 +25,8 @@ struct cli {
 	const char *message;        /* -m */
 	int dialect;                /* --dialect; -1 when not given */
 	int dry_run, allow_drop, amend, down;
-	size_t n_fills; /* --fill TABLE.COLUMN=SQL, repeatable */
+	int plain_ddl, allow_blocking; /* PostgreSQL: --plain-ddl, --allow-blocking */
+	size_t n_fills;                /* --fill TABLE.COLUMN=SQL, repeatable */
 	const struct diff_fill *fills;
 	size_t n_args; /* positional arguments after the command */
 	const char **args;

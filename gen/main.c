@@ -52,20 +52,27 @@ static const struct command_help {
 		     "generated/schema.json holds) to standard output. Writes nothing.\n"
 		     "With FILE, reads that snapshot instead, checks it strictly and prints it\n"
 		     "in canonical form.\n"},
-	{"diff", "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
-		 "                     [--fill TABLE.COLUMN=SQL]...\n"
-		 "\n"
-		 "Compares the models with generated/schema.json and, where they differ, writes\n"
-		 "the next numbered migration, the new snapshot and the registry, and prints a\n"
-		 "summary of the operations (destructive ones marked).\n"
-		 "\n"
-		 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
-		 "  --dry-run              print what would be written; write nothing\n"
-		 "  --allow-drop           allow dropping tables and columns\n"
-		 "  --amend                regenerate the newest migration instead of adding one\n"
-		 "  --fill TABLE.COLUMN=SQL  the value existing rows get in a column that\n"
-		 "                         becomes NOT NULL, in this migration only (not kept\n"
-		 "                         as its default, unlike MG_DEFAULT)\n"},
+	{"diff",
+	 "usage: modelgen diff [-m MESSAGE] [--dry-run] [--allow-drop] [--amend]\n"
+	 "                     [--fill TABLE.COLUMN=SQL]... [--plain-ddl] [--allow-blocking]\n"
+	 "\n"
+	 "Compares the models with generated/schema.json and, where they differ, writes\n"
+	 "the next numbered migration, the new snapshot and the registry, and prints a\n"
+	 "summary of the operations (destructive ones marked).\n"
+	 "\n"
+	 "  -m, --message MESSAGE  name the migration (default: from the operations)\n"
+	 "  --dry-run              print what would be written; write nothing\n"
+	 "  --allow-drop           allow dropping tables and columns\n"
+	 "  --amend                regenerate the newest migration instead of adding one\n"
+	 "  --fill TABLE.COLUMN=SQL  the value existing rows get in a column that\n"
+	 "                         becomes NOT NULL, in this migration only (not kept\n"
+	 "                         as its default, unlike MG_DEFAULT)\n"
+	 "  --plain-ddl            PostgreSQL: plain DDL on existing tables (no\n"
+	 "                         CONCURRENTLY, NOT VALID, batches), for small tables\n"
+	 "                         or a maintenance window\n"
+	 "  --allow-blocking       accept PostgreSQL steps marked [!]: ACCESS EXCLUSIVE\n"
+	 "                         on an existing table while scanning or rewriting it\n"
+	 "                         (a rewriting type change, a volatile default)\n"},
 	{"check", "usage: modelgen check\n"
 		  "\n"
 		  "Exits 0 when the models match the snapshot and the migration history is\n"
@@ -259,6 +266,10 @@ int main(int argc, char **argv)
 			cli.dry_run = 1;
 		} else if (strcmp(a, "--allow-drop") == 0) {
 			cli.allow_drop = 1;
+		} else if (strcmp(a, "--plain-ddl") == 0) {
+			cli.plain_ddl = 1;
+		} else if (strcmp(a, "--allow-blocking") == 0) {
+			cli.allow_blocking = 1;
 		} else if (strcmp(a, "--amend") == 0) {
 			cli.amend = 1;
 		} else if (strcmp(a, "--down") == 0) {

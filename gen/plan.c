@@ -649,7 +649,7 @@ static struct mg_plan plan_steps(struct plan_ctx *ctx, enum mg_dialect d, const 
  * the SQLite rebuilds do (one note naming every rebuilt table). */
 static void review_notes(struct plan_result *out, struct mg_arena *arena,
 			 const struct diff_result *diff, const struct mg_schema *new_schema,
-			 const unsigned char *rebuilt)
+			 const unsigned char *rebuilt, int plain_ddl)
 {
 	const struct diff_op *ops = diff->ops;
 	size_t n = diff->n_ops, i, k;
@@ -694,6 +694,7 @@ static void review_notes(struct plan_result *out, struct mg_arena *arena,
 				 "rewritten in sqlite_schema in one edit for all such tables; "
 				 "no table is copied, and each is checked after.\n",
 				 k > 1 ? "s" : "", mg_strbuf_cstr(&tables));
+	sql_pg_review_notes(&notes, ops, n, plain_ddl, &out->up[MG_DIALECT_POSTGRESQL]);
 	out->notes = split_lines(arena, mg_strbuf_cstr(&notes), &out->n_notes);
 	mg_strbuf_free(&notes);
 	mg_strbuf_free(&tables);
@@ -746,11 +747,38 @@ static const char *irreversible_note(struct mg_arena *arena, const struct diff_r
 	return note;
 }
 
+/* The PostgreSQL up steps marked [!] (see plan_result). */
+static void blocking_steps(struct plan_result *out, struct mg_arena *arena)
+{
+	const struct mg_plan *p = &out->up[MG_DIALECT_POSTGRESQL];
+	size_t i;
+
+	out->blocking = mg_arena_calloc(arena, p->n_steps + 1, sizeof(char *));
+	for (i = 0; i < p->n_steps; i++) {
+		const struct mg_step *st = &p->steps[i];
+		struct mg_strbuf b = {0};
+
+		if (!st->locks || strncmp(st->locks, "[!] ", 4) != 0)
+			continue;
+		mg_step_summary(&b, &out->up_ops, st);
+		out->blocking[out->n_blocking++] =
+			mg_arena_printf(arena, "%s (%s)", mg_strbuf_cstr(&b), st->locks + 4);
+		mg_strbuf_free(&b);
+	}
+}
+
 void plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
 		    const struct mg_schema *old_schema, const struct mg_schema *new_schema)
 {
+	plan_migration_opts(out, arena, diff, old_schema, new_schema, NULL);
+}
+
+void plan_migration_opts(struct plan_result *out, struct mg_arena *arena,
+			 const struct diff_result *diff, const struct mg_schema *old_schema,
+			 const struct mg_schema *new_schema, const struct plan_options *opts)
+{
 	struct frozen_map map = {0};
-	struct plan_ctx ctx = {arena, frozen_of, &map};
+	struct plan_ctx ctx = {arena, frozen_of, &map, opts && opts->plain_ddl};
 	size_t n = diff->n_ops;
 	struct diff_op *down = down_ops(arena, diff);
 	unsigned char *rebuilt = mg_arena_calloc(arena, n, 1);
@@ -771,6 +799,7 @@ void plan_migration(struct plan_result *out, struct mg_arena *arena, const struc
 					d == MG_DIALECT_SQLITE ? rebuilt : NULL);
 		out->down[d] = plan_steps(&ctx, (enum mg_dialect)d, down, n, NULL);
 	}
-	review_notes(out, arena, diff, new_schema, rebuilt);
+	review_notes(out, arena, diff, new_schema, rebuilt, ctx.plain_ddl);
 	out->irreversible_note = irreversible_note(arena, diff);
+	blocking_steps(out, arena);
 }

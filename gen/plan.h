@@ -33,6 +33,17 @@ struct plan_result {
 	/* What running `down` cannot bring back (dropped tables, columns);
 	 * NULL when down is lossless. */
 	const char *irreversible_note;
+	/* PostgreSQL up steps marked [!] in their lock facts (ACCESS EXCLUSIVE
+	 * on an existing table while scanning or rewriting it, no safe form):
+	 * "op summary: lock facts", for diff to refuse without
+	 * --allow-blocking. */
+	size_t n_blocking;
+	const char **blocking;
+};
+
+/* How to plan (modelgen diff options). */
+struct plan_options {
+	int plain_ddl; /* --plain-ddl: PostgreSQL plain DDL on existing tables */
 };
 
 /*
@@ -42,5 +53,10 @@ struct plan_result {
  */
 void plan_migration(struct plan_result *out, struct mg_arena *arena, const struct diff_result *diff,
 		    const struct mg_schema *old_schema, const struct mg_schema *new_schema);
+
+/* As plan_migration, with options (NULL: the defaults). */
+void plan_migration_opts(struct plan_result *out, struct mg_arena *arena,
+			 const struct diff_result *diff, const struct mg_schema *old_schema,
+			 const struct mg_schema *new_schema, const struct plan_options *opts);
 
 #endif

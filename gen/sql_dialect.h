@@ -25,6 +25,9 @@ struct plan_ctx {
 	 * either schema; never NULL for a table an operation names. */
 	const struct mg_table *(*frozen)(const struct plan_ctx *ctx, const struct mg_table *t);
 	void *frozen_data;
+	/* PostgreSQL: plain DDL on existing tables (--plain-ddl), not the
+	 * safe forms (sql_pg.c). */
+	int plain_ddl;
 };
 
 /* A growing list of steps, allocated from the arena. */
@@ -50,7 +53,13 @@ struct sql_dialect {
 		     size_t n, unsigned char *rebuilt);
 };
 
-extern const struct sql_dialect sql_dialect_pg;     /* sql_pg.c */
+extern const struct sql_dialect sql_dialect_pg; /* sql_pg.c */
+
+/* PostgreSQL review notes of ops[0..n) (up) whose steps are `up`: type
+ * changes that rewrite (with the safe alternative) or are cheap, columns
+ * added with a volatile default, what the safe forms do, --plain-ddl. */
+void sql_pg_review_notes(struct mg_strbuf *notes, const struct diff_op *ops, size_t n, int plain,
+			 const struct mg_plan *up);
 extern const struct sql_dialect sql_dialect_sqlite; /* sql_sqlite.c */
 
 /* Appends an MG_STEP_SQL step of operation `op_number` (1-based index into

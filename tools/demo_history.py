@@ -96,8 +96,9 @@ STEPS = [
          "\t/** Number of views, updated in batches. */\n"
          '\tint64_t view_count MG_DEFAULT("0");\n'),
     ]),
-    # 0008: a type change (integer -> bigint).
-    (["-m", "durations as unsigned"], [
+    # 0008: a type change (integer -> bigint): a rewrite on PostgreSQL,
+    # acknowledged with --allow-blocking.
+    (["-m", "durations as unsigned", "--allow-blocking"], [
         ("media.h", '\tint32_t duration_ms MG_DEFAULT("0");\n',
          '\tuint32_t duration_ms MG_DEFAULT("0");\n'),
     ]),

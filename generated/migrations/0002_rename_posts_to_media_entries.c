@@ -71,12 +71,18 @@ static const struct mg_step sqlite_up[] = {
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE posts RENAME TO media_entries;\n"
 	           "ALTER TABLE media_entries RENAME CONSTRAINT pk_posts TO pk_media_entries;\n"
-	           "ALTER SEQUENCE IF EXISTS posts_id_seq RENAME TO media_entries_id_seq;\n")},
-	{MG_SQL(2, "ALTER INDEX ix_posts_created_at RENAME TO ix_media_entries_created_at;\n")},
-	{MG_SQL(3, "ALTER INDEX ix_posts_kind RENAME TO ix_media_entries_kind;\n")},
-	{MG_SQL(4, "ALTER TABLE media_entries RENAME CONSTRAINT fk_posts_album_id TO fk_media_entries_album_id;\n")},
-	{MG_SQL(5, "ALTER TABLE media_entries RENAME CONSTRAINT fk_posts_file_id TO fk_media_entries_file_id;\n")},
-	{MG_SQL(6, "ALTER TABLE media_entries RENAME CONSTRAINT fk_posts_owner_id TO fk_media_entries_owner_id;\n")},
+	           "ALTER SEQUENCE IF EXISTS posts_id_seq RENAME TO media_entries_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER INDEX ix_posts_created_at RENAME TO ix_media_entries_created_at;\n"),
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(3, "ALTER INDEX ix_posts_kind RENAME TO ix_media_entries_kind;\n"),
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(4, "ALTER TABLE media_entries RENAME CONSTRAINT fk_posts_album_id TO fk_media_entries_album_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(5, "ALTER TABLE media_entries RENAME CONSTRAINT fk_posts_file_id TO fk_media_entries_file_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(6, "ALTER TABLE media_entries RENAME CONSTRAINT fk_posts_owner_id TO fk_media_entries_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -125,12 +131,18 @@ static const struct mg_step sqlite_down[] = {
 static const struct mg_step postgresql_down[] = {
 	{MG_SQL(1, "ALTER TABLE media_entries RENAME TO posts;\n"
 	           "ALTER TABLE posts RENAME CONSTRAINT pk_media_entries TO pk_posts;\n"
-	           "ALTER SEQUENCE IF EXISTS media_entries_id_seq RENAME TO posts_id_seq;\n")},
-	{MG_SQL(2, "ALTER INDEX ix_media_entries_kind RENAME TO ix_posts_kind;\n")},
-	{MG_SQL(3, "ALTER INDEX ix_media_entries_created_at RENAME TO ix_posts_created_at;\n")},
-	{MG_SQL(4, "ALTER TABLE posts RENAME CONSTRAINT fk_media_entries_owner_id TO fk_posts_owner_id;\n")},
-	{MG_SQL(5, "ALTER TABLE posts RENAME CONSTRAINT fk_media_entries_file_id TO fk_posts_file_id;\n")},
-	{MG_SQL(6, "ALTER TABLE posts RENAME CONSTRAINT fk_media_entries_album_id TO fk_posts_album_id;\n")},
+	           "ALTER SEQUENCE IF EXISTS media_entries_id_seq RENAME TO posts_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on posts; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER INDEX ix_media_entries_kind RENAME TO ix_posts_kind;\n"),
+	 .locks = "SHARE UPDATE EXCLUSIVE on posts; no scan; no rewrite"},
+	{MG_SQL(3, "ALTER INDEX ix_media_entries_created_at RENAME TO ix_posts_created_at;\n"),
+	 .locks = "SHARE UPDATE EXCLUSIVE on posts; no scan; no rewrite"},
+	{MG_SQL(4, "ALTER TABLE posts RENAME CONSTRAINT fk_media_entries_owner_id TO fk_posts_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on posts; no scan; no rewrite"},
+	{MG_SQL(5, "ALTER TABLE posts RENAME CONSTRAINT fk_media_entries_file_id TO fk_posts_file_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on posts; no scan; no rewrite"},
+	{MG_SQL(6, "ALTER TABLE posts RENAME CONSTRAINT fk_media_entries_album_id TO fk_posts_album_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on posts; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

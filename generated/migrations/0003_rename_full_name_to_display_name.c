@@ -15,19 +15,35 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "rename column users.full_name to display_name"},
 };
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN full_name TO display_name;\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN full_name TO display_name;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "rename column users.display_name to full_name"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN display_name TO full_name;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN display_name TO full_name;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0003;
@@ -37,7 +53,8 @@ const struct mg_migration mg_migration_0003 = {
 	.result_hash = "sha256:1b8e6b0cb02a0528f4f825efb3ea11694327ad3ce9726cb49f63072d8aea02c5",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

@@ -53,7 +53,8 @@ static const struct mg_step postgresql_up[] = {
 	           "COMMENT ON TABLE tags IS 'A keyword that groups media entries.';\n"
 	           "COMMENT ON COLUMN tags.id IS 'Generated tag number.';\n"
 	           "COMMENT ON COLUMN tags.name IS 'The keyword as shown, unique.';\n"
-	           "COMMENT ON COLUMN tags.colour IS 'Colour of the tag chip, as 0xRRGGBB.';\n")},
+	           "COMMENT ON COLUMN tags.colour IS 'Colour of the tag chip, as 0xRRGGBB.';\n"),
+	 .locks = "no lock on an existing table; no scan; no rewrite"},
 	{MG_SQL(2, "CREATE TABLE media_entry_tags (\n"
 	           "    entry_id bigint NOT NULL,\n"
 	           "    tag_id integer NOT NULL,\n"
@@ -67,17 +68,27 @@ static const struct mg_step postgresql_up[] = {
 	           "COMMENT ON TABLE media_entry_tags IS 'Which tags are on which media entries.';\n"
 	           "COMMENT ON COLUMN media_entry_tags.entry_id IS 'The tagged entry.';\n"
 	           "COMMENT ON COLUMN media_entry_tags.tag_id IS 'The tag.';\n"
-	           "COMMENT ON COLUMN media_entry_tags.added_by IS 'Who added the tag.';\n")},
+	           "COMMENT ON COLUMN media_entry_tags.added_by IS 'Who added the tag.';\n"),
+	 .locks = "SHARE ROW EXCLUSIVE on users, media_entries; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1. [!] */ {.summary = "drop table media_entry_tags (its rows are lost)", .flags = MG_OP_DESTRUCTIVE},
 	/* 2. [!] */ {.summary = "drop table tags (its rows are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, down */
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP TABLE media_entry_tags;\n"), .flags = MG_STEP_DROPS_TABLE},
 	{MG_SQL(2, "DROP TABLE tags;\n"), .flags = MG_STEP_DROPS_TABLE},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP TABLE media_entry_tags;\n"), .flags = MG_STEP_DROPS_TABLE,
+	 .locks = "ACCESS EXCLUSIVE on media_entry_tags, users, media_entries, tags; no scan; no rewrite"},
+	{MG_SQL(2, "DROP TABLE tags;\n"), .flags = MG_STEP_DROPS_TABLE,
+	 .locks = "ACCESS EXCLUSIVE on tags; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0004;
@@ -88,7 +99,7 @@ const struct mg_migration mg_migration_0004 = {
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
 	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
-	.down = {MG_STEPS(down), MG_STEPS(down)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_entry_id_tag_id[] = {"entry_id", "tag_id"};

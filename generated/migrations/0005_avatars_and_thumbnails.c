@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:1fc1f7997a59f9c5a6f5af82b1e4e2e83d9b21ed2c51cbe136066b78c28b7384
  * result: sha256:b4f67cd4bf5f402f18aa2ab636e6eae08f6a86439f5a22a2c2a180400e853965
- * checksum: sha256:5eb85c4dda3b981e1b4d7b5c51f5716b18428d7bf5eea7fae2c0caac5eae7465
+ * checksum: sha256:6ef5cded2d85bda34aafe44e3f7ec2a3c3e803ec3da542672e3df6ead3cc1982
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -31,6 +31,8 @@ static const struct mg_op up_ops[] = {
  *     name, copies every row, drops the old table, renames the new one and
  *     recreates its indexes, triggers and views, with foreign keys off and
  *     checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -60,10 +62,17 @@ static const struct mg_step sqlite_up[] = {
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE media_files ADD COLUMN thumbnail bytea;\n"
-	           "COMMENT ON COLUMN media_files.thumbnail IS 'Small preview image, kept inline.';\n")},
+	           "COMMENT ON COLUMN media_files.thumbnail IS 'Small preview image, kept inline.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files; no scan; no rewrite"},
 	{MG_SQL(2, "ALTER TABLE users ADD COLUMN avatar_id bigint;\n"
-	           "COMMENT ON COLUMN users.avatar_id IS 'Profile picture, a stored file; cleared when the file goes.';\n")},
-	{MG_SQL(3, "ALTER TABLE users ADD CONSTRAINT fk_users_avatar_id FOREIGN KEY (avatar_id) REFERENCES media_files (id) ON DELETE SET NULL;\n")},
+	           "COMMENT ON COLUMN users.avatar_id IS 'Profile picture, a stored file; cleared when the file goes.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(3, "ALTER TABLE users ADD CONSTRAINT fk_users_avatar_id FOREIGN KEY (avatar_id) REFERENCES media_files (id) ON DELETE SET NULL NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on users, media_files; no scan; no rewrite"},
+	{MG_SQL(3, "ALTER TABLE users VALIDATE CONSTRAINT fk_users_avatar_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; ROW SHARE on media_files; scans; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -96,9 +105,12 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users DROP CONSTRAINT fk_users_avatar_id;\n")},
-	{MG_SQL(2, "ALTER TABLE users DROP COLUMN avatar_id;\n")},
-	{MG_SQL(3, "ALTER TABLE media_files DROP COLUMN thumbnail;\n")},
+	{MG_SQL(1, "ALTER TABLE users DROP CONSTRAINT fk_users_avatar_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users, media_files; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users DROP COLUMN avatar_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(3, "ALTER TABLE media_files DROP COLUMN thumbnail;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0005;

@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:b4f67cd4bf5f402f18aa2ab636e6eae08f6a86439f5a22a2c2a180400e853965
  * result: sha256:9009ed70d4e2d5ff28c35282554552f4da4d166110945a6716ec37b26c4fe912
- * checksum: sha256:73b792f286e176f941e6a8cc2e43498dcc48e9710f81af0b7c2bc28e90a90744
+ * checksum: sha256:e9123c4cf3178e75b654500b428489abac02496f2b6992317e73f676ad4e1e61
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -15,7 +15,7 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "drop index ix_media_files_mime_type on media_files"},
 	/* 2.     */ {.summary = "add unique index uq_media_files_sha256_byte_size on media_files (sha256, byte_size)"},
@@ -24,19 +24,45 @@ static const struct mg_op up_ops[] = {
  * Review notes:
  *   - Creating unique index uq_media_files_sha256_byte_size fails if
  *     media_files already holds duplicate values of (sha256, byte_size).
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "DROP INDEX ix_media_files_mime_type;\n")},
 	{MG_SQL(2, "CREATE UNIQUE INDEX uq_media_files_sha256_byte_size ON media_files (sha256, byte_size);\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY ix_media_files_mime_type;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; no scan; no rewrite", .target = "ix_media_files_mime_type"},
+	{MG_SQL(2, "CREATE UNIQUE INDEX CONCURRENTLY uq_media_files_sha256_byte_size ON media_files (sha256, byte_size);\n"),
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; scans; no rewrite",
+	 .target = "uq_media_files_sha256_byte_size"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "drop unique index uq_media_files_sha256_byte_size on media_files"},
 	/* 2.     */ {.summary = "add index ix_media_files_mime_type on media_files (mime_type)"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP INDEX uq_media_files_sha256_byte_size;\n")},
 	{MG_SQL(2, "CREATE INDEX ix_media_files_mime_type ON media_files (mime_type);\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY uq_media_files_sha256_byte_size;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; no scan; no rewrite",
+	 .target = "uq_media_files_sha256_byte_size"},
+	{MG_SQL(2, "CREATE INDEX CONCURRENTLY ix_media_files_mime_type ON media_files (mime_type);\n"),
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; scans; no rewrite", .target = "ix_media_files_mime_type"},
 };
 
 extern const struct mg_migration mg_migration_0006;
@@ -46,7 +72,8 @@ const struct mg_migration mg_migration_0006 = {
 	.result_hash = "sha256:9009ed70d4e2d5ff28c35282554552f4da4d166110945a6716ec37b26c4fe912",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

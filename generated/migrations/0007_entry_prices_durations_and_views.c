@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:9009ed70d4e2d5ff28c35282554552f4da4d166110945a6716ec37b26c4fe912
  * result: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
- * checksum: sha256:1748cc9b17ebc7fb52342cc67f6eb077abc4b2d4fe9e5ce01f1c512e8e5e3661
+ * checksum: sha256:53ec695dab751c3d074478aaf1b3f8e3118e222670718965c09d4e12069c6e07
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -31,6 +31,8 @@ static const struct mg_op up_ops[] = {
  *     temporary name, copies every row, drops the old table, renames the new
  *     one and recreates its indexes, triggers and views, with foreign keys
  *     off and checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -66,13 +68,32 @@ static const struct mg_step sqlite_up[] = {
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE media_entries ADD COLUMN print_price numeric(10,2);\n"
-	           "COMMENT ON COLUMN media_entries.print_price IS 'Price for prints, exact to the cent.';\n")},
+	           "COMMENT ON COLUMN media_entries.print_price IS 'Price for prints, exact to the cent.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
 	{MG_SQL(2, "ALTER TABLE media_entries ADD COLUMN duration_ms integer NOT NULL DEFAULT 0;\n"
-	           "COMMENT ON COLUMN media_entries.duration_ms IS 'Duration in milliseconds, for video and audio.';\n")},
+	           "COMMENT ON COLUMN media_entries.duration_ms IS 'Duration in milliseconds, for video and audio.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
 	{MG_SQL(3, "ALTER TABLE media_entries ADD COLUMN view_count bigint NOT NULL DEFAULT 0;\n"
-	           "COMMENT ON COLUMN media_entries.view_count IS 'Number of views, updated in batches.';\n")},
+	           "COMMENT ON COLUMN media_entries.view_count IS 'Number of views, updated in batches.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(4, "WITH batch AS (SELECT id FROM media_entries WHERE $1::bigint IS NULL OR (id) > ($1::bigint)\n"
+	           "    ORDER BY id LIMIT $2::integer),\n"
+	           "filled AS (UPDATE media_entries SET hidden = false\n"
+	           "    WHERE (id) IN (SELECT id FROM batch) AND hidden IS NULL RETURNING 1)\n"
+	           "SELECT id::text, (SELECT count(*) FROM filled) FROM batch ORDER BY id DESC LIMIT 1;\n"),
+	 .note = "existing NULLs filled in batches", .flags = MG_STEP_BATCHED,
+	 .locks = "ROW EXCLUSIVE on media_entries; scans; no rewrite", .target = "media_entries.hidden"},
+	{MG_SQL(4, "ALTER TABLE media_entries ADD CONSTRAINT modelgen_nn_media_entries_hidden CHECK (hidden IS NOT NULL) NOT VALID;\n"),
+	 .note = "a CHECK (IS NOT NULL) NOT VALID first",
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
 	{MG_SQL(4, "UPDATE media_entries SET hidden = false WHERE hidden IS NULL;\n"
-	           "ALTER TABLE media_entries ALTER COLUMN hidden SET NOT NULL;\n")},
+	           "ALTER TABLE media_entries VALIDATE CONSTRAINT modelgen_nn_media_entries_hidden;\n"),
+	 .note = "the check validated", .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_entries; scans; no rewrite"},
+	{MG_SQL(4, "ALTER TABLE media_entries ALTER COLUMN hidden SET NOT NULL;\n"
+	           "ALTER TABLE media_entries DROP CONSTRAINT modelgen_nn_media_entries_hidden;\n"),
+	 .note = "SET NOT NULL, no scan: the check is valid",
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -115,10 +136,14 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE media_entries DROP COLUMN view_count;\n")},
-	{MG_SQL(2, "ALTER TABLE media_entries DROP COLUMN duration_ms;\n")},
-	{MG_SQL(3, "ALTER TABLE media_entries DROP COLUMN print_price;\n")},
-	{MG_SQL(4, "ALTER TABLE media_entries ALTER COLUMN hidden DROP NOT NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE media_entries DROP COLUMN view_count;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media_entries DROP COLUMN duration_ms;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(3, "ALTER TABLE media_entries DROP COLUMN print_price;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
+	{MG_SQL(4, "ALTER TABLE media_entries ALTER COLUMN hidden DROP NOT NULL;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0007;

@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b
  * result: sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946
- * checksum: sha256:703513775d72a3c77003874ff9eccecf6ea4ea381ddf675c0b692359769d34ac
+ * checksum: sha256:4cf3c9c999dd75e13bcda1800842d3be5dbfa77b49967344d1a48f134ca0d126
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -29,6 +29,12 @@ static const struct mg_op up_ops[] = {
  *     key's name) is only in the CREATE TABLE text, rewritten in
  *     sqlite_schema in one edit for all such tables; no table is copied, and
  *     each is checked after.
+ *   - [!] PostgreSQL rewrites table media_entries to change
+ *     media_entries.duration_ms from integer to bigint, under ACCESS
+ *     EXCLUSIVE: reads and writes of media_entries wait until it ends.
+ *     Without the long lock: add a column of the new type, fill it in batches
+ *     (a data migration), move the application to it, then drop the old
+ *     column.
  */
 
 /* SQLite, up */
@@ -66,7 +72,8 @@ static const struct mg_step sqlite_up[] = {
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE media_entries ALTER COLUMN duration_ms DROP DEFAULT;\n"
 	           "ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE bigint;\n"
-	           "ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n")},
+	           "ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n"),
+	 .locks = "[!] ACCESS EXCLUSIVE on media_entries; scans; rewrites"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -110,7 +117,8 @@ static const struct mg_step postgresql_down[] = {
 	{MG_SQL(1, "ALTER TABLE media_entries ALTER COLUMN duration_ms DROP DEFAULT;\n"
 	           "ALTER TABLE media_entries ALTER COLUMN duration_ms TYPE integer;\n"
 	           "ALTER TABLE media_entries ALTER COLUMN duration_ms SET DEFAULT 0;\n"),
-	 .guard = "SELECT count(*), min(id::text) FROM media_entries WHERE duration_ms IS NOT NULL AND CASE WHEN duration_ms NOT BETWEEN -2147483648 AND 2147483647 THEN true ELSE CAST(CAST(duration_ms AS integer) AS bigint) IS DISTINCT FROM duration_ms END"},
+	 .guard = "SELECT count(*), min(id::text) FROM media_entries WHERE duration_ms IS NOT NULL AND CASE WHEN duration_ms NOT BETWEEN -2147483648 AND 2147483647 THEN true ELSE CAST(CAST(duration_ms AS integer) AS bigint) IS DISTINCT FROM duration_ms END",
+	 .locks = "[!] ACCESS EXCLUSIVE on media_entries; scans; rewrites"},
 };
 
 extern const struct mg_migration mg_migration_0008;
@@ -118,6 +126,7 @@ const struct mg_migration mg_migration_0008 = {
 	.number = 8, .name = "0008_durations_as_unsigned",
 	.parent_hash = "sha256:5f542757d0afe1c1e037f7c477a40ee516a5ed2fb263527b3ec8850dccb45c6b",
 	.result_hash = "sha256:c14a4e20c039ab83904fa0318485a1eb7bf61a2979e93b248bd265d041d3a946",
+	.flags = MG_MIGRATION_BLOCKING_OK,
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
 	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},

@@ -54,8 +54,10 @@ static const struct mg_step sqlite_up[] = {
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE tags ADD COLUMN usage_count bigint NOT NULL DEFAULT 0;\n"
-	           "COMMENT ON COLUMN tags.usage_count IS 'Number of entries tagged, maintained by the application.';\n")},
-	{MG_SQL(2, "ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 0;\n")},
+	           "COMMENT ON COLUMN tags.usage_count IS 'Number of entries tagged, maintained by the application.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on tags; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 0;\n"),
+	 .locks = "ACCESS EXCLUSIVE on tags; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -85,8 +87,10 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE tags DROP COLUMN usage_count;\n")},
-	{MG_SQL(2, "ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 16777215;\n")},
+	{MG_SQL(1, "ALTER TABLE tags DROP COLUMN usage_count;\n"),
+	 .locks = "ACCESS EXCLUSIVE on tags; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE tags ALTER COLUMN colour SET DEFAULT 16777215;\n"),
+	 .locks = "ACCESS EXCLUSIVE on tags; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0009;

@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:ab4145ea7f218f4b420df966f0178334d864d1c490a4ab9db3f3c12b1fa8de1f
  * result: sha256:b7d26873db575f302f4b0a8a2d601ff7b7b37458d27c27c61b7c12a194c0cf59
- * checksum: sha256:50eba793cc173b8315d3e51cb980858da3691f9f253d1ee9506fdc4c6b6c010a
+ * checksum: sha256:afca9dc204d4e339143f813d6a8559a4446dfeb6bf0e92c097b047c268993ba8
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -61,7 +61,8 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE media_entries DROP CONSTRAINT fk_media_entries_album_id;\n")},
+	{MG_SQL(1, "ALTER TABLE media_entries DROP CONSTRAINT fk_media_entries_album_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_entries, albums; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -100,7 +101,12 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE media_entries ADD CONSTRAINT fk_media_entries_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE media_entries ADD CONSTRAINT fk_media_entries_album_id FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE SET NULL NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on media_entries, albums; no scan; no rewrite"},
+	{MG_SQL(1, "ALTER TABLE media_entries VALIDATE CONSTRAINT fk_media_entries_album_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_entries; ROW SHARE on albums; scans; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0011;

@@ -6,7 +6,7 @@
  * models: models/comment.h, models/media.h, models/tag.h, models/user.h
  * parent: sha256:7473a8d6eb512194d3a9d053eb93469e0a656a1f34776dae7acb796d50a9a45d
  * result: sha256:18b4f3a3d7f6147ba0cb6c6fd0b69c1ebe591e315d6b1e59d8e5094e6823b9f6
- * checksum: sha256:0e0f947552b73cbc34341450567b37433990e57aef54dca4e0783543ccb5ca3c
+ * checksum: sha256:de179a2578d42dfc1edce224fe826b7d9fbc754a59015c56ed26ccecf1e8817c
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -33,6 +33,8 @@ static const struct mg_op up_ops[] = {
  *     temporary name, copies every row, drops the old table, renames the new
  *     one and recreates its indexes, triggers and views, with foreign keys
  *     off and checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -64,12 +66,23 @@ static const struct mg_step sqlite_up[] = {
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE comments ADD COLUMN parent_id bigint;\n"
-	           "COMMENT ON COLUMN comments.parent_id IS 'The comment it answers, if any.';\n")},
-	{MG_SQL(2, "CREATE INDEX ix_comments_entry_id_created_at ON comments (entry_id, created_at);\n")},
+	           "COMMENT ON COLUMN comments.parent_id IS 'The comment it answers, if any.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on comments; no scan; no rewrite"},
+	{MG_SQL(2, "CREATE INDEX CONCURRENTLY ix_comments_entry_id_created_at ON comments (entry_id, created_at);\n"),
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on comments; scans; no rewrite", .target = "ix_comments_entry_id_created_at"},
 	{MG_SQL(3, "ALTER TABLE users ADD COLUMN score double precision NOT NULL DEFAULT 0;\n"
-	           "COMMENT ON COLUMN users.score IS 'Average rating of the user''s uploads.';\n")},
-	{MG_SQL(4, "CREATE INDEX ix_users_email_created_at ON users (email, created_at);\n")},
-	{MG_SQL(5, "ALTER TABLE comments ADD CONSTRAINT fk_comments_parent_id FOREIGN KEY (parent_id) REFERENCES comments (id);\n")},
+	           "COMMENT ON COLUMN users.score IS 'Average rating of the user''s uploads.';\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(4, "CREATE INDEX CONCURRENTLY ix_users_email_created_at ON users (email, created_at);\n"),
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite", .target = "ix_users_email_created_at"},
+	{MG_SQL(5, "ALTER TABLE comments ADD CONSTRAINT fk_comments_parent_id FOREIGN KEY (parent_id) REFERENCES comments (id) NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on comments; no scan; no rewrite"},
+	{MG_SQL(5, "ALTER TABLE comments VALIDATE CONSTRAINT fk_comments_parent_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on comments; scans; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -106,11 +119,17 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE comments DROP CONSTRAINT fk_comments_parent_id;\n")},
-	{MG_SQL(2, "DROP INDEX ix_users_email_created_at;\n")},
-	{MG_SQL(3, "DROP INDEX ix_comments_entry_id_created_at;\n")},
-	{MG_SQL(4, "ALTER TABLE users DROP COLUMN score;\n")},
-	{MG_SQL(5, "ALTER TABLE comments DROP COLUMN parent_id;\n")},
+	{MG_SQL(1, "ALTER TABLE comments DROP CONSTRAINT fk_comments_parent_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on comments; no scan; no rewrite"},
+	{MG_SQL(2, "DROP INDEX CONCURRENTLY ix_users_email_created_at;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "ix_users_email_created_at"},
+	{MG_SQL(3, "DROP INDEX CONCURRENTLY ix_comments_entry_id_created_at;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on comments; no scan; no rewrite",
+	 .target = "ix_comments_entry_id_created_at"},
+	{MG_SQL(4, "ALTER TABLE users DROP COLUMN score;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(5, "ALTER TABLE comments DROP COLUMN parent_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on comments; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0013;

@@ -18,6 +18,8 @@
 #include "db_int.h"
 #include "drift.h"
 #include "inspect.h"
+#include "online.h"
+#include "progress.h"
 #include "schema_at.h"
 #include "sql.h"
 #include "util/alloc.h"
@@ -550,6 +552,9 @@ struct update_run {
 	unsigned target; /* the migration number to reach */
 	unsigned flags;  /* MG_UPDATE_* */
 	struct mg_update_result *did;
+	struct lock_budget budget; /* PostgreSQL: lock waits and pauses */
+	unsigned batch_size;       /* rows of one fill batch */
+	int gave_up;               /* the budget is spent: no more tries */
 };
 
 /* Notes the migration the database was found at: `from` until the first
@@ -726,6 +731,413 @@ static void say_where(struct mg_db *db, const struct bk_state *st, const struct 
 	}
 }
 
+/* ---- A migration as a recorded sequence (PostgreSQL) -------------------- */
+
+/* Where the database stands, for the message of a run that gives up. */
+static void state_text(struct mg_strbuf *b, const struct mg_migration *m, int down, size_t done,
+		       size_t n)
+{
+	if (n == 0)
+		mg_strbuf_printf(b, "nothing of migration %u (%s) was applied", m->number, m->name);
+	else
+		mg_strbuf_printf(b,
+				 "stopped at a step boundary: migration %u (%s) %s has %zu of %zu "
+				 "steps done; run dbupdate again to finish it",
+				 m->number, m->name, down ? "down" : "up", done, n);
+}
+
+/* "migration N (name), up step i of n (summary)" */
+static void step_what(struct mg_strbuf *b, const struct mg_migration *m, int down, size_t i,
+		      size_t n)
+{
+	mg_strbuf_printf(b, "migration %u (%s), %s step %zu of %zu (", m->number, m->name,
+			 down ? "down" : "up", i + 1, n);
+}
+
+/* One recorded migration being run. */
+struct recorded {
+	struct update_run *u;
+	const struct mg_migration *m;
+	int down;
+	const struct mg_plan *p;
+	const struct mg_ops *ops;
+	size_t done;           /* steps done */
+	char *cursor;          /* a batched fill's last key done, encoded */
+	unsigned char *states; /* per step: its target index's state (NO_TX) */
+	const struct bk_state *st;
+};
+
+static int rollback_on(struct mg_db *db, int rc)
+{
+	if (rc && db->in_tx)
+		mg_db_rollback(db);
+	return rc;
+}
+
+/* The start: drift check and the progress row, in one transaction. */
+static int start_unit(struct mg_db *db, struct recorded *r)
+{
+	int rc = mg_db_begin(db);
+
+	if (rc == 0)
+		rc = bk_prepare(db, r->st);
+	if (rc == 0)
+		rc = drift_check(db, r->m, !r->down);
+	if (rc == 0 && r->down)
+		rc = run_hand(db, r->m, r->m->run_down, "down");
+	if (rc == 0)
+		rc = pr_start(db, r->m, r->down, r->p->n_steps);
+	if (rc == 0)
+		rc = mg_db_commit(db);
+	return rollback_on(db, rc);
+}
+
+/* Step i in a transaction of its own, recorded done in it. */
+static int tx_unit(struct mg_db *db, struct recorded *r, size_t i)
+{
+	const struct mg_step *st = &r->p->steps[i];
+	int rc = mg_db_begin(db);
+
+	if (rc == 0 && st->guard)
+		rc = run_guard(db, st);
+	if (rc == 0)
+		rc = mg_db_exec(db, st->sql);
+	if (rc == 0)
+		rc = pr_advance(db, r->m->number, i + 1, NULL);
+	if (rc == 0)
+		rc = mg_db_commit(db);
+	return rollback_on(db, rc);
+}
+
+/* Sets the state of every NO_TX step whose target is `target`. */
+static void set_state(struct recorded *r, const char *target, unsigned char state)
+{
+	size_t j;
+
+	for (j = 0; j < r->p->n_steps; j++)
+		if (r->p->steps[j].target && (r->p->steps[j].flags & MG_STEP_NO_TX) &&
+		    strcmp(r->p->steps[j].target, target) == 0)
+			r->states[j] = state;
+}
+
+/* Step i outside a transaction (CREATE/DROP INDEX CONCURRENTLY), checked
+ * before against pg_index: a valid index built is done, an invalid one (an
+ * interrupted build) is dropped first, a dropped one is done. */
+static int no_tx_unit(struct mg_db *db, struct recorded *r, size_t i)
+{
+	const struct mg_step *st = &r->p->steps[i];
+	int create = strncmp(st->sql, "CREATE", 6) == 0, rc = 0;
+	unsigned char state = r->states[i];
+
+	if (create && state == 2) {
+		struct mg_strbuf drop = {0};
+
+		db_progress(db, "dropping the invalid index %s left by an interrupted build",
+			    st->target);
+		mg_strbuf_puts(&drop, "DROP INDEX CONCURRENTLY IF EXISTS ");
+		mg_sql_ident(&drop, st->target);
+		rc = db_exec_buf(db, &drop);
+		mg_strbuf_free(&drop);
+		if (rc == 0)
+			set_state(r, st->target, state = 0);
+	}
+	if (rc == 0 && (create ? state != 1 : state != 0))
+		rc = mg_db_exec(db, st->sql);
+	if (rc) {
+		/* A build or drop that failed may have left an invalid index. */
+		struct mg_strbuf saved;
+		unsigned char now = 0;
+
+		db_save_error(db, &saved);
+		if (online_index_states(db, 1, &st->target, &now) == 0)
+			set_state(r, st->target, now);
+		db_restore_error(db, &saved);
+		return rc;
+	}
+	set_state(r, st->target, create ? 1 : 0);
+	return pr_advance(db, r->m->number, i + 1, NULL);
+}
+
+/* One batch of step i (MG_STEP_BATCHED), its own transaction: *finished
+ * when the step is done (recorded), else the cursor moves on. */
+static int batch_unit(struct mg_db *db, struct recorded *r, size_t i, int *finished,
+		      unsigned long long *set)
+{
+	const struct mg_step *st = &r->p->steps[i];
+	size_t k = online_batch_keys(st->sql), j;
+	char **vals = mg_calloc(k + 1, sizeof(char *));
+	const char **params = mg_calloc(k + 2, sizeof(char *));
+	char size[24];
+	struct mg_rows *rows = NULL;
+	char *next = NULL;
+	int rc = 0;
+
+	*finished = 0;
+	if (!vals || !params) {
+		rc = db_nomem(db);
+		goto done;
+	}
+	if (r->cursor && online_cursor_decode(vals, k, r->cursor) != 0) {
+		rc = mg_db_error(db, MG_E_INCONSISTENT,
+				 "the recorded position of the fill (%s) cannot be read",
+				 r->cursor);
+		goto done;
+	}
+	for (j = 0; j < k; j++)
+		params[j] = vals[j];
+	snprintf(size, sizeof(size), "%u", r->u->batch_size);
+	params[k] = size;
+	rc = mg_db_begin(db);
+	if (rc == 0)
+		rc = mg_db_query(&rows, db, st->sql, k + 1, params);
+	if (rc == 0)
+		rc = mg_rows_next(rows);
+	if (rc == 0) {
+		*finished = 1;
+		rc = pr_advance(db, r->m->number, i + 1, NULL);
+	} else if (rc == 1) {
+		const char **keys = (const char **)vals;
+		const char *count;
+
+		online_cursor_free(vals, k);
+		for (j = 0; j < k; j++)
+			keys[j] = mg_rows_text(rows, j) ? mg_rows_text(rows, j) : "";
+		count = mg_rows_text(rows, k);
+		*set += count ? strtoull(count, NULL, 10) : 0;
+		next = online_cursor_encode(k, keys);
+		memset(vals, 0, (k + 1) * sizeof(char *));
+		rc = next ? pr_advance(db, r->m->number, i, next) : db_nomem(db);
+	}
+	mg_rows_free(rows);
+	rows = NULL;
+	if (rc == 0)
+		rc = mg_db_commit(db);
+	if (rc == 0 && next) {
+		free(r->cursor);
+		r->cursor = next;
+		next = NULL;
+	} else if (rc == 0) {
+		free(r->cursor);
+		r->cursor = NULL;
+	}
+	rollback_on(db, rc);
+done:
+	mg_rows_free(rows);
+	free(next);
+	if (vals)
+		online_cursor_free(vals, k);
+	free(vals);
+	free(params);
+	return rc;
+}
+
+/* The end: hand-written up step, the live tables checked against the
+ * migration's result, progress row gone, bookkeeping stamped. */
+static int final_unit(struct mg_db *db, struct recorded *r)
+{
+	int rc = mg_db_begin(db);
+
+	if (rc == 0 && !r->down)
+		rc = run_hand(db, r->m, r->m->run_up, "up");
+	if (rc == 0) {
+		/* The state after: what drift_check expects before the other
+		 * direction. */
+		rc = drift_check(db, r->m, r->down);
+		if (rc)
+			db_prefix(db, "after its steps");
+	}
+	if (rc == 0)
+		rc = pr_finish(db, r->m->number);
+	/* The table exists only while a migration is half-done: a finished
+	 * database has no table of this machinery (pull, inspection). */
+	if (rc == 0)
+		rc = mg_db_exec(db, "DROP TABLE IF EXISTS modelgen_progress");
+	if (rc == 0)
+		rc = r->down ? bk_unstamp(db, r->m->number) : bk_stamp(db, r->m, "migrate");
+	if (rc == 0)
+		rc = mg_db_commit(db);
+	return rollback_on(db, rc);
+}
+
+enum unit_kind { UNIT_START, UNIT_STEP, UNIT_FINAL };
+
+/* Runs one unit, tried again while its locks are not granted in time
+ * (within the budget). */
+static int run_unit(struct mg_db *db, struct recorded *r, enum unit_kind kind, size_t i)
+{
+	struct update_run *u = r->u;
+	size_t n = r->p->n_steps;
+	unsigned long long set = 0;
+	long long last_report = online_now_ms();
+	int rc;
+
+	for (;;) {
+		long long t0 = online_now_ms();
+		struct mg_strbuf what = {0}, state = {0};
+		int finished = 0;
+
+		mg_strbuf_clear(&db->blockers);
+		if (kind == UNIT_START)
+			rc = start_unit(db, r);
+		else if (kind == UNIT_FINAL)
+			rc = final_unit(db, r);
+		else if (r->p->steps[i].flags & MG_STEP_NO_TX)
+			rc = no_tx_unit(db, r, i);
+		else if (r->p->steps[i].flags & MG_STEP_BATCHED) {
+			do {
+				rc = batch_unit(db, r, i, &finished, &set);
+				if (rc == 0 && online_now_ms() - last_report >= 2000) {
+					db_progress(db,
+						    "migration %u (%s): filling %s: %llu rows set",
+						    r->m->number, r->m->name,
+						    r->p->steps[i].target ? r->p->steps[i].target
+									  : "a column",
+						    set);
+					last_report = online_now_ms();
+				}
+			} while (rc == 0 && !finished);
+			if (rc == 0 && set)
+				db_progress(db, "migration %u (%s): filled %s: %llu rows set",
+					    r->m->number, r->m->name,
+					    r->p->steps[i].target ? r->p->steps[i].target
+								  : "a column",
+					    set);
+		} else
+			rc = tx_unit(db, r, i);
+		if (rc == 0)
+			return 0;
+		if (kind == UNIT_START)
+			mg_strbuf_printf(&what, "migration %u (%s)", r->m->number, r->m->name);
+		else if (kind == UNIT_FINAL)
+			mg_strbuf_printf(&what, "migration %u (%s), its end", r->m->number,
+					 r->m->name);
+		else {
+			step_what(&what, r->m, r->down, i, n);
+			mg_step_summary(&what, r->ops, &r->p->steps[i]);
+			mg_strbuf_putc(&what, ')');
+		}
+		if (rc != MG_E_LOCKED || u->gave_up) {
+			if (!mg_strbuf_failed(&what))
+				db_prefix(db, "%s", mg_strbuf_cstr(&what));
+			mg_strbuf_free(&what);
+			return rc;
+		}
+		state_text(&state, r->m, r->down, kind == UNIT_START ? 0 : r->done,
+			   kind == UNIT_START ? 0 : n);
+		rc = online_lock_wait(db, &u->budget, mg_strbuf_cstr(&what), online_now_ms() - t0,
+				      mg_strbuf_cstr(&state));
+		mg_strbuf_free(&what);
+		mg_strbuf_free(&state);
+		if (rc) {
+			u->gave_up = 1;
+			return rc;
+		}
+	}
+}
+
+/*
+ * Runs migration a->m (up or down) as a recorded sequence: each step in a
+ * transaction of its own (steps outside a transaction and batched fills as
+ * they need), its completion recorded in modelgen_progress, from the step
+ * after the last one done (`resume`, or none: from the start). Nothing is
+ * ever applied twice: a transaction's step is recorded in it, a step
+ * outside one is checked against pg_index first, a fill goes on from its
+ * cursor.
+ */
+static int run_recorded(struct mg_db *db, struct update_run *u, const struct action *a,
+			const struct bk_state *st, const struct pr_state *resume)
+{
+	struct recorded r = {0};
+	const char **targets = NULL;
+	unsigned char *states = NULL;
+	size_t i, k = 0;
+	int rc = 0;
+
+	r.u = u;
+	r.m = a->m;
+	r.down = a->kind == ACT_DOWN;
+	r.p = r.down ? &a->m->down[db->dialect] : &a->m->up[db->dialect];
+	r.ops = r.down ? &a->m->down_ops : &a->m->up_ops;
+	r.st = st;
+	r.states = mg_calloc(r.p->n_steps + 1, 1);
+	targets = mg_calloc(r.p->n_steps + 1, sizeof(*targets));
+	states = mg_calloc(r.p->n_steps + 1, 1);
+	if (!r.states || !targets || !states) {
+		rc = db_nomem(db);
+		goto done;
+	}
+	if (resume) {
+		r.done = resume->done;
+		if (resume->cursor && !(r.cursor = mg_strdup(resume->cursor))) {
+			rc = db_nomem(db);
+			goto done;
+		}
+		db_progress(db, "%s %s: going on after an interruption, %zu of %zu steps done",
+			    r.down ? "reverting" : "applying", r.m->name, r.done, r.p->n_steps);
+	} else {
+		rc = run_unit(db, &r, UNIT_START, 0);
+		if (rc)
+			goto done;
+	}
+	/* The indexes of the steps outside a transaction, in one query. */
+	for (i = r.done; i < r.p->n_steps; i++)
+		if ((r.p->steps[i].flags & MG_STEP_NO_TX) && r.p->steps[i].target)
+			targets[k++] = r.p->steps[i].target;
+	rc = online_index_states(db, k, targets, states);
+	for (i = r.done, k = 0; rc == 0 && i < r.p->n_steps; i++)
+		if ((r.p->steps[i].flags & MG_STEP_NO_TX) && r.p->steps[i].target)
+			r.states[i] = states[k++];
+	for (i = r.done; rc == 0 && i < r.p->n_steps; i++) {
+		rc = run_unit(db, &r, UNIT_STEP, i);
+		if (rc == 0)
+			r.done = i + 1;
+	}
+	if (rc == 0)
+		rc = run_unit(db, &r, UNIT_FINAL, 0);
+	if (rc == 0) {
+		u->did->actions++;
+		note_current(u, r.down ? r.m->number - 1 : r.m->number);
+	}
+done:
+	free(r.cursor);
+	free(r.states);
+	free(targets);
+	free(states);
+	return rc;
+}
+
+/* The half-done migration `pr` as the action to finish, after checking it
+ * is this program's and fits the bookkeeping. */
+static int resume_action(struct action *a, struct mg_db *db, const struct update_run *u,
+			 const struct bk_state *st, const struct pr_state *pr)
+{
+	const struct mg_migration *m;
+	char sum[72];
+
+	if (pr->number < 1 || pr->number > u->reg->n_migrations)
+		return mg_db_error(db, MG_E_AHEAD,
+				   "migration %u was left half-done by a newer program (latest "
+				   "here %zu): deploy its dbupdate to finish it; nothing changed",
+				   pr->number, u->reg->n_migrations);
+	m = u->reg->migrations[pr->number - 1];
+	mg_migration_checksum(sum, m);
+	if (strcmp(sum, pr->checksum) != 0)
+		return mg_db_error(db, MG_E_CHECKSUM,
+				   "migration %u (%s) was left half-done by a program whose "
+				   "migration %u differs (checksum %.19s... there, %.19s... here): "
+				   "finish it with that program's dbupdate; nothing changed",
+				   m->number, m->name, m->number, pr->checksum, sum);
+	if (pr->down ? st->current != pr->number : st->current + 1 != pr->number)
+		return mg_db_error(
+			db, MG_E_INCONSISTENT,
+			"migration %u (%s) is recorded half-done %s, but the bookkeeping "
+			"is at migration %u; nothing changed",
+			m->number, m->name, pr->down ? "down" : "up", st->current);
+	a->kind = pr->down ? ACT_DOWN : ACT_UP;
+	a->m = m;
+	return 0;
+}
+
 /* How one step under the lock ended. */
 enum step_end {
 	STEP_NOTHING_LEFT, /* the database is at the target */
@@ -745,7 +1157,8 @@ enum step_end {
 static int one_step(enum step_end *end, struct mg_db *db, struct update_run *u, int fk_off)
 {
 	struct bk_state st = {0};
-	struct action a;
+	struct pr_state pr = {0};
+	struct action a = {ACT_NONE, NULL};
 	int rc;
 
 	*end = STEP_NOTHING_LEFT;
@@ -754,13 +1167,36 @@ static int one_step(enum step_end *end, struct mg_db *db, struct update_run *u, 
 		rc = bk_read(&st, db, u->reg);
 	if (rc == 0)
 		rc = bk_check(db, &st, u->reg, u->target, (u->flags & MG_UPDATE_TO) != 0);
+	if (rc == 0 && st.managed)
+		rc = pr_read(&pr, db);
+	if (rc == 0 && pr.exists)
+		rc = resume_action(&a, db, u, &st, &pr);
 	if (rc) {
 		if (db->in_tx)
 			mg_db_rollback(db);
 		goto done;
 	}
 	note_current(u, st.current);
-	a = next_action(&st, u->reg, u->target);
+	if (!pr.exists)
+		a = next_action(&st, u->reg, u->target);
+	if (pr.exists || ((a.kind == ACT_UP || a.kind == ACT_DOWN) &&
+			  online_plan_recorded(db, action_plan(&a, db->dialect)))) {
+		/* Steps in transactions of their own: this one only read. */
+		if (!pr.exists && a.kind == ACT_DOWN && (a.m->flags & MG_MIGRATION_IRREVERSIBLE) &&
+		    !(u->flags & MG_UPDATE_FORCE)) {
+			rc = refuse_irreversible(db, &st, a.m->number - 1);
+			mg_db_rollback(db);
+			goto done;
+		}
+		rc = mg_db_commit(db);
+		if (!pr.exists)
+			report_action(db, u, &a);
+		if (rc == 0)
+			rc = run_recorded(db, u, &a, &st, pr.exists ? &pr : NULL);
+		if (rc == 0)
+			*end = STEP_DONE;
+		goto done;
+	}
 	if (a.kind == ACT_NONE) {
 		rc = mg_db_commit(db);
 		goto done;
@@ -786,6 +1222,7 @@ static int one_step(enum step_end *end, struct mg_db *db, struct update_run *u, 
 	*end = STEP_DONE;
 done:
 	bk_state_free(&st);
+	pr_state_free(&pr);
 	return rc;
 }
 
@@ -803,7 +1240,23 @@ static int run_steps(struct mg_db *db, struct update_run *u)
 			if (rc || nothing)
 				return rc;
 		}
-		rc = one_step(&end, db, u, fk_off);
+		for (;;) {
+			long long t0 = online_now_ms();
+
+			mg_strbuf_clear(&db->blockers);
+			rc = one_step(&end, db, u, fk_off);
+			/* PostgreSQL: a migration in one transaction whose lock
+			 * was not granted in time is tried again (rolled back). */
+			if (rc != MG_E_LOCKED || u->gave_up || !db->driver->sql_index_states)
+				break;
+			rc = online_lock_wait(db, &u->budget, mg_db_errmsg(db),
+					      online_now_ms() - t0,
+					      "nothing of the migration was applied");
+			if (rc) {
+				u->gave_up = 1;
+				break;
+			}
+		}
 		if (fk_off)
 			set_fk(db, 1);
 	} while (rc == 0 && end != STEP_NOTHING_LEFT);
@@ -815,11 +1268,14 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 {
 	static const struct mg_update_options none = {0};
 	struct mg_update_result did = {0, 0, 0};
-	struct update_run u = {reg, 0, 0, &did};
+	struct update_run u;
 	int rc;
 
 	if (!opts)
 		opts = &none;
+	memset(&u, 0, sizeof(u));
+	u.reg = reg;
+	u.did = &did;
 	u.flags = opts->flags;
 	u.target = (u.flags & MG_UPDATE_TO) ? opts->to : (unsigned)reg->n_migrations;
 	if (u.target > reg->n_migrations)
@@ -835,9 +1291,32 @@ int mg_update(struct mg_update_result *out, struct mg_db *db, const struct mg_re
 	if (rc == 0 && (u.flags & MG_UPDATE_DRY_RUN)) {
 		rc = print_update(db, &u, opts->sql_out);
 	} else if (rc == 0 && (rc = lock(db)) == 0) {
-		rc = refuse_before_any_step(db, &u);
+		/* PostgreSQL: every statement of a migration under the short
+		 * lock timeout, retried (online.h). */
+		int online = db->driver->sql_index_states != NULL;
+		unsigned was = db->lock_timeout_ms;
+
+		u.budget.max_ms = opts->max_lock_wait_ms ? opts->max_lock_wait_ms
+							 : MG_DEFAULT_MAX_LOCK_WAIT_MS;
+		u.batch_size = opts->batch_size ? opts->batch_size : MG_DEFAULT_BATCH_SIZE;
+		if (online) {
+			rc = mg_db_set_lock_timeout(db, opts->ddl_lock_timeout_ms
+								? opts->ddl_lock_timeout_ms
+								: MG_DEFAULT_DDL_LOCK_TIMEOUT_MS);
+			db->watch_locks = 1;
+		}
+		if (rc == 0)
+			rc = refuse_before_any_step(db, &u);
 		if (rc == 0)
 			rc = run_steps(db, &u);
+		if (online) {
+			struct mg_strbuf saved;
+
+			db->watch_locks = 0;
+			db_save_error(db, &saved);
+			mg_db_set_lock_timeout(db, was);
+			db_restore_error(db, &saved);
+		}
 		unlock(db);
 	}
 	db->progress = NULL;
@@ -861,6 +1340,18 @@ int mg_status(struct mg_status *out, struct mg_db *db, const struct mg_registry 
 	out->empty = !st.user_objects;
 	out->current = st.current;
 	rc = bk_check(db, &st, reg, (unsigned)reg->n_migrations, 0);
+	if (rc == 0 && st.managed) {
+		struct pr_state pr;
+
+		rc = pr_read(&pr, db);
+		if (rc == 0 && pr.exists) {
+			out->partial = pr.number;
+			out->partial_down = pr.down;
+			out->partial_done = pr.done;
+			out->partial_steps = pr.n_steps;
+		}
+		pr_state_free(&pr);
+	}
 done:
 	bk_state_free(&st);
 	return rc;

@@ -24,6 +24,7 @@ static const char *const not_built[MG_DIALECT_COUNT] = {
 static void free_handle(struct mg_db *db)
 {
 	mg_strbuf_free(&db->err);
+	mg_strbuf_free(&db->blockers);
 	free(db);
 }
 

@@ -33,6 +33,11 @@ struct mg_db {
 	mg_progress_fn progress; /* set by mg_update for its duration */
 	void *progress_ctx;
 	unsigned long round_trips; /* requests sent to a server (tests count them) */
+	/* PostgreSQL: while a statement waits for a lock, look from a second
+	 * connection who blocks it, into `blockers` (online.c sets it for
+	 * migration steps). */
+	int watch_locks;
+	struct mg_strbuf blockers;
 };
 
 /* The part of a result every driver's rows begin with. */
@@ -109,6 +114,12 @@ struct mg_driver {
 	 * DELETE with $1 = number. */
 	const char *sql_stamp;
 	const char *sql_unstamp;
+	/* PostgreSQL only (NULL elsewhere: migrations run in one
+	 * transaction): "0" or not, whether modelgen_progress exists; the
+	 * state of the indexes named in $1 (text[]): rows (name, valid as
+	 * t/f). */
+	const char *sql_has_progress;
+	const char *sql_index_states;
 
 	/* Switches foreign key enforcement, outside a transaction only; NULL
 	 * when table rebuilds and drops run with keys on. */

@@ -8,11 +8,13 @@
  * was most of the start-up time of a dbupdate run on SQLite.
  */
 #include <dlfcn.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -39,17 +41,35 @@ struct pg_rows {
 			  * mg_rows_blob, or NULL */
 };
 
+/* The connection: libpq's, and a second one opened on demand to see, from
+ * outside, who blocks a statement of the first while it waits for a lock
+ * (pg_blocking_pids). */
+struct pg_conn {
+	PGconn *pq;
+	PGconn *watch;  /* NULL until needed */
+	char *conninfo; /* to open `watch` */
+	int pid;        /* the server process of `pq` */
+};
+
 static PGconn *conn(const struct mg_db *db)
 {
-	return db->conn;
+	return ((struct pg_conn *)db->conn)->pq;
 }
+
+/* While a statement waits this long, and then as often, the watch
+ * connection asks who blocks it (only with db->watch_locks). */
+#define WATCH_EVERY_MS 300
+/* The first look, early enough to come before a short lock_timeout. */
+#define WATCH_FIRST_MS 80
 
 static void pg_close(struct mg_db *db);
 
 /* Every libpq function this file calls, typed from <libpq-fe.h> so that a
  * call through the table is checked like a direct one. */
 #define PQ_FUNCTIONS(X)                                                                            \
+	X(PQbackendPID)                                                                            \
 	X(PQclear)                                                                                 \
+	X(PQconsumeInput)                                                                          \
 	X(PQcmdTuples)                                                                             \
 	X(PQconnectdb)                                                                             \
 	X(PQconninfoFree)                                                                          \
@@ -63,12 +83,15 @@ static void pg_close(struct mg_db *db);
 	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetvalue)                                                                              \
+	X(PQisBusy)                                                                                \
 	X(PQnfields)                                                                               \
 	X(PQntuples)                                                                               \
 	X(PQresultErrorField)                                                                      \
 	X(PQresultStatus)                                                                          \
 	X(PQsendQuery)                                                                             \
+	X(PQsendQueryParams)                                                                       \
 	X(PQsetNoticeProcessor)                                                                    \
+	X(PQsocket)                                                                                \
 	X(PQstatus)
 
 static struct pq_api {
@@ -290,6 +313,7 @@ static int pg_open(struct mg_db *db, const char *conninfo, char *errbuf, size_t 
 {
 	char *perr = NULL;
 	PQconninfoOption *opts;
+	struct pg_conn *pc;
 	int rc;
 
 	rc = pq_ready(errbuf, errlen);
@@ -305,14 +329,27 @@ static int pg_open(struct mg_db *db, const char *conninfo, char *errbuf, size_t 
 		goto done;
 	}
 	pq.PQconninfoFree(opts);
-	db->conn = pq.PQconnectdb(conninfo);
-	if (!db->conn || pq.PQstatus(conn(db)) != CONNECTION_OK) {
+	pc = mg_calloc(1, sizeof(*pc));
+	if (pc)
+		pc->conninfo = mg_strdup(conninfo);
+	if (!pc || !pc->conninfo) {
+		if (pc)
+			free(pc);
 		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "cannot connect to PostgreSQL: %s",
-				 db->conn ? pq.PQerrorMessage(conn(db)) : "out of memory");
-		rc = db->conn ? MG_E_CONNECT : MG_E_NOMEM;
+			snprintf(errbuf, errlen, "out of memory");
+		rc = MG_E_NOMEM;
 		goto done;
 	}
+	db->conn = pc;
+	pc->pq = pq.PQconnectdb(conninfo);
+	if (!pc->pq || pq.PQstatus(pc->pq) != CONNECTION_OK) {
+		if (errbuf && errlen)
+			snprintf(errbuf, errlen, "cannot connect to PostgreSQL: %s",
+				 pc->pq ? pq.PQerrorMessage(pc->pq) : "out of memory");
+		rc = pc->pq ? MG_E_CONNECT : MG_E_NOMEM;
+		goto done;
+	}
+	pc->pid = pq.PQbackendPID(pc->pq);
 	pq.PQsetNoticeProcessor(conn(db), ignore_notice, NULL);
 	rc = pg_apply_lock_timeout(db);
 	if (rc == 0 && (db->open_flags & MG_DB_OPEN_READ_ONLY))
@@ -339,9 +376,98 @@ done:
 
 static void pg_close(struct mg_db *db)
 {
-	if (db->conn)
-		pq.PQfinish(conn(db));
+	struct pg_conn *pc = db->conn;
+
+	if (pc) {
+		if (pc->pq)
+			pq.PQfinish(pc->pq);
+		if (pc->watch)
+			pq.PQfinish(pc->watch);
+		free(pc->conninfo);
+		free(pc);
+	}
 	db->conn = NULL;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * From the watch connection: the sessions that block our statement right
+ * now, into db->blockers ("pid 4242 (idle in transaction, 12.0 s in
+ * transaction: SELECT ...)"; "; " between several). Left as it was when
+ * nobody blocks it or the watch connection fails: this only informs.
+ */
+static void sample_blockers(struct mg_db *db)
+{
+	struct pg_conn *pc = db->conn;
+	char pid[24];
+	const char *params[1] = {pid};
+	PGresult *res;
+	int i, n;
+
+	if (!pc->watch) {
+		pc->watch = pq.PQconnectdb(pc->conninfo);
+		if (pc->watch)
+			pq.PQsetNoticeProcessor(pc->watch, ignore_notice, NULL);
+	}
+	if (!pc->watch || pq.PQstatus(pc->watch) != CONNECTION_OK)
+		return;
+	snprintf(pid, sizeof(pid), "%d", pc->pid);
+	res = pq.PQexecParams(
+		pc->watch,
+		"SELECT a.pid, coalesce(a.state, 'unknown state'),"
+		" coalesce(to_char(extract(epoch FROM clock_timestamp() - a.xact_start), "
+		"'FM9999990.0'),"
+		" '?'), left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 60)"
+		" FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1::integer))"
+		" ORDER BY a.xact_start NULLS LAST, a.pid",
+		1, NULL, params, NULL, NULL, 0);
+	n = res && pq.PQresultStatus(res) == PGRES_TUPLES_OK ? pq.PQntuples(res) : 0;
+	if (n)
+		mg_strbuf_clear(&db->blockers);
+	for (i = 0; i < n; i++)
+		mg_strbuf_printf(&db->blockers, "%spid %s (%s, %s s in transaction: %s)",
+				 i ? "; " : "", pq.PQgetvalue(res, i, 0), pq.PQgetvalue(res, i, 1),
+				 pq.PQgetvalue(res, i, 2), pq.PQgetvalue(res, i, 3));
+	pq.PQclear(res);
+}
+
+/* Waits until the statement sent on the connection has its results; while
+ * it runs with db->watch_locks, samples who blocks it after WATCH_FIRST_MS,
+ * then every WATCH_EVERY_MS.
+ * Returns 0, or -1 when the connection failed (PQgetResult says why). */
+static int await_results(struct mg_db *db)
+{
+	PGconn *c = conn(db);
+	long long start = now_ms(), next = start + WATCH_FIRST_MS;
+
+	if (!db->watch_locks)
+		return 0; /* PQgetResult blocks */
+	for (;;) {
+		struct pollfd p;
+		long long t;
+
+		if (!pq.PQconsumeInput(c))
+			return -1;
+		if (!pq.PQisBusy(c))
+			return 0;
+		p.fd = pq.PQsocket(c);
+		p.events = POLLIN;
+		p.revents = 0;
+		t = now_ms();
+		if (t >= next) {
+			sample_blockers(db);
+			next = now_ms() + WATCH_EVERY_MS;
+			continue;
+		}
+		(void)poll(&p, 1, (int)(next - t));
+	}
 }
 
 static int pg_exec(struct mg_db *db, const char *sql)
@@ -355,6 +481,7 @@ static int pg_exec(struct mg_db *db, const char *sql)
 	db->round_trips++;
 	if (!pq.PQsendQuery(conn(db), sql))
 		return result_error(db, NULL, sql, 0);
+	(void)await_results(db);
 	while ((res = pq.PQgetResult(conn(db))) != NULL) {
 		ExecStatusType st = pq.PQresultStatus(res);
 
@@ -438,7 +565,14 @@ static int pg_query(struct mg_rows **out, struct mg_db *db, const char *sql, siz
 		params = vals;
 	}
 	db->round_trips++;
-	res = pq.PQexecParams(conn(db), sql, (int)n_params, NULL, params, lengths, formats, 0);
+	if (pq.PQsendQueryParams(conn(db), sql, (int)n_params, NULL, params, lengths, formats, 0)) {
+		PGresult *more;
+
+		(void)await_results(db);
+		res = pq.PQgetResult(conn(db));
+		while ((more = pq.PQgetResult(conn(db))) != NULL)
+			pq.PQclear(more);
+	}
 	st = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		rc = result_error(db, res, sql, 0);
@@ -602,6 +736,7 @@ static int lock_holder(char **out, struct mg_db *db)
 static int pg_lock(struct mg_db *db)
 {
 	char *got = NULL, *holder = NULL;
+	long long start = now_ms();
 	int rc = pg_value(&got, db, "SELECT pg_try_advisory_lock(" LOCK_KEY ")");
 
 	if (rc || (got && strcmp(got, "t") == 0))
@@ -609,9 +744,24 @@ static int pg_lock(struct mg_db *db)
 	lock_holder(&holder, db);
 	db_progress(db, "waiting for another dbupdate's lock (server process %s; at most %u ms)",
 		    holder ? holder : "unknown", db->lock_timeout_ms);
-	rc = pg_exec(db, "SELECT pg_advisory_lock(" LOCK_KEY ")");
-	if (rc != MG_E_LOCKED)
-		goto done;
+	/* Tries every 100 ms rather than one waiting pg_advisory_lock: a
+	 * statement that waits holds a snapshot, which a CREATE INDEX
+	 * CONCURRENTLY of the holder waits for in turn (a deadlock). */
+	for (;;) {
+		long long waited = now_ms() - start;
+		struct timespec ts = {0, 100 * 1000000L};
+
+		if (waited >= (long long)db->lock_timeout_ms)
+			break;
+		if (db->lock_timeout_ms - waited < 100)
+			ts.tv_nsec = (long)(db->lock_timeout_ms - waited) * 1000000L;
+		nanosleep(&ts, NULL);
+		free(got);
+		got = NULL;
+		rc = pg_value(&got, db, "SELECT pg_try_advisory_lock(" LOCK_KEY ")");
+		if (rc || (got && strcmp(got, "t") == 0))
+			goto done;
+	}
 	/* Say who holds it now; it may be nobody when the holder has just let
 	 * go. */
 	free(holder);
@@ -667,6 +817,13 @@ const struct mg_driver mg_pg_driver = {
 	.sql_stamp = "INSERT INTO modelgen_migrations VALUES ($1::integer, $2, $3, $4, $5, $6, $7,"
 		     " $8)",
 	.sql_unstamp = "DELETE FROM modelgen_migrations WHERE number = $1::integer",
+	.sql_has_progress = "SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+			    " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+			    " AND c.relname = 'modelgen_progress' AND c.relkind = 'r'",
+	.sql_index_states = "SELECT c.relname, i.indisvalid FROM pg_class c JOIN pg_index i"
+			    " ON i.indexrelid = c.oid WHERE c.relname = ANY ($1::text[])"
+			    " AND c.relnamespace = (SELECT oid FROM pg_namespace"
+			    " WHERE nspname = current_schema())",
 	/* Drops and rebuilds run with keys on; there are no rebuilds. */
 	.set_foreign_keys = NULL,
 	.foreign_key_check = NULL,

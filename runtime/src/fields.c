@@ -44,12 +44,17 @@ static const struct mg_field_const op_flags[] = {
 static const struct mg_field_const migration_flags[] = {
 	{MG_MIGRATION_IRREVERSIBLE, "MG_MIGRATION_IRREVERSIBLE"},
 	{MG_MIGRATION_HANDWRITTEN, "MG_MIGRATION_HANDWRITTEN"},
+	{MG_MIGRATION_PLAIN_DDL, "MG_MIGRATION_PLAIN_DDL"},
+	{MG_MIGRATION_BLOCKING_OK, "MG_MIGRATION_BLOCKING_OK"},
 	{0, NULL},
 };
 
 static const struct mg_field_const step_flags[] = {
 	{MG_STEP_DROPS_TABLE, "MG_STEP_DROPS_TABLE"},
 	{MG_STEP_IN_PLACE, "MG_STEP_IN_PLACE"},
+	{MG_STEP_NO_TX, "MG_STEP_NO_TX"},
+	{MG_STEP_BATCHED, "MG_STEP_BATCHED"},
+	{MG_STEP_OWN_TX, "MG_STEP_OWN_TX"},
 	{0, NULL},
 };
 
@@ -125,6 +130,9 @@ const struct mg_field mg_step_fields[] = {
 	FIELD(mg_step, note, MG_FIELD_STRING, 0, NULL),
 	FIELD(mg_step, flags, MG_FIELD_FLAGS, MG_FIELD_EXTENSION, step_flags),
 	FIELD(mg_step, guard, MG_FIELD_STRING, MG_FIELD_EXTENSION | MG_FIELD_OWN_LINE, NULL),
+	/* Lock facts are for people and the claim test, as notes are. */
+	FIELD(mg_step, locks, MG_FIELD_STRING, MG_FIELD_OWN_LINE, NULL),
+	FIELD(mg_step, target, MG_FIELD_STRING, MG_FIELD_EXTENSION, NULL),
 	END,
 };
 

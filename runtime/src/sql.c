@@ -1062,6 +1062,20 @@ void mg_sql_plan(struct mg_strbuf *b, const struct mg_migration *m, int down,
 					 "-- guard: refuses the migration when this counts a row "
 					 "the step cannot keep:\n-- %s\n",
 					 st->guard);
+		if (st->locks)
+			mg_strbuf_printf(b, "-- locks: %s\n", st->locks);
+		if (st->flags & MG_STEP_NO_TX)
+			mg_strbuf_puts(
+				b, "-- outside a transaction; pg_index is checked first: a valid "
+				   "index is done, an invalid one (an interrupted build) is "
+				   "dropped and built again\n");
+		if (st->flags & MG_STEP_BATCHED)
+			mg_strbuf_puts(
+				b, "-- in batches, each its own transaction, until it returns no "
+				   "row: the parameters are the last key done (NULL: from the "
+				   "start) and the batch size\n");
+		if (st->flags & MG_STEP_OWN_TX)
+			mg_strbuf_puts(b, "-- in a transaction of its own\n");
 		if (st->kind == MG_STEP_SQL && st->sql) {
 			size_t len = strlen(st->sql);
 

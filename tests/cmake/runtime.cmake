@@ -64,3 +64,15 @@ if(MG_WITH_POSTGRESQL)
                    ${CMAKE_CURRENT_BINARY_DIR} ${MG_PG_URL_FILE})
   set_tests_properties(runtime/ops_postgresql PROPERTIES FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
 endif()
+
+# Issue 13: a migration run as a recorded sequence on PostgreSQL (the demo's
+# migration 13: concurrent indexes, a NOT VALID key validated after): a
+# blocking old snapshot (bounded lock wait, holder named, half-done,
+# resumed with its invalid index rebuilt) and seeded SIGKILLs, each resumed.
+if(MG_WITH_POSTGRESQL AND TARGET dbupdate)
+  add_test(NAME online/resume_postgresql
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/online/resume.sh $<TARGET_FILE:dbupdate>
+                   ${MG_PG_URL_FILE})
+  set_tests_properties(online/resume_postgresql PROPERTIES FIXTURES_REQUIRED pg
+                       SKIP_RETURN_CODE 77 TIMEOUT 600)
+endif()

@@ -2,15 +2,19 @@
 # The size targets of migration format 2 (issue 11), on the demo history:
 #   - a one-column rename (0003) at most 90 lines, its SQL within the first 40;
 #   - a one-index change (an index on users.created_at added to the demo
-#     models) at most 80 lines;
+#     models) at most 100 lines (80 while both dialects ran the same steps;
+#     since issue 13 PostgreSQL builds the index CONCURRENTLY with its lock
+#     facts, so the file has a step list per dialect and a review note);
 #   - the demo's 0001_init.c at most half of format 1's (969 lines).
 # Also: the runtime checksums of the demo's generated migrations are those
 # format 1 gave for the same data (tests/format/format1_checksums.txt, from
 # the format-1 build of main at 8e49fa1), so a
 # database that applied the format-1 history accepts this one. Migrations
-# whose data changed since are not listed: 0002 and 0008 (SQLite changes a
-# key's name and an integer's width in place instead of rebuilding), 0001,
-# 0004 and 0012 (SQLite's varchar columns get their length check).
+# whose data changed since are not listed: 0002, 0007, 0008, 0009 and 0011
+# (SQLite edits them in place instead of rebuilding), 0001, 0004 and 0012
+# (SQLite's varchar columns get their length check), 0005, 0006, 0007, 0011
+# and 0013 (their PostgreSQL SQL became the safe forms of issue 13:
+# CONCURRENTLY, NOT VALID + VALIDATE, batched fills).
 #
 # usage: sizes.sh MODELGEN SOURCE_DIR
 set -uo pipefail
@@ -42,7 +46,7 @@ one=$(ls "$work"/generated/migrations/0014_*.c 2>/dev/null)
 if [ -n "$one" ]; then
 	n=$(lines "$one")
 	echo "one index: $n lines"
-	[ "$n" -le 80 ] || bad "a one-index change is $n lines (at most 80)"
+	[ "$n" -le 100 ] || bad "a one-index change is $n lines (at most 100)"
 	[ "$(grep -c 'create\|add index' "$one")" -ge 1 ] || bad "the new migration adds no index"
 fi
 

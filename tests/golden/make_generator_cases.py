@@ -160,10 +160,12 @@ case('diff_add_column_not_null_refused', models(user=add_created_nodefault), ['d
 case('diff_rename_column', models(user=rename_rating), ['diff'], INIT_H)
 case('diff_drop_column_refused_rename_hint', models(user=drop_rating_add_score), ['diff'], INIT_H)
 case('diff_drop_column', models(user=drop_rating), ['diff', '--allow-drop'], INIT_H)
-case('diff_alter_type', models(user=float_rating), ['diff'], INIT_H)
+case('diff_alter_type', models(user=float_rating), ['diff', '--allow-blocking'], INIT_H)
+case('diff_alter_type_blocking_refused', models(user=float_rating), ['diff'], INIT_H)
 case('diff_set_not_null_fills_nulls', models(user=email_notnull), ['diff'], NULLABLE_DEFAULT)
 case('diff_set_not_null_refused', models(user=email_notnull_nodefault), ['diff'], INIT_H)
 case('diff_add_index', models(user=index_rating), ['diff'], INIT_H)
+case('diff_add_index_plain_ddl', models(user=index_rating), ['diff', '--plain-ddl'], INIT_H)
 case('diff_add_unique_composite', models(user=unique_pair), ['diff'], INIT_H)
 case('diff_drop_unique', models(user=drop_unique), ['diff'], INIT_H)
 case('diff_alter_fk_action', models(media=cascade), ['diff'], INIT_H)
@@ -183,7 +185,7 @@ case('diff_set_comment', models(user=new_comment), ['diff'], INIT_H)
 case('diff_alter_primary_key', models(media=composite_pk), ['diff'], INIT_H)
 case('diff_add_foreign_key_column', models(user=add_fk_column), ['diff'], INIT_H)
 case('diff_many_operations', models(user=many, media=cascade, extra={'tag.h': tags}),
-     ['diff', '-m', 'Scores, timestamps and tags'], INIT_H)
+     ['diff', '-m', 'Scores, timestamps and tags', '--allow-blocking'], INIT_H)
 case('diff_drop_column_and_table', models(user=drop_rating, media=False), ['diff', '--allow-drop'], INIT_H)
 
 # new

@@ -515,7 +515,7 @@ static void wide_free(struct wide *w)
 /* The round trips of applying migration 2 of `n` tables. */
 static unsigned long round_trips_of_migration(size_t n)
 {
-	struct mg_update_options to1 = {MG_UPDATE_TO, 1, 0, NULL, NULL, NULL};
+	struct mg_update_options to1 = {MG_UPDATE_TO, 1, 0, NULL, NULL, NULL, 0, 0, 0};
 	struct mg_update_result did;
 	struct mg_db *db = open_test();
 	struct wide w;

@@ -122,7 +122,7 @@ static char *codes(struct mg_db *db)
  * it runs. */
 static void guard_on(struct mg_db *db)
 {
-	struct mg_update_options to1 = {MG_UPDATE_TO, 1, 0, NULL, NULL, NULL};
+	struct mg_update_options to1 = {MG_UPDATE_TO, 1, 0, NULL, NULL, NULL, 0, 0, 0};
 	struct mg_status st;
 	char *v;
 	int rc;

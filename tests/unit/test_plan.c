@@ -326,6 +326,9 @@ struct planned {
 	struct diag_list diags;
 };
 
+/* PostgreSQL: plan with --plain-ddl (the tests of plain text set it). */
+static int plan_plain_ddl;
+
 /* Plans from -> to with --allow-drop and, when `fill` is not NULL, that one
  * --fill. */
 static void plan_with(struct planned *p, const struct mg_schema *from, const struct mg_schema *to,
@@ -333,10 +336,12 @@ static void plan_with(struct planned *p, const struct mg_schema *from, const str
 {
 	struct diff_options opts = {allow_drop, n_fills, fills};
 
+	struct plan_options popts = {plan_plain_ddl};
+
 	memset(p, 0, sizeof(*p));
 	p->arena = mg_arena_new();
 	assert_int_equal(diff_schemas(&p->diff, from, to, NULL, &opts, &p->diags), 0);
-	plan_migration(&p->plan, p->arena, &p->diff, from, to);
+	plan_migration_opts(&p->plan, p->arena, &p->diff, from, to, &popts);
 }
 
 static void plan_of(struct planned *p, const struct mg_schema *from, const struct mg_schema *to,
@@ -464,7 +469,9 @@ static void test_pg_text(void **state)
 	char *up, *down;
 
 	(void)state;
+	plan_plain_ddl = 1; /* the safe forms: test_pg_safe_text */
 	plan_of(&p, &v1, &v2, 1);
+	plan_plain_ddl = 0;
 	up = plan_text(&p.plan.up[MG_DIALECT_POSTGRESQL], &p.plan.up_ops);
 	down = plan_text(&p.plan.down[MG_DIALECT_POSTGRESQL], &p.plan.down_ops);
 	assert_string_equal(
@@ -748,7 +755,9 @@ static void test_pg_edge_text(void **state)
 	char *up;
 
 	(void)state;
+	plan_plain_ddl = 1;
 	plan_of(&p, &e1, &e2, 0);
+	plan_plain_ddl = 0;
 	up = plan_text(&p.plan.up[MG_DIALECT_POSTGRESQL], &p.plan.up_ops);
 	if (getenv("MG_PRINT_PLAN"))
 		fprintf(stderr, "%s\n", up);
@@ -1643,6 +1652,87 @@ static void test_runtime_sqlite(void **state)
 	e2e_narrowings(sqlite_case_url);
 }
 
+/* The default PostgreSQL forms on tables that exist before the migration
+ * (issue 13 section 1), with their flags and lock facts. */
+static const struct mg_step *find_step(const struct mg_plan *p, const char *sql_part)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_steps; i++)
+		if (p->steps[i].sql && strstr(p->steps[i].sql, sql_part))
+			return &p->steps[i];
+	fail_msg("no step with %s", sql_part);
+	return NULL;
+}
+
+static void test_pg_safe_text(void **state)
+{
+	struct planned p;
+	const struct mg_plan *up;
+	const struct mg_step *st;
+	size_t i, n_blocking = 0;
+
+	(void)state;
+	plan_of(&p, &e1, &e2, 0);
+	up = &p.plan.up[MG_DIALECT_POSTGRESQL];
+	/* NOT NULL: batched fill, CHECK NOT VALID, VALIDATE alone, SET NOT NULL. */
+	st = find_step(up, "WITH batch AS");
+	assert_true(st->flags & MG_STEP_BATCHED);
+	assert_string_equal(st->target, "pair.v");
+	assert_string_equal(st->locks, "ROW EXCLUSIVE on pair; scans; no rewrite");
+	st = find_step(up, "CHECK (v IS NOT NULL) NOT VALID");
+	assert_int_equal(st->flags & (MG_STEP_NO_TX | MG_STEP_BATCHED | MG_STEP_OWN_TX), 0);
+	assert_string_equal(st->locks, "ACCESS EXCLUSIVE on pair; no scan; no rewrite");
+	st = find_step(up, "VALIDATE CONSTRAINT modelgen_nn_pair_v");
+	assert_true(st->flags & MG_STEP_OWN_TX);
+	assert_string_equal(st->locks, "SHARE UPDATE EXCLUSIVE on pair; scans; no rewrite");
+	st = find_step(up, "SET NOT NULL");
+	assert_non_null(strstr(st->sql, "DROP CONSTRAINT modelgen_nn_pair_v"));
+	/* The primary key's index built concurrently, then attached. */
+	st = find_step(up, "CREATE UNIQUE INDEX CONCURRENTLY modelgen_pk_pair ON pair (a);");
+	assert_true(st->flags & MG_STEP_NO_TX);
+	assert_string_equal(st->target, "modelgen_pk_pair");
+	find_step(up, "ADD CONSTRAINT pk_pair PRIMARY KEY USING INDEX modelgen_pk_pair;");
+	/* A rewriting type change is marked; a binary-coercible one is not. */
+	st = find_step(up, "ALTER COLUMN qty TYPE bigint");
+	assert_string_equal(st->locks, "[!] ACCESS EXCLUSIVE on child; scans; rewrites");
+	st = find_step(up, "ALTER COLUMN code TYPE text");
+	assert_string_equal(st->locks, "ACCESS EXCLUSIVE on parent; no scan; no rewrite");
+	/* Tables made by the migration: plain DDL, no lock on anything old. */
+	st = find_step(up, "CREATE TABLE cyc_a");
+	assert_string_equal(st->locks, "no lock on an existing table; no scan; no rewrite");
+	for (i = 0; i < up->n_steps; i++) {
+		assert_non_null(up->steps[i].locks);
+		n_blocking += strncmp(up->steps[i].locks, "[!] ", 4) == 0;
+	}
+	assert_int_equal(p.plan.n_blocking, n_blocking);
+	assert_int_equal(n_blocking, 1);
+	/* SQLite has no lock facts. */
+	for (i = 0; i < p.plan.up[MG_DIALECT_SQLITE].n_steps; i++)
+		assert_null(p.plan.up[MG_DIALECT_SQLITE].steps[i].locks);
+	planned_free(&p);
+
+	/* Indexes and foreign keys on existing tables (k1 -> k2 drops and adds
+	 * them). */
+	plan_of(&p, &k1, &k2, 0);
+	up = &p.plan.up[MG_DIALECT_POSTGRESQL];
+	for (i = 0; i < up->n_steps; i++) {
+		const struct mg_step *s = &up->steps[i];
+
+		if (strstr(s->sql, "CREATE UNIQUE INDEX") || strstr(s->sql, "DROP INDEX")) {
+			assert_non_null(strstr(s->sql, "CONCURRENTLY"));
+			assert_true(s->flags & MG_STEP_NO_TX);
+			assert_non_null(s->target);
+		}
+		if (strstr(s->sql, "FOREIGN KEY"))
+			assert_non_null(strstr(s->sql, "NOT VALID;"));
+		if (strstr(s->sql, "VALIDATE CONSTRAINT"))
+			assert_true(s->flags & MG_STEP_OWN_TX);
+	}
+	find_step(up, "VALIDATE CONSTRAINT fk_item_owner_code");
+	planned_free(&p);
+}
+
 #ifdef HAVE_LIBPQ
 /* ---- PostgreSQL: MG_TEST_PG_URL, or the ctest fixture's server ----------- */
 
@@ -1751,19 +1841,76 @@ static void pg_fresh(PGconn *c, const char *ns, const struct mg_schema *s)
 	mg_strbuf_free(&b);
 }
 
+/* One MG_STEP_BATCHED step: batches of 2 rows until it returns no row,
+ * the cursor ($1..$k) the last key of the batch before. */
+static void pg_batches(PGconn *c, const char *sql)
+{
+	char *cursor[8] = {0};
+	const char *params[9];
+	size_t k = 0, j;
+	const char *p;
+	int batches = 0;
+
+	for (p = sql; (p = strchr(p, '$')) != NULL; p++)
+		if (p[1] >= '1' && p[1] <= '9' && (size_t)(p[1] - '0') > k)
+			k = (size_t)(p[1] - '0');
+	assert_true(k >= 2 && k <= 9);
+	k--;
+	for (;;) {
+		PGresult *r;
+
+		for (j = 0; j < k; j++)
+			params[j] = cursor[j];
+		params[k] = "2";
+		r = PQexecParams(c, sql, (int)k + 1, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fail_msg("%s\nin: %s", PQerrorMessage(c), sql);
+		if (PQntuples(r) == 0) {
+			PQclear(r);
+			break;
+		}
+		for (j = 0; j < k; j++) {
+			free(cursor[j]);
+			cursor[j] = strdup(PQgetvalue(r, 0, (int)j));
+		}
+		PQclear(r);
+		assert_true(++batches < 1000);
+	}
+	for (j = 0; j < k; j++)
+		free(cursor[j]);
+}
+
+/* Runs plan `p` as the runtime does: in one transaction, or, with a step
+ * outside a transaction, a batched or an own-transaction step, each step
+ * as its flags say (the recorded sequence of apply.c, without the
+ * bookkeeping). */
 static void pg_run(PGconn *c, const char *ns, const struct mg_plan *p)
 {
 	struct mg_strbuf b = {0};
 	size_t i;
+	int recorded = 0;
 
 	mg_strbuf_printf(&b, "SET search_path TO %s", ns);
 	pg_exec(c, mg_strbuf_cstr(&b));
-	pg_exec(c, "BEGIN");
+	for (i = 0; i < p->n_steps; i++)
+		recorded |= (p->steps[i].flags &
+			     (MG_STEP_NO_TX | MG_STEP_BATCHED | MG_STEP_OWN_TX)) != 0;
+	if (!recorded)
+		pg_exec(c, "BEGIN");
 	for (i = 0; i < p->n_steps; i++) {
 		assert_int_equal(p->steps[i].kind, MG_STEP_SQL);
-		pg_exec(c, p->steps[i].sql);
+		if (recorded && (p->steps[i].flags & MG_STEP_BATCHED)) {
+			pg_batches(c, p->steps[i].sql);
+		} else if (recorded && !(p->steps[i].flags & MG_STEP_NO_TX)) {
+			pg_exec(c, "BEGIN");
+			pg_exec(c, p->steps[i].sql);
+			pg_exec(c, "COMMIT");
+		} else {
+			pg_exec(c, p->steps[i].sql);
+		}
 	}
-	pg_exec(c, "COMMIT");
+	if (!recorded)
+		pg_exec(c, "COMMIT");
 	mg_strbuf_free(&b);
 }
 
@@ -2311,6 +2458,7 @@ int main(void)
 		cmocka_unit_test(test_sqlite_key_moves),
 		cmocka_unit_test(test_rename_swap_chain),
 		cmocka_unit_test(test_pg_edge_text),
+		cmocka_unit_test(test_pg_safe_text),
 		cmocka_unit_test(test_sqlite_drift_alike),
 		cmocka_unit_test(test_sqlite_in_place),
 		cmocka_unit_test(test_sqlite_length_check),

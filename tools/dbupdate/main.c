@@ -34,8 +34,13 @@ static const char usage_text[] =
 	"  --baseline N        adopt a database without bookkeeping whose schema is that\n"
 	"                      after migration N (0: its tables are all MG_FOREIGN_TABLE)\n"
 	"  --lock-timeout S    wait at most S seconds for another dbupdate's lock (default\n"
-	"                      60; also $DBUPDATE_LOCK_TIMEOUT); on PostgreSQL also the\n"
-	"                      lock_timeout of every statement\n"
+	"                      60; also $DBUPDATE_LOCK_TIMEOUT)\n"
+	"  --ddl-lock-timeout MS  PostgreSQL: the lock_timeout of every migration statement\n"
+	"                      (default 1000); a step whose lock is not granted in time is\n"
+	"                      rolled back and tried again, the blocking sessions named\n"
+	"  --max-lock-wait S   PostgreSQL: give up (exit 3, at a step boundary) after S\n"
+	"                      seconds of lock waits and pauses in all (default 300)\n"
+	"  --batch-size N      PostgreSQL: rows per batch of a NULL fill (default 1000)\n"
 	"  -q, --quiet         no progress on stderr\n"
 	"  -h, --help          this text\n"
 	"  --version           the modelgen version\n"
@@ -119,6 +124,14 @@ static void print_status(const struct mg_status *s, const struct mg_registry *re
 		printf("database: migration %u (%s)\n", s->current,
 		       reg->migrations[s->current - 1]->name);
 	}
+	if (s->partial)
+		printf("half-done: migration %u (%s) %s, %u of %u steps done (interrupted; "
+		       "dbupdate "
+		       "finishes it first)\n",
+		       s->partial,
+		       s->partial <= reg->n_migrations ? reg->migrations[s->partial - 1]->name
+						       : "unknown to this program",
+		       s->partial_down ? "down" : "up", s->partial_done, s->partial_steps);
 	if (s->latest)
 		printf("latest:   migration %u (%s)\n", s->latest,
 		       reg->migrations[s->latest - 1]->name);
@@ -294,6 +307,26 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 				return usage_error(prog, "--baseline needs a migration number");
 			mode = MODE_BASELINE;
 			n_modes++;
+		} else if (strncmp(a, "--ddl-lock-timeout", 18) == 0 &&
+			   (a[18] == 0 || a[18] == '=')) {
+			val = a[18] == '=' ? a + 19 : (i + 1 < argc ? argv[++i] : NULL);
+			if (parse_uint(val, &opts.ddl_lock_timeout_ms) || !opts.ddl_lock_timeout_ms)
+				return usage_error(prog, "--ddl-lock-timeout needs a number of "
+							 "milliseconds above 0");
+		} else if (strncmp(a, "--max-lock-wait", 15) == 0 && (a[15] == 0 || a[15] == '=')) {
+			unsigned s;
+
+			val = a[15] == '=' ? a + 16 : (i + 1 < argc ? argv[++i] : NULL);
+			if (parse_uint(val, &s) || s == 0 || s > 4000000)
+				return usage_error(prog,
+						   "--max-lock-wait needs a number of seconds "
+						   "above 0");
+			opts.max_lock_wait_ms = s * 1000u;
+		} else if (strncmp(a, "--batch-size", 12) == 0 && (a[12] == 0 || a[12] == '=')) {
+			val = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
+			if (parse_uint(val, &opts.batch_size) || !opts.batch_size)
+				return usage_error(prog,
+						   "--batch-size needs a number of rows above 0");
 		} else if (strncmp(a, "--lock-timeout", 14) == 0 && (a[14] == 0 || a[14] == '=')) {
 			val = a[14] == '=' ? a + 15 : (i + 1 < argc ? argv[++i] : NULL);
 			if (parse_uint(val, &seconds))
@@ -366,7 +399,7 @@ static int run(int argc, char **argv, const struct mg_registry *reg)
 		rc = mg_status(&s, db, reg);
 		if (rc == 0) {
 			print_status(&s, reg);
-			if (s.current < s.latest || (!s.managed && !s.empty)) {
+			if (s.current < s.latest || s.partial || (!s.managed && !s.empty)) {
 				status = 1;
 				goto done;
 			}

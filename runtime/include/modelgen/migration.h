@@ -82,6 +82,26 @@ struct mg_rebuild {
  * CREATE TABLE text in sqlite_schema in place (see mg_sql_edit in
  * runtime/src/sql.h). Without the flag the same step rebuilds. */
 #define MG_STEP_IN_PLACE 0x2u
+/*
+ * PostgreSQL steps that do not run in the migration's one transaction; a
+ * migration with any of them runs as a recorded sequence (each step in its
+ * own transaction, its completion recorded in modelgen_progress, resumed
+ * exactly after an interruption):
+ * - MG_STEP_NO_TX: one CREATE [UNIQUE] INDEX CONCURRENTLY or DROP INDEX
+ *   CONCURRENTLY of index `target`, outside any transaction; before it the
+ *   runtime looks at pg_index (a valid index built: done; an invalid one
+ *   left by an interrupted build: dropped first; dropped: done).
+ * - MG_STEP_BATCHED: one statement that fills one batch of NULLs of
+ *   `target` ("table.column"), keyset-paginated by primary key: $1..$k the
+ *   last key done (all NULL: from the start), $k+1 the batch size; it
+ *   returns the batch's last key (k columns, as text) and the number of
+ *   rows it set, or no row at the end. Each batch is its own transaction.
+ * - MG_STEP_OWN_TX: in a transaction of its own, after the steps before it
+ *   committed (VALIDATE CONSTRAINT of a key or check added NOT VALID).
+ */
+#define MG_STEP_NO_TX   0x10u
+#define MG_STEP_BATCHED 0x20u
+#define MG_STEP_OWN_TX  0x40u
 
 /*
  * One step. Its summary is its operation's (`op`), with `note` after it in
@@ -110,6 +130,17 @@ struct mg_step {
 	 * (MG_E_GUARD) and nothing is changed.
 	 */
 	const char *guard;
+	/*
+	 * PostgreSQL: the lock facts of the step, for review and for the lock
+	 * claim test: "SHARE UPDATE EXCLUSIVE on photos; scans; no rewrite"
+	 * (the strongest lock per table that existed before the migration,
+	 * strongest first; whether it reads every row; whether it rewrites a
+	 * table). "[!] " in front: ACCESS EXCLUSIVE on an existing table while
+	 * it scans or rewrites it. NULL on SQLite.
+	 */
+	const char *locks;
+	/* MG_STEP_NO_TX: the index; MG_STEP_BATCHED: "table.column". */
+	const char *target;
 };
 
 /*
@@ -138,6 +169,14 @@ struct mg_plan {
 
 #define MG_MIGRATION_IRREVERSIBLE 0x1u /* down cannot bring data back */
 #define MG_MIGRATION_HANDWRITTEN  0x2u /* made by `modelgen new` */
+/* PostgreSQL plain DDL on existing tables (modelgen diff --plain-ddl): no
+ * CONCURRENTLY, NOT VALID or batches; for small tables or a maintenance
+ * window. */
+#define MG_MIGRATION_PLAIN_DDL 0x4u
+/* Steps marked [!] (ACCESS EXCLUSIVE while scanning or rewriting an
+ * existing table, no safe form) acknowledged (modelgen diff
+ * --allow-blocking). */
+#define MG_MIGRATION_BLOCKING_OK 0x8u
 
 /* A hand-written step. Runs inside the migration's transaction; returns 0 or
  * a negative MG_E* code, after setting the message with mg_db_error. */

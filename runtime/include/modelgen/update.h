@@ -50,12 +50,24 @@ typedef void (*mg_progress_fn)(void *ctx, const char *line);
 struct mg_update_options {
 	unsigned flags; /* MG_UPDATE_* */
 	unsigned to;    /* with MG_UPDATE_TO: the migration number (0: none) */
-	/* Longest wait for another process's lock and, on PostgreSQL, the
-	 * lock_timeout of every statement, in milliseconds; 0: 60000. */
+	/* Longest wait for another process's lock (dbupdate's own lock, and
+	 * SQLite's write lock), in milliseconds; 0: 60000. */
 	unsigned lock_timeout_ms;
 	FILE *sql_out;           /* MG_UPDATE_DRY_RUN: where the SQL goes (required) */
 	mg_progress_fn progress; /* or NULL */
 	void *progress_ctx;
+	/*
+	 * PostgreSQL. Every statement of a migration runs under this
+	 * lock_timeout (ms; 0: 1000): a step whose lock is not granted in time
+	 * is rolled back, the sessions that block it are named in a progress
+	 * line, and it is tried again after a growing, jittered pause, until
+	 * the run has spent max_lock_wait_ms (0: 300000) waiting; then
+	 * mg_update returns MG_E_LOCKED with the database at a step boundary.
+	 * batch_size: the rows of one batch of a NULL fill (0: 1000).
+	 */
+	unsigned ddl_lock_timeout_ms;
+	unsigned max_lock_wait_ms;
+	unsigned batch_size;
 };
 
 /* What mg_update did. */
@@ -89,6 +101,13 @@ struct mg_status {
 	int empty;        /* no tables at all (the create path would run) */
 	unsigned current; /* highest applied migration number; 0 for none */
 	unsigned latest;  /* reg->n_migrations */
+	/* PostgreSQL: a migration left half-done (interrupted while it ran
+	 * as a recorded sequence of steps), which mg_update finishes first;
+	 * 0 when none. */
+	unsigned partial;
+	int partial_down;       /* it was going down */
+	unsigned partial_done;  /* its steps done */
+	unsigned partial_steps; /* its steps in all */
 };
 
 /*

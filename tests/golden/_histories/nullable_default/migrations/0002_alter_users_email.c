@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:b2ca914a20cd49c3be0ebda6d8093fc3224f181a867478182416224b3a5032bc
- * checksum: sha256:bac9eb91bcf5ee476a686b2ba014599515bb47447553f5d60f059bca26596e6c
+ * checksum: sha256:c924a58c31ffe594468fce5e3fea133252b37bf09a129ea7986c1cd252d4ae8d
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -22,35 +22,38 @@ static const struct mg_op up_ops[] = {
 };
 /*
  * Review notes:
- *   - SQLite rebuilds table users: it creates the new table under a temporary
- *     name, copies every row, drops the old table, renames the new one and
- *     recreates its indexes, triggers and views, with foreign keys off and
- *     checked before commit; time and disk space grow with the rows.
+ *   - SQLite changes table users in place: what changes (a default, a dropped
+ *     NOT NULL or foreign key, a longer text, an integer's width, a key's
+ *     name) is only in the CREATE TABLE text, rewritten in sqlite_schema in
+ *     one edit for all such tables; no table is copied, and each is checked
+ *     after.
  */
 
 /* SQLite, up */
 static const struct mg_step sqlite_up[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE users__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
-	 *     email TEXT DEFAULT '',
+	 *     email TEXT DEFAULT '''',
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL
-	 * );
-	 * INSERT INTO users__mg_new (id, username, email, is_admin, rating)
-	 *   SELECT id, username, email, is_admin, rating FROM users;
-	 * DROP TABLE users;
-	 * ALTER TABLE users__mg_new RENAME TO users;
-	 * CREATE INDEX ix_users_email ON users (email);
-	 * CREATE UNIQUE INDEX uq_users_username ON users (username);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'users';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_up_1, 1)},
+	{MG_REBUILD(&rebuild_up_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email SET DEFAULT '';\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email SET DEFAULT '';\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -59,27 +62,29 @@ static const struct mg_op down_ops[] = {
 
 /* SQLite, down */
 static const struct mg_step sqlite_down[] = {
-	/* Table rebuild (see the review notes); the runtime runs:
-	 * CREATE TABLE users__mg_new (
+	/* In-place change of the table's definition (see the review notes):
+	 * the columns in the live table's order, PRAGMA quick_check after; rows
+	 * older than a column whose default changes are written out first. The
+	 * runtime runs:
+	 * PRAGMA writable_schema = ON;
+	 * UPDATE sqlite_schema SET sql = 'CREATE TABLE users (
 	 *     id INTEGER NOT NULL PRIMARY KEY,
 	 *     username VARCHAR(64) NOT NULL CHECK (length(username) <= 64),
 	 *     email TEXT,
 	 *     is_admin BOOLEAN NOT NULL DEFAULT false,
 	 *     rating DOUBLE PRECISION NOT NULL
-	 * );
-	 * INSERT INTO users__mg_new (id, username, email, is_admin, rating)
-	 *   SELECT id, username, email, is_admin, rating FROM users;
-	 * DROP TABLE users;
-	 * ALTER TABLE users__mg_new RENAME TO users;
-	 * CREATE INDEX ix_users_email ON users (email);
-	 * CREATE UNIQUE INDEX uq_users_username ON users (username);
+	 * )'
+	 *   WHERE type = 'table' AND name = 'users';
+	 * -- PRAGMA schema_version = <the current one + 1>;
+	 * PRAGMA writable_schema = RESET;
 	 */
-	{MG_REBUILD(&rebuild_down_1, 1)},
+	{MG_REBUILD(&rebuild_down_1, 1), .flags = MG_STEP_IN_PLACE},
 };
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email DROP DEFAULT;\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email DROP DEFAULT;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

@@ -15,27 +15,53 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "rename column pairs.low to high"},
 	/* 2.     */ {.summary = "rename column pairs.high to low"},
 };
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN low TO modelgen_rename_1;\n"),
 	 .note = "first to modelgen_rename_1: names swap"},
 	{MG_SQL(2, "ALTER TABLE pairs RENAME COLUMN high TO low;\n")},
 	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN modelgen_rename_1 TO high;\n")},
 };
 
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN low TO modelgen_rename_1;\n"),
+	 .note = "first to modelgen_rename_1: names swap",
+	 .locks = "ACCESS EXCLUSIVE on pairs; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE pairs RENAME COLUMN high TO low;\n"),
+	 .locks = "ACCESS EXCLUSIVE on pairs; no scan; no rewrite"},
+	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN modelgen_rename_1 TO high;\n"),
+	 .locks = "ACCESS EXCLUSIVE on pairs; no scan; no rewrite"},
+};
+
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "rename column pairs.low to high"},
 	/* 2.     */ {.summary = "rename column pairs.high to low"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN low TO modelgen_rename_1;\n"),
 	 .note = "first to modelgen_rename_1: names swap"},
 	{MG_SQL(2, "ALTER TABLE pairs RENAME COLUMN high TO low;\n")},
 	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN modelgen_rename_1 TO high;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN low TO modelgen_rename_1;\n"),
+	 .note = "first to modelgen_rename_1: names swap",
+	 .locks = "ACCESS EXCLUSIVE on pairs; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE pairs RENAME COLUMN high TO low;\n"),
+	 .locks = "ACCESS EXCLUSIVE on pairs; no scan; no rewrite"},
+	{MG_SQL(1, "ALTER TABLE pairs RENAME COLUMN modelgen_rename_1 TO high;\n"),
+	 .locks = "ACCESS EXCLUSIVE on pairs; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -45,7 +71,8 @@ const struct mg_migration mg_migration_0002 = {
 	.result_hash = "sha256:6796121959aff0b91825441f0f965011f095fd742c414dc6c77d3726a9df67db",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

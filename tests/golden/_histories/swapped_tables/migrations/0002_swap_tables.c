@@ -34,13 +34,16 @@ static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE payers RENAME TO modelgen_rename_1;\n"
 	           "ALTER TABLE modelgen_rename_1 RENAME CONSTRAINT pk_payers TO pk_modelgen_rename_1;\n"
 	           "ALTER SEQUENCE IF EXISTS payers_id_seq RENAME TO modelgen_rename_1_id_seq;\n"),
-	 .note = "first to modelgen_rename_1: names swap"},
+	 .note = "first to modelgen_rename_1: names swap",
+	 .locks = "ACCESS EXCLUSIVE on modelgen_rename_1; no scan; no rewrite"},
 	{MG_SQL(2, "ALTER TABLE payees RENAME TO payers;\n"
 	           "ALTER TABLE payers RENAME CONSTRAINT pk_payees TO pk_payers;\n"
-	           "ALTER SEQUENCE IF EXISTS payees_id_seq RENAME TO payers_id_seq;\n")},
+	           "ALTER SEQUENCE IF EXISTS payees_id_seq RENAME TO payers_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on payers; no scan; no rewrite"},
 	{MG_SQL(1, "ALTER TABLE modelgen_rename_1 RENAME TO payees;\n"
 	           "ALTER TABLE payees RENAME CONSTRAINT pk_modelgen_rename_1 TO pk_payees;\n"
-	           "ALTER SEQUENCE IF EXISTS modelgen_rename_1_id_seq RENAME TO payees_id_seq;\n")},
+	           "ALTER SEQUENCE IF EXISTS modelgen_rename_1_id_seq RENAME TO payees_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on payees; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -61,13 +64,16 @@ static const struct mg_step postgresql_down[] = {
 	{MG_SQL(1, "ALTER TABLE payers RENAME TO modelgen_rename_1;\n"
 	           "ALTER TABLE modelgen_rename_1 RENAME CONSTRAINT pk_payers TO pk_modelgen_rename_1;\n"
 	           "ALTER SEQUENCE IF EXISTS payers_id_seq RENAME TO modelgen_rename_1_id_seq;\n"),
-	 .note = "first to modelgen_rename_1: names swap"},
+	 .note = "first to modelgen_rename_1: names swap",
+	 .locks = "ACCESS EXCLUSIVE on modelgen_rename_1; no scan; no rewrite"},
 	{MG_SQL(2, "ALTER TABLE payees RENAME TO payers;\n"
 	           "ALTER TABLE payers RENAME CONSTRAINT pk_payees TO pk_payers;\n"
-	           "ALTER SEQUENCE IF EXISTS payees_id_seq RENAME TO payers_id_seq;\n")},
+	           "ALTER SEQUENCE IF EXISTS payees_id_seq RENAME TO payers_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on payers; no scan; no rewrite"},
 	{MG_SQL(1, "ALTER TABLE modelgen_rename_1 RENAME TO payees;\n"
 	           "ALTER TABLE payees RENAME CONSTRAINT pk_modelgen_rename_1 TO pk_payees;\n"
-	           "ALTER SEQUENCE IF EXISTS modelgen_rename_1_id_seq RENAME TO payees_id_seq;\n")},
+	           "ALTER SEQUENCE IF EXISTS modelgen_rename_1_id_seq RENAME TO payees_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on payees; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

@@ -27,15 +27,23 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE users ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n")},
+	{MG_SQL(1, "ALTER TABLE users ADD COLUMN created_at bigint NOT NULL DEFAULT 0;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1. [!] */ {.summary = "drop column users.created_at (its values are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, down */
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "ALTER TABLE users DROP COLUMN created_at;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "ALTER TABLE users DROP COLUMN created_at;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -46,7 +54,7 @@ const struct mg_migration mg_migration_0002 = {
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
 	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
-	.down = {MG_STEPS(down), MG_STEPS(down)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

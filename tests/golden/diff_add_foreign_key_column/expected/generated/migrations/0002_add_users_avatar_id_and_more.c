@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:8e4b172b3d3d8e4b85c8016ce130089a45b21c5b1f75914ee440430d4b35f99c
- * checksum: sha256:bc4c79a972761e3386d6dbb8af9a2cb1ab29a1531d6e5dc4224b600803e4b1fa
+ * checksum: sha256:492b2e659284e7deca79256ab94a2bf77b2298fdb15ddbd41b19c89ba3b9b41a
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -30,6 +30,8 @@ static const struct mg_op up_ops[] = {
  *     name, copies every row, drops the old table, renames the new one and
  *     recreates its indexes, triggers and views, with foreign keys off and
  *     checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -56,8 +58,14 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE users ADD COLUMN avatar_id bigint;\n")},
-	{MG_SQL(2, "ALTER TABLE users ADD CONSTRAINT fk_users_avatar_id FOREIGN KEY (avatar_id) REFERENCES media_files (id);\n")},
+	{MG_SQL(1, "ALTER TABLE users ADD COLUMN avatar_id bigint;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users ADD CONSTRAINT fk_users_avatar_id FOREIGN KEY (avatar_id) REFERENCES media_files (id) NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on users, media_files; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users VALIDATE CONSTRAINT fk_users_avatar_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; ROW SHARE on media_files; scans; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -87,8 +95,10 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users DROP CONSTRAINT fk_users_avatar_id;\n")},
-	{MG_SQL(2, "ALTER TABLE users DROP COLUMN avatar_id;\n")},
+	{MG_SQL(1, "ALTER TABLE users DROP CONSTRAINT fk_users_avatar_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users, media_files; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users DROP COLUMN avatar_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

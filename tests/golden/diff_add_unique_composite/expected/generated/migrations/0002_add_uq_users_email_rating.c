@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e93143a1f708ec2184ae077928af6525c5ffad8193ecaf4859e75bbdcbdef6fb
- * checksum: sha256:bb5dd1c55d1b97bc6c4061c5ceb785ad23f98b2516402a76bff81c29fd2fd8ee
+ * checksum: sha256:48e6a62913012321b2f74e5b9adcd3e8bd14c80c66a0f32cf1597ce0ad543a21
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -15,7 +15,7 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "add unique index uq_users_email_rating on users (email, rating)"},
 };
@@ -23,16 +23,35 @@ static const struct mg_op up_ops[] = {
  * Review notes:
  *   - Creating unique index uq_users_email_rating fails if users already
  *     holds duplicate values of (email, rating).
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE UNIQUE INDEX uq_users_email_rating ON users (email, rating);\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "CREATE UNIQUE INDEX CONCURRENTLY uq_users_email_rating ON users (email, rating);\n"),
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite", .target = "uq_users_email_rating"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "drop unique index uq_users_email_rating on users"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP INDEX uq_users_email_rating;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY uq_users_email_rating;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "uq_users_email_rating"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -42,7 +61,8 @@ const struct mg_migration mg_migration_0002 = {
 	.result_hash = "sha256:e93143a1f708ec2184ae077928af6525c5ffad8193ecaf4859e75bbdcbdef6fb",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:6275321456d3f190178fbf3f41fa3349971da6ce5b55467155f0b32648324f14
- * checksum: sha256:319f3d52d3a1c07edbeadcdbc33cf0f1c45ee96105d8ccb865e6a65250322d61
+ * checksum: sha256:5593aa52d207d92dc209aa325fb8a4604714f4515355296f88167a438215b849
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -15,19 +15,40 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "add index ix_users_rating on users (rating)"},
 };
-static const struct mg_step up[] = {
+/*
+ * Review notes:
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
+ */
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE INDEX ix_users_rating ON users (rating);\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "CREATE INDEX CONCURRENTLY ix_users_rating ON users (rating);\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite", .target = "ix_users_rating"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "drop index ix_users_rating on users"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP INDEX ix_users_rating;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY ix_users_rating;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "ix_users_rating"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -37,7 +58,8 @@ const struct mg_migration mg_migration_0002 = {
 	.result_hash = "sha256:6275321456d3f190178fbf3f41fa3349971da6ce5b55467155f0b32648324f14",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

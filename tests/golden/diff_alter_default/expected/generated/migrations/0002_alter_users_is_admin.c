@@ -52,7 +52,8 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT true;\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT true;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -82,7 +83,8 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT false;\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN is_admin SET DEFAULT false;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e509e7d6ea1cd93c30ac017827cbf2a2bd26a88ae4e52fb4e68705610a382748
- * checksum: sha256:dc8e003d25a27f181b7d5e1594eedd0326922699e723aa3925f36655548101fe
+ * checksum: sha256:32e5edf667fb4d2b6629046f6a7337ebce7b0b59ad6c4a29a91bff8304a119a4
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -27,6 +27,8 @@ static const struct mg_op up_ops[] = {
  *     temporary name, copies every row, drops the old table, renames the new
  *     one and recreates its indexes, triggers and views, with foreign keys
  *     off and checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -48,8 +50,14 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n")},
-	{MG_SQL(2, "ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE;\n")},
+	{MG_SQL(1, "ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files, users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on media_files, users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media_files VALIDATE CONSTRAINT fk_media_files_owner_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; ROW SHARE on users; scans; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -76,8 +84,14 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n")},
-	{MG_SQL(2, "ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files, users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on media_files, users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media_files VALIDATE CONSTRAINT fk_media_files_owner_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; ROW SHARE on users; scans; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

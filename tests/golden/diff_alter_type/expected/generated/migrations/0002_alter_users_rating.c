@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:1bc144af4ad5d943bf123ffa3fb14d11c54c3bb9311e1db8c5c92c7af504529d
- * checksum: sha256:128394fd39c29655307b616e2b621b81d0bb3084b2e3fb42d696cf67fccb4d71
+ * checksum: sha256:fc80ac792476ff2ac4eea63cbcaa17bf48e0df4ebd409429f4e4e6121344ac61
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -31,6 +31,11 @@ static const struct mg_op up_ops[] = {
  *     name, copies every row, drops the old table, renames the new one and
  *     recreates its indexes, triggers and views, with foreign keys off and
  *     checked before commit; time and disk space grow with the rows.
+ *   - [!] PostgreSQL rewrites table users to change users.rating from double
+ *     precision to real, under ACCESS EXCLUSIVE: reads and writes of users
+ *     wait until it ends. Without the long lock: add a column of the new
+ *     type, fill it in batches (a data migration), move the application to
+ *     it, then drop the old column.
  */
 
 /* SQLite, up */
@@ -56,7 +61,8 @@ static const struct mg_step sqlite_up[] = {
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN rating TYPE real;\n"),
-	 .guard = "SELECT count(*), min(id::text) FROM users WHERE rating IS NOT NULL AND CASE WHEN rating NOT BETWEEN -3.4028234663852886e38 AND 3.4028234663852886e38 THEN true ELSE CAST(CAST(rating AS real) AS double precision) IS DISTINCT FROM rating END"},
+	 .guard = "SELECT count(*), min(id::text) FROM users WHERE rating IS NOT NULL AND CASE WHEN rating NOT BETWEEN -3.4028234663852886e38 AND 3.4028234663852886e38 THEN true ELSE CAST(CAST(rating AS real) AS double precision) IS DISTINCT FROM rating END",
+	 .locks = "[!] ACCESS EXCLUSIVE on users; scans; rewrites"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -85,7 +91,8 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN rating TYPE double precision;\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN rating TYPE double precision;\n"),
+	 .locks = "[!] ACCESS EXCLUSIVE on users; scans; rewrites"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -93,6 +100,7 @@ const struct mg_migration mg_migration_0002 = {
 	.number = 2, .name = "0002_alter_users_rating",
 	.parent_hash = "sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026",
 	.result_hash = "sha256:1bc144af4ad5d943bf123ffa3fb14d11c54c3bb9311e1db8c5c92c7af504529d",
+	.flags = MG_MIGRATION_BLOCKING_OK,
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
 	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:6b86202f75cb37ed2446c96b12a5a3033417f9ec7eba13eed2b690f17ca5f6c3
  * result: sha256:fe1019c506983e19e1408953684b762fc1355bfef86f7b858d3c7ed4d052a069
- * checksum: sha256:ce6a7d7c76b974b8f49795030dafeb5efce8f37b4d2ee90bd52a55cb4083a214
+ * checksum: sha256:961769b69b68e02860223569bfdf6f556a5199a2bcda14db2e5c90ec1752c6e6
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -15,19 +15,40 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "add index ix_users_rating on users (rating)"},
 };
-static const struct mg_step up[] = {
+/*
+ * Review notes:
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
+ */
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "CREATE INDEX ix_users_rating ON users (rating);\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "CREATE INDEX CONCURRENTLY ix_users_rating ON users (rating);\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite", .target = "ix_users_rating"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "drop index ix_users_rating on users"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP INDEX ix_users_rating;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY ix_users_rating;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "ix_users_rating"},
 };
 
 extern const struct mg_migration mg_migration_0003;
@@ -37,7 +58,8 @@ const struct mg_migration mg_migration_0003 = {
 	.result_hash = "sha256:fe1019c506983e19e1408953684b762fc1355bfef86f7b858d3c7ed4d052a069",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

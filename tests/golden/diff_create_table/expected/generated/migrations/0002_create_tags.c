@@ -39,15 +39,23 @@ static const struct mg_step postgresql_up[] = {
 	           "    CONSTRAINT pk_tags PRIMARY KEY (id),\n"
 	           "    CONSTRAINT fk_tags_media_id FOREIGN KEY (media_id) REFERENCES media_files (id) ON DELETE CASCADE\n"
 	           ");\n"
-	           "COMMENT ON TABLE tags IS 'A label on a media file.';\n")},
+	           "COMMENT ON TABLE tags IS 'A label on a media file.';\n"),
+	 .locks = "SHARE ROW EXCLUSIVE on media_files; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1. [!] */ {.summary = "drop table tags (its rows are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, down */
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP TABLE tags;\n"), .flags = MG_STEP_DROPS_TABLE},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP TABLE tags;\n"), .flags = MG_STEP_DROPS_TABLE,
+	 .locks = "ACCESS EXCLUSIVE on tags, media_files; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -58,7 +66,7 @@ const struct mg_migration mg_migration_0002 = {
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
 	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
-	.down = {MG_STEPS(down), MG_STEPS(down)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

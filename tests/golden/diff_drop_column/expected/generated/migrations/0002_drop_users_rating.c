@@ -21,9 +21,16 @@ static const struct mg_rebuild rebuild_down_1; /* below the rule */
 static const struct mg_op up_ops[] = {
 	/* 1. [!] */ {.summary = "drop column users.rating (its values are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, up */
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "ALTER TABLE users DROP COLUMN rating;\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "ALTER TABLE users DROP COLUMN rating;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -53,7 +60,8 @@ static const struct mg_step sqlite_down[] = {
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
 	{MG_SQL(1, "ALTER TABLE users ADD COLUMN rating double precision NOT NULL DEFAULT 0;\n"
-	           "ALTER TABLE users ALTER COLUMN rating DROP DEFAULT;\n")},
+	           "ALTER TABLE users ALTER COLUMN rating DROP DEFAULT;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -65,7 +73,7 @@ const struct mg_migration mg_migration_0002 = {
 	.irreversible_note = "down restores the structure but not the data: the values of column users.rating (it comes back holding 0)",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
 	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:957fc1e831e8aa3f7271af648e29a300b0384b9c802e3d4aa843d6b162d057b0
- * checksum: sha256:a9aaae521581377d8827e7677aa5da944b1a613e6110a24b8e8fe1e97ccf95ad
+ * checksum: sha256:a09071585cc1f384773afd97334c3f31e21b7a9e95b3660e8ce9ff9cf3c0966d
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -50,7 +50,8 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n")},
+	{MG_SQL(1, "ALTER TABLE media_files DROP CONSTRAINT fk_media_files_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files, users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -76,7 +77,12 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE media_files ADD CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL NOT VALID;\n"),
+	 .note = "NOT VALID first",
+	 .locks = "SHARE ROW EXCLUSIVE on media_files, users; no scan; no rewrite"},
+	{MG_SQL(1, "ALTER TABLE media_files VALIDATE CONSTRAINT fk_media_files_owner_id;\n"), .note = "validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on media_files; ROW SHARE on users; scans; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e30254c7195d50ec1dd87e76f5d25adbf4d462a07d3176f475384482dd179bd1
- * checksum: sha256:40583ed98f6362b7a03e234bd63e344a985222f5786bed63d076ca23babe391a
+ * checksum: sha256:9092869157eca94de92a22839abf8d62406a8051692ffd14bdbdc4a1827d1891
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -15,19 +15,40 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "drop index ix_users_email on users"},
 };
-static const struct mg_step up[] = {
+/*
+ * Review notes:
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
+ */
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "DROP INDEX ix_users_email;\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY ix_users_email;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "ix_users_email"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "add index ix_users_email on users (email)"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "CREATE INDEX ix_users_email ON users (email);\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "CREATE INDEX CONCURRENTLY ix_users_email ON users (email);\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite", .target = "ix_users_email"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -37,7 +58,8 @@ const struct mg_migration mg_migration_0002 = {
 	.result_hash = "sha256:e30254c7195d50ec1dd87e76f5d25adbf4d462a07d3176f475384482dd179bd1",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

@@ -21,10 +21,19 @@ static const struct mg_op up_ops[] = {
 	/* 1. [!] */ {.summary = "drop column users.nickname (its values are lost)", .flags = MG_OP_DESTRUCTIVE},
 	/* 2. [!] */ {.summary = "drop column users.score (its values are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, up */
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "ALTER TABLE users DROP COLUMN nickname;\n")},
 	{MG_SQL(2, "ALTER TABLE users DROP COLUMN score;\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "ALTER TABLE users DROP COLUMN nickname;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users DROP COLUMN score;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -40,8 +49,10 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users ADD COLUMN score integer DEFAULT 0;\n")},
-	{MG_SQL(2, "ALTER TABLE users ADD COLUMN nickname text;\n")},
+	{MG_SQL(1, "ALTER TABLE users ADD COLUMN score integer DEFAULT 0;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users ADD COLUMN nickname text;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -53,7 +64,7 @@ const struct mg_migration mg_migration_0002 = {
 	.irreversible_note = "down restores the structure but not the data: the values of column users.nickname (it comes back holding NULL); the values of column users.score (it comes back holding its default 0)",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
 	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */

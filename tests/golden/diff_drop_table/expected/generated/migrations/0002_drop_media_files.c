@@ -20,9 +20,16 @@ static const struct mg_schema before, after; /* below the rule */
 static const struct mg_op up_ops[] = {
 	/* 1. [!] */ {.summary = "drop table media_files (its rows are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, up */
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "DROP TABLE media_files;\n"), .flags = MG_STEP_DROPS_TABLE},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "DROP TABLE media_files;\n"), .flags = MG_STEP_DROPS_TABLE,
+	 .locks = "ACCESS EXCLUSIVE on media_files, users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -48,7 +55,8 @@ static const struct mg_step postgresql_down[] = {
 	           "    CONSTRAINT pk_media_files PRIMARY KEY (id),\n"
 	           "    CONSTRAINT fk_media_files_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL\n"
 	           ");\n"
-	           "COMMENT ON TABLE media_files IS 'An uploaded file.';\n")},
+	           "COMMENT ON TABLE media_files IS 'An uploaded file.';\n"),
+	 .locks = "SHARE ROW EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -60,7 +68,7 @@ const struct mg_migration mg_migration_0002 = {
 	.irreversible_note = "down restores the structure but not the data: the rows of table media_files (it comes back empty)",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
 	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */

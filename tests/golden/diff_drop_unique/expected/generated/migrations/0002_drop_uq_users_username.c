@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:025f9500fc3a565b1b9f69f7e863a1796ba971c834f1afaa999333b254d824be
- * checksum: sha256:03785ac60dfc9d480a76dc8b0671f92d8784fe2cb9664ece646bd6805d25010c
+ * checksum: sha256:f9872e457cb6cbe95bd788972255383f2ecaf31872a60d6e19cfc9f7e2e6437d
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -15,19 +15,41 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "drop unique index uq_users_username on users"},
 };
-static const struct mg_step up[] = {
+/*
+ * Review notes:
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
+ */
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "DROP INDEX uq_users_username;\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "DROP INDEX CONCURRENTLY uq_users_username;\n"), .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "uq_users_username"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "add unique index uq_users_username on users (username)"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "CREATE UNIQUE INDEX uq_users_username ON users (username);\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "CREATE UNIQUE INDEX CONCURRENTLY uq_users_username ON users (username);\n"),
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite", .target = "uq_users_username"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -37,7 +59,8 @@ const struct mg_migration mg_migration_0002 = {
 	.result_hash = "sha256:025f9500fc3a565b1b9f69f7e863a1796ba971c834f1afaa999333b254d824be",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

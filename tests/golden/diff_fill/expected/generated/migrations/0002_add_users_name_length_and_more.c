@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:5fa69e493794e8863a4d0595ceaec63acec8247acce7bcc8f4b6f49c9c586b0b
- * checksum: sha256:bda5ab7c22f9ec63142e5df6a2d417f81fa733c7244f4b4e029f1ac344a2306b
+ * checksum: sha256:14f80771612071da12f4ce959143907083f632eb59e6ca42b562f96945aac878
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -33,6 +33,8 @@ static const struct mg_op up_ops[] = {
  *     name, copies every row, drops the old table, renames the new one and
  *     recreates its indexes, triggers and views, with foreign keys off and
  *     checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -58,11 +60,44 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "ALTER TABLE users ADD COLUMN name_length integer;\n"
-	           "UPDATE users SET name_length = length(username);\n"
-	           "ALTER TABLE users ALTER COLUMN name_length SET NOT NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE users ADD COLUMN name_length integer;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(1, "WITH batch AS (SELECT id FROM users WHERE $1::bigint IS NULL OR (id) > ($1::bigint)\n"
+	           "    ORDER BY id LIMIT $2::integer),\n"
+	           "filled AS (UPDATE users SET name_length = length(username)\n"
+	           "    WHERE (id) IN (SELECT id FROM batch) AND name_length IS NULL RETURNING 1)\n"
+	           "SELECT id::text, (SELECT count(*) FROM filled) FROM batch ORDER BY id DESC LIMIT 1;\n"),
+	 .note = "existing NULLs filled in batches", .flags = MG_STEP_BATCHED,
+	 .locks = "ROW EXCLUSIVE on users; scans; no rewrite", .target = "users.name_length"},
+	{MG_SQL(1, "ALTER TABLE users ADD CONSTRAINT modelgen_nn_users_name_length CHECK (name_length IS NOT NULL) NOT VALID;\n"),
+	 .note = "a CHECK (IS NOT NULL) NOT VALID first",
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(1, "UPDATE users SET name_length = length(username) WHERE name_length IS NULL;\n"
+	           "ALTER TABLE users VALIDATE CONSTRAINT modelgen_nn_users_name_length;\n"),
+	 .note = "the check validated", .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite"},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN name_length SET NOT NULL;\n"
+	           "ALTER TABLE users DROP CONSTRAINT modelgen_nn_users_name_length;\n"),
+	 .note = "SET NOT NULL, no scan: the check is valid",
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(2, "WITH batch AS (SELECT id FROM users WHERE $1::bigint IS NULL OR (id) > ($1::bigint)\n"
+	           "    ORDER BY id LIMIT $2::integer),\n"
+	           "filled AS (UPDATE users SET email = username || '@example.invalid'\n"
+	           "    WHERE (id) IN (SELECT id FROM batch) AND email IS NULL RETURNING 1)\n"
+	           "SELECT id::text, (SELECT count(*) FROM filled) FROM batch ORDER BY id DESC LIMIT 1;\n"),
+	 .note = "existing NULLs filled in batches", .flags = MG_STEP_BATCHED,
+	 .locks = "ROW EXCLUSIVE on users; scans; no rewrite", .target = "users.email"},
+	{MG_SQL(2, "ALTER TABLE users ADD CONSTRAINT modelgen_nn_users_email CHECK (email IS NOT NULL) NOT VALID;\n"),
+	 .note = "a CHECK (IS NOT NULL) NOT VALID first",
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 	{MG_SQL(2, "UPDATE users SET email = username || '@example.invalid' WHERE email IS NULL;\n"
-	           "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n")},
+	           "ALTER TABLE users VALIDATE CONSTRAINT modelgen_nn_users_email;\n"), .note = "the check validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+	           "ALTER TABLE users DROP CONSTRAINT modelgen_nn_users_email;\n"),
+	 .note = "SET NOT NULL, no scan: the check is valid",
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -94,8 +129,10 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users DROP COLUMN name_length;\n")},
-	{MG_SQL(2, "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE users DROP COLUMN name_length;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

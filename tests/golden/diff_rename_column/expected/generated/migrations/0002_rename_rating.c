@@ -15,19 +15,35 @@
 
 static const struct mg_schema before, after; /* below the rule */
 
-/* Operations ([!] loses data) and steps, up then down; SQLite and PostgreSQL run the same. */
+/* Operations ([!] loses data) and steps, up then down. */
 static const struct mg_op up_ops[] = {
 	/* 1.     */ {.summary = "rename column users.rating to score"},
 };
-static const struct mg_step up[] = {
+
+/* SQLite, up */
+static const struct mg_step sqlite_up[] = {
 	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN rating TO score;\n")},
+};
+
+/* PostgreSQL, up */
+static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN rating TO score;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1.     */ {.summary = "rename column users.score to rating"},
 };
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN score TO rating;\n")},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "ALTER TABLE users RENAME COLUMN score TO rating;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;
@@ -37,7 +53,8 @@ const struct mg_migration mg_migration_0002 = {
 	.result_hash = "sha256:e35a27a7b2b6b0c223ee6317dc3b7e4fa98dd40ed0c46ff2568866472f86f606",
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
-	.up = {MG_STEPS(up), MG_STEPS(up)}, .down = {MG_STEPS(down), MG_STEPS(down)},
+	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_id[] = {"id"};

@@ -55,8 +55,10 @@ static const struct mg_step sqlite_up[] = {
 static const struct mg_step postgresql_up[] = {
 	{MG_SQL(1, "ALTER TABLE media_files RENAME TO media;\n"
 	           "ALTER TABLE media RENAME CONSTRAINT pk_media_files TO pk_media;\n"
-	           "ALTER SEQUENCE IF EXISTS media_files_id_seq RENAME TO media_id_seq;\n")},
-	{MG_SQL(2, "ALTER TABLE media RENAME CONSTRAINT fk_media_files_owner_id TO fk_media_owner_id;\n")},
+	           "ALTER SEQUENCE IF EXISTS media_files_id_seq RENAME TO media_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media RENAME CONSTRAINT fk_media_files_owner_id TO fk_media_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -89,8 +91,10 @@ static const struct mg_step sqlite_down[] = {
 static const struct mg_step postgresql_down[] = {
 	{MG_SQL(1, "ALTER TABLE media RENAME TO media_files;\n"
 	           "ALTER TABLE media_files RENAME CONSTRAINT pk_media TO pk_media_files;\n"
-	           "ALTER SEQUENCE IF EXISTS media_id_seq RENAME TO media_files_id_seq;\n")},
-	{MG_SQL(2, "ALTER TABLE media_files RENAME CONSTRAINT fk_media_owner_id TO fk_media_files_owner_id;\n")},
+	           "ALTER SEQUENCE IF EXISTS media_id_seq RENAME TO media_files_id_seq;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files; no scan; no rewrite"},
+	{MG_SQL(2, "ALTER TABLE media_files RENAME CONSTRAINT fk_media_owner_id TO fk_media_files_owner_id;\n"),
+	 .locks = "ACCESS EXCLUSIVE on media_files; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

@@ -24,7 +24,8 @@ static const struct mg_op up_ops[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "COMMENT ON TABLE users IS 'A registered account; one per person.';\n")},
+	{MG_SQL(1, "COMMENT ON TABLE users IS 'A registered account; one per person.';\n"),
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -35,7 +36,8 @@ static const struct mg_op down_ops[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "COMMENT ON TABLE users IS 'A registered account.';\n")},
+	{MG_SQL(1, "COMMENT ON TABLE users IS 'A registered account.';\n"),
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0002;

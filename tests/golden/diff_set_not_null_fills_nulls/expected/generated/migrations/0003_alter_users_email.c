@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:b2ca914a20cd49c3be0ebda6d8093fc3224f181a867478182416224b3a5032bc
  * result: sha256:766151440262976b38fafeff940163863d21eb1370316b615fbc17925e7d415f
- * checksum: sha256:c0d8bfceeabd4cea5e4abf3715dfbdad01636c4fe24ba8cee09863aba54e4494
+ * checksum: sha256:382f6bc9073ea87a2a5bf69830e83525db8dcecd3d5214d9578a8a2c098bce75
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -28,6 +28,8 @@ static const struct mg_op up_ops[] = {
  *     name, copies every row, drops the old table, renames the new one and
  *     recreates its indexes, triggers and views, with foreign keys off and
  *     checked before commit; time and disk space grow with the rows.
+ *   - PostgreSQL runs it as a recorded sequence of short transactions,
+ *     resumed exactly after an interruption.
  */
 
 /* SQLite, up */
@@ -52,8 +54,24 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
+	{MG_SQL(1, "WITH batch AS (SELECT id FROM users WHERE $1::bigint IS NULL OR (id) > ($1::bigint)\n"
+	           "    ORDER BY id LIMIT $2::integer),\n"
+	           "filled AS (UPDATE users SET email = ''\n"
+	           "    WHERE (id) IN (SELECT id FROM batch) AND email IS NULL RETURNING 1)\n"
+	           "SELECT id::text, (SELECT count(*) FROM filled) FROM batch ORDER BY id DESC LIMIT 1;\n"),
+	 .note = "existing NULLs filled in batches", .flags = MG_STEP_BATCHED,
+	 .locks = "ROW EXCLUSIVE on users; scans; no rewrite", .target = "users.email"},
+	{MG_SQL(1, "ALTER TABLE users ADD CONSTRAINT modelgen_nn_users_email CHECK (email IS NOT NULL) NOT VALID;\n"),
+	 .note = "a CHECK (IS NOT NULL) NOT VALID first",
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 	{MG_SQL(1, "UPDATE users SET email = '' WHERE email IS NULL;\n"
-	           "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n")},
+	           "ALTER TABLE users VALIDATE CONSTRAINT modelgen_nn_users_email;\n"), .note = "the check validated",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on users; scans; no rewrite"},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+	           "ALTER TABLE users DROP CONSTRAINT modelgen_nn_users_email;\n"),
+	 .note = "SET NOT NULL, no scan: the check is valid",
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
@@ -83,7 +101,8 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n")},
+	{MG_SQL(1, "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n"),
+	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0003;

@@ -37,15 +37,23 @@ static const struct mg_step postgresql_up[] = {
 	           "    user_id bigint NOT NULL,\n"
 	           "    CONSTRAINT pk_memberships PRIMARY KEY (group_id, user_id)\n"
 	           ");\n"
-	           "CREATE UNIQUE INDEX uq_memberships_group_id_user_id ON memberships (group_id, user_id);\n")},
+	           "CREATE UNIQUE INDEX uq_memberships_group_id_user_id ON memberships (group_id, user_id);\n"),
+	 .locks = "no lock on an existing table; no scan; no rewrite"},
 };
 
 static const struct mg_op down_ops[] = {
 	/* 1. [!] */ {.summary = "drop table memberships (its rows are lost)", .flags = MG_OP_DESTRUCTIVE},
 };
-/* SQLite and PostgreSQL, down */
-static const struct mg_step down[] = {
+
+/* SQLite, down */
+static const struct mg_step sqlite_down[] = {
 	{MG_SQL(1, "DROP TABLE memberships;\n"), .flags = MG_STEP_DROPS_TABLE},
+};
+
+/* PostgreSQL, down */
+static const struct mg_step postgresql_down[] = {
+	{MG_SQL(1, "DROP TABLE memberships;\n"), .flags = MG_STEP_DROPS_TABLE,
+	 .locks = "ACCESS EXCLUSIVE on memberships; no scan; no rewrite"},
 };
 
 extern const struct mg_migration mg_migration_0001;
@@ -55,7 +63,7 @@ const struct mg_migration mg_migration_0001 = {
 	.before = &before, .after = &after,
 	.up_ops = MG_OPS(up_ops), .down_ops = MG_OPS(down_ops),
 	.up = {MG_STEPS(sqlite_up), MG_STEPS(postgresql_up)},
-	.down = {MG_STEPS(down), MG_STEPS(down)},
+	.down = {MG_STEPS(sqlite_down), MG_STEPS(postgresql_down)},
 };
 /* ---- Machine data: frozen tables before and after up, rebuilds --------- */
 static const char *const c_group_id_user_id[] = {"group_id", "user_id"};
