@@ -62,9 +62,8 @@ finished() {
 	        AND NOT convalidated")" = 0 ] || fail "$tag: a constraint is not validated"
 	[ "$(q "SELECT count(*) FROM pg_constraint WHERE conname = 'fk_comments_parent_id'")" = 1 ] ||
 		fail "$tag: the foreign key is missing"
-	[ "$(q "SELECT CASE WHEN to_regclass('modelgen_progress') IS NULL THEN 0
-	        ELSE (SELECT count(*) FROM modelgen_progress) END")" = 0 ] ||
-		fail "$tag: a progress row is left"
+	[ "$(q "SELECT to_regclass('modelgen_progress') IS NULL")" = t ] ||
+		fail "$tag: modelgen_progress is left (dropped when a migration completes)"
 	"$prog" -q --verify "$URL" >"$T/verify" 2>&1 || fail "$tag: verify: $(cat "$T/verify")"
 	[ "$(q "SELECT count(*) FROM users")" = "$rows" ] || fail "$tag: users lost"
 }
