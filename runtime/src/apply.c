@@ -774,9 +774,26 @@ static int rollback_on(struct mg_db *db, int rc)
 	return rc;
 }
 
+/*
+ * What the progress row of migration `m` records to say which migration it
+ * is: up, this program's checksum; down, the checksum of the bookkeeping
+ * row, so that a down started from this program's migration and finished
+ * from the stored copy (or the other way round) is the same one.
+ */
+static void progress_checksum(char sum[72], const struct bk_state *st, const struct mg_migration *m,
+			      int down)
+{
+	if (down && m->number >= 1 && m->number <= st->n_rows) {
+		snprintf(sum, 72, "%s", st->rows[m->number - 1].checksum);
+		return;
+	}
+	mg_migration_checksum(sum, m);
+}
+
 /* The start: drift check and the progress row, in one transaction. */
 static int start_unit(struct mg_db *db, struct recorded *r)
 {
+	char sum[72];
 	int rc = mg_db_begin(db);
 
 	if (rc == 0)
@@ -785,8 +802,10 @@ static int start_unit(struct mg_db *db, struct recorded *r)
 		rc = drift_check(db, r->m, !r->down);
 	if (rc == 0 && r->down)
 		rc = run_hand(db, r->m, r->m->run_down, "down");
-	if (rc == 0)
-		rc = pr_start(db, r->m, r->down, r->p->n_steps);
+	if (rc == 0) {
+		progress_checksum(sum, r->st, r->m, r->down);
+		rc = pr_start(db, r->m, r->down, sum, r->p->n_steps);
+	}
 	if (rc == 0)
 		rc = mg_db_commit(db);
 	return rollback_on(db, rc);
@@ -1111,16 +1130,21 @@ done:
 static int resume_action(struct action *a, struct mg_db *db, const struct update_run *u,
 			 const struct bk_state *st, const struct pr_state *pr)
 {
-	const struct mg_migration *m;
+	const struct mg_migration *m = NULL;
 	char sum[72];
 
-	if (pr->number < 1 || pr->number > u->reg->n_migrations)
+	/* Going down, the migration as applied: this program's or the stored
+	 * copy (bk_read), as next_action takes it. */
+	if (pr->down && pr->number >= 1 && pr->number <= st->n_rows)
+		m = st->rows[pr->number - 1].m;
+	else if (!pr->down && pr->number >= 1 && pr->number <= u->reg->n_migrations)
+		m = u->reg->migrations[pr->number - 1];
+	if (!m)
 		return mg_db_error(db, MG_E_AHEAD,
-				   "migration %u was left half-done by a newer program (latest "
+				   "migration %u was left half-done %s by a newer program (latest "
 				   "here %zu): deploy its dbupdate to finish it; nothing changed",
-				   pr->number, u->reg->n_migrations);
-	m = u->reg->migrations[pr->number - 1];
-	mg_migration_checksum(sum, m);
+				   pr->number, pr->down ? "down" : "up", u->reg->n_migrations);
+	progress_checksum(sum, st, m, pr->down);
 	if (strcmp(sum, pr->checksum) != 0)
 		return mg_db_error(db, MG_E_CHECKSUM,
 				   "migration %u (%s) was left half-done by a program whose "

@@ -77,15 +77,15 @@ void pr_state_free(struct pr_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
-int pr_start(struct mg_db *db, const struct mg_migration *m, int down, size_t n_steps)
+int pr_start(struct mg_db *db, const struct mg_migration *m, int down, const char *checksum,
+	     size_t n_steps)
 {
-	char number[24], steps[24], sum[72], when[32];
-	const char *params[5] = {number, down ? "down" : "up", sum, steps, when};
+	char number[24], steps[24], when[32];
+	const char *params[5] = {number, down ? "down" : "up", checksum, steps, when};
 	int rc = mg_db_exec(db, create_sql);
 
 	snprintf(number, sizeof(number), "%u", m->number);
 	snprintf(steps, sizeof(steps), "%zu", n_steps);
-	mg_migration_checksum(sum, m);
 	now_text(when);
 	if (rc == 0)
 		rc = mg_db_execp(db,

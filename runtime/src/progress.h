@@ -16,7 +16,7 @@ struct pr_state {
 	int exists;      /* a migration is half-done */
 	unsigned number; /* which */
 	int down;        /* going down */
-	char *checksum;  /* its checksum when it started */
+	char *checksum;  /* which migration (pr_start) */
 	unsigned n_steps, done;
 	char *cursor; /* a batched fill's last key done (encoded), or NULL */
 };
@@ -27,8 +27,10 @@ int pr_read(struct pr_state *out, struct mg_db *db);
 void pr_state_free(struct pr_state *st);
 
 /* Creates the table when missing and records migration `m` as started in
- * direction `down` with `n_steps` steps, none done. */
-int pr_start(struct mg_db *db, const struct mg_migration *m, int down, size_t n_steps);
+ * direction `down` with `n_steps` steps, none done; `checksum` says which
+ * migration it is (progress_checksum in apply.c). */
+int pr_start(struct mg_db *db, const struct mg_migration *m, int down, const char *checksum,
+	     size_t n_steps);
 
 /* Records steps 1..done as done, and the cursor of step done+1 (NULL:
  * none). */

@@ -102,7 +102,8 @@ static void test_generated(void **state)
 }
 
 /* A hand-built migration with every kind of value: a rebuild, step flags,
- * a guard, notes, NULL and empty strings, a down in code. */
+ * a guard, notes, lock facts and targets, NULL and empty strings, a down in
+ * code. */
 static const char *const pk[] = {"id"};
 static const char *const ix_cols[] = {"a", "b"};
 static const struct mg_column cols[] = {
@@ -140,6 +141,29 @@ static const struct mg_step steps[] = {
 	 .ops = rb_ops,
 	 .flags = MG_STEP_IN_PLACE},
 };
+/* PostgreSQL steps of issue 13: lock facts, a target, steps outside the
+ * migration's transaction; the undo of a migration runs them as a recorded
+ * sequence only when its copy keeps them. */
+static const struct mg_step pg_steps[] = {
+	{.kind = MG_STEP_SQL,
+	 .op = 1,
+	 .sql = "DROP INDEX CONCURRENTLY ix_t_a_b;\n",
+	 .flags = MG_STEP_NO_TX,
+	 .locks = "SHARE UPDATE EXCLUSIVE on t; no scan; no rewrite",
+	 .target = "ix_t_a_b"},
+	{.kind = MG_STEP_SQL,
+	 .op = 2,
+	 .sql = "WITH batch AS (SELECT 1) SELECT 1;\n",
+	 .note = "existing NULLs filled in batches",
+	 .flags = MG_STEP_BATCHED,
+	 .locks = "ROW EXCLUSIVE on t; scans; no rewrite",
+	 .target = "t.a"},
+	{.kind = MG_STEP_SQL,
+	 .op = 2,
+	 .sql = "ALTER TABLE t VALIDATE CONSTRAINT fk_t_id;\n",
+	 .flags = MG_STEP_OWN_TX,
+	 .locks = "[!] ACCESS EXCLUSIVE on t; scans; rewrites"},
+};
 static int code_down(struct mg_db *db)
 {
 	(void)db;
@@ -150,12 +174,12 @@ static const struct mg_migration hand = {
 	.name = "0007_x",
 	.parent_hash = "",
 	.result_hash = "sha256:7",
-	.flags = MG_MIGRATION_IRREVERSIBLE,
+	.flags = MG_MIGRATION_IRREVERSIBLE | MG_MIGRATION_PLAIN_DDL | MG_MIGRATION_BLOCKING_OK,
 	.irreversible_note = "rows of t",
 	.before = &schema,
 	.after = &schema,
 	.down_ops = {2, ops},
-	.down = {{2, steps}, {1, steps}},
+	.down = {{2, steps}, {3, pg_steps}},
 	.run_down = code_down,
 };
 
@@ -169,6 +193,16 @@ static void test_hand_built(void **state)
 	round_trip(&hand, MG_DIALECT_POSTGRESQL, "hand");
 	plain.run_down = NULL;
 	round_trip(&plain, MG_DIALECT_SQLITE, "plain");
+	round_trip(&plain, MG_DIALECT_POSTGRESQL, "plain");
+	/* The PostgreSQL copy keeps what its recorded run needs. */
+	mg_copy_write(&a, &plain, MG_DIALECT_POSTGRESQL);
+	assert_non_null(strstr(mg_strbuf_cstr(&a), "target=8:ix_t_a_b"));
+	assert_non_null(strstr(mg_strbuf_cstr(&a), "target=3:t.a"));
+	assert_non_null(strstr(mg_strbuf_cstr(&a), ":[!] ACCESS EXCLUSIVE on t; scans; rewrites"));
+	assert_non_null(strstr(mg_strbuf_cstr(&a), "flags=16;")); /* MG_STEP_NO_TX */
+	assert_non_null(strstr(mg_strbuf_cstr(&a), "flags=32;")); /* MG_STEP_BATCHED */
+	assert_non_null(strstr(mg_strbuf_cstr(&a), "flags=64;")); /* MG_STEP_OWN_TX */
+	mg_strbuf_clear(&a);
 	mg_copy_write(&a, &hand, MG_DIALECT_SQLITE);
 	assert_int_equal(mg_copy_needs_code(mg_strbuf_cstr(&a)), 1);
 	mg_strbuf_clear(&a);
