@@ -2,6 +2,8 @@
 """Issue 14 benchmark: `modelgen pull` of an N-table database against
 `sqlite3 DB .schema` (SQLite) and `pg_dump --schema-only` (PostgreSQL) on
 the same database, in the same run, runs interleaved.
+"pull --header schema.h" writes every table into one header instead of
+one header per table.
 
 The schema (bench/pull_schema.py): N tables of ten columns each (integer
 key, varchar, text with UNIQUE, real with a default, a time with a
@@ -130,6 +132,8 @@ def run_dialect(dialect, modelgen, n, url, work, repeat, tool_argv, floor):
     avg = sum(sizes) // max(len(sizes), 1)
     cases = [
         ("pull", fresh_models, [modelgen, "pull", url], work),
+        ("pull --header schema.h", fresh_models,
+         [modelgen, "pull", url, "--header", "schema.h"], work),
         ("pull --dry-run", lambda: None, [modelgen, "pull", url, "--dry-run"], work),
         (tool_argv[0], lambda: None, tool_argv[1], work),
         ("floor", fresh_files, [floor, files, str(len(sizes)), str(avg)], work),
@@ -137,7 +141,7 @@ def run_dialect(dialect, modelgen, n, url, work, repeat, tool_argv, floor):
     r = measure(cases, repeat)
     tool = r[tool_argv[0]]
     rows = []
-    for label in ("pull", "pull --dry-run"):
+    for label in ("pull", "pull --header schema.h", "pull --dry-run"):
         wall, cpu = r[label]
         rows.append("| %s | %d | `modelgen %s` | %.1f | %.1f | `%s` | %.1f | %.1f | %.2fx | %.2fx |"
                     % (dialect, n, label, wall, cpu, tool_argv[0], tool[0], tool[1],

@@ -17,6 +17,8 @@
 #include "snapshot.h"
 #include "xalloc.h"
 
+#include <sqlite3.h>
+
 static const char usage_text[] =
 	"usage: modelgen [-M DIR]... [-G DIR] [-p DIR] COMMAND [OPTIONS] [-- CLANG-ARGS...]\n"
 	"\n"
@@ -84,7 +86,8 @@ static const struct command_help {
 		"\n"
 		"Writes the next numbered migration as an empty hand-written (data) migration\n"
 		"with up and down functions to fill in.\n"},
-	{"pull", "usage: modelgen [-M DIR] pull [URL] [--force] [--dry-run] [--notes]\n"
+	{"pull", "usage: modelgen [-M DIR] pull [URL] [--header FILE] [--force] [--dry-run]\n"
+		 "                                   [--notes]\n"
 		 "\n"
 		 "Reads the tables of an existing database (URL as for dbupdate: sqlite:PATH,\n"
 		 "postgresql://..., key=value; default $DATABASE_URL, then sqlite:app.db) and\n"
@@ -95,10 +98,12 @@ static const struct command_help {
 		 "the headers are exact, 1 when that list has anything, 3 on error (nothing\n"
 		 "written).\n"
 		 "\n"
-		 "  --force    replace headers that exist (never done otherwise)\n"
-		 "  --dry-run  print the headers and the list; write nothing\n"
-		 "  --notes    list every note (said differently, same meaning), not the\n"
-		 "             first three of each kind\n"},
+		 "  --header FILE  every table in the one header FILE (such as schema.h) in\n"
+		 "                 the models folder, in the order of the per-table files\n"
+		 "  --force        replace headers that exist (never done otherwise)\n"
+		 "  --dry-run      print the headers and the list; write nothing\n"
+		 "  --notes        list every note (said differently, same meaning), not the\n"
+		 "                 first three of each kind\n"},
 };
 
 #if defined(__GNUC__)
@@ -206,6 +211,11 @@ int main(int argc, char **argv)
 	int i, rc;
 	int want_help = 0;
 
+	/* modelgen is one thread: SQLite's mutexes and its memory statistics
+	 * (a mutex around every allocation) are work for nothing; they are
+	 * most of what SQLite adds to reading a large schema (pull, verify). */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (!args || !models_dirs || !fills || !fill_copies) {
 		free(args);
 		free(models_dirs);

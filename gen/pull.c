@@ -40,6 +40,23 @@ static const char *shown(const char *url)
 	return strncmp(url, "sqlite:", 7) == 0 ? url : "the PostgreSQL database";
 }
 
+/* Why `name` cannot be the one header of pull --header, or NULL. */
+static const char *header_name_problem(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 3 || strcmp(name + n - 2, ".h") != 0)
+		return "a header file name ending in .h, such as schema.h";
+	if (strchr(name, '/'))
+		return "a file name in the models folder, without a directory (-M names the "
+		       "folder)";
+	if (name[0] == '.')
+		return "a file name that does not start with a dot (modelgen does not read those)";
+	if (strcmp(name, PULL_FOREIGN_FILE) == 0)
+		return "pull writes the tables it leaves out there; choose another name";
+	return NULL;
+}
+
 /* For a SQLite URL, the file it names ("" for :memory:), else NULL. */
 static const char *sqlite_path(const char *url)
 {
@@ -184,8 +201,8 @@ int pull_command(const struct cli *cli)
 	struct pl_catalog cat;
 	struct pm_result res;
 	char errbuf[512];
-	const char **tmp = NULL, **files = NULL, **texts = NULL;
-	size_t i, n_files, n_written = 0, n_inexact = 0, n_exist = 0;
+	const char **tmp = NULL, **files = NULL, **texts = NULL, *one = NULL;
+	size_t i, n_files, n_structs, n_written = 0, n_inexact = 0, n_exist = 0;
 	int force = 0, all_notes = 0, rc = MG_EXIT_ERROR;
 
 	for (i = 0; i < cli->n_args; i++) {
@@ -195,6 +212,23 @@ int pull_command(const struct cli *cli)
 			force = 1;
 		} else if (strcmp(a, "--notes") == 0) {
 			all_notes = 1;
+		} else if (strcmp(a, "--header") == 0 || strncmp(a, "--header=", 9) == 0) {
+			const char *why;
+
+			if (a[8] == '=') {
+				one = a + 9;
+			} else if (i + 1 < cli->n_args) {
+				one = cli->args[++i];
+			} else {
+				error("--header needs a file name (for example --header schema.h)");
+				rc = MG_EXIT_USAGE;
+				goto done;
+			}
+			if ((why = header_name_problem(one))) {
+				error("--header %s: %s", one, why);
+				rc = MG_EXIT_USAGE;
+				goto done;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			error("unknown option '%s'; see `modelgen pull --help`", a);
 			rc = MG_EXIT_USAGE;
@@ -270,19 +304,23 @@ int pull_command(const struct cli *cli)
 	pull_map(&res, &cat, arena);
 	for (i = 0; i < res.n_findings; i++)
 		n_inexact += res.findings[i].action != PM_NOTE;
-	/* The headers: one per table, then the tables left out. */
-	n_files = res.n_structs + (res.n_foreign ? 1 : 0);
+	/* The headers: one per table (or all in `one`), then the tables left
+	 * out. */
+	n_structs = one ? (res.n_structs ? 1 : 0) : res.n_structs;
+	n_files = n_structs + (res.n_foreign ? 1 : 0);
 	files = mg_arena_calloc(arena, n_files + 1, sizeof(*files));
 	texts = mg_arena_calloc(arena, n_files + 1, sizeof(*texts));
 	for (i = 0; i < n_files; i++) {
 		mg_strbuf_clear(&text);
-		if (i < res.n_structs)
+		if (i < n_structs && one)
+			pull_render_all(&text, &res, one);
+		else if (i < n_structs)
 			pull_render(&text, &res.structs[i]);
 		else
 			pull_render_foreign(&text, &res, arena);
 		files[i] = mg_arena_printf(arena, "%s/%s", dir,
-					   i < res.n_structs ? res.structs[i].file
-							     : PULL_FOREIGN_FILE);
+					   i < n_structs ? (one ? one : res.structs[i].file)
+							 : PULL_FOREIGN_FILE);
 		texts[i] = mg_arena_strdup(arena, mg_strbuf_cstr(&text));
 	}
 

@@ -189,6 +189,10 @@ void pull_map(struct pm_result *out, const struct pl_catalog *cat, struct mg_are
 /* The text of the header for `s`, appended to `b`. */
 void pull_render(struct mg_strbuf *b, const struct pm_struct *s);
 
+/* The text of one header `file` holding every struct of `r`, appended to
+ * `b` (pull --header). */
+void pull_render_all(struct mg_strbuf *b, const struct pm_result *r, const char *file);
+
 /* The file name of the header that lists the tables left out. */
 #define PULL_FOREIGN_FILE "modelgen_foreign.h"
 
@@ -201,7 +205,8 @@ const char *pull_c_string(struct mg_arena *a, const char *s);
 
 /* ---- the command --------------------------------------------------------- */
 
-/* `modelgen pull [URL] [--force] [--dry-run]`; returns an MG_EXIT_* code. */
+/* `modelgen pull [URL] [--header FILE] [--force] [--dry-run] [--notes]`; returns an MG_EXIT_* code.
+ */
 int pull_command(const struct cli *cli);
 
 #endif

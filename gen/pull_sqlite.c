@@ -88,22 +88,30 @@ struct tok {
 };
 
 /* The keyword a word spells, in any case; KW_NONE when none. Most words
- * are names: the first letter and the length rule out nearly all of
+ * are names: the length, then the keywords of the same first letter only
+ * (found through `first`, made on the first call), rule out nearly all of
  * them before any comparison. */
 static unsigned char keyword(const char *s, size_t n)
 {
-	size_t i;
-	char c = (char)toupper((unsigned char)s[0]);
+	static unsigned char
+		first[27]; /* keywords starting with 'A' + k: first[k] .. first[k + 1] */
+	static int ready;
+	size_t i, k, count = sizeof(keywords) / sizeof(keywords[0]);
+	unsigned char c = (unsigned char)(s[0] & ~0x20);
 
-	if (n < 2 || n > 13)
-		return KW_NONE;
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-		if (keywords[i][0] > c)
-			break;
-		if (keywords[i][0] == c && strlen(keywords[i]) == n &&
-		    strncasecmp(keywords[i], s, n) == 0)
-			return (unsigned char)(i + 1);
+	if (!ready) {
+		for (k = 0, i = 0; k < 27; k++) {
+			while (i < count && (size_t)(keywords[i][0] - 'A') < k)
+				i++;
+			first[k] = (unsigned char)i;
+		}
+		ready = 1;
 	}
+	if (n < 2 || n > 13 || c < 'A' || c > 'Z')
+		return KW_NONE;
+	for (i = first[c - 'A']; i < first[c - 'A' + 1]; i++)
+		if (strlen(keywords[i]) == n && strncasecmp(keywords[i], s, n) == 0)
+			return (unsigned char)(i + 1);
 	return KW_NONE;
 }
 
@@ -120,9 +128,21 @@ struct lexed {
 	size_t n_comments, cap_comments;
 };
 
+/* The C locale's classes, spelled out: the lexer runs over every byte of
+ * the schema, and these are cheaper than the <ctype.h> table look-ups. */
+static int digit_char(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int alnum_char(unsigned char c)
+{
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || digit_char(c);
+}
+
 static int ident_char(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+	return alnum_char(c) || c == '_' || c == '$' || c >= 0x80;
 }
 
 /* One more slot in a malloc'd array that lives across statements (the
@@ -158,7 +178,7 @@ static void lex(struct lexed *lx, const char *text)
 			p++;
 			continue;
 		}
-		if (isspace((unsigned char)*p)) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
 			p++;
 			continue;
 		}
@@ -206,10 +226,10 @@ static void lex(struct lexed *lx, const char *text)
 					break;
 				}
 			}
-		} else if (isdigit((unsigned char)*p) ||
-			   (*p == '.' && isdigit((unsigned char)p[1]))) {
+		} else if (digit_char((unsigned char)*p) ||
+			   (*p == '.' && digit_char((unsigned char)p[1]))) {
 			t->kind = TK_NUMBER;
-			while (isalnum((unsigned char)*p) || *p == '.' ||
+			while (alnum_char((unsigned char)*p) || *p == '.' ||
 			       ((*p == '+' || *p == '-') && (p[-1] == 'e' || p[-1] == 'E')))
 				p++;
 		} else if (ident_char((unsigned char)*p)) {

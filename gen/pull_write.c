@@ -107,36 +107,42 @@ static int uses(const struct pm_struct *s, const char *what)
 	return 0;
 }
 
-void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
+/* The top of a header: the comment (`what`, one line), the guard made
+ * from `file`, the includes its fields need. */
+static void put_head(struct mg_strbuf *b, const char *what, const char *file, int has_bool,
+		     int has_int)
 {
-	struct mg_strbuf guard = {0}, line = {0};
-	const char **words;
-	size_t i, j, n;
+	struct mg_strbuf guard = {0};
 	const char *p;
 
 	mg_strbuf_puts(&guard, "MODELS_");
-	for (p = s->file; *p && *p != '.'; p++)
-		mg_strbuf_putc(&guard, (char)toupper((unsigned char)*p));
+	for (p = file; *p && strcmp(p, ".h") != 0; p++)
+		mg_strbuf_putc(&guard,
+			       isalnum((unsigned char)*p) ? (char)toupper((unsigned char)*p) : '_');
 	mg_strbuf_puts(&guard, "_H");
 
-	mg_strbuf_puts(b, "/*\n * Table ");
-	mg_strbuf_puts(b, s->table);
-	mg_strbuf_puts(b, ", as `modelgen pull` read it from the database.\n */\n#ifndef ");
+	mg_strbuf_puts(b, "/*\n * ");
+	mg_strbuf_puts(b, what);
+	mg_strbuf_puts(b, "\n */\n#ifndef ");
 	mg_strbuf_puts(b, mg_strbuf_cstr(&guard));
 	mg_strbuf_puts(b, "\n#define ");
 	mg_strbuf_puts(b, mg_strbuf_cstr(&guard));
 	mg_strbuf_puts(b, "\n\n");
-	{
-		int has_bool = uses(s, "bool"), has_int = uses(s, "int");
-
-		if (has_bool)
-			mg_strbuf_puts(b, "#include <stdbool.h>\n");
-		if (has_int)
-			mg_strbuf_puts(b, "#include <stdint.h>\n");
-		if (has_bool || has_int)
-			mg_strbuf_putc(b, '\n');
-	}
+	if (has_bool)
+		mg_strbuf_puts(b, "#include <stdbool.h>\n");
+	if (has_int)
+		mg_strbuf_puts(b, "#include <stdint.h>\n");
+	if (has_bool || has_int)
+		mg_strbuf_putc(b, '\n');
 	mg_strbuf_puts(b, "#include <modelgen/model.h>\n\n");
+	mg_strbuf_free(&guard);
+}
+
+/* The struct of `s`, with its notes and doc comment above it. */
+static void put_struct(struct mg_strbuf *b, const struct pm_struct *s)
+{
+	struct mg_strbuf line = {0};
+	size_t i;
 
 	for (i = 0; i < s->n_notes; i++) {
 		mg_strbuf_puts(b, "/* ");
@@ -149,8 +155,8 @@ void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
 		/* struct MG_TABLE("t") ANNS... tag { */
 		struct mg_strbuf head = {0};
 		const char **v;
+		size_t n = s->n_anns + 1;
 
-		n = s->n_anns + 1;
 		v = calloc(n + 1, sizeof(*v));
 		for (i = 0; i < s->n_anns; i++)
 			v[i] = s->anns[i];
@@ -181,13 +187,42 @@ void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
 			mg_strbuf_puts(b, ";\n");
 			continue;
 		}
-		words = f->anns;
-		j = f->n_anns;
-		put_wrapped(b, mg_strbuf_cstr(&line), j, words, ";", "\t\t");
+		put_wrapped(b, mg_strbuf_cstr(&line), f->n_anns, f->anns, ";", "\t\t");
 	}
-	mg_strbuf_puts(b, "};\n\n#endif\n");
-	mg_strbuf_free(&guard);
+	mg_strbuf_puts(b, "};\n");
 	mg_strbuf_free(&line);
+}
+
+void pull_render(struct mg_strbuf *b, const struct pm_struct *s)
+{
+	struct mg_strbuf what = {0};
+
+	mg_strbuf_puts(&what, "Table ");
+	mg_strbuf_puts(&what, s->table);
+	mg_strbuf_puts(&what, ", as `modelgen pull` read it from the database.");
+	put_head(b, mg_strbuf_cstr(&what), s->file, uses(s, "bool"), uses(s, "int"));
+	put_struct(b, s);
+	mg_strbuf_puts(b, "\n#endif\n");
+	mg_strbuf_free(&what);
+}
+
+void pull_render_all(struct mg_strbuf *b, const struct pm_result *r, const char *file)
+{
+	int has_bool = 0, has_int = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_structs; i++) {
+		has_bool = has_bool || uses(&r->structs[i], "bool");
+		has_int = has_int || uses(&r->structs[i], "int");
+	}
+	put_head(b, "The tables of the database, as `modelgen pull` read them.", file, has_bool,
+		 has_int);
+	for (i = 0; i < r->n_structs; i++) {
+		if (i)
+			mg_strbuf_putc(b, '\n');
+		put_struct(b, &r->structs[i]);
+	}
+	mg_strbuf_puts(b, "\n#endif\n");
 }
 
 /* Why MG_FOREIGN_TABLE cannot name table `name` (parse.c's rules), or

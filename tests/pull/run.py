@@ -13,7 +13,8 @@
        -Wpedantic -Werror (one run of each compiler for the whole corpus);
     4. `modelgen diff -m init` writes migration 1;
     5. a second pull (--force) writes the same bytes, and `modelgen check`
-       then finds the models equal to the migrations;
+       then finds the models equal to the migrations; so does it for the
+       one header of `pull --header schema.h`;
     6. a fresh database gets migration 1's SQL (`modelgen sql`), after the
        schema's prelude (the types it names, which modelgen does not
        create);
@@ -612,6 +613,7 @@ class Runner:
         if c.returncode != 0:
             raise Failed("modelgen check after a second pull: exit %d\n%s%s" %
                          (c.returncode, c.stdout, c.stderr))
+        self.one_header(name, d, url, p)
         sql = self.mg(d, "sql", "--dialect", self.dialect, "1", check=True).stdout
         fresh = self.db.new(name + "_fresh")
         try:
@@ -628,6 +630,34 @@ class Runner:
             self.adoption(d, orig, source)
         self.db.drop(orig)
         self.db.drop(fresh)
+
+    def one_header(self, name, d, url, p):
+        """pull --header schema.h: the same report, one header (plus the
+        tables left out), and models that `modelgen check` finds equal to
+        the migration the per-table headers gave."""
+        d1 = d + ".one"
+        shutil.rmtree(d1, ignore_errors=True)
+        os.makedirs(d1)
+        shutil.copytree(os.path.join(d, "generated"), os.path.join(d1, "generated"))
+        p1 = self.mg(d1, "pull", url, "--notes", "--header", "schema.h")
+        want = re.sub(r"^Wrote \d+ headers?", "Wrote", p.stdout, flags=re.M)
+        got = re.sub(r"^Wrote \d+ headers?", "Wrote", p1.stdout, flags=re.M)
+        if p1.returncode != p.returncode or got != want:
+            raise Failed("pull --header printed another report (exit %d):\n%s%s" %
+                         (p1.returncode, p1.stdout, p1.stderr))
+        headers = sorted(os.listdir(os.path.join(d1, "models")))
+        if not headers or not set(headers) <= {"schema.h", "modelgen_foreign.h"}:
+            raise Failed("pull --header wrote %s" % headers)
+        unit = os.path.join(d1, "all_models.c")
+        with open(unit, "w") as f:
+            for h in headers:
+                f.write('#include "%s"\n' % os.path.join(d1, "models", h))
+            f.write("int pull_corpus_one_%s;\n" % re.sub(r"\W", "_", name))
+        self.compile_units.append(unit)
+        c = self.mg(d1, "check")
+        if c.returncode != 0:
+            raise Failed("modelgen check on pull --header's models: exit %d\n%s%s" %
+                         (c.returncode, c.stdout, c.stderr))
 
     def adoption(self, d, orig, source):
         """dbupdate --baseline 1 on the original, --verify, and a refusal
@@ -713,6 +743,9 @@ class Runner:
         os.makedirs(d)
         self.bad("usage", ["pull", "--frobnicate"], 2, r"unknown option")
         self.bad("usage", ["pull", "sqlite:a.db", "sqlite:b.db"], 2, r"one URL at most")
+        self.bad("usage", ["pull", "--header"], 2, r"--header needs a file name")
+        self.bad("usage", ["pull", "--header", "sub/schema.h"], 2, r"without a directory")
+        self.bad("usage", ["pull", "--header", "schema.txt"], 2, r"ending in \.h")
         self.bad("bad URL", ["pull", "mysql://x/y"], 3, r"unknown scheme")
         empty = self.db.new("empty")
         self.db.execute(empty, "CREATE TABLE gone (a integer); DROP TABLE gone;")

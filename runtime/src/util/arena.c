@@ -124,15 +124,20 @@ char *mg_arena_strdup(struct mg_arena *arena, const char *s)
 
 char *mg_arena_printf(struct mg_arena *arena, const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	int n;
 	char *p;
 
+	/* Most texts are short: one formatting pass into `small`, a second
+	 * one only for a longer text. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		n = 0;
+		return mg_arena_strndup(arena, "", 0);
+	if ((size_t)n < sizeof(small))
+		return mg_arena_strndup(arena, small, (size_t)n);
 	p = mg_arena_alloc(arena, (size_t)n + 1);
 	if (!p)
 		return NULL;
