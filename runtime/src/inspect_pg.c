@@ -312,53 +312,145 @@ int inspect_pg(struct schema_builder *out, struct mg_db *db, size_t n_names,
 	return read_tables(out, db, 0, n_names, names);
 }
 
-/* CREATE TEMPORARY TABLE statements for the expected tables: their columns
- * with type and default, which is all the server rewrites. */
-static void put_temp_tables(struct mg_strbuf *sql, const struct mg_schema *expected)
-{
-	size_t i, j;
+/*
+ * The server's spelling of a column's type and default depends on nothing
+ * but "type DEFAULT expr", so the expected columns are asked for by their
+ * distinct definitions, NORM_PER_TABLE to a temporary table
+ * (modelgen_norm_K, columns cD for definition D): a thousand tables of
+ * alike columns cost a few temporary tables, not a thousand.
+ */
+#define NORM_PER_TABLE 1000
 
+struct norm {
+	char **defs; /* distinct definitions, sorted */
+	size_t n_defs;
+	size_t *of; /* per column of `expected`, in order: its definition */
+	size_t n_cols;
+};
+
+static int cmp_def(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void norm_free(struct norm *nm)
+{
+	size_t i;
+
+	for (i = 0; nm->defs && i < nm->n_cols; i++)
+		free(nm->defs[i]);
+	free(nm->defs);
+	free(nm->of);
+}
+
+/* Fills *nm from `expected`; returns 0, or -1 when out of memory. */
+static int norm_init(struct norm *nm, const struct mg_schema *expected)
+{
+	struct mg_strbuf def = {0};
+	char **all;
+	size_t i, j, k = 0;
+
+	memset(nm, 0, sizeof(*nm));
+	for (i = 0; i < expected->n_tables; i++)
+		nm->n_cols += expected->tables[i].n_columns;
+	nm->defs = mg_calloc(nm->n_cols + 1, sizeof(*nm->defs));
+	nm->of = mg_calloc(nm->n_cols + 1, sizeof(*nm->of));
+	all = mg_calloc(nm->n_cols + 1, sizeof(*all));
+	if (!nm->defs || !nm->of || !all)
+		goto fail;
 	for (i = 0; i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
 
-		mg_strbuf_puts(sql, "CREATE TEMPORARY TABLE ");
-		mg_sql_ident(sql, t->name);
-		mg_strbuf_puts(sql, " (");
-		for (j = 0; j < t->n_columns; j++) {
+		for (j = 0; j < t->n_columns; j++, k++) {
 			const struct mg_column *c = &t->columns[j];
 
-			mg_strbuf_puts(sql, j ? ", " : "");
-			mg_sql_ident(sql, c->name);
-			mg_strbuf_putc(sql, ' ');
-			mg_sql_column_type(sql, MG_DIALECT_POSTGRESQL, t, c);
+			mg_strbuf_clear(&def);
+			mg_sql_column_type(&def, MG_DIALECT_POSTGRESQL, t, c);
 			if (c->default_sql && !c->identity) {
-				mg_strbuf_puts(sql, " DEFAULT ");
-				mg_sql_default(sql, c->default_sql);
+				mg_strbuf_puts(&def, " DEFAULT ");
+				mg_sql_default(&def, c->default_sql);
 			}
+			if (mg_strbuf_failed(&def) || !(all[k] = mg_strdup(mg_strbuf_cstr(&def))))
+				goto fail;
 		}
-		mg_strbuf_puts(sql, ");\n");
 	}
+	/* Distinct definitions, sorted; each column finds its own by search. */
+	memcpy(nm->defs, all, nm->n_cols * sizeof(*all));
+	qsort(nm->defs, nm->n_cols, sizeof(*nm->defs), cmp_def);
+	for (i = 0; i < nm->n_cols; i++) {
+		if (nm->n_defs && strcmp(nm->defs[nm->n_defs - 1], nm->defs[i]) == 0)
+			continue;
+		nm->defs[nm->n_defs++] = nm->defs[i];
+	}
+	for (k = 0; k < nm->n_cols; k++) {
+		char **d = bsearch(&all[k], nm->defs, nm->n_defs, sizeof(*nm->defs), cmp_def);
+
+		nm->of[k] = (size_t)(d - nm->defs);
+	}
+	/* Each string once in defs[0 .. n_defs), the rest freed, so that
+	 * norm_free frees every string once. */
+	for (k = 0; k < nm->n_cols; k++)
+		if (nm->defs[nm->of[k]] != all[k])
+			free(all[k]);
+	for (i = nm->n_defs; i < nm->n_cols; i++)
+		nm->defs[i] = NULL;
+	free(all);
+	mg_strbuf_free(&def);
+	return 0;
+fail:
+	for (k = 0; all && k < nm->n_cols; k++)
+		free(all[k]);
+	free(all);
+	free(nm->defs);
+	free(nm->of);
+	memset(nm, 0, sizeof(*nm));
+	mg_strbuf_free(&def);
+	return -1;
 }
 
-/* `expected` with the types and defaults the server gave its columns in
- * `scratch` (the temporary copies), into *out. */
+/* CREATE TEMPORARY TABLE statements for nm's definitions. */
+static void put_temp_tables(struct mg_strbuf *sql, const struct norm *nm)
+{
+	size_t d;
+
+	for (d = 0; d < nm->n_defs; d++) {
+		if (d % NORM_PER_TABLE == 0)
+			mg_strbuf_printf(sql, "%sCREATE TEMPORARY TABLE modelgen_norm_%zu (",
+					 d ? ");\n" : "", d / NORM_PER_TABLE);
+		else
+			mg_strbuf_puts(sql, ", ");
+		mg_strbuf_printf(sql, "c%zu %s", d, nm->defs[d]);
+	}
+	if (nm->n_defs)
+		mg_strbuf_puts(sql, ");\n");
+}
+
+/* `expected` with the types and defaults the server gave its columns'
+ * definitions in `scratch` (the temporary tables), into *out. */
 static int take_server_spelling(struct mg_schema **out, const struct mg_schema *expected,
-				const struct mg_schema *scratch)
+				const struct norm *nm, const struct mg_schema *scratch)
 {
 	struct schema_builder s;
-	size_t i, j;
+	size_t i, j, k = 0;
 
 	schema_builder_init(&s);
 	for (i = 0; i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
-		const struct mg_table *st = mg_schema_find_table(scratch, t->name);
 		struct mg_column *cols = mg_arena_calloc(s.arena, t->n_columns + 1, sizeof(*cols));
 		struct mg_table copy = *t;
 
-		for (j = 0; cols && j < t->n_columns; j++) {
-			const struct mg_column *sc =
-				st ? mg_table_find_column(st, t->columns[j].name) : NULL;
+		for (j = 0; j < t->n_columns; j++, k++) {
+			char tname[40], cname[32];
+			const struct mg_table *st;
+			const struct mg_column *sc;
 
+			if (!cols)
+				continue;
+			snprintf(tname, sizeof(tname), "modelgen_norm_%zu",
+				 nm->of[k] / NORM_PER_TABLE);
+			snprintf(cname, sizeof(cname), "c%zu", nm->of[k]);
+			st = mg_schema_find_table(scratch, tname);
+			sc = st ? mg_table_find_column(st, cname) : NULL;
 			cols[j] = t->columns[j];
 			if (!sc)
 				continue;
@@ -381,27 +473,37 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	struct mg_strbuf sql = {0};
 	struct schema_builder read = {0};
 	struct mg_schema *scratch = NULL;
-	const char **names = NULL;
+	struct norm nm = {0};
+	char **names = NULL;
+	size_t i, n_temp;
 	int was_in_tx = db->in_tx, rc, rb;
-	size_t i;
 
 	*out = NULL;
-	names = mg_calloc(expected->n_tables + 1, sizeof(*names));
-	if (!names)
+	if (norm_init(&nm, expected) != 0)
 		return db_nomem(db);
-	for (i = 0; i < expected->n_tables; i++)
-		names[i] = expected->tables[i].name;
+	n_temp = (nm.n_defs + NORM_PER_TABLE - 1) / NORM_PER_TABLE;
+	names = mg_calloc(n_temp + 1, sizeof(*names));
+	for (i = 0; names && i < n_temp; i++) {
+		names[i] = mg_malloc(40);
+		if (!names[i])
+			break;
+		snprintf(names[i], 40, "modelgen_norm_%zu", i);
+	}
+	if (!names || i < n_temp) {
+		rc = db_nomem(db);
+		goto done;
+	}
 	/* One round trip to open the scratch space and create the copies,
 	 * five to read them back, one to roll back. */
 	/* READ WRITE: also on a read-only connection (MG_DB_OPEN_READ_ONLY),
 	 * whose transactions are read-only by default; this one is rolled
 	 * back. */
 	mg_strbuf_puts(&sql, was_in_tx ? "SAVEPOINT modelgen_normalize;\n" : "BEGIN READ WRITE;\n");
-	put_temp_tables(&sql, expected);
+	put_temp_tables(&sql, &nm);
 	rc = db_exec_buf(db, &sql);
 	if (rc == 0) {
 		schema_builder_init(&read);
-		rc = read_tables(&read, db, 1, expected->n_tables, names);
+		rc = read_tables(&read, db, 1, n_temp, (const char *const *)names);
 		if (rc == 0 && schema_builder_finish(&scratch, &read))
 			rc = db_nomem(db);
 	}
@@ -418,12 +520,15 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 		rc = rb;
 		goto done;
 	}
-	if (take_server_spelling(out, expected, scratch))
+	if (take_server_spelling(out, expected, &nm, scratch))
 		rc = db_nomem(db);
 done:
 	schema_builder_abandon(&read);
 	mg_schema_free(scratch);
+	for (i = 0; names && i < n_temp; i++)
+		free(names[i]);
 	free(names);
+	norm_free(&nm);
 	mg_strbuf_free(&sql);
 	return rc;
 }
