@@ -13,7 +13,11 @@
 #             `sqlite3` / `psql --single-transaction`
 #   upgrade   dbupdate (v2) on a v1 database holding ROWS rows per table
 #             (rows checked after), vs its own `--sql` for that database run
-#             by the CLI; on SQLite also the no-rebuild floor: the same
+#             by the CLI; on PostgreSQL twice: v2 as generated (indexes on
+#             existing tables built CONCURRENTLY, each outside a transaction:
+#             its SQL run by psql without -1) and v2 made with
+#             `modelgen diff --plain-ddl` (one transaction: psql -1); on
+#             SQLite also the no-rebuild floor: the same
 #             changes as native ALTER TABLE statements (ADD COLUMN, DROP
 #             COLUMN, CREATE INDEX; the default change left out, which
 #             ALTER TABLE cannot make) run by sqlite3 in one transaction
@@ -71,7 +75,8 @@ run_timed() {
 	for ((i = 0; i < repeat; i++)); do
 		$prepare
 		t0=$(now)
-		if [ -n "${stdin:-}" ]; then "$@" <"$stdin" >/dev/null; else "$@" >/dev/null; fi
+		if [ -n "${stdin:-}" ]; then "$@" <"$stdin" >/dev/null; else "$@" >/dev/null; fi ||
+			{ echo "failed: $*" >&2; exit 1; }
 		t1=$(now)
 		v+=($((t1 - t0)))
 	done
@@ -105,10 +110,15 @@ EOF
 		t1=$(now)
 		echo $(((t1 - t0) / 1000)) >build_ms
 		cp build/app_dbupdate dbupdate_v2
+		# The same v2 with the PostgreSQL opt-out of the online forms
+		# (one transaction, plain DDL): what psql -1 can run too.
+		"$modelgen" diff --amend -m v2 --allow-drop --plain-ddl >/dev/null
+		cmake --build build -j"$(nproc)" >/dev/null 2>&1
+		cp build/app_dbupdate dbupdate_v2_plain
 	)
 	echo "== N = $n tables, $rows rows per table ($(load))"
 	echo "   modelgen diff v1 -> v2: $(cat "$p/diff_ms") ms; rebuilding dbupdate: $(cat "$p/build_ms") ms"
-	v1=$p/dbupdate_v1 v2=$p/dbupdate_v2
+	v1=$p/dbupdate_v1 v2=$p/dbupdate_v2 v2plain=$p/dbupdate_v2_plain
 
 	for d in $dialects; do
 		if [ "$d" = sqlite ]; then
@@ -144,6 +154,7 @@ EOF
 			"$v2" --sql "$(pgdb t)" >"$p/create_pg.sql"
 			psqlq "$url" -c "DROP DATABASE t" -c "CREATE DATABASE t TEMPLATE v1_$n" >/dev/null
 			"$v2" --sql "$(pgdb t)" >"$p/upgrade_pg.sql"
+			"$v2plain" --sql "$(pgdb t)" >"$p/upgrade_pg_plain.sql"
 			fresh_empty() { psqlq "$url" -c "DROP DATABASE IF EXISTS t" -c "CREATE DATABASE t" >/dev/null; }
 			fresh_v1() { psqlq "$url" -c "DROP DATABASE IF EXISTS t" -c "CREATE DATABASE t TEMPLATE v1_$n" >/dev/null; }
 			stdin= a=$(run_timed fresh_empty "$v2" -q "$(pgdb t)")
@@ -152,8 +163,12 @@ EOF
 			stdin= a=$(run_timed fresh_v1 "$v2" -q "$(pgdb t)")
 			[ "$(psqlq -At "$(pgdb t)" -f "$p/check_pg.sql")" = ok ] || { echo "postgresql: rows lost by dbupdate"; exit 1; }
 			noop=$(stdin= run_timed true "$v2" -q "$(pgdb t)")
-			stdin= b=$(run_timed fresh_v1 psqlq --single-transaction "$(pgdb t)" -f "$p/upgrade_pg.sql")
-			echo "   postgresql upgrade: dbupdate $a ms, psql -1 on its --sql $b ms ($(ratio "$a" "$b"))"
+			stdin= b=$(run_timed fresh_v1 psqlq "$(pgdb t)" -f "$p/upgrade_pg.sql")
+			echo "   postgresql upgrade (online forms, the default): dbupdate $a ms, psql on its --sql $b ms ($(ratio "$a" "$b"))"
+			stdin= a=$(run_timed fresh_v1 "$v2plain" -q "$(pgdb t)")
+			[ "$(psqlq -At "$(pgdb t)" -f "$p/check_pg.sql")" = ok ] || { echo "postgresql: rows lost by dbupdate"; exit 1; }
+			stdin= b=$(run_timed fresh_v1 psqlq --single-transaction "$(pgdb t)" -f "$p/upgrade_pg_plain.sql")
+			echo "   postgresql upgrade (--plain-ddl): dbupdate $a ms, psql -1 on its --sql $b ms ($(ratio "$a" "$b"))"
 			echo "   postgresql no-op:   dbupdate $noop ms"
 		fi
 	done
