@@ -68,7 +68,9 @@ endif()
 # Issue 13: a migration run as a recorded sequence on PostgreSQL (the demo's
 # migration 13: concurrent indexes, a NOT VALID key validated after): a
 # blocking old snapshot (bounded lock wait, holder named, half-done,
-# resumed with its invalid index rebuilt) and seeded SIGKILLs, each resumed.
+# resumed with its invalid index rebuilt), seeded SIGKILLs, a SIGKILL inside
+# a concurrent build and one inside a batched fill (migration 7), each
+# resumed exactly.
 if(MG_WITH_POSTGRESQL AND TARGET dbupdate)
   add_test(NAME online/resume_postgresql
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/online/resume.sh $<TARGET_FILE:dbupdate>
