@@ -24,6 +24,7 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 #include "write.h"
+#include "xalloc.h"
 
 /* ---- tokens ------------------------------------------------------------- */
 
@@ -1445,8 +1446,7 @@ int history_load(struct history *h, const char *dir, int full, struct diag_list 
 			io_error(diags, f->path);
 			return -1;
 		}
-		f->text = mg_arena_strdup(h->arena, text);
-		free(text);
+		f->text = history_keep(h, text);
 		f->readable = history_read_migration(&f->mig, h->arena, f->text, f->path, full,
 						     diags) == 0;
 		if (f->readable && !f->name_ok)
@@ -1460,10 +1460,8 @@ int history_load(struct history *h, const char *dir, int full, struct diag_list 
 		io_error(diags, h->registry_path);
 		return -1;
 	}
-	if (r == 0) {
-		h->registry_text = mg_arena_strdup(h->arena, text);
-		free(text);
-	}
+	if (r == 0)
+		h->registry_text = history_keep(h, text);
 	/* The snapshot is derived from the migrations: a broken one (a merge
 	 * conflict) is kept aside, not fatal; the commands rebuild it. */
 	if (access(h->snapshot_path, F_OK) == 0 &&
@@ -1493,8 +1491,29 @@ int history_read_full(struct history *h, struct diag_list *diags)
 	return rc;
 }
 
+const char *history_keep(struct history *h, char *text)
+{
+	if (h->n_kept == h->cap_kept) {
+		char **v;
+
+		h->cap_kept = h->cap_kept ? 2 * h->cap_kept : 16;
+		v = xcalloc(h->cap_kept, sizeof(*v));
+		if (h->n_kept)
+			memcpy(v, h->kept, h->n_kept * sizeof(*v));
+		free(h->kept);
+		h->kept = v;
+	}
+	h->kept[h->n_kept++] = text;
+	return text;
+}
+
 void history_free(struct history *h)
 {
+	size_t i;
+
+	for (i = 0; i < h->n_kept; i++)
+		free(h->kept[i]);
+	free(h->kept);
 	mg_schema_free(h->snapshot);
 	diag_free(&h->snapshot_diags);
 	mg_arena_free(h->arena);

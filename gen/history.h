@@ -66,6 +66,9 @@ struct history {
 	int snapshot_error;
 	struct diag_list snapshot_diags;
 	const char *registry_text; /* NULL when absent */
+	/* Texts kept whole for the run (history_keep), freed with it. */
+	char **kept;
+	size_t n_kept, cap_kept;
 };
 
 /*
@@ -82,6 +85,11 @@ int history_load(struct history *h, const char *dir, int full, struct diag_list 
 int history_read_full(struct history *h, struct diag_list *diags);
 
 void history_free(struct history *h);
+
+/* Takes `text` (malloc'd) into `h`, which frees it in history_free, and
+ * returns it: a file's or an emitter's text, megabytes at 10000 tables,
+ * kept without a copy into the arena. */
+const char *history_keep(struct history *h, char *text);
 
 /* The newest readable migration file, or NULL. */
 const struct history_file *history_newest(const struct history *h);

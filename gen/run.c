@@ -31,10 +31,7 @@ int run_end(struct run *r, int rc)
 
 const char *run_text(struct run *r, char *text)
 {
-	const char *kept = mg_arena_strdup(r->h.arena, text);
-
-	free(text);
-	return kept;
+	return history_keep(&r->h, text);
 }
 
 struct mg_schema *run_schema(struct run *r, struct mg_schema *schema)

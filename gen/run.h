@@ -50,8 +50,8 @@ struct run {
 /* Prints the diagnostics sorted to stderr, frees the run, returns `rc`. */
 int run_end(struct run *r, int rc);
 
-/* Keeps `text` (malloc'd, freed here) for the rest of the run: returns a
- * copy in the run's arena. */
+/* Keeps `text` (malloc'd) for the rest of the run, without a copy: the
+ * run frees it in run_end. Returns it. */
 const char *run_text(struct run *r, char *text);
 
 /* Frees `schema` (may be NULL) at the end of the run; returns it. */

@@ -62,6 +62,7 @@
 #include "sql.h"
 #include "util/arena.h"
 #include "util/sha256.h"
+#include "write.h"
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -1753,43 +1754,17 @@ int snapshot_load(struct mg_schema **out, const char *path, struct diag_list *di
 int snapshot_load_hashed(struct mg_schema **out, char text_hash[72], const char *path,
 			 struct diag_list *diags)
 {
-	FILE *f = NULL;
 	char *text = NULL;
-	size_t len = 0, cap = 0, n;
+	size_t len = 0;
 	int rc = -1;
 
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f) {
+	if (write_read_file_len(&text, &len, path) != 0) {
 		struct diag_loc loc = {path, 0, 0};
 
 		diag_error(diags, &loc, "cannot read snapshot: %s", strerror(errno));
 		goto done;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *nt;
-
-			cap = cap ? cap * 2 : 65536;
-			nt = realloc(text, cap + 1);
-			if (!nt) {
-				fputs("modelgen: out of memory\n", stderr);
-				abort();
-			}
-			text = nt;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		struct diag_loc loc = {path, 0, 0};
-
-		diag_error(diags, &loc, "cannot read snapshot: %s", strerror(errno));
-		goto done;
-	}
-	text[len] = '\0';
 	if (strlen(text) != len) {
 		struct diag_loc loc = {path, 0, 0};
 
@@ -1802,8 +1777,6 @@ int snapshot_load_hashed(struct mg_schema **out, char text_hash[72], const char 
 		mg_sha256_hex(text_hash + 7, text, len);
 	}
 done:
-	if (f)
-		fclose(f);
 	free(text);
 	return rc;
 }

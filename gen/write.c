@@ -19,25 +19,50 @@
 
 int write_read_file(char **out, const char *path)
 {
+	size_t len;
+
+	return write_read_file_len(out, &len, path);
+}
+
+/* One buffer of the file's size (a 57 MB migration at 10000 tables is not
+ * grown and copied as it is read), grown only if the file grows meanwhile. */
+int write_read_file_len(char **out, size_t *len, const char *path)
+{
 	FILE *f = fopen(path, "rb");
-	struct mg_strbuf b = {0};
-	char buf[8192];
-	size_t n;
+	struct stat st;
+	size_t cap = 65536, n = 0, got;
+	char *text;
 
 	*out = NULL;
+	*len = 0;
 	if (!f)
 		return errno == ENOENT ? 1 : -1;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		mg_strbuf_putn(&b, buf, n);
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;
+	text = xcalloc(1, cap + 1);
+	while ((got = fread(text + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *grown = xcalloc(1, 2 * cap + 1);
+
+			memcpy(grown, text, n);
+			free(text);
+			text = grown;
+			cap *= 2;
+		}
+	}
 	if (ferror(f)) {
+		int e = errno;
+
 		fclose(f);
-		mg_strbuf_free(&b);
+		free(text);
+		errno = e;
 		return -1;
 	}
 	fclose(f);
-	*out = mg_strbuf_detach(&b);
-	if (!*out)
-		*out = xstrdup("");
+	text[n] = '\0';
+	*out = text;
+	*len = n;
 	return 0;
 }
 

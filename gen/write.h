@@ -33,4 +33,8 @@ int write_files(const char *dir, struct write_file *files, size_t n, const char 
  * when it does not exist, -1 on another error (errno set). */
 int write_read_file(char **out, const char *path);
 
+/* write_read_file that also gives the length in `*len` (a file may hold a
+ * NUL byte; `*out` is NUL-terminated after its `*len` bytes). */
+int write_read_file_len(char **out, size_t *len, const char *path);
+
 #endif
