@@ -1422,6 +1422,59 @@ static int list_migrations(struct history *h, struct diag_list *diags)
 	return 0;
 }
 
+/* The start of file `path` up to the end of its header block (the first
+ * line that closes the comment), or the whole file when it has none: the header is all a
+ * command that does not rebuild schemas from the migrations needs, and a
+ * migration of 10000 tables is tens of megabytes. `*whole` says which.
+ * Returns 0 with `*out` (malloc'd), else -1 (errno set). */
+static int read_head(char **out, int *whole, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len = 0, cap = 16384, got;
+	char *text;
+
+	*out = NULL;
+	*whole = 0;
+	if (!f)
+		return -1;
+	text = xcalloc(1, cap + 1);
+	for (;;) {
+		const char *end;
+
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+		text[len] = '\0';
+		end = strstr(text, "\n */\n");
+		if (end) {
+			text[end - text + 5] = '\0';
+			break;
+		}
+		if (got == 0) {
+			*whole = 1;
+			break;
+		}
+		if (len == cap) {
+			char *grown = xcalloc(1, 2 * cap + 1);
+
+			memcpy(grown, text, len);
+			free(text);
+			text = grown;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(text);
+		errno = e;
+		return -1;
+	}
+	fclose(f);
+	*out = text;
+	return 0;
+}
+
 int history_load(struct history *h, const char *dir, int full, struct diag_list *diags)
 {
 	size_t len = strlen(dir), i;
@@ -1442,10 +1495,12 @@ int history_load(struct history *h, const char *dir, int full, struct diag_list 
 	for (i = 0; i < h->n_files; i++) {
 		struct history_file *f = &h->files[i];
 
-		if (write_read_file(&text, f->path) != 0) {
+		if ((full ? write_read_file(&text, f->path)
+			  : read_head(&text, &f->whole, f->path)) != 0) {
 			io_error(diags, f->path);
 			return -1;
 		}
+		f->whole |= full;
 		f->text = history_keep(h, text);
 		f->readable = history_read_migration(&f->mig, h->arena, f->text, f->path, full,
 						     diags) == 0;
@@ -1483,6 +1538,18 @@ int history_read_full(struct history *h, struct diag_list *diags)
 
 		if (!f->readable || f->mig.full)
 			continue;
+		if (!f->whole) {
+			char *text;
+
+			if (write_read_file(&text, f->path) != 0) {
+				io_error(diags, f->path);
+				f->readable = 0;
+				rc = -1;
+				continue;
+			}
+			f->text = history_keep(h, text);
+			f->whole = 1;
+		}
 		if (history_read_migration(&f->mig, h->arena, f->text, f->path, 1, diags) != 0) {
 			f->readable = 0;
 			rc = -1;

@@ -47,8 +47,9 @@ struct history_file {
 	const char *file; /* "0003_rename_rating.c" */
 	const char *path; /* "generated/migrations/0003_rename_rating.c" */
 	unsigned file_number;
-	int name_ok; /* NNNN_slug.c */
-	const char *text;
+	int name_ok;      /* NNNN_slug.c */
+	const char *text; /* the file, or only its header block when not `whole` */
+	int whole;
 	int readable; /* the header was read; `mig` holds it */
 	struct history_migration mig;
 };
