@@ -80,6 +80,11 @@ struct writer {
 	char *buf; /* malloc'd; NUL-terminated only by snapshot_dump */
 	size_t len, cap;
 	unsigned depth;
+	/* With `expect`, dump() compares what it writes with expect[0..n)
+	 * piece by piece instead of keeping it (`at`: how far it matched). */
+	const char *expect;
+	size_t n_expect, at;
+	int differs;
 };
 
 /* Makes room for `n` more bytes and a NUL; aborts when memory runs out
@@ -432,7 +437,7 @@ static const struct cached_table *cached_table(struct snapshot_cache *c, const s
 	}
 	e = &c->slots[table_slot(c, t)];
 	if (!e->key.name) {
-		struct writer w = {NULL, 0, 0, 2};
+		struct writer w = {NULL, 0, 0, 2, NULL, 0, 0, 0};
 
 		put_table(&w, t);
 		e->key = *t;
@@ -443,46 +448,83 @@ static const struct cached_table *cached_table(struct snapshot_cache *c, const s
 	return e;
 }
 
-/* snapshot_dump_foreign, each table's text from `cache` when not NULL. */
-static char *dump(const struct mg_schema *schema, size_t n_foreign, const char *const *foreign,
-		  struct snapshot_cache *cache)
+/* With w->expect: compares what was written since the last call with the
+ * expected text there, and starts the buffer again. */
+static void compare(struct writer *w)
 {
-	struct writer w = {NULL, 0, 0, 0};
+	if (!w->expect)
+		return;
+	if (w->differs || w->n_expect - w->at < w->len || memcmp(w->expect + w->at, w->buf, w->len))
+		w->differs = 1;
+	else
+		w->at += w->len;
+	w->len = 0;
+}
+
+/* snapshot_dump_foreign into `w` (empty), each table's text from `cache`
+ * when not NULL. */
+static void dump_into(struct writer *w, const struct mg_schema *schema, size_t n_foreign,
+		      const char *const *foreign, struct snapshot_cache *cache)
+{
 	char format[16];
 	size_t i, guess = 256 + 64 * n_foreign;
 
 	/* About what the tables take, so that the buffer is not copied as it
-	 * grows (2.3 KB a table of 10 columns). */
-	for (i = 0; i < schema->n_tables; i++) {
+	 * grows (2.3 KB a table of 10 columns); compared, one table at a time. */
+	for (i = 0; i < schema->n_tables && !w->expect; i++) {
 		const struct mg_table *t = &schema->tables[i];
 
 		guess += 256 + 192 * t->n_columns + 160 * t->n_indexes + 224 * t->n_foreign_keys;
 	}
-	need(&w, guess);
-	open_list(&w, '{', 1);
+	need(w, guess);
+	open_list(w, '{', 1);
 	if (n_foreign) {
-		put_key(&w, "foreign_tables", 1);
-		put_names(&w, n_foreign, foreign);
+		put_key(w, "foreign_tables", 1);
+		put_names(w, n_foreign, foreign);
 	}
-	put_key(&w, "format", !n_foreign);
-	putn(&w, format, (size_t)snprintf(format, sizeof(format), "%d", SNAPSHOT_FORMAT));
-	put_key(&w, "tables", 0);
-	open_list(&w, '[', schema->n_tables);
+	put_key(w, "format", !n_foreign);
+	putn(w, format, (size_t)snprintf(format, sizeof(format), "%d", SNAPSHOT_FORMAT));
+	put_key(w, "tables", 0);
+	open_list(w, '[', schema->n_tables);
 	for (i = 0; i < schema->n_tables; i++) {
-		put_elem(&w, i);
+		put_elem(w, i);
 		if (cache) {
 			const struct cached_table *e = cached_table(cache, &schema->tables[i]);
 
-			putn(&w, e->text, e->len);
+			putn(w, e->text, e->len);
 		} else {
-			put_table(&w, &schema->tables[i]);
+			put_table(w, &schema->tables[i]);
 		}
+		compare(w);
 	}
-	close_list(&w, ']', schema->n_tables);
-	close_list(&w, '}', 1);
-	putc_(&w, '\n');
-	w.buf[w.len] = '\0';
+	close_list(w, ']', schema->n_tables);
+	close_list(w, '}', 1);
+	putc_(w, '\n');
+	compare(w);
+	w->buf[w->len] = '\0';
+}
+
+static char *dump(const struct mg_schema *schema, size_t n_foreign, const char *const *foreign,
+		  struct snapshot_cache *cache)
+{
+	struct writer w = {NULL, 0, 0, 0, NULL, 0, 0, 0};
+
+	dump_into(&w, schema, n_foreign, foreign, cache);
 	return w.buf;
+}
+
+/* Whether snapshot_dump_foreign gives `text` (`len` bytes), compared as it
+ * is written: no second copy of a snapshot of tens of megabytes. */
+static int dumps_as(const char *text, size_t len, const struct mg_schema *schema, size_t n_foreign,
+		    const char *const *foreign)
+{
+	struct writer w = {NULL, 0, 0, 0, text, len, 0, 0};
+	int same;
+
+	dump_into(&w, schema, n_foreign, foreign, NULL);
+	same = !w.differs && w.at == len;
+	free(w.buf);
+	return same;
 }
 
 /*
@@ -1592,7 +1634,6 @@ static struct mg_schema *canon_read(const char *text, size_t len)
 	struct canon c = {text, mg_arena_new(), 0};
 	struct loaded *loaded = mg_arena_calloc(c.arena, 1, sizeof(*loaded));
 	struct mg_schema *schema = &loaded->schema;
-	char *again = NULL;
 	void *tables = NULL, *foreign = NULL;
 	size_t i;
 	int first = 1;
@@ -1633,13 +1674,10 @@ static struct mg_schema *canon_read(const char *text, size_t len)
 	for (i = 0; i < schema->n_tables; i++)
 		if (!c_table_ok(schema, &schema->tables[i]))
 			goto bad;
-	again = snapshot_dump_foreign(schema, loaded->n_foreign, loaded->foreign);
-	if (strlen(again) != len || memcmp(again, text, len) != 0)
+	if (!dumps_as(text, len, schema, loaded->n_foreign, loaded->foreign))
 		goto bad;
-	free(again);
 	return schema;
 bad:
-	free(again);
 	mg_arena_free(c.arena);
 	return NULL;
 }
