@@ -93,26 +93,13 @@ finding(struct mapper *m, const char *subject, enum pm_action action, const char
 {
 	struct pm_finding *f = PUSH(m->a, m->findings, m->n_findings, m->cap_findings);
 	size_t *owner = PUSH(m->a, m->owners, m->n_owners, m->cap_owners);
-	char small[512];
 	va_list ap;
-	int n;
 
 	/* The table the finding is about: the one table_subject last named. */
 	*owner = m->cur && m->tables[m->cur - 1].subject == subject ? m->cur : 0;
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	f->what = mg_arena_vprintf(m->a, fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(small)) {
-		f->what = mg_arena_strndup(m->a, small, (size_t)n);
-	} else {
-		struct mg_strbuf b = {0};
-
-		va_start(ap, fmt);
-		mg_strbuf_vprintf(&b, fmt, ap);
-		va_end(ap);
-		f->what = mg_arena_strdup(m->a, mg_strbuf_cstr(&b));
-		mg_strbuf_free(&b);
-	}
 	f->subject = subject;
 	f->action = action;
 	f->why = why;

@@ -322,43 +322,34 @@ int inspect_pg(struct schema_builder *out, struct mg_db *db, size_t n_names,
 #define NORM_PER_TABLE 1000
 
 struct norm {
-	char **defs; /* distinct definitions, sorted */
+	struct mg_arena *arena; /* every string and array below */
+	const char **defs;      /* distinct definitions, sorted */
 	size_t n_defs;
 	size_t *of; /* per column of `expected`, in order: its definition */
-	size_t n_cols;
 };
 
 static int cmp_def(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void norm_free(struct norm *nm)
-{
-	size_t i;
-
-	for (i = 0; nm->defs && i < nm->n_cols; i++)
-		free(nm->defs[i]);
-	free(nm->defs);
-	free(nm->of);
-}
-
-/* Fills *nm from `expected`; returns 0, or -1 when out of memory. */
+/* Fills *nm from `expected`; returns 0, or -1 when out of memory (free
+ * nm->arena either way). */
 static int norm_init(struct norm *nm, const struct mg_schema *expected)
 {
 	struct mg_strbuf def = {0};
-	char **all;
-	size_t i, j, k = 0;
+	const char **all;
+	size_t i, j, k = 0, n_cols = 0;
 
 	memset(nm, 0, sizeof(*nm));
+	if (!(nm->arena = mg_arena_new()))
+		return -1;
 	for (i = 0; i < expected->n_tables; i++)
-		nm->n_cols += expected->tables[i].n_columns;
-	nm->defs = mg_calloc(nm->n_cols + 1, sizeof(*nm->defs));
-	nm->of = mg_calloc(nm->n_cols + 1, sizeof(*nm->of));
-	all = mg_calloc(nm->n_cols + 1, sizeof(*all));
-	if (!nm->defs || !nm->of || !all)
-		goto fail;
-	for (i = 0; i < expected->n_tables; i++) {
+		n_cols += expected->tables[i].n_columns;
+	all = mg_arena_calloc(nm->arena, n_cols + 1, sizeof(*all));
+	nm->defs = mg_arena_calloc(nm->arena, n_cols + 1, sizeof(*nm->defs));
+	nm->of = mg_arena_calloc(nm->arena, n_cols + 1, sizeof(*nm->of));
+	for (i = 0; all && nm->defs && nm->of && i < expected->n_tables; i++) {
 		const struct mg_table *t = &expected->tables[i];
 
 		for (j = 0; j < t->n_columns; j++, k++) {
@@ -370,42 +361,25 @@ static int norm_init(struct norm *nm, const struct mg_schema *expected)
 				mg_strbuf_puts(&def, " DEFAULT ");
 				mg_sql_default(&def, c->default_sql);
 			}
-			if (mg_strbuf_failed(&def) || !(all[k] = mg_strdup(mg_strbuf_cstr(&def))))
-				goto fail;
+			all[k] = mg_arena_strdup(nm->arena, mg_strbuf_cstr(&def));
 		}
 	}
-	/* Distinct definitions, sorted; each column finds its own by search. */
-	memcpy(nm->defs, all, nm->n_cols * sizeof(*all));
-	qsort(nm->defs, nm->n_cols, sizeof(*nm->defs), cmp_def);
-	for (i = 0; i < nm->n_cols; i++) {
-		if (nm->n_defs && strcmp(nm->defs[nm->n_defs - 1], nm->defs[i]) == 0)
-			continue;
-		nm->defs[nm->n_defs++] = nm->defs[i];
+	if (mg_strbuf_failed(&def) || mg_arena_failed(nm->arena)) {
+		mg_strbuf_free(&def);
+		return -1;
 	}
-	for (k = 0; k < nm->n_cols; k++) {
-		char **d = bsearch(&all[k], nm->defs, nm->n_defs, sizeof(*nm->defs), cmp_def);
-
-		nm->of[k] = (size_t)(d - nm->defs);
-	}
-	/* Each string once in defs[0 .. n_defs), the rest freed, so that
-	 * norm_free frees every string once. */
-	for (k = 0; k < nm->n_cols; k++)
-		if (nm->defs[nm->of[k]] != all[k])
-			free(all[k]);
-	for (i = nm->n_defs; i < nm->n_cols; i++)
-		nm->defs[i] = NULL;
-	free(all);
 	mg_strbuf_free(&def);
+	/* The distinct definitions, sorted; each column finds its own. */
+	memcpy(nm->defs, all, n_cols * sizeof(*all));
+	qsort(nm->defs, n_cols, sizeof(*nm->defs), cmp_def);
+	for (k = 0; k < n_cols; k++)
+		if (!nm->n_defs || strcmp(nm->defs[nm->n_defs - 1], nm->defs[k]) != 0)
+			nm->defs[nm->n_defs++] = nm->defs[k];
+	for (k = 0; k < n_cols; k++)
+		nm->of[k] = (size_t)((const char **)bsearch(&all[k], nm->defs, nm->n_defs,
+							    sizeof(*nm->defs), cmp_def) -
+				     nm->defs);
 	return 0;
-fail:
-	for (k = 0; all && k < nm->n_cols; k++)
-		free(all[k]);
-	free(all);
-	free(nm->defs);
-	free(nm->of);
-	memset(nm, 0, sizeof(*nm));
-	mg_strbuf_free(&def);
-	return -1;
 }
 
 /* CREATE TEMPORARY TABLE statements for nm's definitions. */
@@ -473,23 +447,19 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	struct mg_strbuf sql = {0};
 	struct schema_builder read = {0};
 	struct mg_schema *scratch = NULL;
-	struct norm nm = {0};
-	char **names = NULL;
-	size_t i, n_temp;
+	struct norm nm;
+	const char **names = NULL;
+	size_t i, n_temp = 0;
 	int was_in_tx = db->in_tx, rc, rb;
 
 	*out = NULL;
-	if (norm_init(&nm, expected) != 0)
-		return db_nomem(db);
-	n_temp = (nm.n_defs + NORM_PER_TABLE - 1) / NORM_PER_TABLE;
-	names = mg_calloc(n_temp + 1, sizeof(*names));
-	for (i = 0; names && i < n_temp; i++) {
-		names[i] = mg_malloc(40);
-		if (!names[i])
-			break;
-		snprintf(names[i], 40, "modelgen_norm_%zu", i);
+	if (norm_init(&nm, expected) == 0) {
+		n_temp = (nm.n_defs + NORM_PER_TABLE - 1) / NORM_PER_TABLE;
+		names = mg_arena_calloc(nm.arena, n_temp + 1, sizeof(*names));
+		for (i = 0; names && i < n_temp; i++)
+			names[i] = mg_arena_printf(nm.arena, "modelgen_norm_%zu", i);
 	}
-	if (!names || i < n_temp) {
+	if (!names || mg_arena_failed(nm.arena)) {
 		rc = db_nomem(db);
 		goto done;
 	}
@@ -503,7 +473,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 	rc = db_exec_buf(db, &sql);
 	if (rc == 0) {
 		schema_builder_init(&read);
-		rc = read_tables(&read, db, 1, n_temp, (const char *const *)names);
+		rc = read_tables(&read, db, 1, n_temp, names);
 		if (rc == 0 && schema_builder_finish(&scratch, &read))
 			rc = db_nomem(db);
 	}
@@ -525,10 +495,7 @@ int inspect_normalize_pg(struct mg_schema **out, struct mg_db *db, const struct 
 done:
 	schema_builder_abandon(&read);
 	mg_schema_free(scratch);
-	for (i = 0; names && i < n_temp; i++)
-		free(names[i]);
-	free(names);
-	norm_free(&nm);
+	mg_arena_free(nm.arena);
 	mg_strbuf_free(&sql);
 	return rc;
 }

@@ -122,27 +122,35 @@ char *mg_arena_strdup(struct mg_arena *arena, const char *s)
 	return s ? mg_arena_strndup(arena, s, strlen(s)) : NULL;
 }
 
-char *mg_arena_printf(struct mg_arena *arena, const char *fmt, ...)
+char *mg_arena_vprintf(struct mg_arena *arena, const char *fmt, va_list ap)
 {
-	char small[256];
-	va_list ap;
+	char small[512];
+	va_list again;
 	int n;
 	char *p;
 
 	/* Most texts are short: one formatting pass into `small`, a second
 	 * one only for a longer text. */
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return mg_arena_strndup(arena, "", 0);
-	if ((size_t)n < sizeof(small))
-		return mg_arena_strndup(arena, small, (size_t)n);
+	if (n < 0 || (size_t)n < sizeof(small)) {
+		va_end(again);
+		return mg_arena_strndup(arena, small, n < 0 ? 0 : (size_t)n);
+	}
 	p = mg_arena_alloc(arena, (size_t)n + 1);
-	if (!p)
-		return NULL;
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return p;
+}
+
+char *mg_arena_printf(struct mg_arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	p = mg_arena_vprintf(arena, fmt, ap);
 	va_end(ap);
 	return p;
 }

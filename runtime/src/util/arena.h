@@ -9,6 +9,7 @@
 #ifndef MG_UTIL_ARENA_H
 #define MG_UTIL_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct mg_arena;
@@ -40,6 +41,13 @@ char *mg_arena_strndup(struct mg_arena *arena, const char *s, size_t len);
 char *mg_arena_printf(struct mg_arena *arena, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* mg_arena_printf with a va_list. */
+char *mg_arena_vprintf(struct mg_arena *arena, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 0)))
 #endif
 	;
 
