@@ -404,6 +404,22 @@ static void safe_not_null(struct pg *pg, size_t i, const char *table, const char
 
 /* ---- Columns --------------------------------------------------------------- */
 
+/* 1 when the primary key or an index of `t` (as it is before the
+ * migration) has `column` first: a MAX of it reads one index entry. */
+static int leading_index(const struct mg_table *t, const char *column)
+{
+	size_t j;
+
+	if (!t)
+		return 0;
+	if (t->n_primary_key && strcmp(t->primary_key[0], column) == 0)
+		return 1;
+	for (j = 0; j < t->n_indexes; j++)
+		if (t->indexes[j].n_columns && strcmp(t->indexes[j].columns[0], column) == 0)
+			return 1;
+	return 0;
+}
+
 static void alter_column_op(struct pg *pg, size_t i)
 {
 	const struct diff_op *op = &pg->ops[i];
@@ -486,6 +502,9 @@ static void alter_column_op(struct pg *pg, size_t i)
 				 mg_strbuf_cstr(&qc), mg_strbuf_cstr(&qt));
 		mg_strbuf_free(&qt);
 		mg_strbuf_free(&qc);
+		/* MAX reads every row unless an index leads with the column. */
+		if (!leading_index(op->old_table, oc->name))
+			f.scans = 1;
 	}
 	if (b.len)
 		lock(&f, pg, t, LOCK_ACCESS_EXCLUSIVE);
@@ -798,12 +817,12 @@ static void add_index_op(struct pg *pg, size_t i)
 	struct facts f = {0};
 
 	if (op->old_index) {
+		/* SHARE UPDATE EXCLUSIVE on the index only, none on its table. */
 		mg_strbuf_puts(&b, "ALTER INDEX ");
 		mg_sql_ident(&b, op->old_index->name);
 		mg_strbuf_puts(&b, " RENAME TO ");
 		mg_sql_ident(&b, op->index->name);
 		mg_strbuf_puts(&b, ";\n");
-		lock(&f, pg, t, LOCK_SHARE_UPDATE_EXCLUSIVE);
 		push(pg, i + 1, NULL, &b, &f, 0, NULL);
 	} else if (pg->plain) {
 		mg_sql_create_index(&b, MG_DIALECT_POSTGRESQL, op->new_table, op->index);
@@ -974,10 +993,10 @@ static void rename_sql(struct mg_strbuf *b, const struct diff_op *op, const char
 		lock(f, pg, op->new_table->name, LOCK_ACCESS_EXCLUSIVE);
 		return;
 	case DIFF_ADD_INDEX:
+		/* SHARE UPDATE EXCLUSIVE on the index only, none on its table. */
 		mg_strbuf_puts(b, "ALTER INDEX ");
 		mg_sql_ident(b, from);
 		mg_strbuf_puts(b, " RENAME TO ");
-		lock(f, pg, op->new_table->name, LOCK_SHARE_UPDATE_EXCLUSIVE);
 		break;
 	default:
 		alter_table(b, op->new_table->name);
