@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Checks that the project's own C sources and headers are formatted as
 # .clang-format says (clang-format-14): gen/, runtime/, tools/, and the
-# tests' programs (unit, runtime, alloc, fuzz, install). Generated files, golden
-# fixtures and model inputs in tests are data and are left as they are.
+# tests' programs (unit, runtime, alloc, fuzz, online, install). Generated
+# files, golden fixtures and model inputs in tests are data and are left as
+# they are.
 #
 #   tools/format.sh          check; lists the files that are not clean, exit 1
 #   tools/format.sh --fix    reformat them in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fmt=${CLANG_FORMAT:-clang-format-14}
-files=$(find gen runtime tools tests/unit tests/runtime tests/alloc tests/fuzz tests/install/app \
+files=$(find gen runtime tools tests/unit tests/runtime tests/alloc tests/fuzz tests/online tests/install/app \
 	-maxdepth 3 -path tests/install/app/models -prune -o \
 	-type f \( -name '*.c' -o -name '*.h' \) -print | LC_ALL=C sort)
 if [ "${1:-}" = --fix ]; then

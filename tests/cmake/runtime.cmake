@@ -78,3 +78,23 @@ if(MG_WITH_POSTGRESQL AND TARGET dbupdate)
   set_tests_properties(online/resume_postgresql PROPERTIES FIXTURES_REQUIRED pg
                        SKIP_RETURN_CODE 77 TIMEOUT 600)
 endif()
+
+# Issue 13 §4: the lock facts of every PostgreSQL step proven on a scratch
+# database (tests/online/locks: a corpus of one-operation migrations, each
+# step run up and down, its locks, scans and rewrites compared with what
+# its file says).
+if(MG_WITH_POSTGRESQL AND TARGET modelgen)
+  set(_mg_locks_args ${SQLITE3_LINK_LIBRARIES} ${LIBPQ_LINK_LIBRARIES})
+  foreach(dir ${LIBPQ_INCLUDE_DIRS})
+    list(APPEND _mg_locks_args -I${dir})
+  endforeach()
+  if(MG_SANITIZE)
+    list(APPEND _mg_locks_args -fsanitize=${MG_SANITIZE})
+  endif()
+  add_test(NAME online/locks_postgresql
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/online/locks/run.sh $<TARGET_FILE:modelgen>
+                   ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR}/runtime/include
+                   $<TARGET_FILE:modelgen_runtime> ${MG_PG_URL_FILE} ${_mg_locks_args})
+  set_tests_properties(online/locks_postgresql PROPERTIES FIXTURES_REQUIRED pg
+                       SKIP_RETURN_CODE 77 TIMEOUT 300)
+endif()
