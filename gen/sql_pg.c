@@ -952,6 +952,18 @@ static void alter_primary_key_op(struct pg *pg, size_t i)
 	mg_strbuf_free(&b);
 }
 
+/* 1 when one of ops[0..i) drops table `name`. */
+static int dropped_before(const struct pg *pg, size_t i, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (pg->ops[k].kind == DIFF_DROP_TABLE &&
+		    strcmp(pg->ops[k].old_table->name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Drops the keys between dropped tables that a cycle leaves (see
  * sql_dialect_cycle_keys), in one step before the first DROP TABLE. */
 static void cycle_keys(struct pg *pg)
@@ -1048,9 +1060,12 @@ static void plan_op(struct pg *pg, size_t i, const unsigned char *keep)
 		mg_sql_ident(&b, op->old_table->name);
 		mg_strbuf_puts(&b, ";\n");
 		lock(&f, pg, op->old_table->name, LOCK_ACCESS_EXCLUSIVE);
+		/* A key to a table dropped before went with the cycle's keys
+		 * (cycle_keys): nothing of it is left to lock. */
 		for (j = 0; j < op->old_table->n_foreign_keys; j++)
-			lock(&f, pg, op->old_table->foreign_keys[j].ref_table,
-			     LOCK_ACCESS_EXCLUSIVE);
+			if (!dropped_before(pg, i, op->old_table->foreign_keys[j].ref_table))
+				lock(&f, pg, op->old_table->foreign_keys[j].ref_table,
+				     LOCK_ACCESS_EXCLUSIVE);
 		break;
 	case DIFF_RENAME_TABLE:
 		rename_table_sql(&b, op, op->old_table->name, op->new_table->name);
