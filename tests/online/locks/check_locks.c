@@ -476,9 +476,10 @@ static void run_no_tx(struct checker *ck, const struct mg_step *st, struct facts
 	}
 }
 
-/* Adds what the counters and relfilenodes of `before` vs now say. */
+/* Adds what the counters and relfilenodes of `before` (the step's) vs now
+ * say about the tables of `e` (its migration's). */
 static void read_after(struct checker *ck, struct facts *f, const struct existing *before,
-		       int batched)
+		       const struct existing *e, int batched)
 {
 	struct existing now;
 	size_t i;
@@ -487,8 +488,8 @@ static void read_after(struct checker *ck, struct facts *f, const struct existin
 	for (i = 0; i < before->n; i++) {
 		const struct table *b = &before->t[i], *a = find_oid(&now, b->oid);
 
-		if (!a)
-			continue; /* dropped */
+		if (!a || !find_oid(e, b->oid))
+			continue; /* dropped, or created by the migration */
 		if (strcmp(a->relfilenode, b->relfilenode) != 0)
 			f->rewrites = 1;
 		if (a->seq_scan > b->seq_scan || (batched && a->idx_scan > b->idx_scan))
@@ -542,7 +543,7 @@ static void check_plan(struct checker *ck, const struct mg_migration *m, int dow
 			run_batched(ck, st, &seen, &e);
 		else
 			run_in_tx(ck, st, &seen, &e);
-		read_after(ck, &seen, &before, (st->flags & MG_STEP_BATCHED) != 0);
+		read_after(ck, &seen, &before, &e, (st->flags & MG_STEP_BATCHED) != 0);
 		facts_parse(&claimed, st->locks);
 		facts_render(text, sizeof(text), &seen);
 		{

@@ -495,3 +495,90 @@ $ITEMS_TAIL
 	int32_t size;
 };
 EOF
+
+ITEMS_PK='/** Things a parent has. */
+struct MG_TABLE("items") MG_PRIMARY_KEY_ON("id, parent_id") item {'
+ITEMS_REST='	char *remark;
+	double rnd MG_DEFAULT("random()");
+	int32_t weight;'
+
+version set_column_comment <<EOF
+$PARENTS
+$ITEMS_PK
+$ITEMS_HEAD
+$ITEMS_CODE
+	/** How many. */
+	int64_t qty MG_DEFAULT("1");
+	bool flag MG_DEFAULT("false");
+$ITEMS_REST
+	int32_t size;
+};
+EOF
+
+# boolean to integer has no assignment cast: USING flag::integer.
+version type_change_using --allow-blocking <<EOF
+$PARENTS
+$ITEMS_PK
+$ITEMS_HEAD
+$ITEMS_CODE
+	/** How many. */
+	int64_t qty MG_DEFAULT("1");
+	int32_t flag MG_DEFAULT("0");
+$ITEMS_REST
+	int32_t size;
+};
+EOF
+
+version swap_column_names <<EOF
+$PARENTS
+$ITEMS_PK
+$ITEMS_HEAD
+$ITEMS_CODE
+	/** How many. */
+	int64_t size MG_DEFAULT("1") MG_RENAMED_FROM("qty");
+	int32_t flag MG_DEFAULT("0");
+$ITEMS_REST
+	int32_t qty MG_RENAMED_FROM("size");
+};
+EOF
+
+ITEMS='struct MG_TABLE("items") MG_PRIMARY_KEY_ON("id, parent_id") item {
+	int64_t id;
+	int64_t parent_id MG_REFERENCES("parents", "id");
+	char code[25];
+	/** How many. */
+	int64_t size MG_DEFAULT("1");
+	int32_t flag MG_DEFAULT("0");
+	char *remark;
+	double rnd MG_DEFAULT("random()");
+	int32_t weight;
+	int32_t qty;
+};'
+
+# Two new tables that refer to each other (their keys added after both)
+# and to an existing one.
+version add_tables_in_a_cycle <<EOF
+$PARENTS
+$ITEMS
+struct MG_TABLE("boxes") box {
+	int64_t id MG_PRIMARY_KEY;
+	int64_t lid_id MG_NULLABLE MG_REFERENCES("lids", "id");
+	int64_t parent_id MG_REFERENCES("parents", "id");
+};
+struct MG_TABLE("lids") lid {
+	int64_t id MG_PRIMARY_KEY;
+	int64_t box_id MG_NULLABLE MG_REFERENCES("boxes", "id");
+};
+EOF
+
+seed <<'EOF'
+INSERT INTO boxes (parent_id) VALUES (1), (2);
+INSERT INTO lids (box_id) VALUES (1), (2);
+UPDATE boxes SET lid_id = id;
+EOF
+
+# Their keys dropped first, then the tables.
+version drop_tables_in_a_cycle --allow-drop <<EOF
+$PARENTS
+$ITEMS
+EOF
