@@ -582,3 +582,29 @@ version drop_tables_in_a_cycle --allow-drop <<EOF
 $PARENTS
 $ITEMS
 EOF
+
+version add_index_plain_unique --plain-ddl <<EOF
+struct MG_TABLE("parents") parent {
+	int64_t id MG_PRIMARY_KEY;
+	char *name MG_UNIQUE;
+};
+$ITEMS
+EOF
+
+# The table's derived names follow it: its key, its index, its sequence.
+ITEMS=${ITEMS//\"parents\"/\"owners\"}
+version rename_table_with_index <<EOF
+struct MG_TABLE("owners") MG_RENAMED_FROM("parents") owner {
+	int64_t id MG_PRIMARY_KEY;
+	char *name MG_UNIQUE;
+};
+$ITEMS
+EOF
+
+version int_to_text --allow-blocking <<EOF
+struct MG_TABLE("owners") owner {
+	int64_t id MG_PRIMARY_KEY;
+	char *name MG_UNIQUE;
+};
+${ITEMS//int32_t weight;/char *weight;}
+EOF
