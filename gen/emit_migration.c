@@ -395,6 +395,11 @@ char *emit_migration(const struct mg_migration *m, const struct emit_file_info *
 
 	memset(&sn, 0, sizeof(sn));
 	name_steps(&sn, names, m);
+	/* A mass change is tens of megabytes: room for it up front (a few
+	 * kilobytes per frozen table and step, more than they take; pages
+	 * never written cost nothing) rather than copies on every doubling. */
+	mg_strbuf_reserve(&b, 4096 * (m->before->n_tables + m->after->n_tables + m->up_ops.n_ops +
+				      m->down_ops.n_ops));
 	put_banner(&b, m, info);
 	mg_strbuf_puts(&b, "#include <modelgen/migration.h>\n");
 	mg_strbuf_puts(&b, emit_version_gate);

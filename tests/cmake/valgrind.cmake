@@ -26,7 +26,7 @@ if(MG_VALGRIND)
   endforeach()
   # The runtime's unit tests (the generator's ones run libclang, ~100x
   # slower under valgrind; the ASan pass covers them).
-  foreach(t test_url test_sql test_db_sqlite test_db_pg)
+  foreach(t test_url test_util test_sql test_db_sqlite test_db_pg)
     if(TARGET ${t})
       add_test(NAME valgrind/unit/${t}
                COMMAND bash ${_mg_vg} ${CMAKE_CURRENT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR}/${t})

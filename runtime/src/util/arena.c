@@ -11,8 +11,13 @@
 
 #include "util/alloc.h"
 
-#define ARENA_BLOCK 65536
-#define ARENA_ALIGN 16
+/* Blocks start at ARENA_BLOCK and double up to ARENA_BLOCK_MAX: a small
+ * arena stays small, a large one (a schema of thousands of tables) takes
+ * its memory in blocks big enough for the C library to map them fresh from
+ * the system, already zero, so that only pages actually used are touched. */
+#define ARENA_BLOCK     65536
+#define ARENA_BLOCK_MAX (1024 * 1024)
+#define ARENA_ALIGN     16
 
 struct block {
 	struct block *next;
@@ -23,6 +28,7 @@ struct block {
 
 struct mg_arena {
 	struct block *head;
+	size_t next_block; /* the size of the next ordinary block */
 	int failed;
 };
 
@@ -32,6 +38,7 @@ struct mg_arena *mg_arena_new(void)
 
 	if (a) {
 		a->head = NULL;
+		a->next_block = ARENA_BLOCK;
 		a->failed = 0;
 	}
 	return a;
@@ -71,9 +78,12 @@ void *mg_arena_alloc(struct mg_arena *arena, size_t size)
 	if (size == 0)
 		size = ARENA_ALIGN;
 	if (!b || b->size - b->used < size) {
-		size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+		int own = size > arena->next_block / 4;
+		size_t cap = own ? size : arena->next_block;
 
-		b = mg_malloc(sizeof(*b) + cap);
+		/* Zeroed once here (calloc skips that for fresh pages from the
+		 * system), since each byte of a block is handed out once. */
+		b = mg_calloc(1, sizeof(*b) + cap);
 		if (!b) {
 			arena->failed = 1;
 			return NULL;
@@ -82,17 +92,18 @@ void *mg_arena_alloc(struct mg_arena *arena, size_t size)
 		b->size = cap;
 		/* A large allocation gets its own block behind the current one so
 		 * the current block's free space is not wasted. */
-		if (cap != ARENA_BLOCK && arena->head) {
+		if (own && arena->head) {
 			b->next = arena->head->next;
 			arena->head->next = b;
 		} else {
 			b->next = arena->head;
 			arena->head = b;
+			if (!own && arena->next_block < ARENA_BLOCK_MAX)
+				arena->next_block *= 2;
 		}
 	}
 	p = b->data + b->used;
 	b->used += size;
-	memset(p, 0, size);
 	return p;
 }
 

@@ -47,6 +47,21 @@ static int grow(struct mg_strbuf *b, size_t extra)
 	return 1;
 }
 
+void mg_strbuf_reserve(struct mg_strbuf *b, size_t n)
+{
+	char *p;
+
+	if (b->failed || n > MG_STRBUF_MAX - b->len || b->len + n + 1 <= b->cap)
+		return;
+	p = mg_realloc(b->ptr, b->len + n + 1);
+	if (!p) {
+		fail(b);
+		return;
+	}
+	b->ptr = p;
+	b->cap = b->len + n + 1;
+}
+
 void mg_strbuf_free(struct mg_strbuf *b)
 {
 	if (!b)

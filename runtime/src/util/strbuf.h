@@ -40,6 +40,12 @@ char *mg_strbuf_detach(struct mg_strbuf *b);
  * builds into it and could not get memory of its own). */
 void mg_strbuf_fail(struct mg_strbuf *b);
 
+/* Room for `n` more bytes without growing (a hint: a text that outgrows
+ * it still grows; one that cannot get memory marks `b` failed). For a text
+ * of many megabytes whose size is known roughly in advance: growing by
+ * doubling copies it up to twice over. */
+void mg_strbuf_reserve(struct mg_strbuf *b, size_t n);
+
 /* Empties `b` and forgets a failure. */
 void mg_strbuf_clear(struct mg_strbuf *b);
 void mg_strbuf_putn(struct mg_strbuf *b, const char *s, size_t n);
