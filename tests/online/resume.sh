@@ -41,6 +41,13 @@ cleanup() {
 trap cleanup EXIT
 failed=0
 fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+# part_done MESSAGE: "ok  MESSAGE" when this part failed no check, else
+# "not ok  MESSAGE" (each failed check has its FAIL line above).
+part_failed=0
+part_done() {
+	if [ $failed = $part_failed ]; then echo "ok  $*"; else echo "not ok  $*"; fi
+	part_failed=$failed
+}
 n_db=0
 new_db() {
 	n_db=$((n_db + 1))
@@ -126,7 +133,7 @@ grep -q "dropping the invalid index ix_comments_entry_id_created_at" "$T/err" ||
 	fail "the invalid index was not dropped first: $(cat "$T/err")"
 grep -q "going on after an interruption" "$T/err" || fail "no resume line: $(cat "$T/err")"
 finished "after the holder" 200
-echo "ok  an old snapshot: exit 3 naming pid $hpid, half-done in --status, resumed (invalid index rebuilt)"
+part_done "an old snapshot: exit 3 naming pid $hpid, half-done in --status, resumed (invalid index rebuilt)"
 
 # 2. SIGKILL at seeded moments during migration 13 (from its "applying"
 # line on: the window is how long it takes uninterrupted).
@@ -162,7 +169,7 @@ for ((t = 1; t <= trials; t++)); do
 		{ fail "trial $t (kill at ${ms}ms): second dbupdate: $(cat "$T/err")"; continue; }
 	finished "trial $t (kill at ${ms}ms)" $rows
 done
-echo "ok  $trials SIGKILL trials during migration 13 (window ${span}ms, $half left half-done), each resumed exactly"
+part_done "$trials SIGKILL trials during migration 13 (window ${span}ms, $half left half-done), each resumed exactly"
 
 # 3. SIGKILL inside a concurrent build, held there by an old snapshot. The
 # killed client's server session goes on with the statement until it
@@ -199,7 +206,7 @@ for how in ended finished; do
 	fi
 	finished "kill in a build ($how)" 200
 done
-echo "ok  SIGKILL inside a concurrent build: resumed exactly with its session ended (invalid index rebuilt) and left to finish (valid index kept)"
+part_done "SIGKILL inside a concurrent build: resumed exactly with its session ended (invalid index rebuilt) and left to finish (valid index kept)"
 
 # 4. SIGKILL inside the batched fill of migration 7 (media_entries.hidden,
 # NULL in every row), 10 rows a batch.
@@ -253,5 +260,5 @@ grep -q "filled media_entries.hidden: $left rows set" "$T/err" ||
 	fail "fill: the helper check is left"
 [ "$(q "SELECT to_regclass('modelgen_progress') IS NULL")" = t ] || fail "fill: modelgen_progress is left"
 "$prog" -q --verify "$URL" >"$T/verify" 2>&1 || fail "fill: verify: $(cat "$T/verify")"
-echo "ok  SIGKILL inside a batched fill (stopped after key $key, $left of $n NULLs left): the rerun set exactly those, ended as planned"
+part_done "SIGKILL inside a batched fill (stopped after key $key, $left of $n NULLs left): the rerun set exactly those, ended as planned"
 [ $failed = 0 ]

@@ -9,7 +9,9 @@ C11 with gcc -Wpedantic), runs `modelgen diff` (with --allow-drop when the
 step drops something, and --allow-blocking) and `modelgen check`, builds a
 dbupdate for the history so far (object files cached per migration) and, on
 each dialect:
-  (a) migrates the database of the previous step, verifies it (--verify) and
+  (a) migrates the database of the previous step (on PostgreSQL, one step
+      in three after a dbupdate SIGKILLed at a seeded random moment, so the
+      run that follows resumes or redoes it), verifies it (--verify) and
       compares it with a database created empty at this step, through the
       independent introspection of tests/roundtrip/introspect.py;
   (b) takes it down to N-1 (compared with the schema of step N-1, and
@@ -1172,7 +1174,7 @@ class Checker:
         self.cc = [opts.cc, "-std=c11", "-O0", "-Wall", "-Wextra", "-Werror",
                    "-I", opts.include]
         self.step_no = 0
-        self.stats = {"steps": 0}
+        self.stats = {"steps": 0, "kills": 0}
 
     def fail(self, msg):
         raise Failure("step %d: %s" % (self.step_no, msg))
@@ -1293,8 +1295,27 @@ class Checker:
             for db in self.dbs:
                 db.close()
 
+    def killed_run(self, db, n):
+        """PostgreSQL, one step in three (seeded by the history and the
+        step): a dbupdate SIGKILLed at a random moment of the migration, a
+        recorded sequence or one transaction alike. The run after it must
+        finish the migration exactly; the checks that follow it (--verify,
+        migrated == created, every row kept) are the proof."""
+        rnd = random.Random(self.seed * 1009 + n)
+        if db.name != "postgresql" or rnd.random() >= 1 / 3:
+            return
+        delay = rnd.uniform(0.0, 0.25)
+        p = subprocess.Popen([self.exe, "-q", "--lock-timeout", "120", db.url("mig")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.kill()
+        p.wait()
+        self.stats["kills"] += 1
+
     def check_dialect(self, db, n, prev, state, data, before):
-        # Migrate path, then the create path at the same step.
+        # Migrate path (after a killed run, sometimes), then the create
+        # path at the same step.
+        self.killed_run(db, n)
         self.dbupdate(db, "mig", [])
         self.dbupdate(db, "mig", ["--verify"])
         db.reset("fresh")
@@ -1404,7 +1425,7 @@ def run_seed(args):
         try:
             history = make_history(seed, opts)
         except Exception as e:  # a generator bug, not a product bug
-            return seed, 0, "generator: %r" % e, 0, None, 0
+            return seed, {"steps": 0, "kills": 0}, "generator: %r" % e, 0, None, 0
     work = tempfile.mkdtemp(prefix="mgprop-%d-" % seed, dir=opts.work_dir)
     ch = Checker(opts, history, work)
     err = None
@@ -1427,7 +1448,7 @@ def run_seed(args):
         print("seed %d times: %s" % (seed, ", ".join("%s %.2f" % kv for kv in
                                                    sorted(TIMES.items(), key=lambda kv: -kv[1]))))
     TIMES.clear()
-    return seed, ch.stats["steps"], err, time.time() - t0, work, cpu_seconds() - c0
+    return seed, ch.stats, err, time.time() - t0, work, cpu_seconds() - c0
 
 
 def parse_args(argv):
@@ -1519,14 +1540,16 @@ def main(argv):
         jobs = None
     t0 = time.time()
     failures = []
-    n_hist = n_steps = 0
+    n_hist = n_steps = n_kills = 0
     cpu = 0.0
 
     def report(res):
-        nonlocal n_hist, n_steps, cpu
-        seed, steps, err, secs, work, used = res
+        nonlocal n_hist, n_steps, n_kills, cpu
+        seed, stats, err, secs, work, used = res
+        steps = stats["steps"]
         n_hist += 1
         n_steps += steps
+        n_kills += stats["kills"]
         cpu += used
         if err:
             failures.append(seed)
@@ -1574,9 +1597,9 @@ def main(argv):
                     print("evolve.py: %d failures, stopping" % len(failures))
                     pool.terminate()
                     break
-    print("evolve.py: %d histories, %d steps, %s, dialects %s, %.1fs (%.0f s CPU in this "
-          "process tree, load %.1f)%s" % (
-        n_hist, n_steps, "%d failed (seeds %s)" % (len(failures), " ".join(map(str, sorted(failures))))
+    print("evolve.py: %d histories, %d steps (%d with a SIGKILLed dbupdate first), %s, "
+          "dialects %s, %.1fs (%.0f s CPU in this process tree, load %.1f)%s" % (
+        n_hist, n_steps, n_kills, "%d failed (seeds %s)" % (len(failures), " ".join(map(str, sorted(failures))))
         if failures else "all passed", ",".join(o.dialects), time.time() - t0, cpu,
         os.getloadavg()[0],
         "" if load_introspect() else " (schemas compared by --verify only)"))
