@@ -16,7 +16,8 @@
 # NULL with NULLs to fill, drop an index (with a 3 s reader holding the
 # table, as a long report would: the naive DROP INDEX queues every writer
 # behind it). CHECK constraints are not in the model language, so "add a
-# CHECK" is not measured.
+# CHECK" is not measured. Then an idle transaction holding the table while
+# dbupdate adds a column: the readers' longest wait, --max-lock-wait.
 #
 # usage: bench/online.sh [--rows N] [--window S] [BUILD_DIR]
 #        (BUILD_DIR: a build with gen/modelgen and runtime/libmodelgen.a;
@@ -82,6 +83,7 @@ edit 'int64_t code;' 'int64_t code MG_UNIQUE;' "add unique"
 edit 'int64_t parent_id;' 'int64_t parent_id MG_REFERENCES("parent", "id");' "add foreign key"
 edit 'char \*note MG_NULLABLE;' "char *note MG_DEFAULT(\"''\");" "set not null"
 edit 'int64_t val MG_INDEX;' 'int64_t val;' "drop index"
+edit 'char \*note MG_DEFAULT' 'int64_t extra MG_DEFAULT("0");\n\tchar *note MG_DEFAULT' "add column"
 mkdir -p "$proj/obj"
 cp "$root/tools/dbupdate/main.c" "$proj/main.c"
 for f in "$proj"/generated/migrations/*.c "$proj/generated/registry.c" "$proj/main.c"; do
@@ -155,6 +157,60 @@ for op in index unique fk notnull dropindex; do
 		measure "$op: dbupdate" "$dbupdate" -q --to $n "$url"
 	fi
 done
+# An idle transaction that has read big (a forgotten psql, a stuck report)
+# holds ACCESS SHARE on it while dbupdate adds a column (ACCESS EXCLUSIVE
+# for an instant). Readers (pgbench, SELECT by key) queue behind dbupdate's
+# lock request only while one attempt waits (lock_timeout, 1 s), not for
+# the holder's whole time. First with --max-lock-wait 5: exit 3, nothing
+# applied; then with the default budget: done once the holder ends, the
+# holder's pid named in its output.
+cat >"$work/read.sql" <<EOF
+\set id random(1, $rows)
+SELECT val FROM big WHERE id = :id;
+EOF
+holder_s=30
+hold() { # hold SECONDS: the idle holder, in the background
+	{
+		echo "BEGIN; SELECT count(*) FROM (SELECT 1 FROM big LIMIT 1) s; SELECT 'pid', pg_backend_pid();"
+		sleep "$1"
+		echo "COMMIT;"
+	} | psql -XAtq "$url" >"$work/holder.out" &
+	sleep 1
+}
+readers() { # readers SECONDS: the longest read in ms, from pgbench's log
+	rm -f "$work"/read_log.*
+	(cd "$work" && pgbench -n -h "$host" -p "$port" -U postgres -c 2 -j 2 -T "$1" \
+		-f read.sql -l --log-prefix=read_log postgres >"$work/read.out" 2>&1)
+	awk '{ if ($3 > max) max = $3 } END { printf "%.0f", max / 1000 }' "$work"/read_log.*
+}
+n=$((n + 1))
+before=$(q "SELECT max(number) FROM modelgen_migrations")
+hold 12
+s=$EPOCHREALTIME
+rc=0
+"$dbupdate" --max-lock-wait 5 --to $n "$url" >"$work/short.out" 2>&1 || rc=$?
+e=$EPOCHREALTIME
+hpid=$(sed -n 's/^pid|//p' "$work/holder.out")
+echo "add column, idle holder (pid $hpid), --max-lock-wait 5: exit $rc after $(echo "$e - $s" | bc | cut -c1-5) s;" \
+	"migrations $before -> $(q "SELECT max(number) FROM modelgen_migrations");" \
+	"column added: $(q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'big' AND column_name = 'extra'");" \
+	"lines naming the holder: $(grep -c "$hpid" "$work/short.out")"
+wait
+hold $holder_s
+s=$EPOCHREALTIME
+"$dbupdate" --to $n "$url" >"$work/long.out" 2>&1 &
+dbu=$!
+longest=$(readers $((holder_s + 3)))
+rc=0
+wait $dbu || rc=$?
+e=$EPOCHREALTIME
+wait
+hpid=$(sed -n 's/^pid|//p' "$work/holder.out")
+echo "add column, idle holder (pid $hpid) for $holder_s s: dbupdate exit $rc after $(echo "$e - $s" | bc | cut -c1-5) s;" \
+	"longest reader $longest ms; lines naming the holder: $(grep -c "$hpid" "$work/long.out");" \
+	"migrations: $(q "SELECT max(number) FROM modelgen_migrations")"
+grep -m1 "$hpid" "$work/long.out" | cut -c1-240
+
 q "SELECT 'invalid indexes: ' || count(*) FROM pg_index WHERE NOT indisvalid"
 q "SELECT 'migrations: ' || max(number) FROM modelgen_migrations"
 echo "lock waits logged: $(grep -c 'still waiting for' "$pgdir/server.log" || true)"

@@ -337,8 +337,17 @@ static const char *c_string(struct mg_arena *a, const char *s)
 	const char *p;
 	char *r, *o;
 
-	for (p = s; *p; p++)
-		n += 4; /* the longest escape */
+	/* The exact length: a thousand tables' names and defaults add up. */
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\' || c == '\n' || c == '\t' || (c == '?' && p[1] == '?'))
+			n += 2;
+		else if (c < 0x20 || c == 0x7f)
+			n += 4;
+		else
+			n += 1;
+	}
 	o = r = mg_arena_alloc(a, n);
 	*o++ = '"';
 	for (; *s; s++) {

@@ -802,6 +802,23 @@ static int parse_table(struct tparse *tp, struct lexed *scratch, const char *sql
 		t->options[0] = "WITHOUT ROWID";
 	}
 
+	/* Room for every item as a column, so the array is made once (a
+	 * thousand tables' columns grown by doubling were megabytes). */
+	{
+		size_t items = 1, depth = 0;
+
+		for (k = open + 1; k < close; k++)
+			if (is_punct(&lx, k, '('))
+				depth++;
+			else if (is_punct(&lx, k, ')'))
+				depth--;
+			else if (depth == 0 && is_punct(&lx, k, ','))
+				items++;
+		if (!t->columns) {
+			t->columns = mg_arena_calloc(tp->a, items, sizeof(*t->columns));
+			tp->cap_cols = items;
+		}
+	}
 	start = open + 1;
 	prev_end = lx.toks[open].end;
 	while (start < close) {
