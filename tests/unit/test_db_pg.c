@@ -419,7 +419,7 @@ static void test_blobs(void **state)
  * catalog work.
  */
 struct wide {
-	char (*names)[8], (*ix_names)[16];
+	char (*names)[24], (*ix_names)[32]; /* room for any size_t: gcc -Wformat-truncation */
 	struct mg_table *v1, *v2;
 	struct mg_index *ix;
 	struct mg_schema s1, s2;
