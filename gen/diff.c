@@ -363,6 +363,22 @@ static int pk_same(const struct differ *d, const struct pair *p)
 	return 1;
 }
 
+/* 1 when the primary key of `o` keeps its name as table `n`: the name
+ * the key has after a rename of the table (a derived name follows it, a
+ * name of its own stays) is the name `n` gives it. */
+static int pk_name_same(const struct mg_table *o, const struct mg_table *n)
+{
+	const char *from = o->primary_key_name, *to = n->primary_key_name;
+
+	if (from && to)
+		return strcmp(from, to) == 0;
+	if (!from && !to)
+		return 1;
+	/* One derived, pk_<new name>: the same only when the other spells it. */
+	from = from ? from : to;
+	return strncmp(from, "pk_", 3) == 0 && strcmp(from + 3, n->name) == 0;
+}
+
 /* Per old index of p: the new index it matches (NULL: dropped); and the
  * reverse. Names are compared last, so a match with another name is a
  * rename. Needs the columns of every pair paired. */
@@ -604,6 +620,8 @@ static void diff_pair_columns(struct differ *d, struct pair *p)
 			alter_column(d, p, p->old_of_new[i], &nt->columns[i]);
 	if (!pk_same(d, p))
 		push(d, DIFF_ALTER_PRIMARY_KEY, p);
+	else if (p->new_t->n_primary_key && !pk_name_same(p->old_t, p->new_t))
+		push(d, DIFF_ALTER_PRIMARY_KEY, p)->pk_renamed = 1;
 	for (i = 0; i < nt->n_indexes; i++)
 		if (p->ix_old_of_new[i] &&
 		    strcmp(p->ix_old_of_new[i]->name, nt->indexes[i].name) != 0) {

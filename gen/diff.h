@@ -65,6 +65,10 @@ struct diff_op {
 	 * constraint name. NULL for a real add. */
 	const struct mg_index *old_index;
 	const struct mg_foreign_key *old_fk;
+	/* DIFF_ALTER_PRIMARY_KEY of the same key columns: only the key's name
+	 * changes (mg_table.primary_key_name; a derived name follows a table
+	 * rename by itself). 0 for a change of the key. */
+	int pk_renamed;
 };
 
 /*

@@ -455,6 +455,7 @@ struct name_ref {
 	const char *name;
 	const char *table;
 	const struct diag_loc *loc;
+	int pk; /* a primary key's name */
 };
 
 static int cmp_name_nocase(const void *a, const void *b)
@@ -500,11 +501,30 @@ static size_t validate_names(struct mg_arena *scratch, const struct model *model
 	size_t i, j, n = 0, total = 0, errors = 0;
 
 	for (i = 0; i < s->n_tables; i++)
-		total += s->tables[i].n_indexes;
+		total += s->tables[i].n_indexes + 1;
 	v = mg_arena_calloc(scratch, total + 1, sizeof(*v));
 	for (i = 0; i < s->n_tables; i++) {
 		const struct mg_table *t = &s->tables[i];
 
+		/* A primary key's own name (MG_NAME) is its index's on
+		 * PostgreSQL: the same namespace. */
+		if (t->primary_key_name) {
+			const struct mg_table *other =
+				find_table_nocase(s, by_name, t->primary_key_name);
+
+			v[n].name = t->primary_key_name;
+			v[n].table = t->name;
+			v[n].loc = &model->info[i].primary_key;
+			v[n].pk = 1;
+			n++;
+			if (other) {
+				diag_error(diags, v[n - 1].loc,
+					   "primary key '%s' of table '%s' has the name of table "
+					   "'%s'",
+					   t->primary_key_name, t->name, other->name);
+				errors++;
+			}
+		}
 		for (j = 0; j < t->n_indexes; j++) {
 			const struct mg_table *other =
 				find_table_nocase(s, by_name, t->indexes[j].name);
@@ -540,10 +560,11 @@ static size_t validate_names(struct mg_arena *scratch, const struct model *model
 		qsort(v, n, sizeof(*v), cmp_name_nocase);
 	for (i = 1; i < n; i++)
 		if (strcasecmp(v[i - 1].name, v[i].name) == 0 &&
-		    strcmp(v[i - 1].table, v[i].table) != 0) {
+		    (strcmp(v[i - 1].table, v[i].table) != 0 || v[i - 1].pk || v[i].pk)) {
 			diag_error(diags, v[i].loc,
-				   "index name '%s' of table '%s' is also an index of table '%s'",
-				   v[i].name, v[i].table, v[i - 1].table);
+				   "%s name '%s' of table '%s' is also %s of table '%s'",
+				   v[i].pk ? "primary key" : "index", v[i].name, v[i].table,
+				   v[i - 1].pk ? "the primary key" : "an index", v[i - 1].table);
 			errors++;
 		}
 	return errors;

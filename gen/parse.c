@@ -1206,13 +1206,17 @@ static void add_index(struct parser *p, struct index_build **v, size_t *n, size_
 
 /*
  * Applies the table's MG_NAME("derived", "name") annotations: the index or
- * foreign key whose derived name is `derived` takes `name`. Returns 0, or -1
+ * foreign key whose derived name is `derived` takes `name`, and so does the
+ * primary key of `t` for pk_<table> (t->primary_key_name). Returns 0, or -1
  * after errors (an unknown derived name, one named twice, a name that is
  * not usable). Schema-wide uniqueness is model_validate's.
  */
-static int apply_names(struct parser *p, const struct table_build *tb, struct index_build *ixs,
-		       size_t n_ix, struct mg_foreign_key *fks, size_t n_fk)
+static int apply_names(struct parser *p, const struct table_build *tb, struct mg_table *t,
+		       struct index_build *ixs, size_t n_ix, struct mg_foreign_key *fks,
+		       size_t n_fk)
 {
+	const char *pk_derived =
+		t->n_primary_key ? mg_arena_printf(p->scratch, "pk_%s", t->name) : NULL;
 	/* The derived names, kept: MG_NAME never matches a name another
 	 * MG_NAME gave. */
 	const char **ix_derived = mg_arena_calloc(p->scratch, n_ix + 1, sizeof(*ix_derived));
@@ -1269,6 +1273,10 @@ static int apply_names(struct parser *p, const struct table_build *tb, struct in
 			rc = -1;
 			continue;
 		}
+		if (pk_derived && strcmp(pk_derived, derived) == 0) {
+			t->primary_key_name = name;
+			found = 1;
+		}
 		for (k = 0; k < n_ix && !found; k++)
 			if (strcmp(ix_derived[k], derived) == 0) {
 				ixs[k].ix.name = name;
@@ -1280,12 +1288,12 @@ static int apply_names(struct parser *p, const struct table_build *tb, struct in
 				found = 1;
 			}
 		if (!found) {
-			diag_error(
-				p->diags, &a->loc,
-				"MG_NAME(\"%s\", ...): table '%s' has no index, unique or foreign "
-				"key named '%s' (MG_NAME takes the derived name: ix_, uq_ or fk_, "
-				"table, columns)",
-				derived, tb->t.name, derived);
+			diag_error(p->diags, &a->loc,
+				   "MG_NAME(\"%s\", ...): table '%s' has no primary key, index, "
+				   "unique "
+				   "or foreign key named '%s' (MG_NAME takes the derived name: pk_ "
+				   "and table, or ix_, uq_ or fk_, table, columns)",
+				   derived, tb->t.name, derived);
 			rc = -1;
 		}
 	}
@@ -1406,7 +1414,7 @@ static int finish_table(struct parser *p, struct table_build *tb, struct mg_tabl
 					? MG_FK_NO_ACTION
 					: (enum mg_fk_action)tb->cols[i].on_delete;
 	}
-	if (apply_names(p, tb, ixs, n_ix, fks, n_fk))
+	if (apply_names(p, tb, t, ixs, n_ix, fks, n_fk))
 		rc = -1;
 	if (n_ix)
 		qsort(ixs, n_ix, sizeof(*ixs), cmp_index_build);

@@ -140,6 +140,14 @@ static const char *op_summary(struct mg_arena *arena, const struct diff_op *op)
 		mg_strbuf_printf(&b, "drop foreign key %s on %s", op->fk->name, t->name);
 		break;
 	case DIFF_ALTER_PRIMARY_KEY:
+		if (op->pk_renamed) {
+			mg_strbuf_printf(&b, "rename primary key of %s to ", t->name);
+			if (t->primary_key_name)
+				mg_strbuf_puts(&b, t->primary_key_name);
+			else
+				mg_strbuf_printf(&b, "pk_%s", t->name);
+			break;
+		}
 		mg_strbuf_printf(&b, "change primary key of %s to ", t->name);
 		if (op->new_table->n_primary_key)
 			name_list(&b, op->new_table->n_primary_key, op->new_table->primary_key);
@@ -171,6 +179,7 @@ static void freeze(struct mg_arena *a, struct mg_table *out, const struct mg_tab
 	*out = *t;
 	out->name = mg_arena_strdup(a, t->name);
 	out->comment = mg_arena_strdup(a, t->comment);
+	out->primary_key_name = mg_arena_strdup(a, t->primary_key_name);
 	out->renamed_from = NULL;
 	for (i = 0; i < t->n_columns; i++) {
 		cols[i] = t->columns[i];
@@ -491,7 +500,7 @@ static void add_notes(struct mg_strbuf *notes, const struct diff_op *op, int ref
 					 op->fk->ref_column);
 		break;
 	case DIFF_ALTER_PRIMARY_KEY:
-		if (t->n_primary_key) {
+		if (t->n_primary_key && !op->pk_renamed) {
 			mg_strbuf_printf(notes, "The new primary key of %s fails if ", t->name);
 			name_list(notes, t->n_primary_key, t->primary_key);
 			mg_strbuf_puts(notes, " holds duplicates or NULLs.\n");

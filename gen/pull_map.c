@@ -1078,6 +1078,10 @@ static void check_indexes(struct mapper *m, struct tmap *tm)
 				leave_out(tm, "index name %s cannot be kept (%s)", ix->name, why);
 		}
 	}
+	/* PostgreSQL's primary key names are compared, and kept with MG_NAME. */
+	if (m->cat->dialect == MG_DIALECT_POSTGRESQL && t->pk_name && name_problem(t->pk_name))
+		leave_out(tm, "primary key name %s cannot be kept (%s)", t->pk_name,
+			  name_problem(t->pk_name));
 }
 
 /* Foreign keys of one table; returns 1 when it left the table out. */
@@ -1254,10 +1258,14 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 					c_string(a, col_list(a, tm->n_pk, pk))));
 
 	/* Primary key names: modelgen names a key pk_<table>, except SQLite's
-	 * rowid alias, written on its column without a name. */
+	 * rowid alias, written on its column without a name. PostgreSQL's
+	 * other names are kept with MG_NAME; SQLite keeps no key names. */
 	{
 		int alias = tm->n_pk == 1 && tm->cols[col_index(t, pk[0])].identity && sqlite;
 		const char *fresh = alias ? NULL : mg_arena_printf(a, "pk_%s", t->name);
+		/* PostgreSQL cuts the derived name to 63 bytes. */
+		int cut = fresh && !sqlite && t->pk_name && strlen(fresh) > 63 &&
+			  strlen(t->pk_name) == 63 && strncmp(fresh, t->pk_name, 63) == 0;
 
 		if (!t->pk_name && fresh && sqlite)
 			finding(m, subject, PM_NOTE, "unnamed primary key",
@@ -1269,7 +1277,10 @@ static void build_struct(struct mapper *m, struct tmap *tm, struct pm_struct *s)
 				"primary key %s (%s): new databases keep no name for it (SQLite "
 				"INTEGER PRIMARY KEY)",
 				t->pk_name, col_list(a, tm->n_pk, pk));
-		else if (t->pk_name && strcmp(t->pk_name, fresh) != 0)
+		else if (t->pk_name && strcmp(t->pk_name, fresh) != 0 && !sqlite && !cut)
+			*PUSH(a, names_left, n_names, cap_names) = mg_arena_printf(
+				a, "MG_NAME(%s, %s)", c_string(a, fresh), c_string(a, t->pk_name));
+		else if (t->pk_name && strcmp(t->pk_name, fresh) != 0 && sqlite)
 			finding(m, subject, PM_NOTE, "primary key name",
 				"primary key %s (%s): new databases name it %s (dbupdate does not "
 				"compare primary key names)",

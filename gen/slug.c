@@ -72,7 +72,9 @@ static void op_slug(struct mg_strbuf *b, const struct diff_op *op)
 		mg_strbuf_printf(b, "drop_%s", op->fk ? op->fk->name : table);
 		break;
 	case DIFF_ALTER_PRIMARY_KEY:
-		mg_strbuf_printf(b, "alter_%s_primary_key", table);
+		mg_strbuf_printf(b,
+				 op->pk_renamed ? "rename_%s_primary_key" : "alter_%s_primary_key",
+				 table);
 		break;
 	case DIFF_SET_COMMENT:
 		mg_strbuf_printf(b, "comment_%s", table);

@@ -27,6 +27,8 @@
  *           }
  *         ],
  *         "primary_key": ["id"],       column names in key order
+ *         "primary_key_name": "...",   optional: MG_NAME of the key, an
+ *                                      identifier other than pk_<name>
  *         "indexes": [                 sorted by name; unique constraints too
  *           {"name": "uq_users_email", "unique": true, "columns": ["email"]}
  *         ],
@@ -301,7 +303,7 @@ static void put_column(struct writer *w, const struct mg_column *c)
 }
 
 /* Keys in byte order: columns, comment, foreign_keys, indexes, name,
- * primary_key; an index's: columns, name, unique; a foreign key's: column,
+ * primary_key, primary_key_name; an index's: columns, name, unique; a foreign key's: column,
  * name, on_delete, ref_column, ref_table. */
 static void put_table(struct writer *w, const struct mg_table *t)
 {
@@ -349,6 +351,8 @@ static void put_table(struct writer *w, const struct mg_table *t)
 	put_str_member(w, "name", t->name, 0);
 	put_key(w, "primary_key", 0);
 	put_names(w, t->n_primary_key, t->primary_key);
+	if (t->primary_key_name)
+		put_str_member(w, "primary_key_name", t->primary_key_name, 0);
 	close_list(w, '}', 1);
 }
 
@@ -373,7 +377,7 @@ static int same_table(const struct mg_table *a, const struct mg_table *b)
 	       a->columns == b->columns && a->n_primary_key == b->n_primary_key &&
 	       a->primary_key == b->primary_key && a->n_indexes == b->n_indexes &&
 	       a->indexes == b->indexes && a->n_foreign_keys == b->n_foreign_keys &&
-	       a->foreign_keys == b->foreign_keys;
+	       a->foreign_keys == b->foreign_keys && a->primary_key_name == b->primary_key_name;
 }
 
 static size_t table_slot(const struct snapshot_cache *c, const struct mg_table *t)
@@ -1045,10 +1049,19 @@ static int check_columns(struct loader *ld, const struct mg_table *t, size_t n,
 	return 0;
 }
 
+/* 1 when t's primary_key_name is the derived name pk_<table>, which the
+ * snapshot never stores. */
+static int pk_name_derived(const struct mg_table *t)
+{
+	return strncmp(t->primary_key_name, "pk_", 3) == 0 &&
+	       strcmp(t->primary_key_name + 3, t->name) == 0;
+}
+
 static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct mg_table *t)
 {
-	static const char *const allowed[] = {"name",    "comment",      "columns", "primary_key",
-					      "indexes", "foreign_keys", NULL};
+	static const char *const allowed[] = {
+		"name",    "comment",      "columns",          "primary_key",
+		"indexes", "foreign_keys", "primary_key_name", NULL};
 	static const char *const required[] = {"name",    "columns",      "primary_key",
 					       "indexes", "foreign_keys", NULL};
 	char what[128];
@@ -1091,6 +1104,16 @@ static int load_table(struct loader *ld, json_t *o, const struct pos *p, struct 
 	if (n < 0)
 		return -1;
 	t->n_primary_key = (size_t)n;
+	t->primary_key_name = get_ident(ld, o, p, what, "primary_key_name");
+	if (ld->failed)
+		return -1;
+	if (t->primary_key_name && (!t->n_primary_key || pk_name_derived(t))) {
+		fail_at(ld, pos_member(p, "primary_key_name"), 0,
+			"%s: 'primary_key_name' is only for a primary key whose name is not "
+			"pk_<table>",
+			what);
+		return -1;
+	}
 
 	if (!(a = get_array(ld, o, p, what, "indexes")))
 		return -1;
@@ -1564,6 +1587,8 @@ static void c_table(struct canon *c, void *item)
 	c_need(c, "primary_key", 0);
 	t->n_primary_key = c_array(c, &v, sizeof(*t->primary_key), c_name_item);
 	t->primary_key = v;
+	if (c_key(c, "primary_key_name", 0))
+		t->primary_key_name = c_string(c);
 	c_char(c, '}');
 }
 
@@ -1605,6 +1630,9 @@ static int c_table_ok(const struct mg_schema *s, const struct mg_table *t)
 				return 0;
 	}
 	if (!c_names_ok(t->n_primary_key, t->primary_key, t))
+		return 0;
+	if (t->primary_key_name &&
+	    (!mg_sql_ident_valid(t->primary_key_name) || !t->n_primary_key || pk_name_derived(t)))
 		return 0;
 	for (i = 0; i < t->n_indexes; i++)
 		if (!mg_sql_ident_valid(t->indexes[i].name) || !t->indexes[i].n_columns ||

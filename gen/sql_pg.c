@@ -625,8 +625,9 @@ static void rename_table_sql(struct mg_strbuf *b, const struct diff_op *op, cons
 	mg_strbuf_puts(b, "RENAME TO ");
 	mg_sql_ident(b, to);
 	mg_strbuf_puts(b, ";\n");
-	if (op->old_table->n_primary_key) {
-		/* The key's name derives from the table's. */
+	if (op->old_table->n_primary_key && !op->old_table->primary_key_name) {
+		/* The derived key name follows the table's; a name of its own
+		 * (MG_NAME) stays, and a change of it is its own op. */
 		alter_table(b, to);
 		mg_strbuf_puts(b, "RENAME CONSTRAINT ");
 		mg_sql_pk_name(b, from);
@@ -902,6 +903,17 @@ static void add_foreign_key_op(struct pg *pg, size_t i)
 	mg_strbuf_free(&b);
 }
 
+/* The name of the primary key of op's table when the op runs: the old
+ * table's own name (MG_NAME), or the derived one, which a table rename
+ * before this op has made pk_<new name>. */
+static void pk_name_before(struct mg_strbuf *b, const struct diff_op *op)
+{
+	if (op->old_table->primary_key_name)
+		mg_sql_ident(b, op->old_table->primary_key_name);
+	else
+		mg_sql_pk_name(b, op->new_table->name);
+}
+
 static void alter_primary_key_op(struct pg *pg, size_t i)
 {
 	const struct diff_op *op = &pg->ops[i];
@@ -910,6 +922,18 @@ static void alter_primary_key_op(struct pg *pg, size_t i)
 	struct facts f = {0};
 	const char *ix = NULL;
 
+	if (op->pk_renamed) {
+		alter_table(&b, nt->name);
+		mg_strbuf_puts(&b, "RENAME CONSTRAINT ");
+		pk_name_before(&b, op);
+		mg_strbuf_puts(&b, " TO ");
+		mg_sql_table_pk_name(&b, nt);
+		mg_strbuf_puts(&b, ";\n");
+		lock(&f, pg, nt->name, LOCK_ACCESS_EXCLUSIVE);
+		push(pg, i + 1, NULL, &b, &f, 0, NULL);
+		mg_strbuf_free(&b);
+		return;
+	}
 	if (nt->n_primary_key && !pg->plain) {
 		/* The key's index built first, without blocking writes; the
 		 * constraint then takes it over (USING INDEX, renamed). */
@@ -931,18 +955,18 @@ static void alter_primary_key_op(struct pg *pg, size_t i)
 	/* IF EXISTS: dropping a key column already dropped the key. */
 	alter_table(&b, nt->name);
 	mg_strbuf_puts(&b, "DROP CONSTRAINT IF EXISTS ");
-	mg_sql_pk_name(&b, nt->name);
+	pk_name_before(&b, op);
 	mg_strbuf_puts(&b, ";\n");
 	if (nt->n_primary_key) {
 		alter_table(&b, nt->name);
 		mg_strbuf_puts(&b, "ADD ");
 		if (ix) {
 			mg_strbuf_puts(&b, "CONSTRAINT ");
-			mg_sql_pk_name(&b, nt->name);
+			mg_sql_table_pk_name(&b, nt);
 			mg_strbuf_puts(&b, " PRIMARY KEY USING INDEX ");
 			mg_sql_ident(&b, ix);
 		} else {
-			mg_sql_primary_key(&b, nt, NULL);
+			mg_sql_primary_key(&b, MG_DIALECT_POSTGRESQL, nt);
 			f.scans = 1;
 		}
 		mg_strbuf_puts(&b, ";\n");

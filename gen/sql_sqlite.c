@@ -123,8 +123,10 @@ static enum sql_table_change table_change(const struct diff_op *op)
 	case DIFF_DROP_COLUMN:
 		return drop_native(op->old_table, op->old_column) ? SQL_TABLE_NATIVE
 								  : SQL_TABLE_REBUILT;
-	case DIFF_ALTER_COLUMN:
 	case DIFF_ALTER_PRIMARY_KEY:
+		/* SQLite keeps no primary key names: a rename is nothing. */
+		return op->pk_renamed ? SQL_TABLE_NATIVE : SQL_TABLE_REBUILT;
+	case DIFF_ALTER_COLUMN:
 	case DIFF_DROP_FOREIGN_KEY:
 	case DIFF_ADD_FOREIGN_KEY:
 		return SQL_TABLE_REBUILT;

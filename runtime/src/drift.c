@@ -2,10 +2,9 @@
  * The drift report: an expected schema (normalised as the database stores
  * it) compared with the live one, one line per difference. Compared:
  * columns by name (type, length, nullability, identity, default), primary
- * key, indexes and foreign keys by name; not compared: column order and
- * comments. An index or key that is missing under one name and unexpected
- * under another is one line ("is called X in the database, Y in the
- * migration").
+ * key (its columns, and its name: NULL on SQLite, which keeps none), indexes and foreign keys by
+ * name; not compared: column order and comments. An index or key that is missing under one name and
+ * unexpected under another is one line ("is called X in the database, Y in the migration").
  */
 #include "drift.h"
 
@@ -210,6 +209,23 @@ static const struct mg_foreign_key *fk_partner(const struct mg_table *t, size_t 
 	return NULL;
 }
 
+/* The name of t's primary key: its own, or pk_<table>. */
+static void put_pk_name(struct mg_strbuf *r, const struct mg_table *t)
+{
+	if (t->primary_key_name)
+		mg_strbuf_puts(r, t->primary_key_name);
+	else
+		mg_strbuf_printf(r, "pk_%s", t->name);
+}
+
+/* Both tables (of one name) give their primary key the same name. */
+static int same_pk_name(const struct mg_table *a, const struct mg_table *b)
+{
+	if (!a->primary_key_name || !b->primary_key_name)
+		return a->primary_key_name == b->primary_key_name;
+	return strcmp(a->primary_key_name, b->primary_key_name) == 0;
+}
+
 static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct mg_table *e,
 			    const struct mg_table *l)
 {
@@ -255,6 +271,15 @@ static size_t compare_table(struct mg_strbuf *r, int loose_types, const struct m
 		mg_strbuf_puts(r, ", found ");
 		describe_list(r, l->n_primary_key, l->primary_key);
 		mg_strbuf_putc(r, '\n');
+		n++;
+	} else if (e->n_primary_key && !same_pk_name(e, l)) {
+		mg_strbuf_printf(r, "table %s: primary key ", e->name);
+		describe_list(r, e->n_primary_key, e->primary_key);
+		mg_strbuf_puts(r, " is called ");
+		put_pk_name(r, l);
+		mg_strbuf_puts(r, " in the database, ");
+		put_pk_name(r, e);
+		mg_strbuf_puts(r, " in the migration\n");
 		n++;
 	}
 	for (i = 0; i < e->n_indexes; i++) {

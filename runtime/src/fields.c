@@ -98,6 +98,7 @@ const struct mg_field mg_foreign_key_fields[] = {
 const struct mg_field mg_table_fields[] = {
 	FIELD(mg_table, name, MG_FIELD_STRING, MG_FIELD_HASHED, NULL),
 	FIELD(mg_table, comment, MG_FIELD_STRING, 0, NULL),
+	FIELD(mg_table, primary_key_name, MG_FIELD_STRING, MG_FIELD_EXTENSION, NULL),
 	END,
 };
 

@@ -85,7 +85,8 @@ static const char *const columns_sql[2] = PER_NAMESPACE(
 	" WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY t.relname, a.attnum");
 
 static const char *const primary_keys_sql[2] =
-	PER_NAMESPACE("SELECT t.relname, a.attname FROM t JOIN pg_index i ON i.indrelid = t.oid"
+	PER_NAMESPACE("SELECT t.relname, a.attname, ic.relname FROM t JOIN pg_index i"
+		      " ON i.indrelid = t.oid JOIN pg_class ic ON ic.oid = i.indexrelid"
 		      " CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)"
 		      " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
 		      " WHERE i.indisprimary ORDER BY t.relname, k.ord");
@@ -190,9 +191,17 @@ static int column_row(struct reading *r, struct table_builder *b, struct mg_rows
 	return 0;
 }
 
+/* The key's columns; its name (that of its index) when it is not the
+ * derived pk_<table>, which the server cuts to 63 bytes. */
 static int primary_key_row(struct reading *r, struct table_builder *b, struct mg_rows *rows)
 {
+	const char *name = mg_rows_text(rows, 2);
+	size_t n = strlen(b->name) + 3 > 63 ? 63 : strlen(b->name) + 3;
+
 	(void)r;
+	if (!b->n_primary_key && (strlen(name) != n || strncmp(name, "pk_", 3) != 0 ||
+				  strncmp(name + 3, b->name, n - 3) != 0))
+		b->primary_key_name = mg_arena_strdup(b->arena, name);
 	table_builder_primary_key(b, mg_rows_text(rows, 1));
 	return 0;
 }

@@ -423,6 +423,7 @@ int inspect_normalize_sqlite(struct mg_schema **out, struct mg_db *db,
 		struct mg_table copy = expected->tables[i];
 
 		copy.columns = declared_columns(&s, &expected->tables[i]);
+		copy.primary_key_name = NULL; /* SQLite keeps no key names */
 		if (!copy.columns)
 			break;
 		schema_builder_add_copy(&s, &copy);

@@ -89,6 +89,7 @@ struct mg_table *schema_builder_add(struct schema_builder *s, struct table_build
 	t.indexes = b->indexes;
 	t.n_foreign_keys = b->n_foreign_keys;
 	t.foreign_keys = b->foreign_keys;
+	t.primary_key_name = b->primary_key_name;
 	schema_builder_add_copy(s, &t);
 	return s->n_tables > n ? &s->tables[n] : NULL;
 }

@@ -25,6 +25,8 @@ struct table_builder {
 	struct mg_arena *arena;
 	const char *name;
 	const char *comment; /* set by the caller, in the arena */
+	/* set by the caller, in the arena: see mg_table.primary_key_name */
+	const char *primary_key_name;
 	struct mg_column *columns;
 	size_t n_columns, cap_columns;
 	const char **primary_key;

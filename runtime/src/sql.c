@@ -509,10 +509,21 @@ void mg_sql_pk_name(struct mg_strbuf *b, const char *table_name)
 	mg_strbuf_free(&name);
 }
 
-void mg_sql_primary_key(struct mg_strbuf *b, const struct mg_table *table, const char *name)
+void mg_sql_table_pk_name(struct mg_strbuf *b, const struct mg_table *table)
+{
+	if (table->primary_key_name)
+		mg_sql_ident(b, table->primary_key_name);
+	else
+		mg_sql_pk_name(b, table->name);
+}
+
+void mg_sql_primary_key(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table)
 {
 	mg_strbuf_puts(b, "CONSTRAINT ");
-	mg_sql_pk_name(b, name ? name : table->name);
+	if (dialect == MG_DIALECT_POSTGRESQL)
+		mg_sql_table_pk_name(b, table);
+	else
+		mg_sql_pk_name(b, table->name);
 	mg_strbuf_puts(b, " PRIMARY KEY ");
 	ident_list(b, table->n_primary_key, table->primary_key);
 }
@@ -559,7 +570,7 @@ static void create_table(struct mg_strbuf *b, enum mg_dialect dialect, const str
 		mg_strbuf_puts(b, sep);
 		/* Named after the final table name even under a rebuild's
 		 * temporary name, so that the renamed table is as created. */
-		mg_sql_primary_key(b, table, NULL);
+		mg_sql_primary_key(b, dialect, table);
 	}
 	for (i = 0; i < table->n_foreign_keys; i++) {
 		if (keep_fk && !keep_fk[i])

@@ -117,12 +117,18 @@ int mg_sql_default_is_literal(const char *sql);
  * are, anything else in parentheses. */
 void mg_sql_default(struct mg_strbuf *b, const char *sql);
 
-/* Appends the primary key constraint's name of a table: pk_<table>. */
+/* Appends the derived name of a table's primary key constraint:
+ * pk_<table>. */
 void mg_sql_pk_name(struct mg_strbuf *b, const char *table_name);
 
-/* Appends `CONSTRAINT pk_<name> PRIMARY KEY (cols)` (name NULL: the
- * table's). */
-void mg_sql_primary_key(struct mg_strbuf *b, const struct mg_table *table, const char *name);
+/* Appends the name of `table`'s primary key constraint on PostgreSQL: its
+ * primary_key_name, else the derived pk_<table>. */
+void mg_sql_table_pk_name(struct mg_strbuf *b, const struct mg_table *table);
+
+/* Appends `CONSTRAINT name PRIMARY KEY (cols)`: the name as
+ * mg_sql_table_pk_name on PostgreSQL, always pk_<table> on SQLite (which
+ * keeps no primary key names). */
+void mg_sql_primary_key(struct mg_strbuf *b, enum mg_dialect dialect, const struct mg_table *table);
 
 /* Appends `CONSTRAINT fk FOREIGN KEY (c) REFERENCES t (c) [ON DELETE ...]`. */
 void mg_sql_foreign_key(struct mg_strbuf *b, const struct mg_foreign_key *fk);

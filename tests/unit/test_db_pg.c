@@ -315,7 +315,8 @@ static void test_read_only(void **state)
 }
 
 /* A schema written by hand (issue 14): serial reads as an identity,
- * varchar without a length as text; a key named otherwise is one line. */
+ * varchar without a length as text; a key named otherwise is one line,
+ * the primary key's too. */
 static const char *const hw_pk[] = {"id"};
 static const struct mg_column hw_cols[] = {
 	{.name = "id", .type = MG_COL_INTEGER, .identity = 1},
@@ -359,9 +360,11 @@ static void test_hand_written(void **state)
 	/* One column of items; the index on note is not the serial. */
 	assert_int_equal(t->n_columns, 3);
 	assert_int_equal(inspect_normalize(&norm, db, &hw_schema), 0);
-	assert_int_equal(drift_report(&report, 0, norm, live, 0), 2);
+	assert_int_equal(drift_report(&report, 0, norm, live, 0), 3);
 	assert_string_equal(
 		mg_strbuf_cstr(&report),
+		"table items: primary key (id) is called items_pkey in the database, pk_items "
+		"in the migration\n"
 		"table items: unexpected index items_note_idx (note)\n"
 		"table items: foreign key (parent_id) -> items(id) on delete no action "
 		"is called items_parent_fkey in the database, fk_items_parent_id in the "

@@ -92,6 +92,11 @@ struct mg_table {
 	const struct mg_index *indexes; /* sorted by name */
 	size_t n_foreign_keys;
 	const struct mg_foreign_key *foreign_keys; /* sorted by name */
+	/* The primary key's name where it is not the derived pk_<table>
+	 * (MG_NAME("pk_<table>", "name"): a name the database already uses);
+	 * NULL for the derived name. PostgreSQL only: SQLite keeps no primary
+	 * key names, and its tables always get the derived one. */
+	const char *primary_key_name;
 };
 
 /* Tables sorted by name. */

@@ -1,7 +1,8 @@
 #include <stdint.h>
 #include <modelgen/model.h>
 
-struct MG_TABLE("users") MG_NAME("uq_users_email", "users_email_key") user {
+struct MG_TABLE("users") MG_NAME("pk_users", "users_pkey")
+	MG_NAME("uq_users_email", "users_email_key") user {
 	int64_t id MG_PRIMARY_KEY;
 	char *email MG_UNIQUE;
 };

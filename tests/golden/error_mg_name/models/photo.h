@@ -28,3 +28,12 @@ struct MG_TABLE("labels") MG_NAME("ix_labels_a", "IDX_SAME") MG_NAME("fk_labels_
 	int32_t b MG_REFERENCES("tags", "id");
 	int32_t c MG_REFERENCES("tags", "id");
 };
+
+struct MG_TABLE("kits") MG_NAME("pk_kits", "tags") kit {
+	int32_t id MG_PRIMARY_KEY;
+};
+
+struct MG_TABLE("sets") MG_NAME("pk_sets", "ix_sets_a") set {
+	int32_t id MG_PRIMARY_KEY;
+	int32_t a MG_INDEX;
+};
