@@ -839,6 +839,27 @@ static void add_index_op(struct pg *pg, size_t i)
 	mg_strbuf_free(&b);
 }
 
+/*
+ * Drops the UNIQUE constraint `name` of `table` when there is one: a
+ * database adopted with `modelgen pull` may hold a constraint where
+ * modelgen makes a unique index, and PostgreSQL refuses DROP INDEX for a
+ * constraint's index. Models do not tell the two apart, so the statement
+ * asks the catalog; ACCESS EXCLUSIVE (no scan) only when it drops.
+ */
+static void drop_unique_constraint(struct mg_strbuf *b, const char *table, const char *name)
+{
+	mg_strbuf_printf(b,
+			 "DO $$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE conname = '%s' AND "
+			 "conrelid = '",
+			 name);
+	mg_sql_ident(b, table);
+	mg_strbuf_puts(b, "'::regclass) THEN ");
+	alter_table(b, table);
+	mg_strbuf_puts(b, "DROP CONSTRAINT ");
+	mg_sql_ident(b, name);
+	mg_strbuf_puts(b, "; END IF; END$$;\n");
+}
+
 static void drop_index_op(struct pg *pg, size_t i)
 {
 	const struct diff_op *op = &pg->ops[i];
@@ -846,7 +867,18 @@ static void drop_index_op(struct pg *pg, size_t i)
 	struct mg_strbuf b = {0};
 	struct facts f = {0};
 
+	if (op->index->unique) {
+		drop_unique_constraint(&b, t, op->index->name);
+		if (!pg->plain) {
+			lock(&f, pg, t, LOCK_ACCESS_EXCLUSIVE);
+			push(pg, i + 1, "a UNIQUE constraint of that name first", &b, &f, 0, NULL);
+			memset(&f, 0, sizeof(f));
+		}
+	}
+	/* IF EXISTS: the constraint's index went with it. */
 	mg_strbuf_puts(&b, pg->plain ? "DROP INDEX " : "DROP INDEX CONCURRENTLY ");
+	if (op->index->unique)
+		mg_strbuf_puts(&b, "IF EXISTS ");
 	mg_sql_ident(&b, op->index->name);
 	mg_strbuf_puts(&b, ";\n");
 	lock(&f, pg, t, pg->plain ? LOCK_ACCESS_EXCLUSIVE : LOCK_SHARE_UPDATE_EXCLUSIVE);
