@@ -201,7 +201,7 @@ int pull_command(const struct cli *cli)
 	struct pl_catalog cat;
 	struct pm_result res;
 	char errbuf[512];
-	const char **tmp = NULL, **files = NULL, **texts = NULL, *one = NULL;
+	const char **tmp = NULL, **files = NULL, **texts = NULL, *one = NULL, *stale = NULL;
 	size_t i, n_files, n_structs, n_written = 0, n_inexact = 0, n_exist = 0;
 	int force = 0, all_notes = 0, rc = MG_EXIT_ERROR;
 
@@ -323,6 +323,14 @@ int pull_command(const struct cli *cli)
 							 : PULL_FOREIGN_FILE);
 		texts[i] = mg_arena_strdup(arena, mg_strbuf_cstr(&text));
 	}
+	/* No table left out: a models/modelgen_foreign.h of an earlier pull
+	 * would still declare its tables foreign, some of them models now. It
+	 * counts as a header pull replaces (--force removes it). */
+	if (!res.n_foreign) {
+		stale = mg_arena_printf(arena, "%s/%s", dir, PULL_FOREIGN_FILE);
+		if (access(stale, F_OK) != 0)
+			stale = NULL;
+	}
 
 	/* Refuse before writing anything. */
 	{
@@ -331,6 +339,8 @@ int pull_command(const struct cli *cli)
 		for (i = 0; i < n_files && !force && !cli->dry_run; i++)
 			if (access(files[i], F_OK) == 0 && !n_exist++)
 				first = files[i];
+		if (stale && !force && !cli->dry_run && !n_exist++)
+			first = stale;
 		if (n_exist) {
 			error("%s exists%s: pull does not overwrite model headers; pass --force to "
 			      "replace them; nothing written",
@@ -380,6 +390,10 @@ int pull_command(const struct cli *cli)
 			}
 			n_written++;
 		}
+		if (stale && unlink(stale) != 0 && errno != ENOENT) {
+			error("cannot remove %s: %s", stale, strerror(errno));
+			goto done;
+		}
 	}
 	print_findings(&res, all_notes, stdout);
 	if (cli->dry_run)
@@ -391,6 +405,8 @@ int pull_command(const struct cli *cli)
 		       n_inexact == 1 ? "" : "s");
 	else
 		printf(": an exact description of the database\n");
+	if (stale && !cli->dry_run)
+		printf("Removed %s: no table is left out now.\n", stale);
 	if (res.n_foreign)
 		printf("Tables left out: %zu, named in %s/%s (MG_FOREIGN_TABLE): no migration "
 		       "touches them, and dbupdate --verify and --baseline do not report them.\n",

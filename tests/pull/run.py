@@ -30,7 +30,8 @@
   Bad input: a missing file, a file that is not a database, an empty
   database, a database managed by modelgen, an unreachable server,
   existing headers, usage errors: one line on stderr, the exit code, and
-  nothing written.
+  nothing written; a modelgen_foreign.h an earlier pull left, when no
+  table is left out now, is refused likewise, and --force removes it.
 
     run.py sqlite MODELGEN DBUPDATE WORKDIR [--adopt CC RUNTIME_LIB LIBS] [--update] [NAME...]
     run.py postgresql MODELGEN DBUPDATE WORKDIR PG_URL_FILE [--adopt ...] [--update] [NAME...]
@@ -772,6 +773,27 @@ class Runner:
             f.write("/* mine */\n")
         self.bad("existing header", ["pull", self.db.url(src, d)], 3,
                  r"models/users\.h exists.*--force")
+        # The models/modelgen_foreign.h of an earlier pull that left a
+        # table out, when none is now: refused as a header pull replaces;
+        # --force removes it, and the models then make a migration.
+        d2 = os.path.join(self.work, "stale_foreign")
+        shutil.rmtree(d2, ignore_errors=True)
+        os.makedirs(os.path.join(d2, "models"))
+        stale = os.path.join(d2, "models", "modelgen_foreign.h")
+        with open(stale, "w") as f:
+            f.write('#include <modelgen/model.h>\nMG_FOREIGN_TABLE("users");\n')
+        self.bad("stale modelgen_foreign.h", ["pull", self.db.url(src, d2)], 3,
+                 r"models/modelgen_foreign\.h exists.*--force", cwd=d2)
+        p = self.mg(d2, "pull", self.db.url(src, d2), "--force")
+        if p.returncode != 0 or os.path.exists(stale) or \
+                "Removed models/modelgen_foreign.h" not in p.stdout or \
+                not os.path.exists(os.path.join(d2, "models", "users.h")):
+            self.failures.append("pull --force with a stale modelgen_foreign.h: exit %d, "
+                                 "removed: %s\n%s%s" % (p.returncode, not os.path.exists(stale),
+                                                        p.stdout, p.stderr))
+        elif self.mg(d2, "diff", "-m", "init").returncode != 0:
+            self.failures.append("modelgen diff after pull --force removed "
+                                 "modelgen_foreign.h failed")
         self.db.drop(empty)
         self.db.drop(managed)
         self.db.drop(src)
