@@ -184,6 +184,13 @@ static const struct mg_step m5_pg_down[] = {STEP(
 /* 6: rename table, 7: drop index, 8: drop table */
 static const struct mg_step m6_up[] = {STEP("ALTER TABLE notes RENAME TO memos;\n")};
 static const struct mg_step m6_down[] = {STEP("ALTER TABLE memos RENAME TO notes;\n")};
+/* PostgreSQL keeps the key's name, derived from the table's (compared). */
+static const struct mg_step m6_pg_up[] = {
+	STEP("ALTER TABLE notes RENAME TO memos;\n"
+	     "ALTER TABLE memos RENAME CONSTRAINT pk_notes TO pk_memos;\n")};
+static const struct mg_step m6_pg_down[] = {
+	STEP("ALTER TABLE memos RENAME TO notes;\n"
+	     "ALTER TABLE notes RENAME CONSTRAINT pk_memos TO pk_notes;\n")};
 static const struct mg_step m7_up[] = {STEP("DROP INDEX ix_notes_body;\n")};
 static const struct mg_step m7_down[] = {STEP("CREATE INDEX ix_notes_body ON memos (body);\n")};
 static const struct mg_step m8_up[] = {DROP_STEP("DROP TABLE scratch;\n")};
@@ -213,8 +220,8 @@ static const struct mg_migration m4 = M(4, "0004_weight_not_null", &s_tags_v2, &
 					m4_sqlite_up, m4_pg_up, m4_sqlite_down, m4_pg_down, 0);
 static const struct mg_migration m5 = M(5, "0005_fk_cascade", &s_notes_v3, &s_notes_v5,
 					m5_sqlite_up, m5_pg_up, m5_sqlite_down, m5_pg_down, 0);
-static const struct mg_migration m6 =
-	M(6, "0006_rename_notes", &s_notes_v5, &s_memos_v6, m6_up, m6_up, m6_down, m6_down, 0);
+static const struct mg_migration m6 = M(6, "0006_rename_notes", &s_notes_v5, &s_memos_v6, m6_up,
+					m6_pg_up, m6_down, m6_pg_down, 0);
 static const struct mg_migration m7 = M(7, "0007_drop_ix_notes_body", &s_memos_v6, &s_memos_v7,
 					m7_up, m7_up, m7_down, m7_down, 0);
 static const struct mg_migration m8 = M(8, "0008_drop_scratch", &s_scratch, &s_empty, m8_up, m8_up,
