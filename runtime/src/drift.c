@@ -218,9 +218,31 @@ static void put_pk_name(struct mg_strbuf *r, const struct mg_table *t)
 		mg_strbuf_printf(r, "pk_%s", t->name);
 }
 
-/* Both tables (of one name) give their primary key the same name. */
+/* `name` is the one PostgreSQL gives the key of `table` itself:
+ * <table>_pkey, the table's name cut so that the whole fits 63 bytes. */
+static int pg_default_pk_name(const char *name, const char *table)
+{
+	size_t n = strlen(table) > 58 ? 58 : strlen(table);
+
+	return strlen(name) == n + 5 && strncmp(name, table, n) == 0 &&
+	       strcmp(name + n, "_pkey") == 0;
+}
+
+/*
+ * Both tables (of one name) give their primary key the same name. A key
+ * the models leave to its derived name that the database calls by
+ * PostgreSQL's own default (a schema written by hand, adopted without
+ * `pull`) is not a difference: nothing is lost by the name, and refusing
+ * such a database would block the commonest adoption; a later migration
+ * that renames the table or changes the key names pk_<table>, fails on
+ * PostgreSQL and is rolled back, and MG_NAME (which `pull` writes) says
+ * the real name.
+ */
 static int same_pk_name(const struct mg_table *a, const struct mg_table *b)
 {
+	if (!a->primary_key_name && b->primary_key_name &&
+	    pg_default_pk_name(b->primary_key_name, b->name))
+		return 1;
 	if (!a->primary_key_name || !b->primary_key_name)
 		return a->primary_key_name == b->primary_key_name;
 	return strcmp(a->primary_key_name, b->primary_key_name) == 0;
