@@ -844,20 +844,27 @@ static void add_index_op(struct pg *pg, size_t i)
  * database adopted with `modelgen pull` may hold a constraint where
  * modelgen makes a unique index, and PostgreSQL refuses DROP INDEX for a
  * constraint's index. Models do not tell the two apart, so the statement
- * asks the catalog; ACCESS EXCLUSIVE (no scan) only when it drops.
+ * asks the catalog; it takes ACCESS EXCLUSIVE (no scan) only when it
+ * drops, and no lock on the table otherwise (the step's facts say the
+ * usual case, its note the other).
  */
 static void drop_unique_constraint(struct mg_strbuf *b, const char *table, const char *name)
 {
-	mg_strbuf_printf(b,
-			 "DO $$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE conname = '%s' AND "
-			 "conrelid = '",
-			 name);
-	mg_sql_ident(b, table);
-	mg_strbuf_puts(b, "'::regclass) THEN ");
+	struct mg_strbuf quoted = {0};
+
+	mg_sql_ident(&quoted, table);
+	mg_strbuf_puts(b,
+		       "DO $mg$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE contype = 'u' AND "
+		       "conname = ");
+	mg_sql_string(b, name);
+	mg_strbuf_puts(b, " AND conrelid = ");
+	mg_sql_string(b, mg_strbuf_cstr(&quoted));
+	mg_strbuf_puts(b, "::regclass) THEN ");
 	alter_table(b, table);
 	mg_strbuf_puts(b, "DROP CONSTRAINT ");
 	mg_sql_ident(b, name);
-	mg_strbuf_puts(b, "; END IF; END$$;\n");
+	mg_strbuf_puts(b, "; END IF; END$mg$;\n");
+	mg_strbuf_free(&quoted);
 }
 
 static void drop_index_op(struct pg *pg, size_t i)
@@ -870,8 +877,13 @@ static void drop_index_op(struct pg *pg, size_t i)
 	if (op->index->unique) {
 		drop_unique_constraint(&b, t, op->index->name);
 		if (!pg->plain) {
-			lock(&f, pg, t, LOCK_ACCESS_EXCLUSIVE);
-			push(pg, i + 1, "a UNIQUE constraint of that name first", &b, &f, 0, NULL);
+			char *note =
+				mg_arena_printf(pg->ctx->arena,
+						"a UNIQUE constraint of that name first, if the "
+						"database has one: ACCESS EXCLUSIVE on %s then",
+						t);
+
+			push(pg, i + 1, note, &b, &f, 0, NULL);
 			memset(&f, 0, sizeof(f));
 		}
 	}

@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:e93143a1f708ec2184ae077928af6525c5ffad8193ecaf4859e75bbdcbdef6fb
- * checksum: sha256:8be455f8d9131c90232574a79f74719f333db7e464b336ce979614b84b5dcd56
+ * checksum: sha256:b7262b484b70d5633b5ae628fc01dfdc5531477b55bfa597aef8884b9caf64e8
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -50,9 +50,9 @@ static const struct mg_step sqlite_down[] = {
 
 /* PostgreSQL, down */
 static const struct mg_step postgresql_down[] = {
-	{MG_SQL(1, "DO $$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE conname = 'uq_users_email_rating' AND conrelid = 'users'::regclass) THEN ALTER TABLE users DROP CONSTRAINT uq_users_email_rating; END IF; END$$;\n"),
-	 .note = "a UNIQUE constraint of that name first",
-	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(1, "DO $mg$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE contype = 'u' AND conname = 'uq_users_email_rating' AND conrelid = 'users'::regclass) THEN ALTER TABLE users DROP CONSTRAINT uq_users_email_rating; END IF; END$mg$;\n"),
+	 .note = "a UNIQUE constraint of that name first, if the database has one: ACCESS EXCLUSIVE on users then",
+	 .locks = "no lock on an existing table; no scan; no rewrite"},
 	{MG_SQL(1, "DROP INDEX CONCURRENTLY IF EXISTS uq_users_email_rating;\n"), .flags = MG_STEP_NO_TX,
 	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "uq_users_email_rating"},
 };

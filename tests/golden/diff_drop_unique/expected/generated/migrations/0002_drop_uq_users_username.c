@@ -6,7 +6,7 @@
  * models: models/media.h, models/user.h
  * parent: sha256:3b211e8ef857b6367d3891686828e71e2aaf5d445583e1ad3c205c29ed5c5026
  * result: sha256:025f9500fc3a565b1b9f69f7e863a1796ba971c834f1afaa999333b254d824be
- * checksum: sha256:1995b78b7fe734e53fbe0cc6f7a6530495e1b2b5064755b5a83c248dd9a34832
+ * checksum: sha256:b66a635f016e8625bfb54fd4a2d7e802986c72dad2af8c228c4e02fb7f39c928
  */
 #include <modelgen/migration.h>
 #if MG_MIGRATION_FORMAT < 2 || MG_MIGRATION_FORMAT_MIN > 2
@@ -32,9 +32,9 @@ static const struct mg_step sqlite_up[] = {
 
 /* PostgreSQL, up */
 static const struct mg_step postgresql_up[] = {
-	{MG_SQL(1, "DO $$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE conname = 'uq_users_username' AND conrelid = 'users'::regclass) THEN ALTER TABLE users DROP CONSTRAINT uq_users_username; END IF; END$$;\n"),
-	 .note = "a UNIQUE constraint of that name first",
-	 .locks = "ACCESS EXCLUSIVE on users; no scan; no rewrite"},
+	{MG_SQL(1, "DO $mg$BEGIN IF EXISTS (SELECT FROM pg_constraint WHERE contype = 'u' AND conname = 'uq_users_username' AND conrelid = 'users'::regclass) THEN ALTER TABLE users DROP CONSTRAINT uq_users_username; END IF; END$mg$;\n"),
+	 .note = "a UNIQUE constraint of that name first, if the database has one: ACCESS EXCLUSIVE on users then",
+	 .locks = "no lock on an existing table; no scan; no rewrite"},
 	{MG_SQL(1, "DROP INDEX CONCURRENTLY IF EXISTS uq_users_username;\n"), .flags = MG_STEP_NO_TX,
 	 .locks = "SHARE UPDATE EXCLUSIVE on users; no scan; no rewrite", .target = "uq_users_username"},
 };
