@@ -21,7 +21,7 @@ void *pull_grow(struct mg_arena *a, void *items, size_t n, size_t *cap, size_t e
 
 	if (n < *cap)
 		return items;
-	*cap = *cap ? *cap * 2 : 8;
+	*cap = *cap ? *cap * 2 : 2; /* most lists of a table hold one or two */
 	fresh = mg_arena_calloc(a, *cap, elem);
 	if (n)
 		memcpy(fresh, items, n * elem);

@@ -33,7 +33,7 @@ static void *grow(struct mg_arena *a, void *items, size_t n, size_t *cap, size_t
 
 	if (n < *cap)
 		return items;
-	*cap = *cap ? *cap * 2 : 8;
+	*cap = *cap ? *cap * 2 : 2; /* most lists of a table hold one or two */
 	fresh = mg_arena_calloc(a, *cap, elem);
 	if (n)
 		memcpy(fresh, items, n * elem);
@@ -288,7 +288,7 @@ static int nameset_add(struct mg_arena *a, struct nameset *set, const char *s)
 	size_t i;
 
 	if (2 * (set->n + 1) > set->cap) {
-		struct nameset bigger = {NULL, set->cap ? set->cap * 2 : 64, 0};
+		struct nameset bigger = {NULL, set->cap ? set->cap * 2 : 16, 0};
 
 		bigger.slots = mg_arena_calloc(a, bigger.cap, sizeof(*bigger.slots));
 		for (i = 0; i < set->cap; i++)
