@@ -117,7 +117,7 @@ static void *grow(struct mg_arena *arena, void *items, size_t n, size_t *cap, si
 
 	if (n < *cap)
 		return items;
-	*cap = *cap ? *cap * 2 : 8;
+	*cap = *cap ? *cap * 2 : 4; /* most fields carry one or two annotations */
 	fresh = mg_arena_calloc(arena, *cap, elem);
 	if (n)
 		memcpy(fresh, items, n * elem);
@@ -1142,6 +1142,12 @@ static void read_struct(struct parser *p, CXCursor c)
 		}
 	tb.anns = ac.anns;
 	tb.n_anns = ac.n;
+	/* Room for every field at once: grown by doubling, a thousand tables'
+	 * columns left megabytes of abandoned arrays in the arena. */
+	if (ac.n_fields) {
+		tb.cols = mg_arena_calloc(p->arena, ac.n_fields, sizeof(*tb.cols));
+		tb.cap_cols = ac.n_fields;
+	}
 	for (i = 0; i < ac.n_fields; i++)
 		read_field(p, &tb, ac.fields[i], struct_name);
 	if (bad || !table_ann->arg)
