@@ -1217,6 +1217,34 @@ static void add_index(struct parser *p, struct index_build **v, size_t *n, size_
  * after errors (an unknown derived name, one named twice, a name that is
  * not usable). Schema-wide uniqueness is model_validate's.
  */
+/*
+ * The derived name `derived` had under the table's old name `from`, as the
+ * table `to` derives it now (pk_, ix_, uq_ or fk_, then the table's name),
+ * when that is one of its derived names; NULL otherwise. For the hint
+ * after a rename: MG_NAME takes the derived name, which the rename changed.
+ */
+static const char *renamed_derived(struct parser *p, const char *derived, const char *from,
+				   const char *to, const char *pk_derived, const char **ix_derived,
+				   size_t n_ix, const char **fk_derived, size_t n_fk)
+{
+	size_t n = from ? strlen(from) : 0, k;
+	const char *now;
+
+	if (!from || strlen(derived) < 3 + n || derived[2] != '_' ||
+	    strncmp(derived + 3, from, n) != 0 || (derived[3 + n] && derived[3 + n] != '_'))
+		return NULL;
+	now = mg_arena_printf(p->scratch, "%.3s%s%s", derived, to, derived + 3 + n);
+	if (pk_derived && strcmp(pk_derived, now) == 0)
+		return now;
+	for (k = 0; k < n_ix; k++)
+		if (strcmp(ix_derived[k], now) == 0)
+			return now;
+	for (k = 0; k < n_fk; k++)
+		if (strcmp(fk_derived[k], now) == 0)
+			return now;
+	return NULL;
+}
+
 static int apply_names(struct parser *p, const struct table_build *tb, struct mg_table *t,
 		       struct index_build *ixs, size_t n_ix, struct mg_foreign_key *fks,
 		       size_t n_fk)
@@ -1294,12 +1322,23 @@ static int apply_names(struct parser *p, const struct table_build *tb, struct mg
 				found = 1;
 			}
 		if (!found) {
-			diag_error(p->diags, &a->loc,
-				   "MG_NAME(\"%s\", ...): table '%s' has no primary key, index, "
-				   "unique "
-				   "or foreign key named '%s' (MG_NAME takes the derived name: pk_ "
-				   "and table, or ix_, uq_ or fk_, table, columns)",
-				   derived, tb->t.name, derived);
+			const char *now =
+				renamed_derived(p, derived, t->renamed_from, t->name, pk_derived,
+						ix_derived, n_ix, fk_derived, n_fk);
+
+			if (now)
+				diag_error(p->diags, &a->loc,
+					   "MG_NAME(\"%s\", ...): table '%s' is renamed from '%s', "
+					   "so the derived name is now '%s': write MG_NAME(\"%s\", "
+					   "\"%s\") to keep the name",
+					   derived, t->name, t->renamed_from, now, now, name);
+			else
+				diag_error(p->diags, &a->loc,
+					   "MG_NAME(\"%s\", ...): table '%s' has no primary key, "
+					   "index, unique or foreign key named '%s' (MG_NAME takes "
+					   "the derived name: pk_ and table, or ix_, uq_ or fk_, "
+					   "table, columns)",
+					   derived, tb->t.name, derived);
 			rc = -1;
 		}
 	}

@@ -29,7 +29,8 @@
  *   foreign key of the table whose derived name is `derived` is called
  *   `name`, in the database and in every migration (changing or removing
  *   MG_NAME later renames it). `derived` must be one of the table's derived
- *   names, given once; `name` is an identifier of at most 63 bytes that
+ *   names, given once (after a rename of the table, as the new name derives
+ *   it: MG_NAME("pk_purchases", "orders_pkey")); `name` is an identifier of at most 63 bytes that
  *   differs from `derived` and starts with neither "modelgen_" nor
  *   "sqlite_". The primary key's name (MG_NAME("pk_orders", "orders_pkey"))
  *   means something on PostgreSQL only: SQLite keeps no primary key names,
