@@ -122,9 +122,12 @@ int pull_read(struct pl_catalog *out, struct mg_db *db, struct mg_arena *arena,
 int pull_read_sqlite(struct pl_catalog *out, struct mg_db *db, struct mg_arena *arena,
 		     struct mg_strbuf *err);
 
-/* Helpers the readers share (pull_catalog.c). pull_grow makes room for
- * one more `elem`-byte item in an arena array of n with capacity *cap. */
+/* Helpers the pull stages share (pull_catalog.c). pull_grow makes room
+ * for one more `elem`-byte item in an arena array of n with capacity *cap;
+ * PUSH appends one (zeroed) item and returns it. */
 void *pull_grow(struct mg_arena *a, void *items, size_t n, size_t *cap, size_t elem);
+#define PUSH(arena, vec, n, cap)                                                                   \
+	((vec) = pull_grow((arena), (vec), (n), &(cap), sizeof(*(vec))), &(vec)[(n)++])
 int pull_cmp_table(const void *a, const void *b); /* by name, for qsort */
 /* The table called `name` (tables sorted by name); the _nocase one also
  * finds it spelled in another case, as SQLite does. NULL when none. */

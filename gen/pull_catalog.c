@@ -28,9 +28,6 @@ void *pull_grow(struct mg_arena *a, void *items, size_t n, size_t *cap, size_t e
 	return fresh;
 }
 
-#define PUSH(arena, vec, n, cap)                                                                   \
-	((vec) = pull_grow((arena), (vec), (n), &(cap), sizeof(*(vec))), &(vec)[(n)++])
-
 static const char *dup_or_null(struct mg_arena *a, const char *s)
 {
 	return s ? mg_arena_strdup(a, s) : NULL;

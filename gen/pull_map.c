@@ -27,22 +27,6 @@
 #define PULL_AUTOINDEX_NAMES 0
 #endif
 
-static void *grow(struct mg_arena *a, void *items, size_t n, size_t *cap, size_t elem)
-{
-	void *fresh;
-
-	if (n < *cap)
-		return items;
-	*cap = *cap ? *cap * 2 : 2; /* most lists of a table hold one or two */
-	fresh = mg_arena_calloc(a, *cap, elem);
-	if (n)
-		memcpy(fresh, items, n * elem);
-	return fresh;
-}
-
-#define PUSH(arena, vec, n, cap)                                                                   \
-	((vec) = grow((arena), (vec), (n), &(cap), sizeof(*(vec))), &(vec)[(n)++])
-
 /* A column's SQL type as modelgen's model holds it, for comparing the two
  * ends of a foreign key (model.c's same_type). */
 struct sqltype {

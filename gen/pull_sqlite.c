@@ -18,9 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define PUSH(arena, vec, n, cap)                                                                   \
-	((vec) = pull_grow((arena), (vec), (n), &(cap), sizeof(*(vec))), &(vec)[(n)++])
-
 /* ---- tokens --------------------------------------------------------------- */
 
 enum tok_kind { TK_WORD, TK_IDENT, TK_STRING, TK_NUMBER, TK_PUNCT };
